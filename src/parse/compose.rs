@@ -1,0 +1,457 @@
+//! Compose files lowered from the YAML tree, with `${VAR}` interpolation from `.env`.
+
+use crate::parse::yaml::{Value, Yaml};
+use crate::source::Span;
+use std::collections::HashMap;
+
+/// A string value with its span in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Str {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Str {
+    fn of(y: &Yaml) -> Option<Str> {
+        y.as_str().map(|t| Str {
+            text: t.to_string(),
+            span: y.span.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub context: String,
+    pub dockerfile: Option<String>,
+    pub target: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct PortMapping {
+    pub host_ip: Option<String>,
+    pub host: Option<String>,
+    /// First container port of the (possibly ranged) mapping.
+    pub container: Option<u16>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvEntry {
+    pub key: String,
+    pub key_span: Span,
+    /// The value as written (before interpolation); `None` when passed through from the host.
+    pub raw: Option<String>,
+    /// The value after interpolation.
+    pub value: Option<String>,
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum CmdValue {
+    /// A string: compose splits it into words, it does not run a shell.
+    String(Str),
+    List(Vec<Str>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub source: Option<String>,
+    pub target: String,
+    pub read_only: bool,
+    pub bind: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub name_span: Span,
+    pub image: Option<Str>,
+    pub build: Option<Build>,
+    pub ports: Vec<PortMapping>,
+    pub expose: Vec<(u16, Span)>,
+    pub environment: Vec<EnvEntry>,
+    pub env_files: Vec<Str>,
+    pub depends_on: Vec<(String, Option<String>, Span)>,
+    pub command: Option<CmdValue>,
+    pub entrypoint: Option<CmdValue>,
+    pub volumes: Vec<Volume>,
+    pub replicas: Option<(i64, Span)>,
+    pub healthcheck: bool,
+    pub profiles: Vec<String>,
+    pub restart: Option<String>,
+    pub container_name: Option<Str>,
+    pub network_mode: Option<Str>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ComposeFile {
+    pub services: Vec<Service>,
+    /// Interpolation variables that were missing and had no default.
+    pub missing_vars: Vec<(String, Span)>,
+}
+
+/// Interpolate compose variables: `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?e}`, `$VAR`, `$$`.
+pub fn interpolate(s: &str, vars: &HashMap<String, String>) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(s.len());
+    let mut missing = Vec::new();
+    let mut rest = s;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        if let Some(a) = after.strip_prefix('$') {
+            out.push('$');
+            rest = a;
+        } else if let Some(inner) = after.strip_prefix('{') {
+            let Some(close) = inner.find('}') else {
+                out.push_str(&rest[pos..]);
+                rest = "";
+                break;
+            };
+            let expr = &inner[..close];
+            let name_len = expr
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(expr.len());
+            let name = &expr[..name_len];
+            let op = &expr[name_len..];
+            let val = vars.get(name);
+            let v = if let Some(d) = op.strip_prefix(":-") {
+                val.filter(|v| !v.is_empty()).cloned().unwrap_or_else(|| d.to_string())
+            } else if let Some(d) = op.strip_prefix('-') {
+                val.cloned().unwrap_or_else(|| d.to_string())
+            } else if let Some(alt) = op.strip_prefix(":+") {
+                if val.is_some_and(|v| !v.is_empty()) {
+                    alt.to_string()
+                } else {
+                    String::new()
+                }
+            } else {
+                match val {
+                    Some(v) => v.clone(),
+                    None => {
+                        missing.push(name.to_string());
+                        String::new()
+                    }
+                }
+            };
+            out.push_str(&v);
+            rest = &inner[close + 1..];
+        } else {
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            if len == 0 {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+            match vars.get(&after[..len]) {
+                Some(v) => out.push_str(v),
+                None => missing.push(after[..len].to_string()),
+            }
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    (out, missing)
+}
+
+/// Lower a compose document. `vars` are the interpolation variables (from `.env`).
+pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
+    let mut file = ComposeFile::default();
+    let Some(services) = doc.get("services").and_then(Yaml::as_map) else {
+        return file;
+    };
+    let interp = |y: &Yaml, missing: &mut Vec<(String, Span)>| -> Option<String> {
+        let t = y.as_str()?;
+        let (v, miss) = interpolate(t, vars);
+        missing.extend(miss.into_iter().map(|m| (m, y.span.clone())));
+        Some(v)
+    };
+    for (k, svc) in services {
+        let Some(name) = k.as_str() else { continue };
+        let mut missing = Vec::new();
+        let mut s = Service {
+            name: name.to_string(),
+            name_span: k.span.clone(),
+            image: svc.get("image").and_then(|y| {
+                interp(y, &mut missing).map(|text| Str {
+                    text,
+                    span: y.span.clone(),
+                })
+            }),
+            build: None,
+            ports: Vec::new(),
+            expose: Vec::new(),
+            environment: Vec::new(),
+            env_files: Vec::new(),
+            depends_on: Vec::new(),
+            command: svc.get("command").and_then(cmd_value),
+            entrypoint: svc.get("entrypoint").and_then(cmd_value),
+            volumes: Vec::new(),
+            replicas: None,
+            healthcheck: svc
+                .get("healthcheck")
+                .is_some_and(|h| h.get("disable").and_then(Yaml::as_bool) != Some(true)),
+            profiles: svc
+                .get("profiles")
+                .and_then(Yaml::as_seq)
+                .map(|p| p.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .unwrap_or_default(),
+            restart: svc.get("restart").and_then(|y| y.as_str().map(String::from)),
+            container_name: svc.get("container_name").and_then(Str::of),
+            network_mode: svc.get("network_mode").and_then(Str::of),
+        };
+        if let Some(b) = svc.get("build") {
+            s.build = match &b.value {
+                Value::Scalar { .. } => interp(b, &mut missing).map(|context| Build {
+                    context,
+                    dockerfile: None,
+                    target: None,
+                    span: b.span.clone(),
+                }),
+                Value::Map(_) => Some(Build {
+                    context: b
+                        .get("context")
+                        .and_then(|y| interp(y, &mut missing))
+                        .unwrap_or_else(|| ".".into()),
+                    dockerfile: b.get("dockerfile").and_then(|y| interp(y, &mut missing)),
+                    target: b.get("target").and_then(|y| interp(y, &mut missing)),
+                    span: b.span.clone(),
+                }),
+                _ => None,
+            };
+        }
+        for p in svc.get("ports").and_then(Yaml::as_seq).unwrap_or(&[]) {
+            match &p.value {
+                Value::Scalar { .. } => {
+                    if let Some(t) = interp(p, &mut missing) {
+                        s.ports.push(short_port(&t, p.span.clone()));
+                    }
+                }
+                Value::Map(_) => s.ports.push(PortMapping {
+                    host_ip: p.get("host_ip").and_then(|y| y.as_str().map(String::from)),
+                    host: p
+                        .get("published")
+                        .and_then(|y| interp(y, &mut missing))
+                        .filter(|h| !h.is_empty()),
+                    container: p
+                        .get("target")
+                        .and_then(|y| interp(y, &mut missing))
+                        .and_then(|t| first_port(&t)),
+                    span: p.span.clone(),
+                }),
+                _ => {}
+            }
+        }
+        for e in svc.get("expose").and_then(Yaml::as_seq).unwrap_or(&[]) {
+            if let Some(port) = interp(e, &mut missing).and_then(|t| first_port(&t)) {
+                s.expose.push((port, e.span.clone()));
+            }
+        }
+        if let Some(env) = svc.get("environment") {
+            match &env.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries {
+                        let Some(key) = k.as_str() else { continue };
+                        let raw = v.as_str().map(String::from);
+                        let value = interp(v, &mut missing);
+                        s.environment.push(EnvEntry {
+                            key: key.to_string(),
+                            key_span: k.span.clone(),
+                            raw,
+                            value,
+                            value_span: v.span.clone(),
+                        });
+                    }
+                }
+                Value::Seq(items) => {
+                    for it in items {
+                        let Some(t) = it.as_str() else { continue };
+                        let (key, raw) = match t.split_once('=') {
+                            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                            None => (t.to_string(), None),
+                        };
+                        let value = raw.as_ref().map(|r| interpolate(r, vars).0);
+                        // locate key and value inside the scalar when it is written plainly
+                        let text_start = it.span.start
+                            + usize::from(matches!(it.value, Value::Scalar { quoted: true, .. }));
+                        let key_span = text_start..text_start + key.len();
+                        let value_span = if raw.is_some() {
+                            key_span.end + 1..it.span.end
+                        } else {
+                            it.span.end..it.span.end
+                        };
+                        s.environment.push(EnvEntry {
+                            key,
+                            key_span,
+                            raw,
+                            value,
+                            value_span,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(ef) = svc.get("env_file") {
+            let items: Vec<&Yaml> = match &ef.value {
+                Value::Seq(items) => items.iter().collect(),
+                _ => vec![ef],
+            };
+            for it in items {
+                let path = it.as_str().or_else(|| it.get("path").and_then(Yaml::as_str));
+                if let Some(p) = path {
+                    s.env_files.push(Str {
+                        text: interpolate(p, vars).0,
+                        span: it.span.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(d) = svc.get("depends_on") {
+            match &d.value {
+                Value::Seq(items) => {
+                    for it in items {
+                        if let Some(n) = it.as_str() {
+                            s.depends_on.push((n.to_string(), None, it.span.clone()));
+                        }
+                    }
+                }
+                Value::Map(entries) => {
+                    for (k, v) in entries {
+                        if let Some(n) = k.as_str() {
+                            let cond = v.get("condition").and_then(|c| c.as_str().map(String::from));
+                            s.depends_on.push((n.to_string(), cond, k.span.clone()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for v in svc.get("volumes").and_then(Yaml::as_seq).unwrap_or(&[]) {
+            match &v.value {
+                Value::Scalar { .. } => {
+                    let Some(t) = interp(v, &mut missing) else { continue };
+                    let parts: Vec<&str> = t.split(':').collect();
+                    let (source, target, mode) = match parts.as_slice() {
+                        [t] => (None, t.to_string(), ""),
+                        [s, t] => (Some(s.to_string()), t.to_string(), ""),
+                        [s, t, m, ..] => (Some(s.to_string()), t.to_string(), *m),
+                        [] => continue,
+                    };
+                    let bind = source
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with(['.', '/', '~']));
+                    s.volumes.push(Volume {
+                        source,
+                        target,
+                        read_only: mode.split(',').any(|m| m == "ro"),
+                        bind,
+                        span: v.span.clone(),
+                    });
+                }
+                Value::Map(_) => {
+                    let ty = v.get("type").and_then(Yaml::as_str).unwrap_or("volume");
+                    s.volumes.push(Volume {
+                        source: v.get("source").and_then(|y| interp(y, &mut missing)),
+                        target: v
+                            .get("target")
+                            .and_then(|y| interp(y, &mut missing))
+                            .unwrap_or_default(),
+                        read_only: v.get("read_only").and_then(Yaml::as_bool) == Some(true),
+                        bind: ty == "bind",
+                        span: v.span.clone(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        if let Some(r) = svc.get("deploy").and_then(|d| d.get("replicas")) {
+            if let Some(n) = interp(r, &mut missing).and_then(|t| t.trim().parse().ok()) {
+                s.replicas = Some((n, r.span.clone()));
+            }
+        } else if let Some(r) = svc.get("scale") {
+            if let Some(n) = r.as_i64() {
+                s.replicas = Some((n, r.span.clone()));
+            }
+        }
+        file.missing_vars.extend(missing);
+        file.services.push(s);
+    }
+    file
+}
+
+fn cmd_value(y: &Yaml) -> Option<CmdValue> {
+    match &y.value {
+        Value::Scalar { .. } => Str::of(y).map(CmdValue::String),
+        Value::Seq(items) => Some(CmdValue::List(items.iter().filter_map(Str::of).collect())),
+        _ => None,
+    }
+}
+
+fn first_port(t: &str) -> Option<u16> {
+    let t = t.split('/').next()?;
+    let t = t.split('-').next()?;
+    t.trim().parse().ok()
+}
+
+/// Short port syntax: `[HOST_IP:][HOST[-RANGE]:]CONTAINER[-RANGE][/PROTO]`, IPv6 host in `[]`.
+pub fn short_port(t: &str, span: Span) -> PortMapping {
+    let t = t.trim();
+    let (host_ip, rest) = if let Some(r) = t.strip_prefix('[') {
+        match r.split_once("]:") {
+            Some((ip, rest)) => (Some(ip.to_string()), rest),
+            None => (None, t),
+        }
+    } else {
+        let parts: Vec<&str> = t.splitn(3, ':').collect();
+        if parts.len() == 3 {
+            (Some(parts[0].to_string()), &t[parts[0].len() + 1..])
+        } else {
+            (None, t)
+        }
+    };
+    let (host, container) = match rest.rsplit_once(':') {
+        Some((h, c)) => (Some(h.to_string()).filter(|h| !h.is_empty()), c),
+        None => (None, rest),
+    };
+    PortMapping {
+        host_ip,
+        host,
+        container: first_port(container),
+        span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ports() {
+        let p = short_port("127.0.0.1:8080:80/tcp", 0..0);
+        assert_eq!(p.host_ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(p.host.as_deref(), Some("8080"));
+        assert_eq!(p.container, Some(80));
+        let p = short_port("3000", 0..0);
+        assert_eq!((p.host, p.container), (None, Some(3000)));
+        let p = short_port("9090-9091:8080-8081", 0..0);
+        assert_eq!(p.container, Some(8080));
+        let p = short_port("[::1]:6001:6001", 0..0);
+        assert_eq!(p.host_ip.as_deref(), Some("::1"));
+    }
+
+    #[test]
+    fn interpolation() {
+        let mut vars = HashMap::new();
+        vars.insert("TAG".to_string(), "1.2".to_string());
+        assert_eq!(interpolate("app:${TAG}", &vars).0, "app:1.2");
+        assert_eq!(interpolate("${PORT:-8080}", &vars).0, "8080");
+        assert_eq!(interpolate("$$HOME", &vars).0, "$HOME");
+        let (v, missing) = interpolate("${NOPE:?required}", &vars);
+        assert_eq!((v.as_str(), missing.len()), ("", 1));
+    }
+}

@@ -1,0 +1,631 @@
+//! Dockerfiles, through parse-dockerfile, lowered into owned types with byte spans.
+
+use crate::source::Span;
+use parse_dockerfile as pd;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyVal {
+    pub key: String,
+    pub key_span: Span,
+    /// `None` for `ARG NAME` without a default.
+    pub value: Option<String>,
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Form {
+    /// JSON array form.
+    Exec(Vec<Word>),
+    /// Shell form: text with line continuations and inner comment lines removed, and for each
+    /// byte of it the byte offset in the file it came from.
+    Shell { text: String, map: Vec<usize> },
+}
+
+#[derive(Debug, Clone)]
+pub struct CommandSpec {
+    pub form: Form,
+    pub span: Span,
+    /// Here-document bodies (`RUN <<EOF`), each a script.
+    pub heredocs: Vec<Word>,
+}
+
+impl CommandSpec {
+    /// Map a byte range of the shell text back to the file.
+    pub fn file_span(&self, r: &Span) -> Span {
+        match &self.form {
+            Form::Shell { map, .. } if !map.is_empty() => {
+                let s = map.get(r.start).copied().unwrap_or(self.span.end);
+                let e = if r.end == 0 {
+                    s
+                } else {
+                    map.get(r.end - 1).map(|x| x + 1).unwrap_or(self.span.end)
+                };
+                s..e.max(s)
+            }
+            _ => self.span.clone(),
+        }
+    }
+    /// The command as one line of text (exec form joined by spaces).
+    pub fn display(&self) -> String {
+        match &self.form {
+            Form::Exec(words) => words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Form::Shell { text, .. } => text.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    From {
+        image: Word,
+        name: Option<Word>,
+    },
+    Run(CommandSpec),
+    Cmd(CommandSpec),
+    Entrypoint(CommandSpec),
+    Healthcheck(Option<CommandSpec>),
+    Env(Vec<KeyVal>),
+    Arg(Vec<KeyVal>),
+    Expose(Vec<Word>),
+    Copy {
+        srcs: Vec<Word>,
+        dest: Word,
+        from: Option<String>,
+    },
+    Add {
+        srcs: Vec<Word>,
+        dest: Word,
+    },
+    Volume(Vec<Word>),
+    Stopsignal(Word),
+    User(Word),
+    Workdir(Word),
+    Other(&'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct Instruction {
+    pub kind: Kind,
+    /// From the keyword to the end of the instruction.
+    pub span: Span,
+    pub keyword_span: Span,
+}
+
+impl Instruction {
+    pub fn name(&self) -> &'static str {
+        match &self.kind {
+            Kind::From { .. } => "from",
+            Kind::Run(_) => "run",
+            Kind::Cmd(_) => "cmd",
+            Kind::Entrypoint(_) => "entrypoint",
+            Kind::Healthcheck(_) => "healthcheck",
+            Kind::Env(_) => "env",
+            Kind::Arg(_) => "arg",
+            Kind::Expose(_) => "expose",
+            Kind::Copy { .. } => "copy",
+            Kind::Add { .. } => "add",
+            Kind::Volume(_) => "volume",
+            Kind::Stopsignal(_) => "stopsignal",
+            Kind::User(_) => "user",
+            Kind::Workdir(_) => "workdir",
+            Kind::Other(n) => n,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Dockerfile {
+    /// Every instruction, in order (global ARGs before the first FROM included).
+    pub instructions: Vec<Instruction>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Parse a Dockerfile. One error fails the file (reported as TF0001 by the caller).
+pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
+    let parsed = pd::parse(text).map_err(|e| {
+        let line = e.line().max(1);
+        let col = e.column().saturating_sub(1);
+        let index = crate::source::LineIndex::new(text);
+        ParseError {
+            offset: index.offset(line, col),
+            message: e.to_string(),
+        }
+    })?;
+    let escape = parsed
+        .parser_directives
+        .escape
+        .as_ref()
+        .map(|d| d.value.value)
+        .unwrap_or('\\');
+    let instructions = parsed
+        .instructions
+        .iter()
+        .map(|i| lower(text, escape, i))
+        .collect();
+    Ok(Dockerfile { instructions })
+}
+
+fn w(s: &pd::UnescapedString<'_>) -> Word {
+    Word {
+        text: s.value.to_string(),
+        span: s.span.clone(),
+    }
+}
+
+fn command(text: &str, escape: char, c: &pd::Command<'_>, heredocs: Vec<Word>) -> CommandSpec {
+    match c {
+        pd::Command::Exec(arr) => CommandSpec {
+            form: Form::Exec(arr.value.iter().map(w).collect()),
+            span: arr.span.clone(),
+            heredocs,
+        },
+        pd::Command::Shell(s) => {
+            let (t, map) = strip_continuations(&text[s.span.clone()], s.span.start, escape);
+            CommandSpec {
+                form: Form::Shell { text: t, map },
+                span: s.span.clone(),
+                heredocs,
+            }
+        }
+        _ => CommandSpec {
+            form: Form::Exec(Vec::new()),
+            span: 0..0,
+            heredocs,
+        },
+    }
+}
+
+/// Remove escape+newline pairs and comment lines inside a continued instruction, keeping for
+/// every byte kept its offset in the file.
+pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(raw.len());
+    let mut map = Vec::with_capacity(raw.len());
+    let bytes = raw.as_bytes();
+    let esc = escape as u32 as u8;
+    let mut i = 0;
+    let mut at_line_start = false;
+    while i < bytes.len() {
+        if at_line_start {
+            // skip blank-prefixed comment lines and empty lines inside a continuation
+            let mut j = i;
+            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'#' {
+                while j < bytes.len() && bytes[j] != b'\n' {
+                    j += 1;
+                }
+                i = (j + 1).min(bytes.len());
+                continue;
+            }
+            at_line_start = false;
+        }
+        if bytes[i] == esc && escape.is_ascii() {
+            // escape, optional trailing blanks, newline
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'\n' {
+                i = j + 1;
+                at_line_start = true;
+                continue;
+            }
+            if j == bytes.len() {
+                break;
+            }
+        }
+        let ch_len = utf8_len(bytes[i]);
+        let end = (i + ch_len).min(bytes.len());
+        if let Some(s) = raw.get(i..end) {
+            out.push_str(s);
+            for k in i..end {
+                map.push(base + k);
+            }
+        }
+        i = end;
+    }
+    (out, map)
+}
+
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xff => 4,
+        _ => 1,
+    }
+}
+
+fn end_of(spans: &[&Span], fallback: usize) -> usize {
+    spans.iter().map(|s| s.end).max().unwrap_or(fallback)
+}
+
+fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
+    use pd::Instruction as I;
+    let (kind, kw, end): (Kind, Span, usize) = match i {
+        I::From(f) => {
+            let name = f.as_.as_ref().map(|(_, n)| w(n));
+            let end = name
+                .as_ref()
+                .map(|n| n.span.end)
+                .unwrap_or(f.image.span.end);
+            (
+                Kind::From {
+                    image: w(&f.image),
+                    name,
+                },
+                f.from.span.clone(),
+                end,
+            )
+        }
+        I::Run(r) => {
+            let docs: Vec<Word> = r
+                .here_docs
+                .iter()
+                .map(|h| Word {
+                    text: h.value.to_string(),
+                    span: h.span.clone(),
+                })
+                .collect();
+            let end = end_of(
+                &docs.iter().map(|d| &d.span).collect::<Vec<_>>(),
+                cmd_span(&r.arguments).end,
+            )
+            .max(cmd_span(&r.arguments).end);
+            (
+                Kind::Run(command(text, escape, &r.arguments, docs)),
+                r.run.span.clone(),
+                end,
+            )
+        }
+        I::Cmd(c) => (
+            Kind::Cmd(command(text, escape, &c.arguments, Vec::new())),
+            c.cmd.span.clone(),
+            cmd_span(&c.arguments).end,
+        ),
+        I::Entrypoint(c) => (
+            Kind::Entrypoint(command(text, escape, &c.arguments, Vec::new())),
+            c.entrypoint.span.clone(),
+            cmd_span(&c.arguments).end,
+        ),
+        I::Healthcheck(h) => match &h.arguments {
+            pd::HealthcheckArguments::Cmd { arguments, .. } => (
+                Kind::Healthcheck(Some(command(text, escape, arguments, Vec::new()))),
+                h.healthcheck.span.clone(),
+                cmd_span(arguments).end,
+            ),
+            pd::HealthcheckArguments::None { none, .. } => (
+                Kind::Healthcheck(None),
+                h.healthcheck.span.clone(),
+                none.span.end,
+            ),
+            _ => (
+                Kind::Other("healthcheck"),
+                h.healthcheck.span.clone(),
+                h.healthcheck.span.end,
+            ),
+        },
+        I::Env(e) => (
+            Kind::Env(key_values(&e.arguments, false)),
+            e.env.span.clone(),
+            e.arguments.span.end,
+        ),
+        I::Arg(a) => (
+            Kind::Arg(key_values(&a.arguments, true)),
+            a.arg.span.clone(),
+            a.arguments.span.end,
+        ),
+        I::Expose(e) => (
+            Kind::Expose(e.arguments.iter().map(w).collect()),
+            e.expose.span.clone(),
+            end_of(
+                &e.arguments.iter().map(|a| &a.span).collect::<Vec<_>>(),
+                e.expose.span.end,
+            ),
+        ),
+        I::Copy(c) => {
+            let from = c
+                .options
+                .iter()
+                .find(|f| f.name.value == "from")
+                .and_then(|f| f.value.as_ref().map(|v| v.value.to_string()));
+            (
+                Kind::Copy {
+                    srcs: sources(&c.src),
+                    dest: w(&c.dest),
+                    from,
+                },
+                c.copy.span.clone(),
+                c.dest.span.end,
+            )
+        }
+        I::Add(c) => (
+            Kind::Add {
+                srcs: sources(&c.src),
+                dest: w(&c.dest),
+            },
+            c.add.span.clone(),
+            c.dest.span.end,
+        ),
+        I::Volume(v) => {
+            let words: Vec<Word> = match &v.arguments {
+                pd::JsonOrStringArray::Json(a) => a.value.iter().map(w).collect(),
+                pd::JsonOrStringArray::String(a) => a.iter().map(w).collect(),
+            };
+            let end = end_of(
+                &words.iter().map(|x| &x.span).collect::<Vec<_>>(),
+                v.volume.span.end,
+            );
+            (Kind::Volume(words), v.volume.span.clone(), end)
+        }
+        I::Stopsignal(s) => (
+            Kind::Stopsignal(w(&s.arguments)),
+            s.stopsignal.span.clone(),
+            s.arguments.span.end,
+        ),
+        I::User(s) => (
+            Kind::User(w(&s.arguments)),
+            s.user.span.clone(),
+            s.arguments.span.end,
+        ),
+        I::Workdir(s) => (
+            Kind::Workdir(w(&s.arguments)),
+            s.workdir.span.clone(),
+            s.arguments.span.end,
+        ),
+        I::Label(l) => (
+            Kind::Other("label"),
+            l.label.span.clone(),
+            l.arguments.span.end,
+        ),
+        I::Maintainer(m) => (
+            Kind::Other("maintainer"),
+            m.maintainer.span.clone(),
+            m.name.span.end,
+        ),
+        I::Shell(s) => (
+            Kind::Other("shell"),
+            s.shell.span.clone(),
+            end_of(
+                &s.arguments.iter().map(|a| &a.span).collect::<Vec<_>>(),
+                s.shell.span.end,
+            ),
+        ),
+        I::Onbuild(o) => {
+            let inner = lower(text, escape, &o.instruction);
+            (Kind::Other("onbuild"), o.onbuild.span.clone(), inner.span.end)
+        }
+        _ => (Kind::Other("unknown"), 0..0, 0),
+    };
+    let end = end.max(kw.end).min(text.len());
+    Instruction {
+        kind,
+        span: kw.start..end,
+        keyword_span: kw,
+    }
+}
+
+fn cmd_span(c: &pd::Command<'_>) -> Span {
+    match c {
+        pd::Command::Exec(a) => a.span.clone(),
+        pd::Command::Shell(s) => s.span.clone(),
+        _ => 0..0,
+    }
+}
+
+fn sources(src: &[pd::Source<'_>]) -> Vec<Word> {
+    src.iter()
+        .map(|s| match s {
+            pd::Source::Path(p) => w(p),
+            pd::Source::HereDoc(h) => Word {
+                text: h.value.to_string(),
+                span: h.span.clone(),
+            },
+            _ => Word {
+                text: String::new(),
+                span: 0..0,
+            },
+        })
+        .collect()
+}
+
+/// Split `ENV`/`ARG` arguments: `K=V K2="v 2"`, or the legacy `ENV K some value`.
+fn key_values(args: &pd::UnescapedString<'_>, is_arg: bool) -> Vec<KeyVal> {
+    let raw = args.value.as_ref();
+    let base = args.span.start;
+    let words = split_words(raw);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let first_has_eq = words[0].0.contains('=');
+    if !is_arg && !first_has_eq {
+        // legacy form: ENV KEY value with spaces
+        let (k, ks) = &words[0];
+        let rest_start = words.get(1).map(|w| w.1.start).unwrap_or(ks.end);
+        let value = raw[rest_start.min(raw.len())..].trim().to_string();
+        return vec![KeyVal {
+            key: k.clone(),
+            key_span: base + ks.start..base + ks.end,
+            value: Some(unquote(&value)),
+            value_span: base + rest_start..base + raw.len(),
+        }];
+    }
+    words
+        .into_iter()
+        .map(|(word, span)| match word.find('=') {
+            Some(eq) => {
+                // the value's raw text starts right after '=' in the source
+                let key = word[..eq].to_string();
+                KeyVal {
+                    key_span: base + span.start..base + span.start + eq,
+                    key,
+                    value: Some(unquote(&word[eq + 1..])),
+                    value_span: base + span.start + eq + 1..base + span.end,
+                }
+            }
+            None => KeyVal {
+                key: word,
+                key_span: base + span.start..base + span.end,
+                value: None,
+                value_span: base + span.end..base + span.end,
+            },
+        })
+        .collect()
+}
+
+/// Words split on unquoted whitespace, with their raw ranges (quotes kept in the text).
+fn split_words(raw: &str) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in raw.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (_, '\\') => {
+                escaped = true;
+                start.get_or_insert(i);
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                start.get_or_insert(i);
+            }
+            (None, c) if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    out.push((raw[s..i].to_string(), s..i));
+                }
+            }
+            (None, _) => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push((raw[s..].to_string(), s..raw.len()));
+    }
+    out
+}
+
+/// Remove one level of shell-style quoting.
+pub fn unquote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut quote: Option<char> = None;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (q, '\\') if q != Some('\'') => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Substitute `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR-default}` from `vars`. Returns
+/// `None` when a variable is unknown and has no default.
+pub fn substitute(text: &str, vars: &HashMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        if let Some(inner) = after.strip_prefix('{') {
+            let close = inner.find('}')?;
+            let expr = &inner[..close];
+            let (name, default) = match expr.find([':', '-']) {
+                Some(i) => {
+                    let d = expr[i..].trim_start_matches(':');
+                    let d = d.strip_prefix('-').or_else(|| d.strip_prefix('+'));
+                    (&expr[..i], d)
+                }
+                None => (expr, None),
+            };
+            match vars.get(name).filter(|v| !v.is_empty()) {
+                Some(v) => out.push_str(v),
+                None => out.push_str(default?),
+            }
+            rest = &inner[close + 1..];
+        } else {
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            if len == 0 {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+            out.push_str(vars.get(&after[..len])?);
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowers_instructions_with_spans() {
+        let text = "ARG PY=3.12\nFROM python:${PY} AS base\nENV A=1 B=\"two words\"\nRUN pip install \\\n    flask\nCMD [\"gunicorn\", \"app:app\"]\n";
+        let d = parse(text).unwrap();
+        let names: Vec<_> = d.instructions.iter().map(|i| i.name()).collect();
+        assert_eq!(names, ["arg", "from", "env", "run", "cmd"]);
+        let Kind::Env(kv) = &d.instructions[2].kind else { panic!() };
+        assert_eq!(kv[1].key, "B");
+        assert_eq!(kv[1].value.as_deref(), Some("two words"));
+        assert_eq!(&text[kv[1].key_span.clone()], "B");
+        let Kind::Run(run) = &d.instructions[3].kind else { panic!() };
+        let Form::Shell { text: t, .. } = &run.form else { panic!() };
+        assert_eq!(t, "pip install     flask");
+        let pos = t.find("flask").unwrap();
+        assert_eq!(&text[run.file_span(&(pos..pos + 5))], "flask");
+    }
+
+    #[test]
+    fn legacy_env_and_substitution() {
+        let d = parse("FROM x\nENV GREETING hello world\n").unwrap();
+        let Kind::Env(kv) = &d.instructions[1].kind else { panic!() };
+        assert_eq!(kv[0].value.as_deref(), Some("hello world"));
+        let mut vars = HashMap::new();
+        vars.insert("PY".to_string(), "3.12".to_string());
+        assert_eq!(substitute("python:${PY}", &vars).as_deref(), Some("python:3.12"));
+        assert_eq!(substitute("x:${T:-1.0}", &vars).as_deref(), Some("x:1.0"));
+        assert_eq!(substitute("x:$NOPE", &vars), None);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let err = parse("FROM x\nRUN [\"a\"\nBOGUS y\n").unwrap_err();
+        assert!(err.offset > 0);
+    }
+}

@@ -1,0 +1,113 @@
+//! `.env` files: `KEY=value` lines, `export` prefixes, quotes and comments.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: String,
+    pub value_span: Span,
+}
+
+pub fn parse(text: &str) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let lead = body.len() - body.trim_start().len();
+        let mut t = body.trim_start();
+        let mut pos = start + lead;
+        if t.starts_with('#') || t.is_empty() {
+            continue;
+        }
+        if let Some(r) = t.strip_prefix("export ") {
+            pos += t.len() - r.len();
+            t = r;
+        }
+        let Some(eq) = t.find('=') else { continue };
+        let key = t[..eq].trim();
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            continue;
+        }
+        let raw = &t[eq + 1..];
+        let vlead = raw.len() - raw.trim_start().len();
+        let raw_value = raw.trim();
+        let value = if let Some(q) = raw_value
+            .strip_prefix('"')
+            .and_then(|r| r.split_once('"').map(|(v, _)| v))
+            .or_else(|| {
+                raw_value
+                    .strip_prefix('\'')
+                    .and_then(|r| r.split_once('\'').map(|(v, _)| v))
+            }) {
+            q.to_string()
+        } else {
+            raw_value
+                .split(" #")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        let vstart = pos + eq + 1 + vlead;
+        out.push(Entry {
+            key: key.to_string(),
+            key_span: pos..pos + key.len(),
+            value,
+            value_span: vstart..vstart + raw_value.len(),
+        });
+    }
+    out
+}
+
+/// Procfile: `type: command` lines.
+pub fn parse_procfile(text: &str) -> Vec<(String, String, Span)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some((name, cmd)) = body.split_once(':') {
+            let name = name.trim();
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                continue;
+            }
+            let cstart = start + name.len() + 1 + (cmd.len() - cmd.trim_start().len());
+            out.push((
+                name.to_string(),
+                cmd.trim().to_string(),
+                cstart..cstart + cmd.trim().len(),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_lines() {
+        let text = "# x\nexport A=1\nB=\"two words\" # c\nC = plain # note\n";
+        let e = parse(text);
+        assert_eq!(e.len(), 3);
+        assert_eq!(&text[e[0].key_span.clone()], "A");
+        assert_eq!(e[1].value, "two words");
+        assert_eq!(e[2].value, "plain");
+    }
+
+    #[test]
+    fn procfile_lines() {
+        let p = parse_procfile("web: gunicorn app:app\nrelease: python manage.py migrate\n");
+        assert_eq!(p[1].0, "release");
+        assert_eq!(p[0].1, "gunicorn app:app");
+    }
+}

@@ -1,0 +1,348 @@
+//! Kubernetes objects lowered from YAML documents (`List` kinds unpacked).
+
+use crate::parse::compose::Str;
+use crate::parse::yaml::{Value, Yaml};
+use crate::source::Span;
+
+#[derive(Debug, Clone)]
+pub enum PortRef {
+    Number(u16),
+    Name(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ContainerPort {
+    pub number: u16,
+    pub name: Option<String>,
+    pub host_port: Option<u16>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub name: String,
+    pub name_span: Span,
+    pub value: Option<Str>,
+    /// `valueFrom`: kind of source (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, …) and name.
+    pub value_from: Option<(String, Option<String>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub kind: &'static str,
+    pub port: Option<(PortRef, Span)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub name: String,
+    pub image: Option<Str>,
+    pub command: Vec<Str>,
+    pub args: Vec<Str>,
+    pub ports: Vec<ContainerPort>,
+    pub env: Vec<EnvVar>,
+    /// `envFrom`: (`configMapRef`|`secretRef`, name).
+    pub env_from: Vec<(String, String)>,
+    pub probes: Vec<Probe>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PodSpec {
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+    pub host_network: Option<Span>,
+    pub termination_grace: Option<(i64, Span)>,
+    pub labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServicePort {
+    pub port: Option<u16>,
+    pub target: Option<(PortRef, Span)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub api_version: String,
+    pub kind: String,
+    pub kind_span: Span,
+    pub name: Option<String>,
+    pub namespace: Option<Str>,
+    pub annotations: Vec<(String, String)>,
+    pub span: Span,
+    pub pod: Option<PodSpec>,
+    pub replicas: Option<(i64, Span)>,
+    pub selector: Vec<(String, String)>,
+    pub service_ports: Vec<ServicePort>,
+    /// ConfigMap/Secret `data`/`stringData`: key and value.
+    pub data: Vec<(Str, Str)>,
+    /// HorizontalPodAutoscaler target (kind, name).
+    pub scale_target: Option<(String, String)>,
+}
+
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "Pod",
+    "ReplicationController",
+    "DeploymentConfig",
+];
+
+/// Whether a document looks like a Kubernetes object.
+pub fn is_object(doc: &Yaml) -> bool {
+    doc.get("apiVersion").and_then(Yaml::as_str).is_some()
+        && doc.get("kind").and_then(Yaml::as_str).is_some()
+}
+
+/// Lower a document into objects (a `List` yields its items).
+pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
+    if !is_object(doc) {
+        return;
+    }
+    let kind = doc.get("kind").and_then(Yaml::as_str).unwrap_or_default();
+    if kind.ends_with("List") {
+        for item in doc.get("items").and_then(Yaml::as_seq).unwrap_or(&[]) {
+            lower(item, out);
+        }
+        return;
+    }
+    let meta = doc.get("metadata");
+    let str_map = |y: Option<&Yaml>| -> Vec<(String, String)> {
+        y.and_then(Yaml::as_map)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let spec = doc.get("spec");
+    let pod_template = match kind {
+        "Pod" => spec.map(|s| (s, meta)),
+        "CronJob" => spec
+            .and_then(|s| s.get("jobTemplate"))
+            .and_then(|j| j.get("spec"))
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec").map(|s| (s, t.get("metadata")))),
+        _ if WORKLOAD_KINDS.contains(&kind) => spec
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec").map(|s| (s, t.get("metadata")))),
+        _ => None,
+    };
+    let pod = pod_template.map(|(p, m)| PodSpec {
+        containers: containers(p.get("containers")),
+        init_containers: containers(p.get("initContainers")),
+        host_network: p
+            .get("hostNetwork")
+            .filter(|h| h.as_bool() == Some(true))
+            .map(|h| h.span.clone()),
+        termination_grace: p
+            .get("terminationGracePeriodSeconds")
+            .and_then(|t| Some((t.as_i64()?, t.span.clone()))),
+        labels: str_map(m.and_then(|m| m.get("labels"))),
+    });
+    let mut data = Vec::new();
+    if kind == "ConfigMap" || kind == "Secret" {
+        for key in ["data", "stringData"] {
+            for (k, v) in doc.get(key).and_then(Yaml::as_map).unwrap_or(&[]) {
+                if let (Some(ks), Some(vs)) = (k.as_str(), v.as_str()) {
+                    data.push((
+                        Str {
+                            text: ks.to_string(),
+                            span: k.span.clone(),
+                        },
+                        Str {
+                            text: vs.to_string(),
+                            span: v.span.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    let service_ports = if kind == "Service" {
+        spec.and_then(|s| s.get("ports"))
+            .and_then(Yaml::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .map(|p| ServicePort {
+                port: p.get("port").and_then(Yaml::as_i64).and_then(|n| u16::try_from(n).ok()),
+                target: p.get("targetPort").and_then(port_ref),
+                span: p.span.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let selector = if kind == "Service" {
+        str_map(spec.and_then(|s| s.get("selector")))
+    } else {
+        str_map(spec.and_then(|s| s.get("selector")).and_then(|s| s.get("matchLabels")))
+    };
+    let scale_target = spec.and_then(|s| s.get("scaleTargetRef")).and_then(|r| {
+        Some((
+            r.get("kind")?.as_str()?.to_string(),
+            r.get("name")?.as_str()?.to_string(),
+        ))
+    });
+    out.push(Object {
+        api_version: doc
+            .get("apiVersion")
+            .and_then(Yaml::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        kind: kind.to_string(),
+        kind_span: doc.get("kind").map(|k| k.span.clone()).unwrap_or_default(),
+        name: meta
+            .and_then(|m| m.get("name"))
+            .and_then(|n| n.as_str().map(String::from)),
+        namespace: meta.and_then(|m| m.get("namespace")).and_then(|n| {
+            n.as_str().map(|t| Str {
+                text: t.to_string(),
+                span: n.span.clone(),
+            })
+        }),
+        annotations: str_map(meta.and_then(|m| m.get("annotations"))),
+        span: doc.span.clone(),
+        pod,
+        replicas: spec
+            .and_then(|s| s.get("replicas"))
+            .and_then(|r| Some((r.as_i64()?, r.span.clone()))),
+        selector,
+        service_ports,
+        data,
+        scale_target,
+    });
+}
+
+fn port_ref(y: &Yaml) -> Option<(PortRef, Span)> {
+    let t = y.as_str()?;
+    let r = match t.parse::<u16>() {
+        Ok(n) => PortRef::Number(n),
+        Err(_) => PortRef::Name(t.to_string()),
+    };
+    Some((r, y.span.clone()))
+}
+
+fn strs(y: Option<&Yaml>) -> Vec<Str> {
+    match y.map(|y| &y.value) {
+        Some(Value::Seq(items)) => items
+            .iter()
+            .filter_map(|i| {
+                i.as_str().map(|t| Str {
+                    text: t.to_string(),
+                    span: i.span.clone(),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn containers(y: Option<&Yaml>) -> Vec<Container> {
+    let Some(items) = y.and_then(Yaml::as_seq) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|c| {
+            let mut probes = Vec::new();
+            for (key, kind) in [
+                ("readinessProbe", "readiness"),
+                ("livenessProbe", "liveness"),
+                ("startupProbe", "startup"),
+            ] {
+                if let Some(p) = c.get(key) {
+                    let port = ["httpGet", "tcpSocket", "grpc"]
+                        .iter()
+                        .find_map(|h| p.get(h).and_then(|h| h.get("port")).and_then(port_ref));
+                    probes.push(Probe {
+                        kind,
+                        port,
+                        span: p.span.clone(),
+                    });
+                }
+            }
+            Container {
+                name: c
+                    .get("name")
+                    .and_then(Yaml::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                image: c.get("image").and_then(|i| {
+                    i.as_str().map(|t| Str {
+                        text: t.to_string(),
+                        span: i.span.clone(),
+                    })
+                }),
+                command: strs(c.get("command")),
+                args: strs(c.get("args")),
+                ports: c
+                    .get("ports")
+                    .and_then(Yaml::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|p| {
+                        let n = p.get("containerPort")?.as_i64()?;
+                        Some(ContainerPort {
+                            number: u16::try_from(n).ok()?,
+                            name: p.get("name").and_then(|n| n.as_str().map(String::from)),
+                            host_port: p
+                                .get("hostPort")
+                                .and_then(Yaml::as_i64)
+                                .and_then(|n| u16::try_from(n).ok()),
+                            span: p.span.clone(),
+                        })
+                    })
+                    .collect(),
+                env: c
+                    .get("env")
+                    .and_then(Yaml::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|e| {
+                        let n = e.get("name")?;
+                        Some(EnvVar {
+                            name: n.as_str()?.to_string(),
+                            name_span: n.span.clone(),
+                            value: e.get("value").and_then(|v| {
+                                v.as_str().map(|t| Str {
+                                    text: t.to_string(),
+                                    span: v.span.clone(),
+                                })
+                            }),
+                            value_from: e.get("valueFrom").and_then(|vf| {
+                                let (k, v) = vf.as_map()?.first()?;
+                                Some((
+                                    k.as_str()?.to_string(),
+                                    v.get("name").and_then(|n| n.as_str().map(String::from)),
+                                ))
+                            }),
+                        })
+                    })
+                    .collect(),
+                env_from: c
+                    .get("envFrom")
+                    .and_then(Yaml::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|e| {
+                        ["configMapRef", "secretRef"].iter().find_map(|k| {
+                            let n = e.get(k)?.get("name")?.as_str()?;
+                            Some((k.to_string(), n.to_string()))
+                        })
+                    })
+                    .collect(),
+                probes,
+                span: c.span.clone(),
+            }
+        })
+        .collect()
+}

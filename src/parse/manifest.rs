@@ -1,0 +1,413 @@
+//! Dependency manifests: requirements*.txt, pyproject.toml, Pipfile, setup.py/cfg,
+//! package.json, Cargo.toml, go.mod.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    Python,
+    Node,
+    Rust,
+    Go,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ManifestKind {
+    Requirements,
+    Constraints,
+    Pyproject,
+    Pipfile,
+    SetupPy,
+    SetupCfg,
+    PackageJson,
+    CargoToml,
+    GoMod,
+}
+
+impl ManifestKind {
+    pub fn ecosystem(self) -> Ecosystem {
+        match self {
+            ManifestKind::PackageJson => Ecosystem::Node,
+            ManifestKind::CargoToml => Ecosystem::Rust,
+            ManifestKind::GoMod => Ecosystem::Go,
+            _ => Ecosystem::Python,
+        }
+    }
+}
+
+/// One declared dependency: its name, its version requirement as written, and where.
+#[derive(Debug, Clone)]
+pub struct Dep {
+    pub name: String,
+    /// The requirement text (`==1.2`, `^4.18.0`, `*`, a URL, …), empty when none.
+    pub spec: String,
+    pub span: Span,
+    /// Pinned by a hash (`--hash=`), a git `rev`/commit, or an exact version.
+    pub hashed: bool,
+    /// For Cargo git dependencies: has `rev` or `tag`.
+    pub git_pinned: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub kind: ManifestKind,
+    pub deps: Vec<Dep>,
+    /// Tools named in pyproject `[tool.*]` tables (poetry, uv, pdm).
+    pub tools: Vec<String>,
+    /// Cargo: has a binary target (src/main.rs checked by the model, `[[bin]]` here).
+    pub declares_bin: bool,
+    /// go.mod has `require` entries.
+    pub has_requires: bool,
+    /// requirements: refers to a constraints file (`-c`).
+    pub constrained: bool,
+    /// Names of files referenced with `-r`/`-c`.
+    pub includes: Vec<String>,
+}
+
+impl Manifest {
+    fn new(kind: ManifestKind) -> Self {
+        Manifest {
+            kind,
+            deps: Vec::new(),
+            tools: Vec::new(),
+            declares_bin: false,
+            has_requires: false,
+            constrained: false,
+            includes: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+pub fn kind_of(file_name: &str) -> Option<ManifestKind> {
+    let lower = file_name.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "pyproject.toml" => ManifestKind::Pyproject,
+        "pipfile" => ManifestKind::Pipfile,
+        "setup.py" => ManifestKind::SetupPy,
+        "setup.cfg" => ManifestKind::SetupCfg,
+        "package.json" => ManifestKind::PackageJson,
+        "cargo.toml" => ManifestKind::CargoToml,
+        "go.mod" => ManifestKind::GoMod,
+        n if n.starts_with("constraints") => ManifestKind::Constraints,
+        n if n.starts_with("requirements") => ManifestKind::Requirements,
+        _ => return None,
+    })
+}
+
+pub fn parse(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError> {
+    match kind {
+        ManifestKind::Requirements | ManifestKind::Constraints => Ok(requirements(kind, text)),
+        ManifestKind::Pyproject | ManifestKind::Pipfile | ManifestKind::CargoToml => {
+            toml_manifest(kind, text)
+        }
+        ManifestKind::PackageJson => package_json(text),
+        ManifestKind::GoMod => Ok(go_mod(text)),
+        ManifestKind::SetupPy | ManifestKind::SetupCfg => Ok(Manifest::new(kind)),
+    }
+}
+
+fn requirements(kind: ManifestKind, text: &str) -> Manifest {
+    let mut m = Manifest::new(kind);
+    let mut offset = 0;
+    for raw_line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw_line.len();
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let content = match line.find(" #").or_else(|| line.starts_with('#').then_some(0)) {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let trimmed = content.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(opt) = trimmed.strip_prefix('-') {
+            let mut parts = opt.split_whitespace();
+            let flag = parts.next().unwrap_or("");
+            let arg = parts.next().map(String::from);
+            match flag {
+                "c" | "-constraint" => {
+                    m.constrained = true;
+                    m.includes.extend(arg);
+                }
+                "r" | "-requirement" => m.includes.extend(arg),
+                f if f.starts_with("c") && f.len() > 1 && !f.starts_with("-") => {
+                    m.constrained = true
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if trimmed.starts_with('.') || trimmed.starts_with('/') {
+            continue; // local path
+        }
+        let lead = content.len() - content.trim_start().len();
+        let name_end = trimmed
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .unwrap_or(trimmed.len());
+        let name = &trimmed[..name_end];
+        if name.is_empty() {
+            continue;
+        }
+        let spec_all = trimmed[name_end..].trim();
+        // drop extras and environment markers
+        let spec = spec_all
+            .trim_start_matches(|c| c != ']' && spec_all.starts_with('['))
+            .trim_start_matches(']');
+        let spec = spec.split(';').next().unwrap_or("").trim();
+        let spec = spec.split(" --").next().unwrap_or("").trim();
+        m.deps.push(Dep {
+            name: name.to_string(),
+            spec: spec.to_string(),
+            span: line_start + lead..line_start + lead + trimmed.len(),
+            hashed: trimmed.contains("--hash"),
+            git_pinned: None,
+        });
+    }
+    m
+}
+
+fn toml_manifest(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError> {
+    let doc = toml::de::DeTable::parse(text).map_err(|e| ParseError {
+        offset: e.span().map(|s| s.start).unwrap_or(0),
+        message: e.message().to_string(),
+    })?;
+    let root = doc.get_ref();
+    let mut m = Manifest::new(kind);
+    match kind {
+        ManifestKind::Pyproject => {
+            if let Some(tool) = get_table(root, "tool") {
+                for name in ["poetry", "uv", "pdm", "hatch"] {
+                    if tool.get(name).is_some() {
+                        m.tools.push(name.to_string());
+                    }
+                }
+            }
+            if let Some(project) = get_table(root, "project")
+                && let Some(deps) = project.get("dependencies")
+                && let toml::de::DeValue::Array(items) = deps.get_ref()
+            {
+                for it in items {
+                    if let toml::de::DeValue::String(s) = it.get_ref() {
+                        let name_end = s
+                            .find(|c: char| {
+                                !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                            })
+                            .unwrap_or(s.len());
+                        m.deps.push(Dep {
+                            name: s[..name_end].to_string(),
+                            spec: s[name_end..].trim().to_string(),
+                            span: it.span(),
+                            hashed: false,
+                            git_pinned: None,
+                        });
+                    }
+                }
+            }
+            if let Some(poetry) = get_table(root, "tool").and_then(|t| get_table(t, "poetry"))
+                && let Some(deps) = get_table(poetry, "dependencies")
+            {
+                push_table_deps(&mut m, deps);
+            }
+        }
+        ManifestKind::Pipfile => {
+            for section in ["packages", "dev-packages"] {
+                if let Some(t) = get_table(root, section) {
+                    push_table_deps(&mut m, t);
+                }
+            }
+        }
+        ManifestKind::CargoToml => {
+            m.declares_bin = root.get("bin").is_some();
+            for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+                if let Some(t) = get_table(root, section) {
+                    push_table_deps(&mut m, t);
+                }
+            }
+            if let Some(ws) = get_table(root, "workspace")
+                && let Some(t) = get_table(ws, "dependencies")
+            {
+                push_table_deps(&mut m, t);
+            }
+        }
+        _ => {}
+    }
+    Ok(m)
+}
+
+fn get_table<'a, 'b>(
+    t: &'b toml::de::DeTable<'a>,
+    key: &str,
+) -> Option<&'b toml::de::DeTable<'a>> {
+    match t.get(key)?.get_ref() {
+        toml::de::DeValue::Table(t) => Some(t),
+        _ => None,
+    }
+}
+
+fn push_table_deps(m: &mut Manifest, t: &toml::de::DeTable<'_>) {
+    for (k, v) in t.iter() {
+        let name = k.get_ref().to_string();
+        if name == "python" {
+            continue;
+        }
+        let span = k.span().start..v.span().end;
+        match v.get_ref() {
+            toml::de::DeValue::String(s) => m.deps.push(Dep {
+                name,
+                spec: s.to_string(),
+                span,
+                hashed: false,
+                git_pinned: None,
+            }),
+            toml::de::DeValue::Table(inner) => {
+                let s = |key: &str| match inner.get(key).map(|v| v.get_ref()) {
+                    Some(toml::de::DeValue::String(s)) => Some(s.to_string()),
+                    _ => None,
+                };
+                let git = s("git");
+                let local = inner.get("path").is_some() || inner.get("workspace").is_some();
+                if local {
+                    continue;
+                }
+                m.deps.push(Dep {
+                    name,
+                    spec: s("version").or_else(|| git.clone()).unwrap_or_default(),
+                    span,
+                    hashed: false,
+                    git_pinned: git
+                        .as_ref()
+                        .map(|_| inner.get("rev").is_some() || inner.get("tag").is_some()),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn package_json(text: &str) -> Result<Manifest, ParseError> {
+    use jsonc_parser::ast::Value;
+    let parsed = jsonc_parser::parse_to_ast(
+        text,
+        &jsonc_parser::CollectOptions::default(),
+        &jsonc_parser::ParseOptions::default(),
+    )
+    .map_err(|e| ParseError {
+        offset: e.range().start,
+        message: e.kind().to_string(),
+    })?;
+    let mut m = Manifest::new(ManifestKind::PackageJson);
+    let Some(Value::Object(root)) = parsed.value else {
+        return Ok(m);
+    };
+    for section in [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ] {
+        let Some(prop) = root.get(section) else { continue };
+        let Value::Object(deps) = &prop.value else { continue };
+        for p in &deps.properties {
+            if let Value::StringLit(s) = &p.value {
+                m.deps.push(Dep {
+                    name: p.name.as_str().to_string(),
+                    spec: s.value.to_string(),
+                    span: p.range.start..p.range.end,
+                    hashed: false,
+                    git_pinned: None,
+                });
+            }
+        }
+    }
+    Ok(m)
+}
+
+fn go_mod(text: &str) -> Manifest {
+    let mut m = Manifest::new(ManifestKind::GoMod);
+    let mut in_block = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim();
+        let t = t.split("//").next().unwrap_or("").trim();
+        if in_block {
+            if t == ")" {
+                in_block = false;
+            } else if !t.is_empty() {
+                m.has_requires = true;
+                push_go(&mut m, t, start, line);
+            }
+        } else if let Some(rest) = t.strip_prefix("require") {
+            let rest = rest.trim();
+            if rest == "(" {
+                in_block = true;
+            } else if !rest.is_empty() {
+                m.has_requires = true;
+                push_go(&mut m, rest, start, line);
+            }
+        }
+    }
+    m
+}
+
+fn push_go(m: &mut Manifest, t: &str, start: usize, line: &str) {
+    let mut parts = t.split_whitespace();
+    if let Some(name) = parts.next() {
+        let lead = line.len() - line.trim_start().len();
+        m.deps.push(Dep {
+            name: name.to_string(),
+            spec: parts.next().unwrap_or("").to_string(),
+            span: start + lead..start + line.trim_end().len(),
+            hashed: false,
+            git_pinned: None,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_lines() {
+        let text = "# c\nflask==3.0.0\nrequests>=2 # why\n-r base.txt\n-c constraints.txt\n./local\ngunicorn[gevent]\n";
+        let m = parse(ManifestKind::Requirements, text).unwrap();
+        let names: Vec<_> = m.deps.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["flask", "requests", "gunicorn"]);
+        assert_eq!(m.deps[1].spec, ">=2");
+        assert_eq!(&text[m.deps[1].span.clone()], "requests>=2");
+        assert!(m.constrained);
+        assert_eq!(m.includes, ["base.txt", "constraints.txt"]);
+    }
+
+    #[test]
+    fn package_json_and_cargo() {
+        let m = parse(ManifestKind::PackageJson, r#"{"dependencies": {"express": "*"}}"#).unwrap();
+        assert_eq!(m.deps[0].spec, "*");
+        let m = parse(
+            ManifestKind::CargoToml,
+            "[dependencies]\nserde = \"1\"\nx = { git = \"https://g\", branch = \"main\" }\ny = { path = \"../y\" }\n",
+        )
+        .unwrap();
+        assert_eq!(m.deps.len(), 2);
+        assert_eq!(m.deps[1].git_pinned, Some(false));
+        assert!(parse(ManifestKind::CargoToml, "[dependencies\n").is_err());
+    }
+
+    #[test]
+    fn go_requires() {
+        let m = parse(ManifestKind::GoMod, "module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n)\n").unwrap();
+        assert!(m.has_requires);
+        assert_eq!(m.deps[0].name, "github.com/a/b");
+    }
+}

@@ -1,0 +1,355 @@
+//! Python source facts through tree-sitter: imports, environment reads, calls with their
+//! arguments, and string assignments. Queries see code, never comments or strings.
+
+use crate::source::Span;
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    Str(String),
+    Int(i64),
+    /// Any other expression; `from_env` when it reads the environment somewhere inside.
+    Expr { text: String, from_env: bool },
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub keyword: Option<String>,
+    pub value: ArgValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The callee as written, e.g. `logging.FileHandler`, `app.run`.
+    pub callee: String,
+    pub args: Vec<Arg>,
+    pub span: Span,
+    /// Inside `if __name__ == "__main__":`.
+    pub main_guard: bool,
+}
+
+impl Call {
+    pub fn kwarg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|a| a.keyword.as_deref() == Some(name))
+    }
+    pub fn positional(&self, i: usize) -> Option<&Arg> {
+        self.args.iter().filter(|a| a.keyword.is_none()).nth(i)
+    }
+    /// The last segment of the callee (`logging.handlers.RotatingFileHandler` → `RotatingFileHandler`).
+    pub fn method(&self) -> &str {
+        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvRead {
+    pub name: String,
+    pub default: Option<ArgValue>,
+    pub has_default: bool,
+    pub span: Span,
+}
+
+/// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
+#[derive(Debug, Clone)]
+pub struct StrBinding {
+    pub key: String,
+    pub value: String,
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PyFacts {
+    /// Top-level module names imported (`import a.b` → `a`), relative imports left out.
+    pub imports: Vec<(String, Span)>,
+    pub env_reads: Vec<EnvRead>,
+    pub calls: Vec<Call>,
+    pub bindings: Vec<StrBinding>,
+    pub has_error: bool,
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+pub fn parse(text: &str) -> PyFacts {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            if p
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .is_err()
+            {
+                return PyFacts::default();
+            }
+            *slot = Some(p);
+        }
+        let Some(parser) = slot.as_mut() else {
+            return PyFacts::default();
+        };
+        let Some(tree) = parser.parse(text, None) else {
+            return PyFacts::default();
+        };
+        let mut facts = PyFacts {
+            has_error: tree.root_node().has_error(),
+            ..PyFacts::default()
+        };
+        visit(tree.root_node(), text, &mut facts, false, 0);
+        facts
+    })
+}
+
+fn t<'a>(node: Node<'_>, text: &'a str) -> &'a str {
+    text.get(node.start_byte()..node.end_byte()).unwrap_or("")
+}
+
+fn span(node: Node<'_>) -> Span {
+    node.start_byte()..node.end_byte()
+}
+
+/// The value of a plain string literal (no f-string interpolation, implicit concatenation joined).
+pub fn string_value(node: Node<'_>, text: &str) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let mut out = String::new();
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                match c.kind() {
+                    "string_content" => out.push_str(t(c, text)),
+                    "interpolation" => return None,
+                    "escape_sequence" => out.push_str(t(c, text)),
+                    _ => {}
+                }
+            }
+            Some(out)
+        }
+        "concatenated_string" => {
+            let mut out = String::new();
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                out.push_str(&string_value(c, text)?);
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
+    if let Some(s) = string_value(node, text) {
+        return ArgValue::Str(s);
+    }
+    if node.kind() == "integer"
+        && let Ok(i) = t(node, text).replace('_', "").parse()
+    {
+        return ArgValue::Int(i);
+    }
+    let body = t(node, text);
+    ArgValue::Expr {
+        text: body.chars().take(200).collect(),
+        from_env: body.contains("environ") || body.contains("getenv") || body.contains("env("),
+    }
+}
+
+fn is_main_guard(node: Node<'_>, text: &str) -> bool {
+    node.kind() == "if_statement"
+        && node
+            .child_by_field_name("condition")
+            .map(|c| {
+                let s = t(c, text);
+                s.contains("__name__") && s.contains("__main__")
+            })
+            .unwrap_or(false)
+}
+
+fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: usize) {
+    if depth > 400 {
+        f.has_error = true;
+        return;
+    }
+    let main_guard = main_guard || is_main_guard(node, text);
+    match node.kind() {
+        "import_statement" => {
+            let mut cursor = node.walk();
+            for c in node.children_by_field_name("name", &mut cursor) {
+                let dotted = if c.kind() == "aliased_import" {
+                    c.child_by_field_name("name").unwrap_or(c)
+                } else {
+                    c
+                };
+                let top = t(dotted, text).split('.').next().unwrap_or("").trim();
+                if !top.is_empty() {
+                    f.imports.push((top.to_string(), span(dotted)));
+                }
+            }
+        }
+        "import_from_statement" => {
+            if let Some(m) = node.child_by_field_name("module_name")
+                && m.kind() == "dotted_name"
+            {
+                let top = t(m, text).split('.').next().unwrap_or("").trim();
+                if !top.is_empty() {
+                    f.imports.push((top.to_string(), span(m)));
+                }
+            }
+        }
+        "call" => {
+            if let Some(func) = node.child_by_field_name("function") {
+                let callee: String = t(func, text).split_whitespace().collect();
+                let mut args = Vec::new();
+                if let Some(al) = node.child_by_field_name("arguments") {
+                    let mut cursor = al.walk();
+                    for a in al.named_children(&mut cursor) {
+                        if a.kind() == "keyword_argument" {
+                            let (Some(n), Some(v)) =
+                                (a.child_by_field_name("name"), a.child_by_field_name("value"))
+                            else {
+                                continue;
+                            };
+                            let value = arg_value(v, text);
+                            if let ArgValue::Str(s) = &value {
+                                f.bindings.push(StrBinding {
+                                    key: t(n, text).to_string(),
+                                    value: s.clone(),
+                                    value_span: span(v),
+                                });
+                            }
+                            args.push(Arg {
+                                keyword: Some(t(n, text).to_string()),
+                                value,
+                                span: span(a),
+                            });
+                        } else if a.kind() != "comment" {
+                            args.push(Arg {
+                                keyword: None,
+                                value: arg_value(a, text),
+                                span: span(a),
+                            });
+                        }
+                    }
+                }
+                let method = callee.rsplit('.').next().unwrap_or("");
+                let env_get = matches!(callee.as_str(), "os.getenv" | "getenv" | "os.environ.get" | "environ.get" | "os.environ.setdefault")
+                    || (method == "get" && callee.ends_with("environ.get"));
+                if env_get
+                    && let Some(Arg {
+                        value: ArgValue::Str(name),
+                        ..
+                    }) = args.first()
+                {
+                    let default = args.get(1).map(|a| a.value.clone()).or_else(|| {
+                        args.iter()
+                            .find(|a| a.keyword.as_deref() == Some("default"))
+                            .map(|a| a.value.clone())
+                    });
+                    if let Some(ArgValue::Str(d)) = &default {
+                        f.bindings.push(StrBinding {
+                            key: name.clone(),
+                            value: d.clone(),
+                            value_span: args.get(1).map(|a| a.span.clone()).unwrap_or(span(node)),
+                        });
+                    }
+                    f.env_reads.push(EnvRead {
+                        name: name.clone(),
+                        has_default: default.is_some(),
+                        default,
+                        span: span(node),
+                    });
+                }
+                f.calls.push(Call {
+                    callee,
+                    args,
+                    span: span(node),
+                    main_guard,
+                });
+            }
+        }
+        "subscript" => {
+            if let (Some(v), Some(s)) = (
+                node.child_by_field_name("value"),
+                node.child_by_field_name("subscript"),
+            ) {
+                let base = t(v, text);
+                if (base == "os.environ" || base == "environ")
+                    && let Some(name) = string_value(s, text)
+                {
+                    f.env_reads.push(EnvRead {
+                        name,
+                        default: None,
+                        has_default: false,
+                        span: span(node),
+                    });
+                }
+            }
+        }
+        "assignment" => {
+            if let (Some(l), Some(r)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) && matches!(l.kind(), "identifier" | "attribute")
+                && let Some(s) = string_value(r, text)
+            {
+                let key = t(l, text).rsplit('.').next().unwrap_or("").to_string();
+                f.bindings.push(StrBinding {
+                    key,
+                    value: s,
+                    value_span: span(r),
+                });
+            }
+        }
+        "pair" => {
+            if let (Some(k), Some(v)) = (
+                node.child_by_field_name("key"),
+                node.child_by_field_name("value"),
+            ) && let (Some(ks), Some(vs)) = (string_value(k, text), string_value(v, text))
+            {
+                f.bindings.push(StrBinding {
+                    key: ks,
+                    value: vs,
+                    value_span: span(v),
+                });
+            }
+        }
+        _ => {}
+    }
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        visit(c, text, f, main_guard, depth + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts() {
+        let text = r#"
+import os, yaml
+from flask import Flask
+from . import local
+import logging.handlers
+# os.getenv("COMMENTED")
+DB = os.environ["DATABASE_URL"]
+port = int(os.getenv("PORT", "8000"))
+SECRET_KEY = "s3cr3t-value"
+h = logging.handlers.RotatingFileHandler("/var/log/app.log")
+cfg = {"password": "hunter22"}
+if __name__ == "__main__":
+    app.run(host="127.0.0.1", port=5000)
+"#;
+        let f = parse(text);
+        let imports: Vec<_> = f.imports.iter().map(|i| i.0.as_str()).collect();
+        assert_eq!(imports, ["os", "yaml", "flask", "logging"]);
+        let reads: Vec<_> = f.env_reads.iter().map(|r| (r.name.as_str(), r.has_default)).collect();
+        assert_eq!(reads, [("DATABASE_URL", false), ("PORT", true)]);
+        let run = f.calls.iter().find(|c| c.callee == "app.run").unwrap();
+        assert!(run.main_guard);
+        assert_eq!(run.kwarg("port").unwrap().value, ArgValue::Int(5000));
+        assert!(f.bindings.iter().any(|b| b.key == "SECRET_KEY" && b.value == "s3cr3t-value"));
+        assert!(f.bindings.iter().any(|b| b.key == "password"));
+        assert!(f.calls.iter().any(|c| c.method() == "RotatingFileHandler"));
+    }
+}

@@ -1,0 +1,259 @@
+//! Shell scripts through tree-sitter-bash: the simple commands in them, with spans.
+
+use crate::source::Span;
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser};
+
+/// One simple command: its words with quotes removed, and byte ranges in the script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleCommand {
+    pub words: Vec<(String, Span)>,
+    pub span: Span,
+    /// Index of the pipeline this command is part of, and its position in it.
+    pub pipeline: Option<(usize, usize)>,
+    /// Followed by `&`: runs in the background.
+    pub background: bool,
+    /// Inside `$(…)`, `<(…)` or backticks.
+    pub substituted: bool,
+}
+
+impl SimpleCommand {
+    pub fn name(&self) -> Option<&str> {
+        self.words.first().map(|(w, _)| w.as_str())
+    }
+    /// The program's base name (`/usr/bin/python3` → `python3`).
+    pub fn program(&self) -> Option<&str> {
+        self.name().map(|n| n.rsplit('/').next().unwrap_or(n))
+    }
+    pub fn args(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().skip(1).map(|(w, _)| w.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Script {
+    pub commands: Vec<SimpleCommand>,
+    /// The commands that run last at top level (the final statement), by index.
+    pub last: Option<usize>,
+    pub has_error: bool,
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse a script. Never fails: unparseable parts are skipped and `has_error` set.
+pub fn parse(text: &str) -> Script {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            if p
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .is_err()
+            {
+                return Script::default();
+            }
+            *slot = Some(p);
+        }
+        let Some(parser) = slot.as_mut() else {
+            return Script::default();
+        };
+        let Some(tree) = parser.parse(text, None) else {
+            return Script::default();
+        };
+        let root = tree.root_node();
+        let mut script = Script {
+            has_error: root.has_error(),
+            ..Script::default()
+        };
+        let mut pipelines = 0usize;
+        collect(root, text, &mut script, &mut pipelines, None, false, 0);
+        // the last top-level statement: the last command not substituted
+        script.last = script
+            .commands
+            .iter()
+            .rposition(|c| !c.substituted);
+        script
+    })
+}
+
+fn collect(
+    node: Node<'_>,
+    text: &str,
+    out: &mut Script,
+    pipelines: &mut usize,
+    pipeline: Option<(usize, usize)>,
+    substituted: bool,
+    depth: usize,
+) {
+    if depth > 200 {
+        out.has_error = true;
+        return;
+    }
+    match node.kind() {
+        "command" => {
+            let mut words = Vec::new();
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                match child.kind() {
+                    "variable_assignment" | "file_redirect" | "heredoc_redirect"
+                    | "herestring_redirect" => {}
+                    "command_name" => words.push(word(child, text)),
+                    k if is_word(k) => words.push(word(child, text)),
+                    _ => {}
+                }
+            }
+            let background = next_is_ampersand(node);
+            if !words.is_empty() {
+                out.commands.push(SimpleCommand {
+                    words,
+                    span: node.start_byte()..node.end_byte(),
+                    pipeline,
+                    background,
+                    substituted,
+                });
+            }
+            // nested substitutions inside arguments
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                collect(child, text, out, pipelines, None, true, depth + 1);
+            }
+        }
+        "pipeline" => {
+            let id = *pipelines;
+            *pipelines += 1;
+            let mut cursor = node.walk();
+            for (pos, child) in node.named_children(&mut cursor).enumerate() {
+                collect(
+                    child,
+                    text,
+                    out,
+                    pipelines,
+                    Some((id, pos)),
+                    substituted,
+                    depth + 1,
+                );
+            }
+        }
+        "command_substitution" | "process_substitution" => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                collect(child, text, out, pipelines, None, true, depth + 1);
+            }
+        }
+        _ => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                collect(child, text, out, pipelines, pipeline, substituted, depth + 1);
+            }
+        }
+    }
+}
+
+fn is_word(kind: &str) -> bool {
+    matches!(
+        kind,
+        "word"
+            | "string"
+            | "raw_string"
+            | "concatenation"
+            | "simple_expansion"
+            | "expansion"
+            | "number"
+            | "ansi_c_string"
+            | "command_substitution"
+    )
+}
+
+fn word(node: Node<'_>, text: &str) -> (String, Span) {
+    let span = node.start_byte()..node.end_byte();
+    let raw = text.get(span.clone()).unwrap_or("");
+    (crate::parse::dockerfile::unquote(raw), span)
+}
+
+fn next_is_ampersand(node: Node<'_>) -> bool {
+    let mut n = node;
+    // climb out of wrappers such as redirected_statement
+    loop {
+        if let Some(s) = n.next_sibling() {
+            return s.kind() == "&";
+        }
+        match n.parent() {
+            Some(p) if p.kind() == "redirected_statement" => n = p,
+            _ => return false,
+        }
+    }
+}
+
+/// Split a compose-style command string into words the way compose does (shell-like quoting,
+/// no shell run), with byte ranges.
+pub fn split_words(s: &str) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (q, '\\') if q != Some('\'') => {
+                escaped = true;
+                start.get_or_insert(i);
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                start.get_or_insert(i);
+            }
+            (None, c) if c.is_whitespace() => {
+                if let Some(st) = start.take() {
+                    out.push((crate::parse::dockerfile::unquote(&s[st..i]), st..i));
+                }
+            }
+            (None, _) => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(st) = start {
+        out.push((crate::parse::dockerfile::unquote(&s[st..]), st..s.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_pipelines_and_background() {
+        let s = parse("set -e\ncurl -fsSL https://x | sh\ncelery worker & gunicorn app:app\n");
+        let names: Vec<_> = s.commands.iter().map(|c| c.name().unwrap()).collect();
+        assert_eq!(names, ["set", "curl", "sh", "celery", "gunicorn"]);
+        assert_eq!(s.commands[1].pipeline.map(|p| p.1), Some(0));
+        assert_eq!(s.commands[2].pipeline.map(|p| p.1), Some(1));
+        assert!(s.commands[3].background);
+        assert!(!s.commands[4].background);
+        assert_eq!(s.last, Some(4));
+    }
+
+    #[test]
+    fn quotes_removed_spans_kept() {
+        let text = "pip install 'flask==3.0' \"gunicorn\"";
+        let s = parse(text);
+        let c = &s.commands[0];
+        assert_eq!(c.words[2].0, "flask==3.0");
+        assert_eq!(&text[c.words[3].1.clone()], "\"gunicorn\"");
+    }
+
+    #[test]
+    fn compose_split() {
+        let w = split_words("sh -c 'python manage.py migrate && gunicorn'");
+        assert_eq!(w.len(), 3);
+        assert_eq!(w[2].0, "python manage.py migrate && gunicorn");
+    }
+}

@@ -1,0 +1,334 @@
+//! The one YAML wrapper. Builds our own tree from saphyr-parser's event stream so that every
+//! node carries a byte span, nesting depth is bounded, alias expansion is capped (billion
+//! laughs) and `<<` merge keys are applied.
+
+use crate::source::{LineIndex, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// Deepest nesting we build; deeper documents are a parse error, not a stack overflow.
+pub const MAX_DEPTH: usize = 256;
+/// Most nodes that alias expansion may add to one stream.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    /// A scalar's text; `quoted` is false for plain scalars.
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
+    Seq(Vec<Yaml>),
+    Map(Vec<(Yaml, Yaml)>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Yaml {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl Yaml {
+    /// The mapping entry for `key`.
+    pub fn get(&self, key: &str) -> Option<&Yaml> {
+        self.entry(key).map(|(_, v)| v)
+    }
+    /// The mapping entry (key node, value node) for `key`.
+    pub fn entry(&self, key: &str) -> Option<(&Yaml, &Yaml)> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+    /// Scalar text (numbers and booleans as written).
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+    pub fn as_seq(&self) -> Option<&[Yaml]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+    pub fn as_map(&self) -> Option<&[(Yaml, Yaml)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.as_str()? {
+            "true" | "True" | "TRUE" | "yes" | "Yes" | "on" => Some(true),
+            "false" | "False" | "FALSE" | "no" | "No" | "off" => Some(false),
+            _ => None,
+        }
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_str()?.trim().parse().ok()
+    }
+    /// Number of nodes in this tree (for the alias budget).
+    fn size(&self) -> usize {
+        match &self.value {
+            Value::Seq(items) => 1 + items.iter().map(Yaml::size).sum::<usize>(),
+            Value::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
+            _ => 1,
+        }
+    }
+}
+
+enum Frame {
+    Seq(Vec<Yaml>, usize, usize),
+    /// entries, pending key, start offset, anchor
+    Map(Vec<(Yaml, Yaml)>, Option<Yaml>, usize, usize),
+}
+
+/// Parse every document of a YAML stream.
+pub fn parse(text: &str) -> Result<Vec<Yaml>, YamlError> {
+    let index = LineIndex::new(text);
+    let mut docs = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Yaml> = HashMap::new();
+    let mut alias_budget = MAX_ALIAS_NODES;
+    let mut root: Option<Yaml> = None;
+    let parser = Parser::new_from_str(text);
+    for item in parser {
+        let (event, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                let m = e.marker();
+                return Err(YamlError {
+                    offset: index.offset(m.line(), m.col()),
+                    message: e.info().to_string(),
+                });
+            }
+        };
+        let start = index.offset(span.start.line(), span.start.col());
+        let end = index.offset(span.end.line(), span.end.col()).max(start);
+        let node = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
+            Event::DocumentStart(_) => {
+                root = None;
+                continue;
+            }
+            Event::DocumentEnd => {
+                docs.push(root.take().unwrap_or(Yaml {
+                    value: Value::Null,
+                    span: start..start,
+                }));
+                anchors.clear();
+                continue;
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError {
+                        offset: start,
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    });
+                }
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq(Vec::new(), start, anchor)
+                } else {
+                    Frame::Map(Vec::new(), None, start, anchor)
+                });
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq(items, s, anchor)) => {
+                    let end = items.last().map(|i| i.span.end).unwrap_or(end).max(s);
+                    let node = Yaml {
+                        value: Value::Seq(items),
+                        span: s..end,
+                    };
+                    remember(&mut anchors, anchor, &node);
+                    node
+                }
+                _ => return Err(internal(start)),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map(entries, _, s, anchor)) => {
+                    let end = entries.last().map(|(_, v)| v.span.end).unwrap_or(end).max(s);
+                    let node = Yaml {
+                        value: Value::Map(merge_keys(entries)),
+                        span: s..end,
+                    };
+                    remember(&mut anchors, anchor, &node);
+                    node
+                }
+                _ => return Err(internal(start)),
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let null = style == ScalarStyle::Plain
+                    && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+                    && tag.is_none();
+                let node = Yaml {
+                    value: if null {
+                        Value::Null
+                    } else {
+                        Value::Scalar {
+                            text: text.into_owned(),
+                            quoted: style != ScalarStyle::Plain,
+                        }
+                    },
+                    span: start..end,
+                };
+                remember(&mut anchors, anchor, &node);
+                node
+            }
+            Event::Alias(id) => {
+                let Some(target) = anchors.get(&id) else {
+                    return Err(YamlError {
+                        offset: start,
+                        message: "alias refers to an unknown anchor".into(),
+                    });
+                };
+                let size = target.size();
+                if size > alias_budget {
+                    return Err(YamlError {
+                        offset: start,
+                        message: format!(
+                            "alias expansion exceeds {MAX_ALIAS_NODES} nodes (an alias bomb?)"
+                        ),
+                    });
+                }
+                alias_budget -= size;
+                let mut node = target.clone();
+                node.span = start..end;
+                node
+            }
+        };
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq(items, ..)) => items.push(node),
+            Some(Frame::Map(entries, pending, ..)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+    if let Some(r) = root {
+        docs.push(r);
+    }
+    Ok(docs)
+}
+
+fn remember(anchors: &mut HashMap<usize, Yaml>, anchor: usize, node: &Yaml) {
+    if anchor != 0 {
+        anchors.insert(anchor, node.clone());
+    }
+}
+
+/// Apply YAML merge keys (`<<: *base` or `<<: [*a, *b]`): merged entries never override
+/// explicit ones.
+fn merge_keys(entries: Vec<(Yaml, Yaml)>) -> Vec<(Yaml, Yaml)> {
+    if !entries.iter().any(|(k, _)| k.as_str() == Some("<<")) {
+        return entries;
+    }
+    let mut out: Vec<(Yaml, Yaml)> = Vec::new();
+    let mut merged: Vec<(Yaml, Yaml)> = Vec::new();
+    for (k, v) in entries {
+        if k.as_str() == Some("<<") {
+            let sources: Vec<Yaml> = match v.value {
+                Value::Map(_) => vec![v],
+                Value::Seq(items) => items,
+                _ => Vec::new(),
+            };
+            for src in sources {
+                if let Value::Map(es) = src.value {
+                    for (mk, mv) in es {
+                        if !merged.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
+                            merged.push((mk, mv));
+                        }
+                    }
+                }
+            }
+        } else {
+            out.push((k, v));
+        }
+    }
+    for (mk, mv) in merged {
+        if !out.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
+            out.push((mk, mv));
+        }
+    }
+    out
+}
+
+fn internal(offset: usize) -> YamlError {
+    YamlError {
+        offset,
+        message: "unbalanced YAML event stream".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_bytes() {
+        let text = "é: 1\nkey: value\n";
+        let docs = parse(text).unwrap();
+        let v = docs[0].get("key").unwrap();
+        assert_eq!(&text[v.span.clone()], "value");
+    }
+
+    #[test]
+    fn multi_document_and_merge() {
+        let text = "a: &x {p: 1, q: 2}\nb:\n  <<: *x\n  q: 3\n---\nkind: Service\n";
+        let docs = parse(text).unwrap();
+        assert_eq!(docs.len(), 2);
+        let b = docs[0].get("b").unwrap();
+        assert_eq!(b.get("p").unwrap().as_str(), Some("1"));
+        assert_eq!(b.get("q").unwrap().as_str(), Some("3"));
+        assert_eq!(docs[1].get("kind").unwrap().as_str(), Some("Service"));
+    }
+
+    #[test]
+    fn alias_bomb_is_an_error() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let text = "[".repeat(50_000);
+        assert!(parse(&text).is_err());
+        let text = "a:\n".to_string() + &" - ".repeat(10) + "x";
+        assert!(parse(&text).is_ok());
+    }
+
+    #[test]
+    fn broken_yaml_is_located() {
+        let text = "services:\n  web:\n    image: x\n   bad: [\n";
+        let err = parse(text).unwrap_err();
+        assert!(err.offset > 10);
+    }
+}
