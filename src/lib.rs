@@ -2,7 +2,13 @@
 //!
 //! Data flows one way: walk → parse → model → rules → report. The library never prints.
 
+pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod engine;
+pub mod model;
 pub mod parse;
+pub mod report;
+pub mod rules;
 pub mod source;
 pub mod walk;

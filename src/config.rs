@@ -1,0 +1,180 @@
+//! `twelve.toml` / `.twelve.toml`: found from the scanned path upward; unknown keys and bad
+//! values are errors located at the key, with the closest valid name suggested.
+
+use crate::diagnostic::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Rules to run: codes, code prefixes (`TF03`), names, factor names, or `ALL`.
+    pub select: Option<Vec<String>>,
+    /// Rules not to run (same selectors).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity per rule code or name.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Lowest severity that fails the run: error, warning, info, never.
+    pub fail_on: Option<String>,
+    /// Run preview rules too.
+    pub preview: Option<bool>,
+    /// Extra globs to leave out of the walk.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Extra directories that count as test/example/doc trees.
+    #[serde(default)]
+    pub test_paths: Vec<String>,
+}
+
+/// A configuration problem, located in the config file.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub text: String,
+    pub span: Option<std::ops::Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+pub const CONFIG_NAMES: [&str; 2] = ["twelve.toml", ".twelve.toml"];
+const KEYS: &[&str] = &["select", "ignore", "severity", "fail-on", "preview", "exclude", "test-paths"];
+
+/// Find the config file for `start`: the nearest `twelve.toml` or `.twelve.toml` upward.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let abs = start.canonicalize().ok()?;
+    let mut dir = if abs.is_file() { abs.parent()?.to_path_buf() } else { abs };
+    loop {
+        for n in CONFIG_NAMES {
+            let c = dir.join(n);
+            if c.is_file() {
+                return Some(c);
+            }
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: None,
+        message: format!("cannot read the config file: {e}"),
+        help: None,
+    })?;
+    parse(path, &text)
+}
+
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let err = |span: Option<std::ops::Range<usize>>, message: String, help: Option<String>| ConfigError {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        span,
+        message,
+        help,
+    };
+    let cfg: Config = toml::from_str(text).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        let help = msg
+            .strip_prefix("unknown field `")
+            .and_then(|r| r.split('`').next())
+            .and_then(|k| suggest(k, KEYS.iter().copied()))
+            .map(|s| format!("did you mean `{s}`?"));
+        err(e.span(), msg.lines().next().unwrap_or("").to_string(), help)
+    })?;
+    // values that serde cannot check
+    let locate = |needle: &str| text.find(needle).map(|i| i..i + needle.len());
+    if let Some(f) = &cfg.fail_on
+        && !matches!(f.as_str(), "error" | "warning" | "info" | "never")
+    {
+        return Err(err(
+            locate(&format!("\"{f}\"")),
+            format!("invalid `fail-on` value `{f}`"),
+            Some(match suggest(f, ["error", "warning", "info", "never"]) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use one of: error, warning, info, never".into(),
+            }),
+        ));
+    }
+    for sel in cfg.select.iter().flatten().chain(cfg.ignore.iter()) {
+        if !crate::rules::selector_is_known(sel) {
+            let names = crate::rules::registry();
+            let cands: Vec<&str> = names.iter().flat_map(|r| [r.meta().code, r.meta().name]).collect();
+            return Err(err(
+                locate(&format!("\"{sel}\"")),
+                format!("unknown rule selector `{sel}`"),
+                suggest(sel, cands).map(|s| format!("did you mean `{s}`?")),
+            ));
+        }
+    }
+    for (k, v) in &cfg.severity {
+        if crate::rules::find(k).is_none() {
+            let names = crate::rules::registry();
+            let cands: Vec<&str> = names.iter().flat_map(|r| [r.meta().code, r.meta().name]).collect();
+            return Err(err(
+                locate(k),
+                format!("unknown rule `{k}` in [severity]"),
+                suggest(k, cands).map(|s| format!("did you mean `{s}`?")),
+            ));
+        }
+        if Severity::parse(v).is_none() {
+            return Err(err(
+                locate(&format!("\"{v}\"")),
+                format!("invalid severity `{v}` for `{k}`"),
+                Some("use one of: error, warning, info".into()),
+            ));
+        }
+    }
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_located_with_suggestion() {
+        let text = "selct = [\"ALL\"]\n";
+        let e = parse(Path::new("twelve.toml"), text).unwrap_err();
+        assert_eq!(&text[e.span.clone().unwrap()], "selct");
+        assert_eq!(e.help.as_deref(), Some("did you mean `select`?"));
+    }
+
+    #[test]
+    fn bad_values() {
+        let e = parse(Path::new("t"), "fail-on = \"warn\"\n").unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `warning`?"));
+        let e = parse(Path::new("t"), "ignore = [\"TF9999\"]\n").unwrap_err();
+        assert!(e.message.contains("TF9999"));
+        let c = parse(Path::new("t"), "select = [\"TF02\", \"config\"]\n[severity]\nTF0202 = \"error\"\n").unwrap();
+        assert_eq!(c.select.unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,146 @@
+//! One run: load the project, run the selected rules, apply severity overrides, sort.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Project;
+use crate::rules::{self, Rule};
+use crate::walk::WalkOptions;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub severity: Vec<(String, Severity)>,
+    pub preview: bool,
+    pub no_ignore: bool,
+    pub exclude: Vec<String>,
+    pub test_paths: Vec<String>,
+}
+
+impl Settings {
+    /// Config file values, overridden by command-line values where given.
+    pub fn merge(cfg: &Config, cli: Settings) -> Settings {
+        let mut severity: Vec<(String, Severity)> = cfg
+            .severity
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), Severity::parse(v)?)))
+            .collect();
+        severity.extend(cli.severity);
+        let mut ignore = cfg.ignore.clone();
+        ignore.extend(cli.ignore);
+        let mut exclude = cfg.exclude.clone();
+        exclude.extend(cli.exclude);
+        let mut test_paths = cfg.test_paths.clone();
+        test_paths.extend(cli.test_paths);
+        Settings {
+            select: cli.select.or_else(|| cfg.select.clone()),
+            ignore,
+            severity,
+            preview: cli.preview || cfg.preview.unwrap_or(false),
+            no_ignore: cli.no_ignore,
+            exclude,
+            test_paths,
+        }
+    }
+
+    /// The rules this run executes.
+    pub fn enabled(&self) -> Vec<&'static dyn Rule> {
+        rules::registry()
+            .into_iter()
+            .filter(|r| {
+                let m = r.meta();
+                let selected = match &self.select {
+                    Some(sel) => sel.iter().any(|s| rules::selector_matches(s, m)),
+                    None => true,
+                };
+                selected
+                    && (self.preview || !m.preview)
+                    && !self.ignore.iter().any(|s| rules::selector_matches(s, m))
+            })
+            .collect()
+    }
+}
+
+/// The result of checking one path.
+pub struct Outcome {
+    /// The path as the user gave it (prefix for displayed paths).
+    pub display_root: PathBuf,
+    pub project: Project,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Codes of the enabled rules whose inputs exist in the project.
+    pub applied: Vec<&'static str>,
+}
+
+impl Outcome {
+    /// A file's path for display: relative to where the user ran twelve.
+    pub fn display_path(&self, rel: &str) -> String {
+        let root = self.display_root.to_string_lossy();
+        if root == "." || root.is_empty() {
+            rel.to_string()
+        } else if self.display_root.is_file() {
+            root.into_owned()
+        } else {
+            format!("{}/{}", root.trim_end_matches('/'), rel)
+        }
+    }
+}
+
+pub fn run(root: &Path, settings: &Settings) -> Outcome {
+    let opts = WalkOptions {
+        no_ignore: settings.no_ignore,
+        excludes: settings.exclude.clone(),
+        ..WalkOptions::default()
+    };
+    let mut project = Project::load(root, &opts);
+    project.extra_test_dirs = settings.test_paths.clone();
+    let enabled = settings.enabled();
+    let results: Vec<(bool, Vec<Diagnostic>)> = enabled
+        .par_iter()
+        .map(|r| {
+            let applies = r.applies(&project);
+            let mut out = Vec::new();
+            if applies {
+                r.check(&project, &mut out);
+            }
+            (applies, out)
+        })
+        .collect();
+    let mut applied = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (r, (applies, out)) in enabled.iter().zip(results) {
+        if applies {
+            applied.push(r.meta().code);
+        }
+        diagnostics.extend(out);
+    }
+    for d in &mut diagnostics {
+        if let Some((_, s)) = settings
+            .severity
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(d.code) || k == d.name)
+        {
+            d.severity = *s;
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.file().map(|f| project.rel(f).to_string()),
+                d.span().map(|s| (s.start, s.end)),
+                d.code,
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.primary == b.primary && a.message == b.message);
+    Outcome {
+        display_root: root.to_path_buf(),
+        project,
+        diagnostics,
+        applied,
+    }
+}

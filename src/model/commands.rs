@@ -1,0 +1,352 @@
+//! Commands as the model sees them: simple commands (program + words) with file origins, from
+//! Dockerfile RUN/CMD/ENTRYPOINT, compose `command:`, k8s `command`/`args`, Procfile entries
+//! and the entrypoint scripts they run.
+
+use super::{App, Project};
+use crate::parse::compose::CmdValue;
+use crate::parse::dockerfile::{CommandSpec, Form, Kind};
+use crate::parse::shell::{self, Script};
+use crate::source::{FileId, Origin, Span};
+use crate::walk;
+
+#[derive(Debug, Clone)]
+pub struct Cmd {
+    pub words: Vec<(String, Origin)>,
+    pub origin: Origin,
+    pub background: bool,
+    /// (pipeline id, position) within its command line.
+    pub pipeline: Option<(usize, usize)>,
+}
+
+impl Cmd {
+    pub fn program(&self) -> &str {
+        self.words
+            .first()
+            .map(|(w, _)| w.rsplit('/').next().unwrap_or(w))
+            .unwrap_or("")
+    }
+    pub fn args(&self) -> impl Iterator<Item = &(String, Origin)> {
+        self.words.iter().skip(1)
+    }
+    pub fn has_arg(&self, a: &str) -> bool {
+        self.args().any(|(w, _)| w == a)
+    }
+    /// The value of a flag given as `--flag value`, `--flag=value` or `-f value`.
+    pub fn flag(&self, names: &[&str]) -> Option<(&str, &Origin)> {
+        let words: Vec<&(String, Origin)> = self.words.iter().collect();
+        for (i, (w, o)) in words.iter().enumerate() {
+            for n in names {
+                if w == n {
+                    return words.get(i + 1).map(|(v, o)| (v.as_str(), o));
+                }
+                if let Some(v) = w.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                    return Some((v, o));
+                }
+            }
+        }
+        None
+    }
+    /// Skip wrappers (`exec`, `env`, `tini --`, `dumb-init`, `gosu user`, `sudo`) to the real program.
+    pub fn unwrapped(&self) -> Cmd {
+        let mut words = self.words.clone();
+        loop {
+            let Some((first, _)) = words.first() else { break };
+            let base = first.rsplit('/').next().unwrap_or(first).to_string();
+            let skip = match base.as_str() {
+                "exec" | "sudo" | "nice" | "nohup" => 1,
+                "tini" | "dumb-init" => {
+                    1 + usize::from(words.get(1).is_some_and(|(w, _)| w == "--"))
+                }
+                "gosu" | "su-exec" | "setpriv" => 2,
+                "env" => {
+                    1 + words
+                        .iter()
+                        .skip(1)
+                        .take_while(|(w, _)| w.contains('=') || w.starts_with('-'))
+                        .count()
+                }
+                _ => 0,
+            };
+            if skip == 0 || skip > words.len() {
+                break;
+            }
+            words.drain(..skip);
+        }
+        Cmd {
+            words,
+            origin: self.origin.clone(),
+            background: self.background,
+            pipeline: self.pipeline,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    DockerfileRun,
+    DockerfileStart,
+    Compose,
+    Kubernetes,
+    Procfile,
+    Script,
+}
+
+/// A command line and the simple commands in it.
+#[derive(Debug, Clone)]
+pub struct CommandLine {
+    pub cmds: Vec<Cmd>,
+    pub origin: Origin,
+    pub source: Source,
+    /// From a development-only file (dev compose, Dockerfile.dev).
+    pub dev: bool,
+    /// A one-off (Kubernetes Job, init container, Procfile `release:`): not a start command.
+    pub one_off: bool,
+}
+
+fn script_cmds(file: FileId, script: &Script, map: impl Fn(&Span) -> Span) -> Vec<Cmd> {
+    script
+        .commands
+        .iter()
+        .map(|c| Cmd {
+            words: c
+                .words
+                .iter()
+                .map(|(w, s)| (w.clone(), Origin::new(file, map(s))))
+                .collect(),
+            origin: Origin::new(file, map(&c.span)),
+            background: c.background,
+            pipeline: c.pipeline,
+        })
+        .collect()
+}
+
+/// Words run without a shell (exec form, compose list, k8s command): one command, unless it is
+/// `sh -c '<script>'`, whose script is parsed (its commands located at the script word).
+pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cmd> {
+    let prog = words
+        .first()
+        .map(|(w, _)| w.rsplit('/').next().unwrap_or(w))
+        .unwrap_or("");
+    if matches!(prog, "sh" | "bash" | "ash" | "dash" | "zsh") {
+        if let Some(pos) = words.iter().position(|(w, _)| w == "-c" || w == "-ec" || w == "-ce" || w == "-xc" || w == "-exc")
+            && let Some((script, sspan)) = words.get(pos + 1)
+        {
+            let parsed = shell::parse(script);
+            return script_cmds(file, &parsed, |_| sspan.clone());
+        }
+    }
+    if words.is_empty() {
+        return Vec::new();
+    }
+    vec![Cmd {
+        words: words
+            .iter()
+            .map(|(w, s)| (w.clone(), Origin::new(file, s.clone())))
+            .collect(),
+        origin: Origin::new(file, span.clone()),
+        background: false,
+        pipeline: None,
+    }]
+}
+
+/// A Dockerfile RUN/CMD/ENTRYPOINT.
+pub fn from_spec(file: FileId, spec: &CommandSpec) -> Vec<Cmd> {
+    let mut out = match &spec.form {
+        Form::Exec(words) => {
+            let ws: Vec<(String, Span)> = words.iter().map(|w| (w.text.clone(), w.span.clone())).collect();
+            from_words(file, &ws, &spec.span)
+        }
+        Form::Shell { text, .. } => {
+            let parsed = shell::parse(text);
+            script_cmds(file, &parsed, |s| spec.file_span(s))
+        }
+    };
+    for doc in &spec.heredocs {
+        let parsed = shell::parse(&doc.text);
+        let base = doc.span.start;
+        out.extend(script_cmds(file, &parsed, |s| base + s.start..base + s.end));
+    }
+    out
+}
+
+/// A compose `command:`/`entrypoint:` value: a string is split into words, not run by a shell.
+pub fn from_compose(file: FileId, v: &CmdValue) -> (Vec<Cmd>, Span) {
+    match v {
+        CmdValue::String(s) => {
+            // the scalar may be quoted in the file: locate the words inside its text when possible
+            let words: Vec<(String, Span)> = shell::split_words(&s.text)
+                .into_iter()
+                .map(|(w, r)| {
+                    let quoted_offset = usize::from(s.span.end - s.span.start != s.text.len());
+                    let start = (s.span.start + quoted_offset + r.start).min(s.span.end);
+                    let end = (s.span.start + quoted_offset + r.end).min(s.span.end);
+                    (w, start..end)
+                })
+                .collect();
+            (from_words(file, &words, &s.span), s.span.clone())
+        }
+        CmdValue::List(items) => {
+            let words: Vec<(String, Span)> =
+                items.iter().map(|i| (i.text.clone(), i.span.clone())).collect();
+            let span = match (items.first(), items.last()) {
+                (Some(a), Some(b)) => a.span.start..b.span.end,
+                _ => 0..0,
+            };
+            (from_words(file, &words, &span), span)
+        }
+    }
+}
+
+impl Project {
+    /// Every RUN of a Dockerfile (all stages) as commands.
+    pub fn run_commands(&self, df: usize) -> Vec<(usize, Vec<Cmd>)> {
+        let d = &self.dockerfiles[df];
+        d.df.instructions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ins)| match &ins.kind {
+                Kind::Run(spec) => Some((i, from_spec(d.file, spec))),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The commands that start an app, wherever they are stated, with entrypoint scripts
+    /// followed into their files.
+    pub fn start_commands(&self, app: &App) -> Vec<CommandLine> {
+        let mut out = Vec::new();
+        if let Some(di) = app.dockerfile {
+            let d = &self.dockerfiles[di];
+            let mut entry = None;
+            let mut cmd = None;
+            for ins in d.final_instructions() {
+                match &ins.kind {
+                    Kind::Entrypoint(s) => entry = Some(s),
+                    Kind::Cmd(s) => cmd = Some(s),
+                    _ => {}
+                }
+            }
+            for spec in [entry, cmd].into_iter().flatten() {
+                out.push(CommandLine {
+                    cmds: from_spec(d.file, spec),
+                    origin: Origin::new(d.file, spec.span.clone()),
+                    source: Source::DockerfileStart,
+                    dev: d.dev,
+                    one_off: false,
+                });
+            }
+        }
+        for (ci, si) in &app.compose {
+            let cm = &self.compose[*ci];
+            let svc = &cm.compose.services[*si];
+            for v in [&svc.entrypoint, &svc.command].into_iter().flatten() {
+                let (cmds, span) = from_compose(cm.file, v);
+                out.push(CommandLine {
+                    cmds,
+                    origin: Origin::new(cm.file, span),
+                    source: Source::Compose,
+                    dev: cm.dev,
+                    one_off: svc.restart.as_deref() == Some("no") && !svc.profiles.is_empty(),
+                });
+            }
+        }
+        for (oi, ci) in &app.k8s {
+            let km = &self.k8s[*oi];
+            let Some(pod) = &km.object.pod else { continue };
+            let c = &pod.containers[*ci];
+            let words: Vec<(String, Span)> = c
+                .command
+                .iter()
+                .chain(c.args.iter())
+                .map(|s| (s.text.clone(), s.span.clone()))
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            let span = words[0].1.start..words.last().map(|w| w.1.end).unwrap_or(0);
+            out.push(CommandLine {
+                cmds: from_words(km.file, &words, &span),
+                origin: Origin::new(km.file, span),
+                source: Source::Kubernetes,
+                dev: false,
+                one_off: matches!(km.object.kind.as_str(), "Job" | "CronJob"),
+            });
+        }
+        if let Some(ctx) = &app.context {
+            for pf in &self.procfiles {
+                if walk::parent_dir(self.rel(pf.file)) != ctx.as_str() {
+                    continue;
+                }
+                for (name, _, span) in &pf.entries {
+                    let text = self.file(pf.file).slice(span);
+                    let parsed = shell::parse(text);
+                    let base = span.start;
+                    out.push(CommandLine {
+                        cmds: script_cmds(pf.file, &parsed, |s| base + s.start..base + s.end),
+                        origin: Origin::new(pf.file, span.clone()),
+                        source: Source::Procfile,
+                        dev: false,
+                        one_off: name == "release",
+                    });
+                }
+            }
+        }
+        // follow entrypoint/start scripts named by these commands
+        let mut scripts = Vec::new();
+        for line in &out {
+            for c in &line.cmds {
+                let c = c.unwrapped();
+                let candidates: Vec<&str> = std::iter::once(c.program())
+                    .chain(
+                        matches!(c.program(), "sh" | "bash")
+                            .then(|| c.words.get(1).map(|(w, _)| w.as_str()))
+                            .flatten(),
+                    )
+                    .collect();
+                for name in candidates {
+                    if let Some(sf) = self.find_script(name, app) {
+                        scripts.push((sf, line.dev, line.one_off));
+                    }
+                }
+            }
+        }
+        scripts.sort_by_key(|s| s.0);
+        scripts.dedup_by_key(|s| s.0);
+        for (si, dev, one_off) in scripts {
+            let sm = &self.scripts[si];
+            out.push(CommandLine {
+                cmds: script_cmds(sm.file, &sm.script, |s| s.clone()),
+                origin: Origin::new(sm.file, 0..0),
+                source: Source::Script,
+                dev,
+                one_off,
+            });
+        }
+        out
+    }
+
+    /// A shell script of the app's build context whose file name is `program`'s base name.
+    fn find_script(&self, program: &str, app: &App) -> Option<usize> {
+        let base = program.rsplit('/').next().unwrap_or(program);
+        if base.is_empty() {
+            return None;
+        }
+        let near = app
+            .dockerfile
+            .map(|d| self.dockerfiles[d].dir.clone())
+            .or_else(|| app.context.clone())?;
+        let ctx = app.context.clone().unwrap_or_default();
+        self.scripts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                let rel = self.rel(s.file);
+                walk::file_name(rel) == base && walk::is_within(rel, &ctx)
+            })
+            .max_by_key(|(_, s)| {
+                let rel = self.rel(s.file);
+                rel.chars().zip(near.chars()).take_while(|(a, b)| a == b).count()
+            })
+            .map(|(i, _)| i)
+    }
+}

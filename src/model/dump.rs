@@ -1,0 +1,92 @@
+//! `twelve model --format json`: what twelve understood of a repository.
+
+use crate::engine::Outcome;
+use crate::model::commands::Source;
+use serde_json::{Value, json};
+
+pub fn to_json(o: &Outcome) -> String {
+    let p = &o.project;
+    let loc = |file: crate::source::FileId, span: &crate::source::Span| {
+        let f = p.file(file);
+        let (line, column) = f.line_col(span.start);
+        json!({"path": o.display_path(&f.rel), "line": line, "column": column})
+    };
+    let apps: Vec<Value> = p
+        .apps
+        .iter()
+        .map(|a| {
+            let dockerfile = a.dockerfile.map(|d| {
+                let df = &p.dockerfiles[d];
+                json!({
+                    "path": o.display_path(p.rel(df.file)),
+                    "context": df.context,
+                    "stages": df.stages.iter().map(|s| json!({"base": s.base, "name": s.name})).collect::<Vec<_>>(),
+                })
+            });
+            let compose: Vec<Value> = a
+                .compose
+                .iter()
+                .map(|(ci, si)| {
+                    let cm = &p.compose[*ci];
+                    let s = &cm.compose.services[*si];
+                    json!({
+                        "service": s.name,
+                        "at": loc(cm.file, &s.name_span),
+                        "ports": s.ports.iter().map(|pm| json!({"host_ip": pm.host_ip, "host": pm.host, "container": pm.container})).collect::<Vec<_>>(),
+                        "environment": s.environment.iter().map(|e| e.key.clone()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let k8s: Vec<Value> = a
+                .k8s
+                .iter()
+                .map(|(oi, ci)| {
+                    let km = &p.k8s[*oi];
+                    let c = km.object.pod.as_ref().map(|pod| &pod.containers[*ci]);
+                    json!({
+                        "kind": km.object.kind,
+                        "name": km.object.name,
+                        "container": c.map(|c| c.name.clone()),
+                        "image": c.and_then(|c| c.image.as_ref().map(|i| i.text.clone())),
+                        "at": loc(km.file, &km.object.kind_span),
+                    })
+                })
+                .collect();
+            let start: Vec<Value> = p
+                .start_commands(a)
+                .iter()
+                .map(|l| {
+                    json!({
+                        "source": match l.source { Source::DockerfileRun => "dockerfile-run", Source::DockerfileStart => "dockerfile", Source::Compose => "compose", Source::Kubernetes => "kubernetes", Source::Procfile => "procfile", Source::Script => "script" },
+                        "at": loc(l.origin.file, &l.origin.span),
+                        "commands": l.cmds.iter().map(|c| c.words.iter().map(|(w, _)| w.clone()).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>(),
+                        "one_off": l.one_off,
+                        "dev": l.dev,
+                    })
+                })
+                .collect();
+            json!({"name": a.name, "context": a.context, "dockerfile": dockerfile, "compose": compose, "kubernetes": k8s, "start_commands": start})
+        })
+        .collect();
+    let services: Vec<Value> = p
+        .services
+        .iter()
+        .map(|s| json!({"name": s.name, "kind": s.kind, "image": s.image, "at": loc(s.origin.file, &s.origin.span)}))
+        .collect();
+    let files: Vec<Value> = p
+        .paths
+        .iter()
+        .map(|(r, k)| json!({"path": o.display_path(r), "kind": k}))
+        .collect();
+    let v = json!({
+        "version": 1,
+        "apps": apps,
+        "services": services,
+        "manifests": p.manifests.iter().map(|m| json!({"path": o.display_path(p.rel(m.file)), "kind": m.manifest.kind, "dependencies": m.manifest.deps.len()})).collect::<Vec<_>>(),
+        "env_reads": p.python.iter().flat_map(|py| py.facts.env_reads.iter().map(move |r| json!({"name": r.name, "has_default": r.has_default, "at": loc(py.file, &r.span)}))).collect::<Vec<_>>(),
+        "parse_errors": p.parse_errors.iter().map(|(o2, m)| json!({"at": loc(o2.file, &o2.span), "message": m})).collect::<Vec<_>>(),
+        "notices": p.notices,
+        "files": files,
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}

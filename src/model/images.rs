@@ -1,0 +1,132 @@
+//! Image references: repository, tag, digest, and which images are backing services.
+
+/// A parsed image reference `[registry/]repo[:tag][@digest]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    pub fn parse(s: &str) -> ImageRef {
+        let s = s.trim();
+        let (rest, digest) = match s.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (s, None),
+        };
+        let last_slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
+        let (repository, tag) = match rest[last_slash..].rfind(':') {
+            Some(i) => (
+                rest[..last_slash + i].to_string(),
+                Some(rest[last_slash + i + 1..].to_string()),
+            ),
+            None => (rest.to_string(), None),
+        };
+        ImageRef {
+            repository,
+            tag,
+            digest,
+        }
+    }
+    /// The last path segment of the repository (`ghcr.io/org/web` → `web`).
+    pub fn name(&self) -> &str {
+        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+    }
+}
+
+const BACKING: &[(&str, &str)] = &[
+    ("postgres", "postgres"),
+    ("postgis", "postgres"),
+    ("timescaledb", "postgres"),
+    ("mysql", "mysql"),
+    ("mariadb", "mariadb"),
+    ("percona", "mysql"),
+    ("mongo", "mongodb"),
+    ("mongodb", "mongodb"),
+    ("redis", "redis"),
+    ("redis-stack", "redis"),
+    ("valkey", "valkey"),
+    ("keydb", "redis"),
+    ("memcached", "memcached"),
+    ("rabbitmq", "rabbitmq"),
+    ("kafka", "kafka"),
+    ("cp-kafka", "kafka"),
+    ("zookeeper", "zookeeper"),
+    ("cp-zookeeper", "zookeeper"),
+    ("elasticsearch", "elasticsearch"),
+    ("opensearch", "opensearch"),
+    ("minio", "minio"),
+    ("nats", "nats"),
+    ("cassandra", "cassandra"),
+    ("couchdb", "couchdb"),
+    ("neo4j", "neo4j"),
+    ("clickhouse-server", "clickhouse"),
+    ("clickhouse", "clickhouse"),
+    ("influxdb", "influxdb"),
+    ("etcd", "etcd"),
+    ("mssql-server", "mssql"),
+    ("localstack", "localstack"),
+];
+
+/// Infrastructure around apps: proxies, observability, dev tools. Not apps, not data services.
+const INFRA: &[&str] = &[
+    "nginx",
+    "traefik",
+    "haproxy",
+    "envoy",
+    "caddy",
+    "prometheus",
+    "grafana",
+    "jaeger",
+    "all-in-one",
+    "opentelemetry-collector",
+    "opentelemetry-collector-contrib",
+    "otel-collector",
+    "loki",
+    "tempo",
+    "mailhog",
+    "mailpit",
+    "adminer",
+    "pgadmin4",
+    "flower",
+    "kibana",
+    "opensearch-dashboards",
+    "busybox",
+    "alpine",
+];
+
+/// The service kind when `image` is a known backing service (`postgres:16` → `postgres`).
+pub fn backing_kind(image: &str) -> Option<&'static str> {
+    let r = ImageRef::parse(image);
+    let name = r.name().to_ascii_lowercase();
+    BACKING
+        .iter()
+        .find(|(n, _)| name == *n)
+        .map(|(_, k)| *k)
+}
+
+pub fn is_infra(image: &str) -> bool {
+    let r = ImageRef::parse(image);
+    let name = r.name().to_ascii_lowercase();
+    INFRA.contains(&name.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_refs() {
+        let r = ImageRef::parse("localhost:5000/team/web:1.2@sha256:abc");
+        assert_eq!(r.repository, "localhost:5000/team/web");
+        assert_eq!(r.tag.as_deref(), Some("1.2"));
+        assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
+        assert_eq!(r.name(), "web");
+        assert_eq!(ImageRef::parse("python").tag, None);
+        assert_eq!(backing_kind("docker.io/library/postgres:16-alpine"), Some("postgres"));
+        assert_eq!(backing_kind("bitnami/redis"), Some("redis"));
+        assert_eq!(backing_kind("myorg/api"), None);
+        assert!(is_infra("traefik:v3"));
+    }
+}

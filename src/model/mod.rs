@@ -1,0 +1,727 @@
+//! The project model: every file parsed once, lowered into apps and backing services whose
+//! facts carry their origin. Rules read only this.
+
+pub mod commands;
+pub mod dump;
+pub mod images;
+
+use crate::parse::compose::{ComposeFile, Service};
+use crate::parse::dockerfile::{self, Dockerfile, Kind};
+use crate::parse::k8s::Object;
+use crate::parse::manifest::{Ecosystem, Manifest};
+use crate::parse::python::PyFacts;
+use crate::parse::shell::Script;
+use crate::parse::yaml::Yaml;
+use crate::parse::{compose, dotenv, k8s, manifest, python, shell, yaml};
+use crate::source::{FileId, Origin, SourceFile};
+use crate::walk::{self, FileKind, Found, Notice, WalkOptions};
+use images::ImageRef;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A stage of a Dockerfile.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Index of the FROM instruction.
+    pub from: usize,
+    /// One past the last instruction of the stage.
+    pub end: usize,
+    /// Base image after `ARG` substitution; `None` when it depends on an unknown variable.
+    pub base: Option<String>,
+    pub name: Option<String>,
+    /// Index of an earlier stage this one builds on (`FROM builder`).
+    pub parent: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct DockerfileModel {
+    pub file: FileId,
+    /// Directory of the Dockerfile.
+    pub dir: String,
+    /// Build context: from a compose `build:` naming it, else its own directory.
+    pub context: String,
+    pub df: Dockerfile,
+    pub stages: Vec<Stage>,
+    /// Global `ARG` defaults (before the first FROM).
+    pub global_args: HashMap<String, String>,
+    /// Set when the final stage is a backing-service image (`FROM postgres:16`).
+    pub backing: Option<&'static str>,
+    /// A development-only Dockerfile (`Dockerfile.dev`, under `local/` or `dev/`).
+    pub dev: bool,
+}
+
+impl DockerfileModel {
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+    /// Instructions of a stage and of the stages it builds on, outermost first.
+    pub fn lineage(&self, stage: usize) -> Vec<usize> {
+        let mut chain = vec![stage];
+        let mut cur = stage;
+        while let Some(p) = self.stages[cur].parent {
+            if chain.contains(&p) {
+                break;
+            }
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+    /// `ENV` and `ARG` values visible at the end of a stage (through its parents).
+    pub fn stage_vars(&self, stage: usize) -> HashMap<String, String> {
+        let mut vars = self.global_args.clone();
+        for s in self.lineage(stage) {
+            let st = &self.stages[s];
+            for ins in &self.df.instructions[st.from + 1..st.end] {
+                if let Kind::Env(kvs) | Kind::Arg(kvs) = &ins.kind {
+                    for kv in kvs {
+                        if let Some(v) = &kv.value {
+                            let v = dockerfile::substitute(v, &vars).unwrap_or_else(|| v.clone());
+                            vars.insert(kv.key.clone(), v);
+                        } else {
+                            vars.entry(kv.key.clone()).or_default();
+                        }
+                    }
+                }
+            }
+        }
+        vars
+    }
+    /// Instructions of the final stage including inherited stages.
+    pub fn final_instructions(&self) -> Vec<&dockerfile::Instruction> {
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return Vec::new();
+        };
+        self.lineage(last)
+            .into_iter()
+            .flat_map(|s| {
+                let st = &self.stages[s];
+                self.df.instructions[st.from..st.end].iter()
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug)]
+pub struct ComposeModel {
+    pub file: FileId,
+    pub dir: String,
+    pub compose: ComposeFile,
+    /// An override or development file (`docker-compose.override.yml`, `*.local.yml`, `*.dev.yml`).
+    pub dev: bool,
+}
+
+#[derive(Debug)]
+pub struct K8sModel {
+    pub file: FileId,
+    pub object: Object,
+}
+
+#[derive(Debug)]
+pub struct ManifestModel {
+    pub file: FileId,
+    pub dir: String,
+    pub manifest: Manifest,
+}
+
+#[derive(Debug)]
+pub struct PyModel {
+    pub file: FileId,
+    pub dir: String,
+    pub facts: PyFacts,
+    pub test_tree: bool,
+}
+
+#[derive(Debug)]
+pub struct ScriptModel {
+    pub file: FileId,
+    pub script: Script,
+}
+
+#[derive(Debug)]
+pub struct DotEnvModel {
+    pub file: FileId,
+    pub entries: Vec<dotenv::Entry>,
+    /// `.env.example`, `.env.sample`, `.env.template`, `.env.dist`.
+    pub example: bool,
+}
+
+#[derive(Debug)]
+pub struct ProcfileModel {
+    pub file: FileId,
+    pub entries: Vec<(String, String, crate::source::Span)>,
+}
+
+/// A deployable unit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct App {
+    pub name: String,
+    /// Index into `Project::dockerfiles`.
+    pub dockerfile: Option<usize>,
+    /// Build context directory.
+    pub context: Option<String>,
+    /// (compose file index, service index) of compose services running this app.
+    pub compose: Vec<(usize, usize)>,
+    /// (k8s object index, container index) of Kubernetes containers running this app.
+    pub k8s: Vec<(usize, usize)>,
+}
+
+/// A backing service (database, cache, queue) or infrastructure (proxy, observability).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BackingService {
+    pub name: String,
+    pub kind: String,
+    pub image: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Default)]
+pub struct Project {
+    pub root: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// Every file the walk found, read or not, with its kind.
+    pub paths: Vec<(String, FileKind)>,
+    pub notices: Vec<Notice>,
+    pub parse_errors: Vec<(Origin, String)>,
+    pub dockerfiles: Vec<DockerfileModel>,
+    pub compose: Vec<ComposeModel>,
+    pub k8s: Vec<K8sModel>,
+    pub manifests: Vec<ManifestModel>,
+    pub python: Vec<PyModel>,
+    pub scripts: Vec<ScriptModel>,
+    pub dotenvs: Vec<DotEnvModel>,
+    pub procfiles: Vec<ProcfileModel>,
+    /// Helm chart directories.
+    pub charts: Vec<String>,
+    /// Helm templates (text only, never parsed as YAML).
+    pub helm_templates: Vec<FileId>,
+    /// Helm values files, parsed.
+    pub helm_values: Vec<(FileId, Vec<Yaml>)>,
+    /// Other YAML documents that are not Kubernetes objects (app config, CI files…).
+    pub other_yaml: Vec<(FileId, Vec<Yaml>)>,
+    pub apps: Vec<App>,
+    pub services: Vec<BackingService>,
+    /// Path prefixes (directories) that count as test/example/doc trees, beyond the defaults.
+    pub extra_test_dirs: Vec<String>,
+}
+
+enum Parsed {
+    Dockerfile(Dockerfile),
+    Yaml(Vec<Yaml>),
+    Manifest(Manifest),
+    Python(PyFacts),
+    Script(Script),
+    DotEnv(Vec<dotenv::Entry>),
+    Procfile(Vec<(String, String, crate::source::Span)>),
+    Text,
+    Error(usize, String),
+    /// Looks like a template (Jinja, Go templates): not checked, said in a notice.
+    Template,
+}
+
+fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
+    match kind {
+        FileKind::Dockerfile => match dockerfile::parse(text) {
+            Ok(d) => Parsed::Dockerfile(d),
+            Err(e) if looks_templated(text) => {
+                let _ = e;
+                Parsed::Template
+            }
+            Err(e) => Parsed::Error(e.offset, e.message),
+        },
+        FileKind::Compose | FileKind::Yaml | FileKind::HelmChart => match yaml::parse(text) {
+            Ok(docs) => Parsed::Yaml(docs),
+            Err(_) if looks_templated(text) => Parsed::Template,
+            Err(e) => Parsed::Error(e.offset, e.message),
+        },
+        FileKind::Manifest => {
+            let name = walk::file_name(rel);
+            match manifest::kind_of(name) {
+                Some(k) => match manifest::parse(k, text) {
+                    Ok(m) => Parsed::Manifest(m),
+                    Err(_) if looks_templated(text) => Parsed::Template,
+                    Err(e) => Parsed::Error(e.offset, e.message),
+                },
+                None => Parsed::Text,
+            }
+        }
+        FileKind::Python => Parsed::Python(python::parse(text)),
+        FileKind::Shell => Parsed::Script(shell::parse(text)),
+        FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
+        FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),
+        _ => Parsed::Text,
+    }
+}
+
+fn looks_templated(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
+}
+
+/// Paths that are test, example or documentation trees.
+pub fn is_test_path(rel: &str) -> bool {
+    let segs: Vec<&str> = rel.split('/').collect();
+    let (dirs, name) = segs.split_at(segs.len().saturating_sub(1));
+    let name = name.first().copied().unwrap_or("");
+    dirs.iter().any(|d| {
+        matches!(
+            d.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "__tests__" | "spec" | "specs" | "fixtures" | "testdata"
+                | "examples" | "example" | "docs" | "doc" | "e2e"
+        )
+    }) || name.starts_with("test_")
+        || name.contains("_test.")
+        || name.contains(".spec.")
+        || name.contains(".test.")
+        || name == "conftest.py"
+}
+
+/// Whether a compose file or Dockerfile is for development only.
+pub fn is_dev_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let name = walk::file_name(&lower);
+    let words: Vec<&str> = name
+        .split(['.', '-', '_'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .any(|w| matches!(*w, "override" | "local" | "dev" | "development" | "test" | "ci"))
+        || lower
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| matches!(d, "local" | "dev" | "development"))
+}
+
+impl Project {
+    /// Walk `root`, read and parse every file in parallel, and lower it all into the model.
+    pub fn load(root: &Path, opts: &WalkOptions) -> Project {
+        let (found, mut notices) = walk::discover(root, opts);
+        let paths: Vec<(String, FileKind)> = found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
+        let to_read: Vec<&Found> = found
+            .iter()
+            .filter(|f| f.kind.is_read() || is_extensionless_beside_dockerfile(f, &found))
+            .collect();
+        let read: Vec<(String, PathBuf, FileKind, Result<String, String>)> = to_read
+            .par_iter()
+            .map(|f| (f.rel.clone(), f.abs.clone(), f.kind, walk::read(f, opts.max_file_size)))
+            .collect();
+        let mut files = Vec::new();
+        let mut inputs = Vec::new();
+        for (rel, abs, kind, res) in read {
+            match res {
+                Ok(text) => {
+                    let id = FileId(files.len() as u32);
+                    let kind = if kind == FileKind::Other {
+                        if text.starts_with("#!") && (text.lines().next().unwrap_or("").contains("sh")) {
+                            FileKind::Shell
+                        } else {
+                            continue;
+                        }
+                    } else {
+                        kind
+                    };
+                    files.push(SourceFile::new(id, rel, abs, text));
+                    inputs.push((id, kind));
+                }
+                Err(msg) => notices.push(Notice { path: rel, message: msg }),
+            }
+        }
+        let parsed: Vec<Parsed> = inputs
+            .par_iter()
+            .map(|(id, kind)| {
+                let f = &files[id.0 as usize];
+                parse_one(*kind, &f.rel, &f.text)
+            })
+            .collect();
+        let mut p = Project {
+            root: root.to_path_buf(),
+            paths,
+            ..Project::default()
+        };
+        p.charts = found
+            .iter()
+            .filter(|f| f.kind == FileKind::HelmChart)
+            .map(|f| walk::parent_dir(&f.rel).to_string())
+            .collect();
+        let mut compose_docs = Vec::new();
+        for ((id, kind), parsed) in inputs.iter().zip(parsed) {
+            let rel = files[id.0 as usize].rel.clone();
+            let dir = walk::parent_dir(&rel).to_string();
+            match parsed {
+                Parsed::Error(offset, message) => p.parse_errors.push((
+                    Origin::new(*id, offset..offset),
+                    one_line(&message),
+                )),
+                Parsed::Template => notices.push(Notice {
+                    path: rel.clone(),
+                    message: "not checked: looks like a template (`{{`/`{%`), not plain syntax"
+                        .into(),
+                }),
+                Parsed::Dockerfile(df) => p.dockerfiles.push(lower_dockerfile(*id, &rel, df)),
+                Parsed::Yaml(docs) => match kind {
+                    FileKind::Compose => compose_docs.push((*id, dir, docs)),
+                    FileKind::HelmChart => {}
+                    _ => {
+                        let in_chart = p.charts.iter().any(|c| {
+                            walk::parent_dir(&rel) == c.as_str()
+                                && walk::file_name(&rel).starts_with("values")
+                        });
+                        if in_chart {
+                            p.helm_values.push((*id, docs));
+                        } else if docs.iter().any(k8s::is_object) {
+                            for d in &docs {
+                                let mut objs = Vec::new();
+                                k8s::lower(d, &mut objs);
+                                p.k8s.extend(objs.into_iter().map(|object| K8sModel {
+                                    file: *id,
+                                    object,
+                                }));
+                            }
+                        } else {
+                            p.other_yaml.push((*id, docs));
+                        }
+                    }
+                },
+                Parsed::Manifest(m) => p.manifests.push(ManifestModel {
+                    file: *id,
+                    dir,
+                    manifest: m,
+                }),
+                Parsed::Python(facts) => p.python.push(PyModel {
+                    file: *id,
+                    dir,
+                    facts,
+                    test_tree: is_test_path(&rel),
+                }),
+                Parsed::Script(script) => p.scripts.push(ScriptModel { file: *id, script }),
+                Parsed::DotEnv(entries) => {
+                    let lower = walk::file_name(&rel).to_ascii_lowercase();
+                    let example = ["example", "sample", "template", "dist", "tmpl", "defaults"]
+                        .iter()
+                        .any(|w| lower.contains(w));
+                    p.dotenvs.push(DotEnvModel {
+                        file: *id,
+                        entries,
+                        example,
+                    })
+                }
+                Parsed::Procfile(entries) => p.procfiles.push(ProcfileModel { file: *id, entries }),
+                Parsed::Text => {
+                    if *kind == FileKind::HelmTemplate {
+                        p.helm_templates.push(*id);
+                    }
+                }
+            }
+        }
+        p.files = files;
+        for (id, dir, docs) in compose_docs {
+            let vars = p.dotenv_vars(&dir);
+            for d in &docs {
+                let compose = compose::lower(d, &vars);
+                let rel = &p.files[id.0 as usize].rel;
+                p.compose.push(ComposeModel {
+                    file: id,
+                    dir: dir.clone(),
+                    dev: is_dev_path(rel),
+                    compose,
+                });
+            }
+        }
+        notices.sort();
+        p.notices = notices;
+        p.link();
+        p
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn rel(&self, id: FileId) -> &str {
+        &self.files[id.0 as usize].rel
+    }
+
+    /// Variables from the `.env` file in `dir` (compose's interpolation source).
+    pub fn dotenv_vars(&self, dir: &str) -> HashMap<String, String> {
+        let want = if dir.is_empty() {
+            ".env".to_string()
+        } else {
+            format!("{dir}/.env")
+        };
+        self.dotenvs
+            .iter()
+            .filter(|d| self.rel(d.file) == want)
+            .flat_map(|d| d.entries.iter().map(|e| (e.key.clone(), e.value.clone())))
+            .collect()
+    }
+
+    pub fn is_test_file(&self, id: FileId) -> bool {
+        let rel = self.rel(id);
+        is_test_path(rel) || self.extra_test_dirs.iter().any(|d| walk::is_within(rel, d))
+    }
+
+    /// Every walked path with this kind.
+    pub fn paths_of(&self, kind: FileKind) -> impl Iterator<Item = &str> {
+        self.paths
+            .iter()
+            .filter(move |(_, k)| *k == kind)
+            .map(|(p, _)| p.as_str())
+    }
+
+    pub fn has_lockfile(&self, dir: &str, names: &[&str]) -> bool {
+        self.paths_of(FileKind::Lockfile).any(|p| {
+            walk::parent_dir(p) == dir && names.contains(&walk::file_name(p))
+        })
+    }
+
+    /// Manifests for an ecosystem in `dir` or any directory above it.
+    pub fn manifests_above(&self, dir: &str, eco: Ecosystem) -> Vec<&ManifestModel> {
+        self.manifests
+            .iter()
+            .filter(|m| m.manifest.kind.ecosystem() == eco && walk::is_within(dir, &m.dir))
+            .collect()
+    }
+
+    /// The app whose build context holds `rel` (the deepest one).
+    pub fn app_of_path(&self, rel: &str) -> Option<usize> {
+        self.apps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let c = a.context.as_deref()?;
+                walk::is_within(rel, c).then_some((i, c.len()))
+            })
+            .max_by_key(|(_, l)| *l)
+            .map(|(i, _)| i)
+    }
+
+    /// Build links: Dockerfile ↔ compose services (context + dockerfile) ↔ k8s workloads
+    /// (image repository name); classify backing services.
+    fn link(&mut self) {
+        let mut apps: Vec<App> = Vec::new();
+        let mut df_app: HashMap<usize, usize> = HashMap::new();
+        // compose services first: they may set a Dockerfile's context
+        for (ci, cm) in self.compose.iter().enumerate() {
+            for (si, svc) in cm.compose.services.iter().enumerate() {
+                if let Some(b) = &svc.build {
+                    let Some(context) = walk::join(&cm.dir, &b.context) else { continue };
+                    let df_rel = match &b.dockerfile {
+                        Some(d) => walk::join(&context, d),
+                        None => walk::join(&context, "Dockerfile"),
+                    };
+                    let df_idx = df_rel.and_then(|r| {
+                        self.dockerfiles
+                            .iter()
+                            .position(|d| self.files[d.file.0 as usize].rel == r)
+                    });
+                    if let Some(di) = df_idx {
+                        self.dockerfiles[di].context = context.clone();
+                        let ai = *df_app.entry(di).or_insert_with(|| {
+                            apps.push(App {
+                                name: svc.name.clone(),
+                                dockerfile: Some(di),
+                                context: Some(context.clone()),
+                                compose: Vec::new(),
+                                k8s: Vec::new(),
+                            });
+                            apps.len() - 1
+                        });
+                        apps[ai].compose.push((ci, si));
+                    } else {
+                        apps.push(App {
+                            name: svc.name.clone(),
+                            dockerfile: None,
+                            context: Some(context),
+                            compose: vec![(ci, si)],
+                            k8s: Vec::new(),
+                        });
+                    }
+                    continue;
+                }
+                let image = svc.image.as_ref().map(|i| i.text.as_str()).unwrap_or("");
+                if let Some(kind) = images::backing_kind(image) {
+                    self.services.push(BackingService {
+                        name: svc.name.clone(),
+                        kind: kind.into(),
+                        image: image.into(),
+                        origin: Origin::new(cm.file, svc.name_span.clone()),
+                    });
+                } else if images::is_infra(image) {
+                    self.services.push(BackingService {
+                        name: svc.name.clone(),
+                        kind: "infrastructure".into(),
+                        image: image.into(),
+                        origin: Origin::new(cm.file, svc.name_span.clone()),
+                    });
+                } else {
+                    apps.push(App {
+                        name: svc.name.clone(),
+                        dockerfile: None,
+                        context: None,
+                        compose: vec![(ci, si)],
+                        k8s: Vec::new(),
+                    });
+                }
+            }
+        }
+        // Dockerfiles not built by compose are apps of their own directory
+        for (di, d) in self.dockerfiles.iter().enumerate() {
+            if df_app.contains_key(&di) || d.backing.is_some() {
+                continue;
+            }
+            let name = match d.dir.rsplit('/').next() {
+                Some(n) if !n.is_empty() => n.to_string(),
+                _ => self
+                    .root
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "app".into()),
+            };
+            df_app.insert(di, apps.len());
+            apps.push(App {
+                name,
+                dockerfile: Some(di),
+                context: Some(d.context.clone()),
+                compose: Vec::new(),
+                k8s: Vec::new(),
+            });
+        }
+        // image names each app builds: compose `image:` on the building service, else app name
+        let built_names: Vec<Vec<String>> = apps
+            .iter()
+            .map(|a| {
+                let mut names: Vec<String> = a
+                    .compose
+                    .iter()
+                    .filter_map(|(ci, si)| {
+                        let s = &self.compose[*ci].compose.services[*si];
+                        s.image.as_ref().map(|i| ImageRef::parse(&i.text).name().to_string())
+                    })
+                    .collect();
+                names.push(a.name.clone());
+                names
+            })
+            .collect();
+        for (oi, km) in self.k8s.iter().enumerate() {
+            let Some(pod) = &km.object.pod else { continue };
+            for (ci, c) in pod.containers.iter().enumerate() {
+                let Some(image) = &c.image else { continue };
+                if let Some(kind) = images::backing_kind(&image.text) {
+                    self.services.push(BackingService {
+                        name: km.object.name.clone().unwrap_or_else(|| c.name.clone()),
+                        kind: kind.into(),
+                        image: image.text.clone(),
+                        origin: Origin::new(km.file, image.span.clone()),
+                    });
+                    continue;
+                }
+                if images::is_infra(&image.text) {
+                    continue;
+                }
+                let name = ImageRef::parse(&image.text).name().to_string();
+                let hit = built_names
+                    .iter()
+                    .position(|names| names.iter().any(|n| *n == name));
+                match hit {
+                    Some(ai) => apps[ai].k8s.push((oi, ci)),
+                    None => apps.push(App {
+                        name: km.object.name.clone().unwrap_or(name),
+                        dockerfile: None,
+                        context: None,
+                        compose: Vec::new(),
+                        k8s: vec![(oi, ci)],
+                    }),
+                }
+            }
+        }
+        for (di, d) in self.dockerfiles.iter().enumerate() {
+            if let Some(kind) = d.backing {
+                self.services.push(BackingService {
+                    name: d.dir.rsplit('/').next().unwrap_or("").to_string(),
+                    kind: kind.into(),
+                    image: d.final_stage().and_then(|s| s.base.clone()).unwrap_or_default(),
+                    origin: Origin::new(d.file, 0..0),
+                });
+                let _ = di;
+            }
+        }
+        self.apps = apps;
+    }
+
+    /// Compose services that run an app (not backing services).
+    pub fn app_services(&self) -> impl Iterator<Item = (usize, &ComposeModel, &Service)> {
+        self.apps.iter().enumerate().flat_map(move |(ai, a)| {
+            a.compose.iter().map(move |(ci, si)| {
+                let cm = &self.compose[*ci];
+                (ai, cm, &cm.compose.services[*si])
+            })
+        })
+    }
+}
+
+fn is_extensionless_beside_dockerfile(f: &Found, all: &[Found]) -> bool {
+    f.kind == FileKind::Other
+        && !walk::file_name(&f.rel).contains('.')
+        && all.iter().any(|d| {
+            d.kind == FileKind::Dockerfile && walk::parent_dir(&d.rel) == walk::parent_dir(&f.rel)
+        })
+}
+
+fn one_line(s: &str) -> String {
+    let first = s.lines().next().unwrap_or("").trim();
+    first.trim_end_matches('.').to_string()
+}
+
+fn lower_dockerfile(file: FileId, rel: &str, df: Dockerfile) -> DockerfileModel {
+    let dir = walk::parent_dir(rel).to_string();
+    let mut global_args = HashMap::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    for (i, ins) in df.instructions.iter().enumerate() {
+        match &ins.kind {
+            Kind::Arg(kvs) if stages.is_empty() => {
+                for kv in kvs {
+                    global_args.insert(kv.key.clone(), kv.value.clone().unwrap_or_default());
+                }
+            }
+            Kind::From { image, name } => {
+                if let Some(last) = stages.last_mut() {
+                    last.end = i;
+                }
+                let base = dockerfile::substitute(&image.text, &global_args);
+                let parent = base.as_deref().and_then(|b| {
+                    stages
+                        .iter()
+                        .position(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(b)))
+                });
+                stages.push(Stage {
+                    from: i,
+                    end: df.instructions.len(),
+                    base,
+                    name: name.as_ref().map(|n| n.text.clone()),
+                    parent,
+                });
+            }
+            _ => {}
+        }
+    }
+    let backing = stages.last().and_then(|s| {
+        if s.parent.is_some() {
+            return None;
+        }
+        s.base.as_deref().and_then(images::backing_kind)
+    });
+    DockerfileModel {
+        file,
+        context: dir.clone(),
+        dev: is_dev_path(rel),
+        dir,
+        df,
+        stages,
+        global_args,
+        backing,
+    }
+}

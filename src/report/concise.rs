@@ -1,0 +1,19 @@
+//! `path:line:col: CODE [severity] message`, one line per finding.
+
+use super::position;
+use crate::engine::Outcome;
+use std::fmt::Write;
+
+pub fn render(outcomes: &[Outcome]) -> String {
+    let mut s = String::new();
+    for o in outcomes {
+        for d in &o.diagnostics {
+            let loc = match position(o, d) {
+                Some((p, l, c)) => format!("{p}:{l}:{c}"),
+                None => o.display_root.display().to_string(),
+            };
+            let _ = writeln!(s, "{loc}: {} [{}] {}", d.code, d.severity.as_str(), d.message);
+        }
+    }
+    s
+}

@@ -1,0 +1,173 @@
+//! The human report: miette snippets with labels in every file involved, help, rule code, and
+//! a summary line. Secrets are masked in the snippets.
+
+use super::{counts, masked_text};
+use crate::diagnostic::{Diagnostic as Finding, Severity};
+use crate::engine::Outcome;
+use crate::source::FileId;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt::{self, Write};
+
+#[derive(Debug)]
+struct Rendered {
+    code: Option<String>,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Rendered>,
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl miette::Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        }
+    }
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn label(o: &Outcome, file: FileId, span: &crate::source::Span, msg: &str) -> LabeledSpan {
+    let f = o.project.file(file);
+    let start = f.clamp(span.start);
+    let end = f.clamp(span.end.max(start));
+    LabeledSpan::new(Some(msg.to_string()), start, end - start)
+}
+
+fn source(o: &Outcome, file: FileId) -> NamedSource<String> {
+    let f = o.project.file(file);
+    NamedSource::new(o.display_path(&f.rel), masked_text(o, file)).with_language("text")
+}
+
+fn render_one(o: &Outcome, d: &Finding) -> Rendered {
+    let mut r = Rendered {
+        code: Some(format!("{}({})", d.code, d.name)),
+        message: d.message.clone(),
+        severity: severity(d.severity),
+        help: d.help.clone(),
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
+    };
+    if let Some(p) = &d.primary {
+        r.source = Some(source(o, p.origin.file));
+        r.labels.push(label(o, p.origin.file, &p.origin.span, &p.message));
+        let mut others: Vec<FileId> = Vec::new();
+        for s in &d.secondary {
+            if s.origin.file == p.origin.file {
+                r.labels.push(label(o, s.origin.file, &s.origin.span, &s.message));
+            } else if !others.contains(&s.origin.file) {
+                others.push(s.origin.file);
+            }
+        }
+        for file in others {
+            r.related.push(Rendered {
+                code: None,
+                message: format!("{}: the other end", d.code),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: Some(source(o, file)),
+                labels: d
+                    .secondary
+                    .iter()
+                    .filter(|s| s.origin.file == file)
+                    .map(|s| label(o, file, &s.origin.span, &s.message))
+                    .collect(),
+                related: Vec::new(),
+            });
+        }
+    }
+    r
+}
+
+pub struct Options {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(opts.width);
+    let mut s = String::new();
+    for o in outcomes {
+        for d in &o.diagnostics {
+            let r = render_one(o, d);
+            if handler.render_report(&mut s, &r).is_err() {
+                let _ = writeln!(s, "{}: {}", d.code, d.message);
+            }
+            s.push('\n');
+        }
+    }
+    let c = counts(outcomes.iter().flat_map(|o| &o.diagnostics));
+    let files: usize = outcomes.iter().map(|o| o.project.files.len()).sum();
+    let total = c.errors + c.warnings + c.infos;
+    if total == 0 {
+        let _ = writeln!(s, "All checks passed: no findings in {files} files.");
+    } else {
+        let _ = writeln!(
+            s,
+            "Found {total} finding{} ({} error{}, {} warning{}, {} info) in {files} files.",
+            if total == 1 { "" } else { "s" },
+            c.errors,
+            if c.errors == 1 { "" } else { "s" },
+            c.warnings,
+            if c.warnings == 1 { "" } else { "s" },
+            c.infos
+        );
+    }
+    s
+}
+
+/// Notices (files skipped or not checked), one line each, for stderr.
+pub fn notices(outcomes: &[Outcome]) -> String {
+    let mut s = String::new();
+    for o in outcomes {
+        for n in &o.project.notices {
+            let _ = writeln!(s, "note: {}: {}", o.display_path(&n.path), n.message);
+        }
+    }
+    s
+}

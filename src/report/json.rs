@@ -1,0 +1,134 @@
+//! The JSON report, format version 1. Documented in README.md ("JSON format").
+
+use super::{Counts, counts, masked_text};
+use crate::diagnostic::Diagnostic;
+use crate::engine::Outcome;
+use crate::rules;
+use serde::Serialize;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    findings: Vec<Finding<'a>>,
+    notices: Vec<Notice>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    #[serde(flatten)]
+    counts: Counts,
+    files: usize,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    /// The source line, secrets masked.
+    snippet: String,
+}
+
+#[derive(Serialize)]
+struct Related {
+    #[serde(flatten)]
+    location: Location,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    code: &'a str,
+    name: &'a str,
+    factor: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    location: Option<Location>,
+    related: Vec<Related>,
+}
+
+#[derive(Serialize)]
+struct Notice {
+    path: String,
+    message: String,
+}
+
+fn location(o: &Outcome, origin: &crate::source::Origin) -> Location {
+    let f = o.project.file(origin.file);
+    let (line, column) = f.line_col(origin.span.start);
+    let (end_line, end_column) = f.line_col(origin.span.end);
+    let masked = masked_text(o, origin.file);
+    let ls = f.line_span(line);
+    Location {
+        path: o.display_path(&f.rel),
+        line,
+        column,
+        end_line,
+        end_column,
+        snippet: masked.get(ls).unwrap_or("").to_string(),
+    }
+}
+
+fn finding<'a>(o: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
+    Finding {
+        code: d.code,
+        name: d.name,
+        factor: rules::find(d.code).map(|r| r.meta().factor.slug()).unwrap_or("tool"),
+        severity: d.severity.as_str(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        location: d.primary.as_ref().map(|l| location(o, &l.origin)),
+        related: d
+            .secondary
+            .iter()
+            .map(|l| Related {
+                location: location(o, &l.origin),
+                message: l.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn render(outcomes: &[Outcome]) -> String {
+    let findings: Vec<Finding<'_>> = outcomes
+        .iter()
+        .flat_map(|o| o.diagnostics.iter().map(move |d| finding(o, d)))
+        .collect();
+    let report = Report {
+        version: VERSION,
+        tool: Tool {
+            name: "twelve",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            counts: counts(outcomes.iter().flat_map(|o| &o.diagnostics)),
+            files: outcomes.iter().map(|o| o.project.files.len()).sum(),
+        },
+        findings,
+        notices: outcomes
+            .iter()
+            .flat_map(|o| {
+                o.project.notices.iter().map(move |n| Notice {
+                    path: o.display_path(&n.path),
+                    message: n.message.clone(),
+                })
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,55 @@
+//! Reports: one module per format. They render to strings; only the CLI writes them out.
+
+pub mod concise;
+pub mod human;
+pub mod json;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Outcome;
+use crate::source::FileId;
+
+/// A file's text with every secret span of every finding masked (`ab****`), byte lengths kept
+/// so spans stay valid.
+pub fn masked_text(o: &Outcome, file: FileId) -> String {
+    let f = o.project.file(file);
+    let mut bytes = f.text.clone().into_bytes();
+    for d in &o.diagnostics {
+        for s in d.secrets.iter().filter(|s| s.file == file) {
+            let start = f.clamp(s.span.start);
+            let end = f.clamp(s.span.end);
+            let keep = f.text[start..end].chars().take(2).map(char::len_utf8).sum::<usize>();
+            for b in bytes.iter_mut().take(end).skip(start + keep) {
+                *b = b'*';
+            }
+        }
+    }
+    // masking may split a multi-byte character; repair lossily
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+pub fn counts<'a>(ds: impl IntoIterator<Item = &'a Diagnostic>) -> Counts {
+    let mut c = Counts::default();
+    for d in ds {
+        match d.severity {
+            Severity::Error => c.errors += 1,
+            Severity::Warning => c.warnings += 1,
+            Severity::Info => c.infos += 1,
+        }
+    }
+    c
+}
+
+/// 1-based (line, column) of the start of a finding's primary span.
+pub fn position(o: &Outcome, d: &Diagnostic) -> Option<(String, usize, usize)> {
+    let l = d.primary.as_ref()?;
+    let f = o.project.file(l.origin.file);
+    let (line, col) = f.line_col(l.origin.span.start);
+    Some((o.display_path(&f.rel), line, col))
+}

@@ -1,0 +1,283 @@
+//! TF03 — III. Config: store config in the environment.
+
+use super::secrets::{is_placeholder, is_secret_key, scan};
+use super::{DiagExt, Meta, Rule, diag};
+use crate::diagnostic::{Diagnostic, Severity, redact};
+use crate::meta;
+use crate::model::Project;
+use crate::parse::dockerfile::Kind;
+use crate::parse::yaml::{Value, Yaml};
+use crate::source::{FileId, Origin, Span};
+use crate::walk;
+
+/// Value spans that a more specific rule (TF0303–TF0306) owns, so TF0301 does not repeat it.
+fn owned_spans(p: &Project) -> Vec<(FileId, Span)> {
+    let mut v = Vec::new();
+    for d in &p.dockerfiles {
+        for ins in &d.df.instructions {
+            if let Kind::Env(kvs) | Kind::Arg(kvs) = &ins.kind {
+                v.extend(kvs.iter().filter(|kv| is_secret_key(&kv.key)).map(|kv| (d.file, kv.value_span.clone())));
+            }
+        }
+    }
+    for cm in &p.compose {
+        for s in &cm.compose.services {
+            v.extend(s.environment.iter().filter(|e| is_secret_key(&e.key)).map(|e| (cm.file, e.value_span.clone())));
+        }
+    }
+    for km in &p.k8s {
+        if km.object.kind == "Secret" {
+            v.push((km.file, km.object.span.clone()));
+        }
+        if km.object.kind == "ConfigMap" {
+            v.extend(km.object.data.iter().map(|(_, val)| (km.file, val.span.clone())));
+        }
+        if let Some(pod) = &km.object.pod {
+            for c in pod.containers.iter().chain(&pod.init_containers) {
+                v.extend(c.env.iter().filter(|e| is_secret_key(&e.name)).filter_map(|e| e.value.as_ref().map(|val| (km.file, val.span.clone()))));
+            }
+        }
+    }
+    v
+}
+
+fn secret_finding(meta: &'static Meta, message: String, origin: Origin) -> Diagnostic {
+    diag(meta, message)
+        .at(origin.clone(), "secret value")
+        .secret(origin)
+        .help("read it from the environment (or a mounted secret file) and keep the value out of the repository; rotate it, it is in the history")
+}
+
+pub struct HardcodedSecret;
+impl Rule for HardcodedSecret {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0301", "hardcoded-secret", 3, Error, "a secret value is written in code or config")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.files.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let owned = owned_spans(p);
+        let mut seen: Vec<Origin> = Vec::new();
+        // secret-like names bound to literals in Python
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            for b in &py.facts.bindings {
+                if is_secret_key(&b.key) && !is_placeholder(&b.value) {
+                    let o = Origin::new(py.file, b.value_span.clone());
+                    seen.push(o.clone());
+                    out.push(secret_finding(self.meta(), format!("hardcoded secret in `{}`: {}", b.key, redact(&b.value)), o));
+                }
+            }
+        }
+        // secret-like keys in app config YAML and Helm values
+        for (file, docs) in p.other_yaml.iter().chain(p.helm_values.iter()) {
+            if p.is_test_file(*file) {
+                continue;
+            }
+            for d in docs {
+                yaml_secrets(d, 0, &mut |key, val| {
+                    let o = Origin::new(*file, val.span.clone());
+                    seen.push(o.clone());
+                    out.push(secret_finding(self.meta(), format!("hardcoded secret in `{key}`: {}", redact(val.as_str().unwrap_or(""))), o));
+                });
+            }
+        }
+        // high-confidence patterns anywhere else
+        for f in &p.files {
+            if p.is_test_file(f.id) || p.dotenvs.iter().any(|d| d.file == f.id) {
+                continue;
+            }
+            for (range, what) in scan(&f.text) {
+                let inside = |(fid, s): &(FileId, Span)| *fid == f.id && s.start <= range.start && range.end <= s.end.max(s.start);
+                if owned.iter().any(inside) || seen.iter().any(|o| o.file == f.id && o.span.start <= range.start && range.end <= o.span.end) {
+                    continue;
+                }
+                let o = Origin::new(f.id, range.clone());
+                out.push(secret_finding(self.meta(), format!("hardcoded {what}: {}", redact(&f.text[range])), o));
+            }
+        }
+    }
+}
+
+fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
+    if depth > 64 {
+        return;
+    }
+    match &y.value {
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                if let (Some(key), Value::Scalar { text, .. }) = (k.as_str(), &v.value) {
+                    if is_secret_key(key) && !is_placeholder(text) && text.parse::<f64>().is_err() && v.as_bool().is_none() {
+                        f(key, v);
+                    }
+                } else {
+                    yaml_secrets(v, depth + 1, f);
+                }
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|i| yaml_secrets(i, depth + 1, f)),
+        _ => {}
+    }
+}
+
+pub struct SecretInImage;
+impl Rule for SecretInImage {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0303", "secret-in-image", 3, Error, "a Dockerfile bakes a secret into the image with ENV or ARG")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.dockerfiles.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for d in &p.dockerfiles {
+            if p.is_test_file(d.file) {
+                continue;
+            }
+            for ins in &d.df.instructions {
+                let (kvs, is_arg) = match &ins.kind {
+                    Kind::Env(kvs) => (kvs, false),
+                    Kind::Arg(kvs) => (kvs, true),
+                    _ => continue,
+                };
+                for kv in kvs.iter().filter(|kv| is_secret_key(&kv.key)) {
+                    let literal = kv.value.as_deref().filter(|v| !is_placeholder(v));
+                    let word = if is_arg { "ARG" } else { "ENV" };
+                    match literal {
+                        Some(v) => {
+                            let o = Origin::new(d.file, kv.value_span.clone());
+                            out.push(
+                                diag(self.meta(), format!("{word} `{}` bakes a secret into the image: {}", kv.key, redact(v)))
+                                    .at(o.clone(), "secret value in the image")
+                                    .also(Origin::new(d.file, kv.key_span.clone()), "secret-like name")
+                                    .secret(o)
+                                    .help("pass it at run time through the environment, or use `RUN --mount=type=secret` at build time"),
+                            );
+                        }
+                        None if is_arg => out.push(
+                            diag(self.meta(), format!("build argument `{}` looks like a secret; build args stay in the image history", kv.key))
+                                .severity(Severity::Warning)
+                                .at(Origin::new(d.file, kv.key_span.clone()), "secret passed as a build arg")
+                                .help("use `RUN --mount=type=secret,id=…` to expose a secret to one build step only"),
+                        ),
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct ComposeInlineSecret;
+impl Rule for ComposeInlineSecret {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0304", "compose-inline-secret", 3, Warning, "compose `environment:` gives a secret a literal value")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.compose.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for cm in &p.compose {
+            if p.is_test_file(cm.file) {
+                continue;
+            }
+            for s in &cm.compose.services {
+                for e in &s.environment {
+                    let Some(raw) = &e.raw else { continue };
+                    if !is_secret_key(&e.key) || is_placeholder(raw) {
+                        continue;
+                    }
+                    let o = Origin::new(cm.file, e.value_span.clone());
+                    out.push(
+                        diag(self.meta(), format!("service `{}` sets `{}` to a literal secret: {}", s.name, e.key, redact(raw)))
+                            .at(o.clone(), "secret written in the compose file")
+                            .secret(o)
+                            .help("use `${VAR}` interpolation from an untracked .env, `env_file:`, or compose `secrets:`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub struct K8sPlaintextSecret;
+impl Rule for K8sPlaintextSecret {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0305", "k8s-plaintext-secret", 3, Error, "a Kubernetes manifest puts a secret in plain `value:` or a ConfigMap")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.k8s.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for km in &p.k8s {
+            if p.is_test_file(km.file) {
+                continue;
+            }
+            let obj = &km.object;
+            let name = obj.name.as_deref().unwrap_or("?");
+            if let Some(pod) = &obj.pod {
+                for c in pod.containers.iter().chain(&pod.init_containers) {
+                    for e in &c.env {
+                        let Some(v) = &e.value else { continue };
+                        if !is_secret_key(&e.name) || is_placeholder(&v.text) {
+                            continue;
+                        }
+                        let o = Origin::new(km.file, v.span.clone());
+                        out.push(
+                            diag(self.meta(), format!("{} `{name}` container `{}` sets `{}` in plain text: {}", obj.kind, c.name, e.name, redact(&v.text)))
+                                .at(o.clone(), "secret in `value:`")
+                                .secret(o)
+                                .help("store it in a Secret and use `valueFrom.secretKeyRef`"),
+                        );
+                    }
+                }
+            }
+            if obj.kind == "ConfigMap" {
+                for (k, v) in &obj.data {
+                    let by_key = is_secret_key(&k.text) && !is_placeholder(&v.text) && !v.text.contains('\n');
+                    let by_pattern = !scan(&v.text).is_empty();
+                    if !(by_key || by_pattern) {
+                        continue;
+                    }
+                    let o = Origin::new(km.file, v.span.clone());
+                    out.push(
+                        diag(self.meta(), format!("ConfigMap `{name}` holds a secret in `{}`: {}", k.text, redact(&v.text)))
+                            .at(o.clone(), "secret in a ConfigMap")
+                            .secret(o)
+                            .help("move sensitive keys to a Secret; keep the rest in the ConfigMap"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub struct CommittedEnvFile;
+impl Rule for CommittedEnvFile {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0306", "committed-env-file", 3, Error, "a `.env` file with secrets is in the tree and not ignored")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.dotenvs.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for d in &p.dotenvs {
+            if d.example || p.is_test_file(d.file) {
+                continue;
+            }
+            let secrets: Vec<_> = d.entries.iter().filter(|e| is_secret_key(&e.key) && !is_placeholder(&e.value)).collect();
+            let Some(first) = secrets.first() else { continue };
+            let rel = p.rel(d.file);
+            let keys = secrets.iter().map(|e| format!("`{}`", e.key)).collect::<Vec<_>>().join(", ");
+            let mut dg = diag(self.meta(), format!("`{}` is not ignored and sets {keys}", walk::file_name(rel)))
+                .at(Origin::new(d.file, first.key_span.clone()), "secret in a committed env file")
+                .help("add it to .gitignore, commit a `.env.example` with placeholders instead, and rotate the values");
+            for e in &secrets {
+                dg = dg.secret(Origin::new(d.file, e.value_span.clone()));
+            }
+            out.push(dg);
+        }
+    }
+}

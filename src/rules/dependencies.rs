@@ -1,0 +1,516 @@
+//! TF02 — II. Dependencies: explicitly declare and isolate dependencies.
+
+use super::{DiagExt, Meta, Rule, diag};
+use crate::diagnostic::Diagnostic;
+use crate::meta;
+use crate::model::commands::Cmd;
+use crate::model::images::ImageRef;
+use crate::model::{DockerfileModel, Project};
+use crate::parse::dockerfile::Kind;
+use crate::parse::manifest::{Ecosystem, ManifestKind};
+use crate::source::Origin;
+use crate::walk::{self, FileKind};
+use std::collections::BTreeMap;
+
+/// Python's standard library top-level modules (3.8–3.13), enough to tell third-party imports.
+const PY_STDLIB: &[&str] = &[
+    "__future__", "_thread", "abc", "aifc", "argparse", "array", "ast", "asynchat", "asyncio",
+    "asyncore", "atexit", "audioop", "base64", "bdb", "binascii", "bisect", "builtins", "bz2",
+    "calendar", "cgi", "cgitb", "chunk", "cmath", "cmd", "code", "codecs", "codeop",
+    "collections", "colorsys", "compileall", "concurrent", "configparser", "contextlib",
+    "contextvars", "copy", "copyreg", "cProfile", "crypt", "csv", "ctypes", "curses",
+    "dataclasses", "datetime", "dbm", "decimal", "difflib", "dis", "doctest", "email",
+    "encodings", "ensurepip", "enum", "errno", "faulthandler", "fcntl", "filecmp", "fileinput",
+    "fnmatch", "fractions", "ftplib", "functools", "gc", "getopt", "getpass", "gettext", "glob",
+    "graphlib", "grp", "gzip", "hashlib", "heapq", "hmac", "html", "http", "imaplib", "imghdr",
+    "imp", "importlib", "inspect", "io", "ipaddress", "itertools", "json", "keyword", "lib2to3",
+    "linecache", "locale", "logging", "lzma", "mailbox", "mailcap", "marshal", "math",
+    "mimetypes", "mmap", "modulefinder", "msvcrt", "multiprocessing", "netrc", "nntplib",
+    "numbers", "operator", "optparse", "os", "ossaudiodev", "pathlib", "pdb", "pickle",
+    "pickletools", "pipes", "pkgutil", "platform", "plistlib", "poplib", "posix", "pprint",
+    "profile", "pstats", "pty", "pwd", "py_compile", "pyclbr", "pydoc", "queue", "quopri",
+    "random", "re", "readline", "reprlib", "resource", "rlcompleter", "runpy", "sched",
+    "secrets", "select", "selectors", "shelve", "shlex", "shutil", "signal", "site", "smtpd",
+    "smtplib", "sndhdr", "socket", "socketserver", "spwd", "sqlite3", "ssl", "stat",
+    "statistics", "string", "stringprep", "struct", "subprocess", "sunau", "symtable", "sys",
+    "sysconfig", "syslog", "tabnanny", "tarfile", "telnetlib", "tempfile", "termios", "textwrap",
+    "threading", "time", "timeit", "tkinter", "token", "tokenize", "tomllib", "trace",
+    "traceback", "tracemalloc", "tty", "turtle", "types", "typing", "unicodedata", "unittest",
+    "urllib", "uu", "uuid", "venv", "warnings", "wave", "weakref", "webbrowser", "winreg",
+    "winsound", "wsgiref", "xdrlib", "xml", "xmlrpc", "zipapp", "zipfile", "zipimport", "zlib",
+    "zoneinfo", "typing_extensions_stdlib_placeholder",
+];
+
+fn is_local_module(p: &Project, name: &str) -> bool {
+    let file = format!("{name}.py");
+    p.paths.iter().any(|(rel, _)| {
+        walk::file_name(rel) == file
+            || rel.split('/').rev().skip(1).any(|d| d == name)
+    })
+}
+
+pub struct MissingManifest;
+impl Rule for MissingManifest {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0201", "missing-dependency-manifest", 2, Error, "source imports third-party packages but no dependency manifest declares them")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.python.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let mut by_dir: BTreeMap<&str, (&crate::model::PyModel, &(String, crate::source::Span))> = BTreeMap::new();
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            if !p.manifests_above(&py.dir, Ecosystem::Python).is_empty() {
+                continue;
+            }
+            let third = py.facts.imports.iter().find(|(m, _)| {
+                !PY_STDLIB.contains(&m.as_str()) && !is_local_module(p, m)
+            });
+            if let Some(imp) = third {
+                by_dir.entry(py.dir.as_str()).or_insert((py, imp));
+            }
+        }
+        for (dir, (py, (module, span))) in by_dir {
+            let where_ = if dir.is_empty() { "the repository root".to_string() } else { format!("`{dir}/`") };
+            out.push(
+                diag(self.meta(), format!("`{module}` is a third-party import but no Python dependency manifest covers {where_}"))
+                    .at(Origin::new(py.file, span.clone()), "third-party import")
+                    .help("declare dependencies in requirements.txt or pyproject.toml at the app's root"),
+            );
+        }
+    }
+}
+
+fn requirement_pinned(spec: &str) -> bool {
+    spec.contains("==") || spec.contains("===") || (spec.contains('@') && spec.contains('#') || spec.contains(".git@"))
+}
+
+fn npm_unpinned(spec: &str) -> Option<&'static str> {
+    let s = spec.trim();
+    let s = s.strip_prefix("npm:").map(|r| r.rsplit('@').next().unwrap_or(r)).unwrap_or(s);
+    if s.starts_with("workspace:") || s.starts_with("file:") || s.starts_with("link:") || s.starts_with("portal:") {
+        return None;
+    }
+    if matches!(s, "" | "*" | "latest" | "x" | "X" | "next") {
+        return Some("accepts any version");
+    }
+    if s.contains("://") || s.starts_with("git") || s.starts_with("github:") {
+        let pinned = s.rsplit_once('#').is_some_and(|(_, r)| r.len() >= 7 && r.chars().all(|c| c.is_ascii_hexdigit()));
+        return (!pinned).then_some("points at a moving git ref");
+    }
+    if s.starts_with(">") && !s.contains('<') && !s.contains(" - ") {
+        return Some("has no upper bound");
+    }
+    None
+}
+
+pub struct UnpinnedDependency;
+impl Rule for UnpinnedDependency {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0202", "unpinned-dependency", 2, Warning, "a dependency is not pinned and no lockfile pins it")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.manifests.iter().any(|m| matches!(m.manifest.kind, ManifestKind::Requirements | ManifestKind::PackageJson | ManifestKind::CargoToml))
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for m in &p.manifests {
+            if p.is_test_file(m.file) {
+                continue;
+            }
+            match m.manifest.kind {
+                ManifestKind::Requirements => {
+                    let locked = m.manifest.constrained
+                        || p.has_lockfile(&m.dir, &["Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock"])
+                        || p.paths.iter().any(|(r, _)| walk::parent_dir(r) == m.dir && walk::file_name(r).starts_with("constraints"));
+                    if locked {
+                        continue;
+                    }
+                    for d in &m.manifest.deps {
+                        if d.hashed || requirement_pinned(&d.spec) {
+                            continue;
+                        }
+                        let what = if d.spec.is_empty() { "has no version".to_string() } else { format!("`{}` allows many versions", d.spec) };
+                        out.push(
+                            diag(self.meta(), format!("`{}` {what} and no lock or constraints file pins it", d.name))
+                                .at(Origin::new(m.file, d.span.clone()), "not pinned")
+                                .help("pin with `==` (or generate a lock with pip-compile, uv or poetry)"),
+                        );
+                    }
+                }
+                ManifestKind::PackageJson => {
+                    for d in &m.manifest.deps {
+                        if let Some(why) = npm_unpinned(&d.spec) {
+                            out.push(
+                                diag(self.meta(), format!("`{}` version `{}` {why}", d.name, d.spec))
+                                    .at(Origin::new(m.file, d.span.clone()), "not pinned")
+                                    .help("use a semver range such as `^1.2.3` and commit the lockfile"),
+                            );
+                        }
+                    }
+                }
+                ManifestKind::CargoToml => {
+                    for d in &m.manifest.deps {
+                        let why = if d.git_pinned == Some(false) {
+                            Some("is a git dependency without `rev` or `tag`")
+                        } else if d.git_pinned.is_none() && d.spec.trim() == "*" {
+                            Some("accepts any version (`*`)")
+                        } else {
+                            None
+                        };
+                        if let Some(why) = why {
+                            out.push(
+                                diag(self.meta(), format!("`{}` {why}", d.name))
+                                    .at(Origin::new(m.file, d.span.clone()), "not pinned")
+                                    .help("give a version requirement, or `rev = \"<commit>\"` for git"),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+pub struct MissingLockfile;
+impl Rule for MissingLockfile {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0203", "missing-lockfile", 2, Warning, "a deployable app has no committed lockfile")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.manifests.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for m in &p.manifests {
+            if p.is_test_file(m.file) || !deployable(p, &m.dir) {
+                continue;
+            }
+            let above = |names: &[&str]| {
+                p.paths_of(FileKind::Lockfile).any(|l| {
+                    names.contains(&walk::file_name(l)) && walk::is_within(&m.dir, walk::parent_dir(l))
+                })
+            };
+            let here = |names: &[&str]| p.has_lockfile(&m.dir, names);
+            let want: Option<&str> = match m.manifest.kind {
+                ManifestKind::PackageJson => {
+                    let locks = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"];
+                    (!above(&locks)).then_some("package-lock.json (or yarn.lock, pnpm-lock.yaml, bun.lock)")
+                }
+                ManifestKind::CargoToml => {
+                    let main = if m.dir.is_empty() { "src/main.rs".to_string() } else { format!("{}/src/main.rs", m.dir) };
+                    let bin = m.manifest.declares_bin || p.paths.iter().any(|(r, _)| *r == main);
+                    (bin && !above(&["Cargo.lock"])).then_some("Cargo.lock")
+                }
+                ManifestKind::Pipfile => (!here(&["Pipfile.lock"])).then_some("Pipfile.lock"),
+                ManifestKind::Pyproject => {
+                    let tools = &m.manifest.tools;
+                    if tools.iter().any(|t| t == "poetry") && !here(&["poetry.lock"]) {
+                        Some("poetry.lock")
+                    } else if tools.iter().any(|t| t == "uv") && !above(&["uv.lock"]) {
+                        Some("uv.lock")
+                    } else if tools.iter().any(|t| t == "pdm") && !here(&["pdm.lock"]) {
+                        Some("pdm.lock")
+                    } else {
+                        None
+                    }
+                }
+                ManifestKind::GoMod => (m.manifest.has_requires && !here(&["go.sum"])).then_some("go.sum"),
+                _ => None,
+            };
+            if let Some(lock) = want {
+                let f = p.file(m.file);
+                out.push(
+                    diag(self.meta(), format!("`{}` has no committed {lock}", f.rel))
+                        .at(Origin::new(m.file, f.line_span(1)), "manifest without a lockfile")
+                        .help("generate the lockfile, commit it, and install from it in the image"),
+                );
+            }
+        }
+    }
+}
+
+/// A manifest directory is deployable when an app is built from it or a Procfile runs it.
+fn deployable(p: &Project, dir: &str) -> bool {
+    p.apps.iter().any(|a| a.context.as_deref() == Some(dir))
+        || p.paths.iter().any(|(r, k)| {
+            matches!(k, FileKind::Procfile | FileKind::Dockerfile) && walk::parent_dir(r) == dir
+        })
+}
+
+const PY_INSTALLERS: &[&str] = &[
+    "pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pip-tools", "virtualenv", "pdm",
+    "hatch", "build", "pipx", "poetry-plugin-export",
+];
+const PIP_OPTS_WITH_VALUE: &[&str] = &[
+    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+    "--platform", "--python-version", "--only-binary", "--no-binary", "--trusted-host",
+    "--cache-dir", "--src", "--progress-bar", "--python", "--implementation", "--abi",
+    "--upgrade-strategy", "--global-option", "--config-settings", "-C", "--timeout", "--retries",
+];
+
+fn package_name(arg: &str) -> &str {
+    let end = arg.find(['=', '<', '>', '~', '!', '[', ';', '@']).unwrap_or(arg.len());
+    &arg[..end]
+}
+
+/// Package names installed by name in a command, with the origin of the first, and the ecosystem.
+fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
+    let c = c.unwrapped();
+    let words: Vec<&str> = c.words.iter().map(|(w, _)| w.as_str()).collect();
+    let prog = c.program();
+    let (eco, start) = if matches!(prog, "pip" | "pip3") || prog.starts_with("pip3.") {
+        ("pip", 1)
+    } else if prog.starts_with("python") && words.get(1) == Some(&"-m") && words.get(2).is_some_and(|w| *w == "pip") {
+        ("pip", 3)
+    } else if prog == "uv" && words.get(1) == Some(&"pip") {
+        ("pip", 2)
+    } else if matches!(prog, "npm" | "pnpm" | "yarn" | "gem" | "go") {
+        (prog_static(prog), 1)
+    } else {
+        return None;
+    };
+    let sub = *words.get(start)?;
+    let ok_sub = match eco {
+        "pip" => sub == "install",
+        "npm" => matches!(sub, "install" | "i" | "add"),
+        "pnpm" => sub == "add",
+        "yarn" => sub == "add" || (sub == "global" && words.get(start + 1) == Some(&"add")),
+        "gem" => sub == "install",
+        "go" => sub == "get",
+        _ => false,
+    };
+    if !ok_sub {
+        return None;
+    }
+    if matches!(eco, "npm" | "pnpm" | "yarn") && (sub == "global" || words.iter().any(|w| matches!(*w, "-g" | "--global"))) {
+        return None; // a global CLI tool, not an app dependency
+    }
+    let mut names = Vec::new();
+    let mut skip_next = false;
+    for (w, o) in c.words.iter().skip(start + 1) {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        if w.starts_with('-') {
+            skip_next = eco == "pip" && PIP_OPTS_WITH_VALUE.contains(&w.as_str());
+            continue;
+        }
+        if w == "add" || w.is_empty() || w.starts_with('$') || w.starts_with('.') || w.contains('/') && eco != "go" || w.ends_with(".whl") || w.ends_with(".tar.gz") || w.ends_with(".zip") {
+            continue;
+        }
+        let name = package_name(w).to_ascii_lowercase();
+        let installer = match eco {
+            "pip" => PY_INSTALLERS.contains(&name.as_str()),
+            "npm" | "pnpm" | "yarn" => matches!(name.as_str(), "npm" | "pnpm" | "yarn" | "corepack" | "bun"),
+            "gem" => matches!(name.as_str(), "bundler" | "rubygems-update"),
+            _ => false,
+        };
+        if !installer && !name.is_empty() {
+            names.push((package_name(w).to_string(), o.clone()));
+        }
+    }
+    (!names.is_empty()).then_some((eco, names))
+}
+
+fn prog_static(p: &str) -> &'static str {
+    match p {
+        "npm" => "npm",
+        "pnpm" => "pnpm",
+        "yarn" => "yarn",
+        "gem" => "gem",
+        _ => "go",
+    }
+}
+
+fn app_dockerfiles(p: &Project) -> impl Iterator<Item = (usize, &DockerfileModel)> {
+    p.dockerfiles.iter().enumerate().filter(|(_, d)| d.backing.is_none() && !p.is_test_file(d.file))
+}
+
+pub struct AdhocPackageInstall;
+impl Rule for AdhocPackageInstall {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0204", "adhoc-package-install", 2, Warning, "a Dockerfile installs language packages by name instead of from the manifest")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.dockerfiles.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (di, _) in app_dockerfiles(p) {
+            for (_, cmds) in p.run_commands(di) {
+                for c in &cmds {
+                    let Some((eco, names)) = adhoc_names(c) else { continue };
+                    let list = names.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                    let mut d = diag(self.meta(), format!("{eco} installs {list} by name, outside the dependency manifest"))
+                        .at(names[0].1.clone(), "installed by name")
+                        .help("declare the package in the manifest (requirements.txt, pyproject.toml, package.json, go.mod) and install from it");
+                    for (_, o) in names.iter().skip(1) {
+                        d = d.also(o.clone(), "also installed by name");
+                    }
+                    out.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a command installs an ecosystem's manifest.
+fn installs(c: &Cmd, eco: Ecosystem) -> bool {
+    let c = c.unwrapped();
+    let w: Vec<&str> = c.words.iter().map(|(w, _)| w.as_str()).collect();
+    let prog = c.program();
+    let sub = w.get(1).copied().unwrap_or("");
+    match eco {
+        Ecosystem::Python => {
+            let pip = matches!(prog, "pip" | "pip3") || prog.starts_with("pip3.") || (prog.starts_with("python") && w.get(1) == Some(&"-m") && w.get(2) == Some(&"pip")) || (prog == "uv" && sub == "pip");
+            (pip && w.iter().any(|a| matches!(*a, "-r" | "--requirement" | "." | "-e" | "sync") || a.starts_with("--requirement=") || a.starts_with("-r") && a.len() > 2 || a.starts_with("./") || a.starts_with('/')))
+                || (matches!(prog, "poetry" | "pipenv" | "pdm") && matches!(sub, "install" | "sync"))
+                || (prog == "uv" && sub == "sync")
+                || prog == "pip-sync"
+                || (prog.starts_with("python") && w.contains(&"setup.py") && w.contains(&"install"))
+        }
+        Ecosystem::Node => {
+            (matches!(prog, "npm" | "pnpm" | "bun") && matches!(sub, "ci" | "install" | "i"))
+                || (prog == "yarn" && (w.len() == 1 || sub == "install" || sub.starts_with("--")))
+        }
+        Ecosystem::Rust => prog == "cargo" && matches!(sub, "build" | "install" | "chef"),
+        Ecosystem::Go => prog == "go" && (matches!(sub, "build" | "install") || (sub == "mod" && w.get(2) == Some(&"download"))),
+    }
+}
+
+pub struct ManifestNotInstalled;
+impl Rule for ManifestNotInstalled {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0205", "manifest-not-installed", 2, Warning, "the image copies a dependency manifest but never installs from it")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.dockerfiles.is_empty() && !p.manifests.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (di, d) in app_dockerfiles(p) {
+            let manifests: Vec<_> = p.manifests.iter().filter(|m| m.dir == d.context && m.manifest.kind != ManifestKind::Constraints).collect();
+            if manifests.is_empty() {
+                continue;
+            }
+            // which manifests does the image copy (by name or with the whole context)?
+            let mut copied = Vec::new();
+            for ins in &d.df.instructions {
+                let (srcs, from) = match &ins.kind {
+                    Kind::Copy { srcs, from, .. } => (srcs, from.is_some()),
+                    Kind::Add { srcs, .. } => (srcs, false),
+                    _ => continue,
+                };
+                if from {
+                    continue;
+                }
+                for m in &manifests {
+                    let name = walk::file_name(p.rel(m.file));
+                    if srcs.iter().any(|s| matches!(s.text.trim_end_matches('/'), "." | "*" | "") || walk::file_name(&s.text) == name) && !copied.iter().any(|(mm, _): &(&&crate::model::ManifestModel, Origin)| mm.file == m.file) {
+                        copied.push((m, Origin::new(d.file, ins.span.clone())));
+                    }
+                }
+            }
+            if copied.is_empty() {
+                continue;
+            }
+            let runs: Vec<Cmd> = p.run_commands(di).into_iter().flat_map(|(_, c)| c).collect();
+            let any_installed = copied.iter().any(|(m, _)| runs.iter().any(|c| installs(c, m.manifest.kind.ecosystem())));
+            if any_installed {
+                continue;
+            }
+            let (m, at) = &copied[0];
+            out.push(
+                diag(self.meta(), format!("the image copies `{}` but no step installs from it", p.rel(m.file)))
+                    .at(at.clone(), "manifest copied here")
+                    .also(Origin::new(m.file, p.file(m.file).line_span(1)), "declared dependencies")
+                    .help("install from the manifest in a RUN step (`pip install -r requirements.txt`, `npm ci`, `cargo build --release`, `go build`)"),
+            );
+        }
+    }
+}
+
+pub struct UnpinnedBaseImage;
+impl Rule for UnpinnedBaseImage {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0206", "unpinned-base-image", 2, Warning, "FROM uses an image with no tag or `latest`")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.dockerfiles.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for d in &p.dockerfiles {
+            if p.is_test_file(d.file) {
+                continue;
+            }
+            for (si, st) in d.stages.iter().enumerate() {
+                let Some(base) = &st.base else { continue };
+                if base.eq_ignore_ascii_case("scratch") || base.contains('$') || st.parent.is_some() {
+                    continue;
+                }
+                if d.stages[..si].iter().any(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(base))) {
+                    continue;
+                }
+                let r = ImageRef::parse(base);
+                if r.digest.is_some() {
+                    continue;
+                }
+                let why = match r.tag.as_deref() {
+                    None => "has no tag",
+                    Some("latest") => "uses the `latest` tag",
+                    _ => continue,
+                };
+                let Kind::From { image, .. } = &d.df.instructions[st.from].kind else { continue };
+                out.push(
+                    diag(self.meta(), format!("base image `{base}` {why}"))
+                        .at(Origin::new(d.file, image.span.clone()), "floating base image")
+                        .help("pin a version tag (`python:3.12-slim`) or a digest (`@sha256:…`)"),
+                );
+            }
+        }
+    }
+}
+
+pub struct PipedRemoteScript;
+impl Rule for PipedRemoteScript {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0209", "piped-remote-script", 2, Warning, "a RUN pipes a downloaded script into a shell")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.dockerfiles.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        const SHELLS: &[&str] = &["sh", "bash", "zsh", "ash", "dash", "python", "python3", "perl", "ruby", "node"];
+        for (di, d) in app_dockerfiles(p) {
+            for (_, cmds) in p.run_commands(di) {
+                for (i, c) in cmds.iter().enumerate() {
+                    let prog = c.unwrapped().program().to_string();
+                    if !SHELLS.contains(&prog.as_str()) {
+                        continue;
+                    }
+                    let fetcher = c.pipeline.and_then(|(pid, pos)| {
+                        cmds[..i].iter().find(|o| {
+                            o.pipeline.is_some_and(|(p2, pos2)| p2 == pid && pos2 < pos)
+                                && matches!(o.program(), "curl" | "wget")
+                        })
+                    });
+                    let text = p.file(d.file).slice(&c.origin.span);
+                    let substituted = ["<(curl", "<(wget", "$(curl", "$(wget"].iter().any(|s| text.contains(s));
+                    if fetcher.is_none() && !substituted {
+                        continue;
+                    }
+                    let mut dg = diag(self.meta(), format!("a downloaded script is run by `{prog}` without being pinned or verified"))
+                        .at(c.origin.clone(), "runs the downloaded script")
+                        .help("download a versioned artifact, verify its checksum, then run it; or install the tool from a package manager");
+                    if let Some(f) = fetcher {
+                        dg = dg.also(f.origin.clone(), "downloaded here");
+                    }
+                    out.push(dg);
+                }
+            }
+        }
+    }
+}

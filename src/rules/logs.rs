@@ -1,0 +1,187 @@
+//! TF11 — XI. Logs: treat logs as event streams.
+
+use super::{DiagExt, Meta, Rule, diag};
+use crate::diagnostic::Diagnostic;
+use crate::meta;
+use crate::model::commands::Source;
+use crate::model::Project;
+use crate::parse::python::ArgValue;
+use crate::source::Origin;
+use crate::walk;
+
+const FILE_HANDLERS: &[&str] = &["FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler"];
+
+pub fn is_stream_target(t: &str) -> bool {
+    matches!(t.trim(), "-" | "/dev/stdout" | "/dev/stderr" | "/proc/self/fd/1" | "/proc/self/fd/2" | "php://stdout" | "php://stderr" | "sys.stdout" | "sys.stderr" | "ext://sys.stdout" | "ext://sys.stderr")
+}
+
+pub struct LogToFile;
+impl Rule for LogToFile {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF1101", "log-to-file", 11, Warning, "code routes its logs to a file instead of stdout")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.python.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            for call in &py.facts.calls {
+                let m = call.method();
+                let target = if FILE_HANDLERS.contains(&m) {
+                    call.positional(0).or_else(|| call.kwarg("filename"))
+                } else if m == "basicConfig" {
+                    call.kwarg("filename")
+                } else {
+                    continue;
+                };
+                let Some(arg) = target else { continue };
+                if let ArgValue::Str(s) = &arg.value
+                    && is_stream_target(s)
+                {
+                    continue;
+                }
+                out.push(
+                    diag(self.meta(), format!("`{}` writes logs to a file", call.callee))
+                        .at(Origin::new(py.file, call.span.clone()), "file log handler")
+                        .help("log to stdout/stderr (`logging.StreamHandler(sys.stdout)`) and let the platform route the stream"),
+                );
+            }
+            for b in &py.facts.bindings {
+                if b.key == "class" && FILE_HANDLERS.iter().any(|h| b.value.ends_with(h)) {
+                    out.push(
+                        diag(self.meta(), format!("logging config uses `{}`, which writes to a file", b.value))
+                            .at(Origin::new(py.file, b.value_span.clone()), "file log handler")
+                            .help("use `logging.StreamHandler` with `ext://sys.stdout`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub struct LogFileInRuntimeConfig;
+impl Rule for LogFileInRuntimeConfig {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF1102", "log-file-in-runtime-config", 11, Warning, "the run configuration sends logs to files")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.apps.is_empty() || !p.python.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let mut seen = Vec::new();
+        for app in &p.apps {
+            for line in p.start_commands(app) {
+                for c in &line.cmds {
+                    let u = c.unwrapped();
+                    let flags: &[&str] = match u.program() {
+                        "gunicorn" => &["--access-logfile", "--error-logfile", "--log-file"],
+                        "uwsgi" => &["--logto", "--logto2", "--daemonize"],
+                        "celery" => &["--logfile", "-f"],
+                        "uvicorn" | "hypercorn" => &["--log-config"],
+                        _ => &[],
+                    };
+                    for f in flags {
+                        if let Some((v, o)) = u.flag(&[f]).filter(|(v, _)| !is_stream_target(v) && !v.starts_with('$') && *f != "--log-config") {
+                            if seen.contains(o) {
+                                continue;
+                            }
+                            seen.push(o.clone());
+                            out.push(
+                                diag(self.meta(), format!("`{} {f} {v}` writes logs to a file", u.program()))
+                                    .at(o.clone(), "log file")
+                                    .help(format!("use `{f} -` to write to stdout/stderr")),
+                            );
+                        }
+                    }
+                    for (w, o) in u.args() {
+                        if (w.starts_with("-Dlogging.file=") || w.starts_with("-Dlogging.file.name=")) && !seen.contains(o) {
+                            seen.push(o.clone());
+                            out.push(diag(self.meta(), format!("`{w}` writes logs to a file")).at(o.clone(), "log file").help("remove it: Spring Boot logs to the console by default"));
+                        }
+                    }
+                }
+                let _ = line.source == Source::Script;
+            }
+        }
+        for (_, cm, s) in p.app_services() {
+            for v in &s.volumes {
+                if v.target.starts_with("/var/log") && !v.read_only {
+                    out.push(
+                        diag(self.meta(), format!("service `{}` mounts a volume at `{}` to keep log files", s.name, v.target))
+                            .at(Origin::new(cm.file, v.span.clone()), "log directory volume")
+                            .help("write logs to stdout/stderr and use the platform's log collection"),
+                    );
+                }
+            }
+        }
+        for py in &p.python {
+            let name = walk::file_name(p.rel(py.file));
+            if !(name.starts_with("gunicorn") || name.contains("gunicorn")) {
+                continue;
+            }
+            for b in &py.facts.bindings {
+                if matches!(b.key.as_str(), "accesslog" | "errorlog") && !is_stream_target(&b.value) {
+                    out.push(
+                        diag(self.meta(), format!("gunicorn config sends `{}` to a file", b.key))
+                            .at(Origin::new(py.file, b.value_span.clone()), "log file")
+                            .help(format!("set `{} = \"-\"`", b.key)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub struct BufferedPythonOutput;
+impl Rule for BufferedPythonOutput {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF1103", "buffered-python-output", 11, Info, "a Python app image leaves stdout buffered")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.apps.iter().any(|a| a.dockerfile.is_some())
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        const PY_PROGRAMS: &[&str] = &["gunicorn", "uvicorn", "celery", "daphne", "hypercorn", "flask", "django-admin", "waitress-serve"];
+        for app in &p.apps {
+            let Some(di) = app.dockerfile else { continue };
+            let d = &p.dockerfiles[di];
+            if p.is_test_file(d.file) || d.stages.is_empty() {
+                continue;
+            }
+            let lines = p.start_commands(app);
+            let runs_python = lines.iter().filter(|l| !l.one_off).flat_map(|l| &l.cmds).any(|c| {
+                let u = c.unwrapped();
+                (u.program().starts_with("python") && u.words.len() > 1) || PY_PROGRAMS.contains(&u.program())
+            });
+            if !runs_python {
+                continue;
+            }
+            let vars = d.stage_vars(d.stages.len() - 1);
+            let set = |v: Option<&String>| v.is_some_and(|v| !v.is_empty() && v != "0");
+            if set(vars.get("PYTHONUNBUFFERED")) {
+                continue;
+            }
+            let in_deploy = app.compose.iter().any(|(ci, si)| {
+                p.compose[*ci].compose.services[*si].environment.iter().any(|e| e.key == "PYTHONUNBUFFERED" && set(e.value.as_ref()))
+            }) || app.k8s.iter().any(|(oi, ci)| {
+                p.k8s[*oi].object.pod.as_ref().is_some_and(|pod| pod.containers[*ci].env.iter().any(|e| e.name == "PYTHONUNBUFFERED"))
+            });
+            let dash_u = lines.iter().flat_map(|l| &l.cmds).any(|c| {
+                let u = c.unwrapped();
+                u.program().starts_with("python") && u.words.iter().skip(1).take_while(|(w, _)| w.starts_with('-')).any(|(w, _)| w == "-u" || (w.starts_with('-') && !w.starts_with("--") && w.contains('u')))
+            });
+            if in_deploy || dash_u {
+                continue;
+            }
+            let st = d.final_stage().expect("stages checked non-empty");
+            out.push(
+                diag(self.meta(), format!("Python app `{}` does not set PYTHONUNBUFFERED: its logs arrive late or are lost on a crash", app.name))
+                    .at(Origin::new(d.file, d.df.instructions[st.from].span.clone()), "final stage")
+                    .help("add `ENV PYTHONUNBUFFERED=1` to the final stage"),
+            );
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The rule engine: rule trait, registry, selection. One module per factor.
+
+pub mod admin;
+pub mod config;
+pub mod dependencies;
+pub mod logs;
+pub mod port_binding;
+pub mod secrets;
+pub mod tool;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::model::Project;
+use crate::source::Origin;
+
+/// The twelve factors, plus the tool itself (0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Factor(pub u8);
+
+pub const FACTORS: [(&str, &str); 13] = [
+    ("tool", "The tool itself"),
+    ("codebase", "I. Codebase"),
+    ("dependencies", "II. Dependencies"),
+    ("config", "III. Config"),
+    ("backing-services", "IV. Backing services"),
+    ("build-release-run", "V. Build, release, run"),
+    ("processes", "VI. Processes"),
+    ("port-binding", "VII. Port binding"),
+    ("concurrency", "VIII. Concurrency"),
+    ("disposability", "IX. Disposability"),
+    ("dev-prod-parity", "X. Dev/prod parity"),
+    ("logs", "XI. Logs"),
+    ("admin-processes", "XII. Admin processes"),
+];
+
+impl Factor {
+    pub fn slug(self) -> &'static str {
+        FACTORS[self.0 as usize].0
+    }
+    pub fn title(self) -> &'static str {
+        FACTORS[self.0 as usize].1
+    }
+}
+
+/// What a rule is: code, name, factor, default severity, one-line summary and its doc.
+#[derive(Debug)]
+pub struct Meta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub factor: Factor,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+    pub preview: bool,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static Meta;
+    /// Whether the inputs this rule needs exist in the project (it is then a scored check).
+    fn applies(&self, p: &Project) -> bool;
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>);
+}
+
+/// Declare a rule's metadata; the doc is `rules/<code>-<name>.md`, compiled in.
+#[macro_export]
+macro_rules! meta {
+    ($code:literal, $name:literal, $factor:literal, $sev:ident, $summary:literal) => {
+        &$crate::rules::Meta {
+            code: $code,
+            name: $name,
+            factor: $crate::rules::Factor($factor),
+            severity: $crate::diagnostic::Severity::$sev,
+            summary: $summary,
+            doc: include_str!(concat!("../../rules/", $code, "-", $name, ".md")),
+            preview: false,
+        }
+    };
+}
+
+/// Every rule, in code order.
+pub fn registry() -> Vec<&'static dyn Rule> {
+    let mut v: Vec<&'static dyn Rule> = vec![
+        &tool::ParseError,
+        &tool::NothingToCheck,
+        &dependencies::MissingManifest,
+        &dependencies::UnpinnedDependency,
+        &dependencies::MissingLockfile,
+        &dependencies::AdhocPackageInstall,
+        &dependencies::ManifestNotInstalled,
+        &dependencies::UnpinnedBaseImage,
+        &dependencies::PipedRemoteScript,
+        &config::HardcodedSecret,
+        &config::SecretInImage,
+        &config::ComposeInlineSecret,
+        &config::K8sPlaintextSecret,
+        &config::CommittedEnvFile,
+        &port_binding::MissingExpose,
+        &port_binding::PortMismatch,
+        &port_binding::HardcodedListenPort,
+        &port_binding::LoopbackBind,
+        &logs::LogToFile,
+        &logs::LogFileInRuntimeConfig,
+        &logs::BufferedPythonOutput,
+        &admin::MigrationsOnStartup,
+        &admin::MissingAdminProcess,
+    ];
+    v.sort_by_key(|r| r.meta().code);
+    v
+}
+
+pub fn find(key: &str) -> Option<&'static dyn Rule> {
+    registry()
+        .into_iter()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(key) || r.meta().name == key)
+}
+
+/// Whether a selector (`ALL`, a code, a code prefix like `TF03`, a rule name, a factor slug)
+/// matches a rule.
+pub fn selector_matches(sel: &str, m: &Meta) -> bool {
+    let s = sel.trim();
+    s.eq_ignore_ascii_case("ALL")
+        || m.code.eq_ignore_ascii_case(s)
+        || (s.len() >= 3
+            && s.len() < m.code.len()
+            && m.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
+        || m.name == s
+        || m.factor.slug() == s
+}
+
+/// Whether a selector names anything at all (for config and flag validation).
+pub fn selector_is_known(sel: &str) -> bool {
+    registry().iter().any(|r| selector_matches(sel, r.meta()))
+        || FACTORS.iter().any(|(slug, _)| *slug == sel)
+}
+
+/// Start a finding.
+pub fn diag(meta: &'static Meta, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        code: meta.code,
+        name: meta.name,
+        severity: meta.severity,
+        message: message.into(),
+        primary: None,
+        secondary: Vec::new(),
+        help: None,
+        secrets: Vec::new(),
+    }
+}
+
+/// Builder helpers on findings.
+pub trait DiagExt {
+    fn at(self, origin: Origin, label: impl Into<String>) -> Self;
+    fn also(self, origin: Origin, label: impl Into<String>) -> Self;
+    fn help(self, help: impl Into<String>) -> Self;
+    fn secret(self, origin: Origin) -> Self;
+    fn severity(self, s: Severity) -> Self;
+}
+
+impl DiagExt for Diagnostic {
+    fn at(mut self, origin: Origin, label: impl Into<String>) -> Self {
+        self.primary = Some(Label {
+            origin,
+            message: label.into(),
+        });
+        self
+    }
+    fn also(mut self, origin: Origin, label: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            origin,
+            message: label.into(),
+        });
+        self
+    }
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    fn secret(mut self, origin: Origin) -> Self {
+        self.secrets.push(origin);
+        self
+    }
+    fn severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
+    }
+}

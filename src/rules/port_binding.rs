@@ -1,0 +1,334 @@
+//! TF07 — VII. Port binding: export services via port binding.
+
+use super::{DiagExt, Meta, Rule, diag};
+use crate::diagnostic::Diagnostic;
+use crate::meta;
+use crate::model::commands::Cmd;
+use crate::model::{App, Project, PyModel};
+use crate::parse::dockerfile::{self, Kind};
+use crate::parse::python::ArgValue;
+use crate::source::Origin;
+use crate::walk;
+
+const WEB_FRAMEWORKS: &[&str] = &[
+    "flask", "django", "fastapi", "aiohttp", "starlette", "tornado", "sanic", "bottle", "falcon",
+    "uvicorn", "gunicorn", "waitress", "quart", "litestar",
+];
+
+/// Where a port is stated, in the order findings name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum PortKind {
+    Expose,
+    Compose,
+    ContainerPort,
+    Command,
+    Code,
+}
+
+impl PortKind {
+    fn label(self) -> &'static str {
+        match self {
+            PortKind::Expose => "EXPOSE",
+            PortKind::Compose => "compose container port",
+            PortKind::ContainerPort => "containerPort",
+            PortKind::Command => "the start command",
+            PortKind::Code => "the code",
+        }
+    }
+}
+
+fn python_of_app<'a>(p: &'a Project, ai: usize) -> impl Iterator<Item = &'a PyModel> {
+    p.python
+        .iter()
+        .filter(move |py| !py.test_tree && !p.is_test_file(py.file) && p.app_of_path(p.rel(py.file)) == Some(ai))
+}
+
+/// Port and host a start command binds, from its flags.
+fn command_binds(c: &Cmd) -> Vec<(Option<String>, Option<u16>, Origin)> {
+    let c = c.unwrapped();
+    let mut out = Vec::new();
+    let prog = c.program();
+    let args: Vec<&str> = c.words.iter().map(|(w, _)| w.as_str()).collect();
+    if let Some((v, o)) = c.flag(&["-b", "--bind", "--listen", "--http", "--socket"]) {
+        let (host, port) = match v.rsplit_once(':') {
+            Some((h, p)) => (Some(h.to_string()), p.parse().ok()),
+            None => (Some(v.to_string()), None),
+        };
+        if !v.starts_with("unix:") {
+            out.push((host, port, o.clone()));
+        }
+    }
+    let host = c.flag(&["--host", "-h"]).filter(|_| prog != "gunicorn").map(|(h, _)| h.to_string());
+    if let Some((v, o)) = c.flag(&["--port"]) {
+        out.push((host.clone(), v.parse().ok(), o.clone()));
+    } else if let Some((h, o)) = c.flag(&["--host"]) {
+        out.push((Some(h.to_string()), None, o.clone()));
+    }
+    if let Some(i) = args.iter().position(|a| *a == "runserver") {
+        match c.words.get(i + 1).filter(|(w, _)| !w.starts_with('-')) {
+            Some((addr, o)) => {
+                let (h, port) = match addr.rsplit_once(':') {
+                    Some((h, p)) => (Some(h.to_string()), p.parse().ok()),
+                    None => (None, addr.parse().ok()),
+                };
+                out.push((h.or(Some("0.0.0.0".into())).filter(|h| !h.is_empty()), port, o.clone()));
+            }
+            None => out.push((Some("127.0.0.1 (runserver's default)".into()), Some(8000), c.words[i].1.clone())),
+        }
+    }
+    out
+}
+
+fn is_loopback(h: &str) -> bool {
+    h.starts_with("127.") || h.starts_with("localhost") || h == "::1" || h == "[::1]"
+}
+
+fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
+    let mut out = Vec::new();
+    if let Some(di) = app.dockerfile {
+        let d = &p.dockerfiles[di];
+        let vars = d.final_stage().map(|_| d.stage_vars(d.stages.len() - 1)).unwrap_or_default();
+        for ins in d.final_instructions() {
+            if let Kind::Expose(words) = &ins.kind {
+                for w in words {
+                    let t = dockerfile::substitute(&w.text, &vars).unwrap_or_default();
+                    if let Ok(n) = t.split('/').next().unwrap_or("").parse::<u16>() {
+                        out.push((PortKind::Expose, n, Origin::new(d.file, w.span.clone())));
+                    }
+                }
+            }
+        }
+    }
+    for (ci, si) in &app.compose {
+        let cm = &p.compose[*ci];
+        let s = &cm.compose.services[*si];
+        for pm in &s.ports {
+            if let Some(n) = pm.container {
+                out.push((PortKind::Compose, n, Origin::new(cm.file, pm.span.clone())));
+            }
+        }
+        for (n, span) in &s.expose {
+            out.push((PortKind::Compose, *n, Origin::new(cm.file, span.clone())));
+        }
+    }
+    for (oi, ci) in &app.k8s {
+        let km = &p.k8s[*oi];
+        if let Some(pod) = &km.object.pod {
+            for cp in &pod.containers[*ci].ports {
+                out.push((PortKind::ContainerPort, cp.number, Origin::new(km.file, cp.span.clone())));
+            }
+        }
+    }
+    for line in p.start_commands(app) {
+        if line.one_off {
+            continue;
+        }
+        for c in &line.cmds {
+            for (_, port, o) in command_binds(c) {
+                if let Some(n) = port {
+                    out.push((PortKind::Command, n, o));
+                }
+            }
+        }
+    }
+    for py in python_of_app(p, ai) {
+        for call in &py.facts.calls {
+            if let Some(a) = call.kwarg("port")
+                && let ArgValue::Int(n) = a.value
+                && matches!(call.method(), "run" | "run_app" | "serve" | "run_simple")
+                && let Ok(n) = u16::try_from(n)
+            {
+                out.push((PortKind::Code, n, Origin::new(py.file, a.span.clone())));
+            }
+        }
+        for r in &py.facts.env_reads {
+            if r.name == "PORT"
+                && let Some(d) = &r.default
+            {
+                let n = match d {
+                    ArgValue::Int(i) => u16::try_from(*i).ok(),
+                    ArgValue::Str(s) => s.parse().ok(),
+                    _ => None,
+                };
+                if let Some(n) = n {
+                    out.push((PortKind::Code, n, Origin::new(py.file, r.span.clone())));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub struct MissingExpose;
+impl Rule for MissingExpose {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0701", "missing-expose", 7, Info, "the image of a service that listens declares no EXPOSE")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.apps.iter().any(|a| a.dockerfile.is_some())
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (ai, app) in p.apps.iter().enumerate() {
+            let Some(di) = app.dockerfile else { continue };
+            let d = &p.dockerfiles[di];
+            if p.is_test_file(d.file) {
+                continue;
+            }
+            let ports = ports_of(p, ai, app);
+            if ports.iter().any(|(k, _, _)| *k == PortKind::Expose) {
+                continue;
+            }
+            let published = ports.iter().find(|(k, _, _)| matches!(k, PortKind::Compose | PortKind::ContainerPort));
+            let web = python_of_app(p, ai).find_map(|py| {
+                py.facts.imports.iter().find(|(m, _)| WEB_FRAMEWORKS.contains(&m.as_str())).map(|(m, s)| (m.clone(), Origin::new(py.file, s.clone())))
+            });
+            if published.is_none() && web.is_none() {
+                continue;
+            }
+            let Some(st) = d.final_stage() else { continue };
+            let mut dg = diag(self.meta(), format!("app `{}` listens but its image declares no EXPOSE", app.name))
+                .at(Origin::new(d.file, d.df.instructions[st.from].span.clone()), "final stage without EXPOSE")
+                .help("add `EXPOSE <port>` so the image documents the port it binds");
+            if let Some((_, n, o)) = published {
+                dg = dg.also(o.clone(), format!("port {n} published here"));
+            } else if let Some((m, o)) = web {
+                dg = dg.also(o, format!("`{m}` serves HTTP"));
+            }
+            out.push(dg);
+        }
+    }
+}
+
+pub struct PortMismatch;
+impl Rule for PortMismatch {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0702", "port-mismatch", 7, Error, "the app's port disagrees between two places that state it")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.apps.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (ai, app) in p.apps.iter().enumerate() {
+            let ports = ports_of(p, ai, app);
+            let mut kinds: Vec<PortKind> = ports.iter().map(|(k, _, _)| *k).collect();
+            kinds.sort();
+            kinds.dedup();
+            for (i, a) in kinds.iter().enumerate() {
+                for b in &kinds[i + 1..] {
+                    let pa: Vec<_> = ports.iter().filter(|(k, _, _)| k == a).collect();
+                    let pb: Vec<_> = ports.iter().filter(|(k, _, _)| k == b).collect();
+                    if pa.iter().any(|(_, x, _)| pb.iter().any(|(_, y, _)| x == y)) {
+                        continue;
+                    }
+                    let (_, na, oa) = pa[0];
+                    let (_, nb, ob) = pb[0];
+                    out.push(
+                        diag(self.meta(), format!("app `{}`: port {na} in {} disagrees with port {nb} in {}", app.name, a.label(), b.label()))
+                            .at(oa.clone(), format!("port {na}"))
+                            .also(ob.clone(), format!("port {nb}"))
+                            .help("use one port everywhere, ideally read from `PORT` by the code"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub struct HardcodedListenPort;
+impl Rule for HardcodedListenPort {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0703", "hardcoded-listen-port", 7, Warning, "code binds a literal port instead of reading it from the environment")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.python.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            for call in &py.facts.calls {
+                if !matches!(call.method(), "run" | "run_app" | "serve" | "run_simple") {
+                    continue;
+                }
+                let Some(a) = call.kwarg("port") else { continue };
+                let ArgValue::Int(n) = a.value else { continue };
+                out.push(
+                    diag(self.meta(), format!("`{}` binds the literal port {n}", call.callee))
+                        .at(Origin::new(py.file, a.span.clone()), "literal port")
+                        .help(format!("read it from the environment: `port=int(os.environ.get(\"PORT\", {n}))`")),
+                );
+            }
+        }
+    }
+}
+
+pub struct LoopbackBind;
+impl Rule for LoopbackBind {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0704", "loopback-bind", 7, Error, "an app in a container binds 127.0.0.1, unreachable from outside")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.apps.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (ai, app) in p.apps.iter().enumerate() {
+            let lines = p.start_commands(app);
+            let mut entry_scripts: Vec<String> = Vec::new();
+            for line in &lines {
+                if line.one_off {
+                    continue;
+                }
+                for c in &line.cmds {
+                    let u = c.unwrapped();
+                    for (host, _, o) in command_binds(&u) {
+                        if let Some(h) = host.filter(|h| is_loopback(h)) {
+                            out.push(
+                                diag(self.meta(), format!("app `{}` binds {h} inside its container", app.name))
+                                    .at(o, "loopback address")
+                                    .help("bind 0.0.0.0 (all interfaces) so the published port reaches the process"),
+                            );
+                        }
+                    }
+                    let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
+                    if u.program() == "flask" && words.get(1) == Some(&"run") && u.flag(&["--host", "-h"]).is_none() {
+                        out.push(
+                            diag(self.meta(), format!("app `{}` runs `flask run` without `--host`, which binds 127.0.0.1", app.name))
+                                .at(u.origin.clone(), "binds 127.0.0.1 by default")
+                                .help("run `flask run --host 0.0.0.0`, or a production server such as gunicorn"),
+                        );
+                    }
+                    if u.program().starts_with("python")
+                        && let Some((script, _)) = u.words.get(1).filter(|(w, _)| w.ends_with(".py"))
+                    {
+                        entry_scripts.push(walk::file_name(script).to_string());
+                    }
+                }
+            }
+            for py in python_of_app(p, ai) {
+                if !entry_scripts.iter().any(|s| s == walk::file_name(p.rel(py.file))) {
+                    continue;
+                }
+                let flask = py.facts.imports.iter().any(|(m, _)| m == "flask");
+                for call in &py.facts.calls {
+                    if !matches!(call.method(), "run" | "run_app" | "serve" | "run_simple") {
+                        continue;
+                    }
+                    match call.kwarg("host").map(|a| &a.value) {
+                        Some(ArgValue::Str(h)) if is_loopback(h) => out.push(
+                            diag(self.meta(), format!("app `{}` binds {h} inside its container", app.name))
+                                .at(Origin::new(py.file, call.kwarg("host").map(|a| a.span.clone()).unwrap_or(call.span.clone())), "loopback address")
+                                .help("bind 0.0.0.0 (all interfaces), ideally from the environment"),
+                        ),
+                        None if flask && call.callee.ends_with(".run") && call.positional(0).is_none() => out.push(
+                            diag(self.meta(), format!("app `{}` starts Flask's server without a host, which binds 127.0.0.1", app.name))
+                                .at(Origin::new(py.file, call.span.clone()), "binds 127.0.0.1 by default")
+                                .help("pass `host=\"0.0.0.0\"`, or serve with gunicorn"),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}

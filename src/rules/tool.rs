@@ -1,0 +1,68 @@
+//! TF00: the tool itself.
+
+use super::{DiagExt, Meta, Rule, diag};
+use crate::diagnostic::Diagnostic;
+use crate::meta;
+use crate::model::Project;
+use crate::walk::FileKind;
+
+pub struct ParseError;
+impl Rule for ParseError {
+    fn meta(&self) -> &'static Meta {
+        meta!("TF0001", "parse-error", 0, Error, "a recognised file cannot be parsed")
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.files.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (origin, msg) in &p.parse_errors {
+            out.push(
+                diag(self.meta(), format!("cannot parse `{}`: {msg}", p.rel(origin.file)))
+                    .at(origin.clone(), msg.clone())
+                    .help("fix the syntax; the other files were still checked"),
+            );
+        }
+    }
+}
+
+pub struct NothingToCheck;
+impl Rule for NothingToCheck {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0003",
+            "nothing-to-check",
+            0,
+            Warning,
+            "no manifest, Dockerfile, compose, Kubernetes or source file was found"
+        )
+    }
+    fn applies(&self, _: &Project) -> bool {
+        true
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let something = p.paths.iter().any(|(_, k)| {
+            matches!(
+                k,
+                FileKind::Dockerfile
+                    | FileKind::Compose
+                    | FileKind::Manifest
+                    | FileKind::Python
+                    | FileKind::OtherSource
+                    | FileKind::HelmChart
+                    | FileKind::Procfile
+            )
+        }) || !p.k8s.is_empty();
+        if !something {
+            out.push(
+                diag(
+                    self.meta(),
+                    format!(
+                        "nothing to check in `{}`: no manifest, Dockerfile, compose, Kubernetes or source file",
+                        p.root.display()
+                    ),
+                )
+                .help("check the path; twelve reads Dockerfiles, compose and Kubernetes YAML, dependency manifests and source"),
+            );
+        }
+    }
+}
