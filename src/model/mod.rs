@@ -299,7 +299,24 @@ pub fn is_dev_path(rel: &str) -> bool {
 impl Project {
     /// Walk `root`, read and parse every file in parallel, and lower it all into the model.
     pub fn load(root: &Path, opts: &WalkOptions) -> Project {
-        let (found, mut notices) = walk::discover(root, opts);
+        let (mut found, mut notices) = walk::discover(root, opts);
+        // project templates (cookiecutter, copier): paths holding `{{` are not a project yet
+        let mut template_roots: Vec<String> = Vec::new();
+        found.retain(|f| {
+            let Some(pos) = f.rel.find("{{") else { return true };
+            let end = f.rel[pos..].find('/').map(|e| pos + e).unwrap_or(f.rel.len());
+            let root = f.rel[..end].to_string();
+            if !template_roots.contains(&root) {
+                template_roots.push(root);
+            }
+            false
+        });
+        for r in template_roots {
+            notices.push(Notice {
+                path: r,
+                message: "not checked: a project template (its path holds `{{`), not a project".into(),
+            });
+        }
         let paths: Vec<(String, FileKind)> = found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
         let to_read: Vec<&Found> = found
             .iter()
@@ -504,6 +521,7 @@ impl Project {
     fn link(&mut self) {
         let mut apps: Vec<App> = Vec::new();
         let mut df_app: HashMap<usize, usize> = HashMap::new();
+        let mut compose_backing: Vec<usize> = Vec::new();
         // compose services first: they may set a Dockerfile's context
         for (ci, cm) in self.compose.iter().enumerate() {
             for (si, svc) in cm.compose.services.iter().enumerate() {
@@ -518,6 +536,18 @@ impl Project {
                             .iter()
                             .position(|d| self.files[d.file.0 as usize].rel == r)
                     });
+                    if let Some(di) = df_idx.filter(|d| self.dockerfiles[*d].backing.is_some()) {
+                        // a compose-built image of a backing service (`FROM postgres:16`)
+                        self.dockerfiles[di].context = context.clone();
+                        compose_backing.push(di);
+                        self.services.push(BackingService {
+                            name: svc.name.clone(),
+                            kind: self.dockerfiles[di].backing.unwrap_or("service").into(),
+                            image: self.dockerfiles[di].final_stage().and_then(|s| s.base.clone()).unwrap_or_default(),
+                            origin: Origin::new(cm.file, svc.name_span.clone()),
+                        });
+                        continue;
+                    }
                     if let Some(di) = df_idx {
                         self.dockerfiles[di].context = context.clone();
                         let ai = *df_app.entry(di).or_insert_with(|| {
@@ -639,6 +669,9 @@ impl Project {
             }
         }
         for (di, d) in self.dockerfiles.iter().enumerate() {
+            if compose_backing.contains(&di) {
+                continue;
+            }
             if let Some(kind) = d.backing {
                 self.services.push(BackingService {
                     name: d.dir.rsplit('/').next().unwrap_or("").to_string(),
@@ -646,7 +679,6 @@ impl Project {
                     image: d.final_stage().and_then(|s| s.base.clone()).unwrap_or_default(),
                     origin: Origin::new(d.file, 0..0),
                 });
-                let _ = di;
             }
         }
         self.apps = apps;

@@ -104,8 +104,54 @@ enum Frame {
 }
 
 /// Parse every document of a YAML stream.
+///
+/// Closing brackets of a flow collection written at the indentation of their parent key
+/// (`command: [` … `]`) are accepted by the YAML parsers of Docker and Kubernetes but not by
+/// saphyr: such lines are re-indented in a copy and parsed again, with positions still
+/// computed against the original text.
 pub fn parse(text: &str) -> Result<Vec<Yaml>, YamlError> {
     let index = LineIndex::new(text);
+    let mut copy: Option<String> = None;
+    for _ in 0..64 {
+        let attempt = copy.as_deref().unwrap_or(text);
+        match parse_indexed(attempt, &index) {
+            Err(e) if e.message.contains("indentation") => {
+                let Some(fixed) = reindent_closer(attempt, &index, e.offset, text) else {
+                    return Err(e);
+                };
+                copy = Some(fixed);
+            }
+            other => return other,
+        }
+    }
+    parse_indexed(text, &index)
+}
+
+/// Indent the line holding a lone flow closer (`]`/`}`) at the error to its previous line.
+fn reindent_closer(attempt: &str, index: &LineIndex<'_>, offset: usize, original: &str) -> Option<String> {
+    let line_no = original[..offset.min(original.len())].matches('\n').count();
+    let lines: Vec<&str> = attempt.split('\n').collect();
+    let line = lines.get(line_no)?;
+    let trimmed = line.trim_start();
+    if !(trimmed.starts_with(']') || trimmed.starts_with('}')) {
+        return None;
+    }
+    let prev_indent = lines[..line_no]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())?;
+    let indent = line.len() - trimmed.len();
+    if prev_indent <= indent {
+        return None;
+    }
+    let _ = index;
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    out[line_no] = format!("{}{}", " ".repeat(prev_indent), trimmed);
+    Some(out.join("\n"))
+}
+
+fn parse_indexed(text: &str, index: &LineIndex<'_>) -> Result<Vec<Yaml>, YamlError> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Yaml> = HashMap::new();
@@ -155,7 +201,7 @@ pub fn parse(text: &str) -> Result<Vec<Yaml>, YamlError> {
             }
             Event::SequenceEnd => match stack.pop() {
                 Some(Frame::Seq(items, s, anchor)) => {
-                    let end = items.last().map(|i| i.span.end).unwrap_or(end).max(s);
+                    let end = if end > start { end } else { items.last().map(|i| i.span.end).unwrap_or(end) }.max(s);
                     let node = Yaml {
                         value: Value::Seq(items),
                         span: s..end,
@@ -167,7 +213,7 @@ pub fn parse(text: &str) -> Result<Vec<Yaml>, YamlError> {
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map(entries, _, s, anchor)) => {
-                    let end = entries.last().map(|(_, v)| v.span.end).unwrap_or(end).max(s);
+                    let end = if end > start { end } else { entries.last().map(|(_, v)| v.span.end).unwrap_or(end) }.max(s);
                     let node = Yaml {
                         value: Value::Map(merge_keys(entries)),
                         span: s..end,
@@ -323,6 +369,16 @@ mod tests {
         assert!(parse(&text).is_err());
         let text = "a:\n".to_string() + &" - ".repeat(10) + "x";
         assert!(parse(&text).is_ok());
+    }
+
+    #[test]
+    fn flow_closer_at_parent_indent() {
+        let text = "svc:\n    command: [\n      \"start\",\n      \"x\"\n    ]\n    ports: [\"1\"]\n";
+        let docs = parse(text).unwrap();
+        let c = docs[0].get("svc").unwrap().get("command").unwrap();
+        assert_eq!(c.as_seq().unwrap().len(), 2);
+        let p = docs[0].get("svc").unwrap().get("ports").unwrap();
+        assert_eq!(&text[p.span.clone()], "[\"1\"]");
     }
 
     #[test]

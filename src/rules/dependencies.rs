@@ -297,7 +297,8 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
             continue;
         }
         if w.starts_with('-') {
-            skip_next = eco == "pip" && PIP_OPTS_WITH_VALUE.contains(&w.as_str());
+            skip_next = (eco == "pip" && PIP_OPTS_WITH_VALUE.contains(&w.as_str()))
+                || (eco == "gem" && matches!(w.as_str(), "-v" | "--version" | "-i" | "--install-dir" | "-n" | "--bindir" | "--source"));
             continue;
         }
         if w == "add" || w.is_empty() || w.starts_with('$') || w.starts_with('.') || w.contains('/') && eco != "go" || w.ends_with(".whl") || w.ends_with(".tar.gz") || w.ends_with(".zip") {
@@ -436,7 +437,7 @@ impl Rule for ManifestNotInstalled {
 pub struct UnpinnedBaseImage;
 impl Rule for UnpinnedBaseImage {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0206", "unpinned-base-image", 2, Warning, "FROM uses an image with no tag or `latest`")
+        meta!("TF0206", "unpinned-base-image", 2, Warning, "the base image in FROM has no tag or the `latest` tag")
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()

@@ -37,6 +37,15 @@ impl PortKind {
     }
 }
 
+/// Whether everything that defines an app lies in test, example or doc trees.
+fn app_in_test_tree(p: &Project, app: &App) -> bool {
+    let mut files = Vec::new();
+    files.extend(app.dockerfile.map(|d| p.dockerfiles[d].file));
+    files.extend(app.compose.iter().map(|(ci, _)| p.compose[*ci].file));
+    files.extend(app.k8s.iter().map(|(oi, _)| p.k8s[*oi].file));
+    !files.is_empty() && files.iter().all(|f| p.is_test_file(*f))
+}
+
 fn python_of_app<'a>(p: &'a Project, ai: usize) -> impl Iterator<Item = &'a PyModel> {
     p.python
         .iter()
@@ -169,6 +178,9 @@ impl Rule for MissingExpose {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
+            if app_in_test_tree(p, app) {
+                continue;
+            }
             let Some(di) = app.dockerfile else { continue };
             let d = &p.dockerfiles[di];
             if p.is_test_file(d.file) {
@@ -209,6 +221,9 @@ impl Rule for PortMismatch {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
+            if app_in_test_tree(p, app) {
+                continue;
+            }
             let ports = ports_of(p, ai, app);
             let mut kinds: Vec<PortKind> = ports.iter().map(|(k, _, _)| *k).collect();
             kinds.sort();
@@ -273,6 +288,9 @@ impl Rule for LoopbackBind {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
+            if app_in_test_tree(p, app) {
+                continue;
+            }
             let lines = p.start_commands(app);
             let mut entry_scripts: Vec<String> = Vec::new();
             for line in &lines {

@@ -101,7 +101,7 @@ pub fn is_placeholder(value: &str) -> bool {
         "password", "secret", "postgres", "root", "admin", "guest", "test", "testing", "dev",
         "development", "default", "pass", "user", "none", "null", "true", "false", "mysql",
         "redis", "rabbitmq", "mongo", "local", "localhost", "token", "django", "app", "demo",
-        "required", "optional", "string", "empty", "secret_key", "password123", "admin123",
+        "required", "optional", "string", "empty", "write", "read", "read-write", "readonly", "secret_key", "password123", "admin123",
     ];
     TRIVIAL.contains(&lower.as_str())
 }
