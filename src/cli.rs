@@ -117,7 +117,17 @@ pub struct CheckArgs {
 
 /// Insert the default `check` subcommand when none is given.
 pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
-    let known = ["check", "explain", "rules", "model", "help", "-h", "--help", "-V", "--version"];
+    let known = [
+        "check",
+        "explain",
+        "rules",
+        "model",
+        "help",
+        "-h",
+        "--help",
+        "-V",
+        "--version",
+    ];
     match args.get(1) {
         Some(a) if known.contains(&a.as_str()) => args,
         _ => {
@@ -153,7 +163,10 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
             }
             None => {
                 let names = rules::registry();
-                let cands: Vec<&str> = names.iter().flat_map(|r| [r.meta().code, r.meta().name]).collect();
+                let cands: Vec<&str> = names
+                    .iter()
+                    .flat_map(|r| [r.meta().code, r.meta().name])
+                    .collect();
                 write!(io.err, "error: unknown rule `{rule}`")?;
                 if let Some(s) = config::suggest(&rule, cands) {
                     write!(io.err, "; did you mean `{s}`?")?;
@@ -191,18 +204,35 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
                             })
                         })
                         .collect();
-                    writeln!(io.out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                    writeln!(
+                        io.out,
+                        "{}",
+                        serde_json::to_string_pretty(&v).unwrap_or_default()
+                    )?;
                 }
             }
             Ok(0)
         }
-        Command::Model { path, format: _, no_ignore } => {
+        Command::Model {
+            path,
+            format: _,
+            no_ignore,
+        } => {
             if !path.exists() {
                 writeln!(io.err, "error: `{}` does not exist", path.display())?;
                 return Ok(2);
             }
-            let settings = Settings { no_ignore, ..Settings::default() };
-            let o = engine::run(&path, &Settings { select: Some(vec![]), ..settings });
+            let settings = Settings {
+                no_ignore,
+                ..Settings::default()
+            };
+            let o = engine::run(
+                &path,
+                &Settings {
+                    select: Some(vec![]),
+                    ..settings
+                },
+            );
             writeln!(io.out, "{}", crate::model::dump::to_json(&o))?;
             Ok(0)
         }
@@ -210,22 +240,37 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
 }
 
 fn report_config_error(e: &ConfigError, io: &mut Io<'_>) -> std::io::Result<i32> {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_links(false);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_links(false);
     let mut s = String::new();
-    let diag = miette::MietteDiagnostic::new(format!("invalid config `{}`: {}", e.path.display(), e.message))
-        .with_code("config")
-        .with_severity(miette::Severity::Error);
+    let diag = miette::MietteDiagnostic::new(format!(
+        "invalid config `{}`: {}",
+        e.path.display(),
+        e.message
+    ))
+    .with_code("config")
+    .with_severity(miette::Severity::Error);
     let diag = match &e.help {
         Some(h) => diag.with_help(h.clone()),
         None => diag,
     };
     let diag = match &e.span {
-        Some(sp) => diag.with_label(miette::LabeledSpan::new(Some("here".into()), sp.start, sp.end - sp.start)),
+        Some(sp) => diag.with_label(miette::LabeledSpan::new(
+            Some("here".into()),
+            sp.start,
+            sp.end - sp.start,
+        )),
         None => diag,
     };
-    let report = miette::Report::new(diag).with_source_code(NamedText(e.path.display().to_string(), e.text.clone()));
+    let report = miette::Report::new(diag)
+        .with_source_code(NamedText(e.path.display().to_string(), e.text.clone()));
     if handler.render_report(&mut s, report.as_ref()).is_err() {
-        s = format!("error: invalid config `{}`: {}\n", e.path.display(), e.message);
+        s = format!(
+            "error: invalid config `{}`: {}\n",
+            e.path.display(),
+            e.message
+        );
     }
     write!(io.err, "{s}")?;
     Ok(2)
@@ -253,7 +298,9 @@ impl miette::SourceCode for NamedText {
 
 fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     if let Some(j) = a.jobs {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global();
     }
     for p in &a.paths {
         if !p.exists() {
@@ -263,7 +310,10 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     }
     for sel in a.select.iter().flatten().chain(a.ignore.iter()) {
         if !rules::selector_is_known(sel) {
-            writeln!(io.err, "error: unknown rule selector `{sel}` (see `twelve rules`)")?;
+            writeln!(
+                io.err,
+                "error: unknown rule selector `{sel}` (see `twelve rules`)"
+            )?;
             return Ok(2);
         }
     }
@@ -299,11 +349,15 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            !to_file && io.stdout_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            !to_file
+                && io.stdout_is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let text = match format {
-        Format::Human => report::human::render(&outcomes, &report::human::Options { color, width: 100 }),
+        Format::Human => {
+            report::human::render(&outcomes, &report::human::Options { color, width: 100 })
+        }
         Format::Concise => report::concise::render(&outcomes),
         Format::Json => report::json::render(&outcomes),
     };
@@ -325,7 +379,12 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| outcomes.iter().flat_map(|o| &o.diagnostics).any(|d| d.severity >= t));
+    let failed = threshold.is_some_and(|t| {
+        outcomes
+            .iter()
+            .flat_map(|o| &o.diagnostics)
+            .any(|d| d.severity >= t)
+    });
     Ok(i32::from(failed))
 }
 

@@ -40,12 +40,24 @@ pub struct ConfigError {
 }
 
 pub const CONFIG_NAMES: [&str; 2] = ["twelve.toml", ".twelve.toml"];
-const KEYS: &[&str] = &["select", "ignore", "severity", "fail-on", "preview", "exclude", "test-paths"];
+const KEYS: &[&str] = &[
+    "select",
+    "ignore",
+    "severity",
+    "fail-on",
+    "preview",
+    "exclude",
+    "test-paths",
+];
 
 /// Find the config file for `start`: the nearest `twelve.toml` or `.twelve.toml` upward.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let abs = start.canonicalize().ok()?;
-    let mut dir = if abs.is_file() { abs.parent()?.to_path_buf() } else { abs };
+    let mut dir = if abs.is_file() {
+        abs.parent()?.to_path_buf()
+    } else {
+        abs
+    };
     loop {
         for n in CONFIG_NAMES {
             let c = dir.join(n);
@@ -65,7 +77,11 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
@@ -94,13 +110,14 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let err = |span: Option<std::ops::Range<usize>>, message: String, help: Option<String>| ConfigError {
-        path: path.to_path_buf(),
-        text: text.to_string(),
-        span,
-        message,
-        help,
-    };
+    let err =
+        |span: Option<std::ops::Range<usize>>, message: String, help: Option<String>| ConfigError {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            span,
+            message,
+            help,
+        };
     let cfg: Config = toml::from_str(text).map_err(|e| {
         let msg = e.message().trim().to_string();
         let help = msg
@@ -127,7 +144,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     for sel in cfg.select.iter().flatten().chain(cfg.ignore.iter()) {
         if !crate::rules::selector_is_known(sel) {
             let names = crate::rules::registry();
-            let cands: Vec<&str> = names.iter().flat_map(|r| [r.meta().code, r.meta().name]).collect();
+            let cands: Vec<&str> = names
+                .iter()
+                .flat_map(|r| [r.meta().code, r.meta().name])
+                .collect();
             return Err(err(
                 locate(&format!("\"{sel}\"")),
                 format!("unknown rule selector `{sel}`"),
@@ -138,7 +158,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     for (k, v) in &cfg.severity {
         if crate::rules::find(k).is_none() {
             let names = crate::rules::registry();
-            let cands: Vec<&str> = names.iter().flat_map(|r| [r.meta().code, r.meta().name]).collect();
+            let cands: Vec<&str> = names
+                .iter()
+                .flat_map(|r| [r.meta().code, r.meta().name])
+                .collect();
             return Err(err(
                 locate(k),
                 format!("unknown rule `{k}` in [severity]"),
@@ -174,7 +197,11 @@ mod tests {
         assert_eq!(e.help.as_deref(), Some("did you mean `warning`?"));
         let e = parse(Path::new("t"), "ignore = [\"TF9999\"]\n").unwrap_err();
         assert!(e.message.contains("TF9999"));
-        let c = parse(Path::new("t"), "select = [\"TF02\", \"config\"]\n[severity]\nTF0202 = \"error\"\n").unwrap();
+        let c = parse(
+            Path::new("t"),
+            "select = [\"TF02\", \"config\"]\n[severity]\nTF0202 = \"error\"\n",
+        )
+        .unwrap();
         assert_eq!(c.select.unwrap().len(), 2);
     }
 }

@@ -136,7 +136,8 @@ pub fn run(root: &Path, settings: &Settings) -> Outcome {
         };
         key(a).cmp(&key(b))
     });
-    diagnostics.dedup_by(|a, b| a.code == b.code && a.primary == b.primary && a.message == b.message);
+    diagnostics
+        .dedup_by(|a, b| a.code == b.code && a.primary == b.primary && a.message == b.message);
     Outcome {
         display_root: root.to_path_buf(),
         project,

@@ -138,7 +138,11 @@ impl<'a> LineIndex<'a> {
         let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
-        let end = self.starts.get(line).map(|e| e - 1).unwrap_or(self.text.len());
+        let end = self
+            .starts
+            .get(line)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
         let rest = &self.text[start..end];
         start
             + rest

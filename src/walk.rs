@@ -97,11 +97,20 @@ pub fn classify(rel: &str) -> FileKind {
     }
     match lower.as_str() {
         "chart.yaml" | "chart.yml" => return FileKind::HelmChart,
-        "pnpm-lock.yaml" | "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock"
-        | "bun.lock" | "bun.lockb" | "cargo.lock" | "go.sum" | "pipfile.lock" | "poetry.lock"
-        | "uv.lock" | "pdm.lock" => return FileKind::Lockfile,
-        "pyproject.toml" | "pipfile" | "setup.py" | "setup.cfg" | "package.json"
-        | "cargo.toml" | "go.mod" => return FileKind::Manifest,
+        "pnpm-lock.yaml"
+        | "package-lock.json"
+        | "npm-shrinkwrap.json"
+        | "yarn.lock"
+        | "bun.lock"
+        | "bun.lockb"
+        | "cargo.lock"
+        | "go.sum"
+        | "pipfile.lock"
+        | "poetry.lock"
+        | "uv.lock"
+        | "pdm.lock" => return FileKind::Lockfile,
+        "pyproject.toml" | "pipfile" | "setup.py" | "setup.cfg" | "package.json" | "cargo.toml"
+        | "go.mod" => return FileKind::Manifest,
         "procfile" => return FileKind::Procfile,
         ".gitignore" => return FileKind::GitIgnore,
         ".dockerignore" => return FileKind::DockerIgnore,
@@ -312,7 +321,9 @@ pub fn join(dir: &str, path: &str) -> Option<String> {
 
 /// Whether `rel` lies in directory `dir` or below it ("" is the root).
 pub fn is_within(rel: &str, dir: &str) -> bool {
-    dir.is_empty() || rel == dir || rel.starts_with(dir) && rel.as_bytes().get(dir.len()) == Some(&b'/')
+    dir.is_empty()
+        || rel == dir
+        || rel.starts_with(dir) && rel.as_bytes().get(dir.len()) == Some(&b'/')
 }
 
 fn rel_of(root: &Path, path: &Path) -> String {

@@ -23,11 +23,19 @@ fn markers(root: &Path, code: &str) -> BTreeSet<(String, usize)> {
     files(root, &mut all);
     let mut set = BTreeSet::new();
     for f in all {
-        let Ok(text) = std::fs::read_to_string(&f) else { continue };
-        let rel = f.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let rel = f
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
-            let Some(pos) = line.find("expect:") else { continue };
+            let Some(pos) = line.find("expect:") else {
+                continue;
+            };
             if !line[pos..].contains(code) {
                 continue;
             }
@@ -35,7 +43,9 @@ fn markers(root: &Path, code: &str) -> BTreeSet<(String, usize)> {
             let target = if before.is_empty() {
                 // the next line that is not itself a marker-only comment
                 (i + 1..lines.len())
-                    .find(|j| !lines[*j].trim_start().starts_with('#') || !lines[*j].contains("expect:"))
+                    .find(|j| {
+                        !lines[*j].trim_start().starts_with('#') || !lines[*j].contains("expect:")
+                    })
                     .map(|j| j + 1)
                     .unwrap_or(i + 1)
             } else {
@@ -81,7 +91,10 @@ fn every_rule_fixture_matches_its_markers() {
             }
             let actual = findings(&dir, code);
             if side == "fail" {
-                assert!(!expected.is_empty(), "{code}/fail has no `expect: {code}` marker");
+                assert!(
+                    !expected.is_empty(),
+                    "{code}/fail has no `expect: {code}` marker"
+                );
             } else {
                 assert!(expected.is_empty(), "{code}/pass must not expect findings");
             }
@@ -104,18 +117,35 @@ fn every_rule_has_doc_sections_and_fixtures() {
         let m = rule.meta();
         let doc = base.join(format!("rules/{}-{}.md", m.code, m.name));
         assert!(doc.is_file(), "missing {}", doc.display());
-        for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## References"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "Use instead:",
+            "## References",
+        ] {
             assert!(m.doc.contains(section), "{} doc lacks `{section}`", m.code);
         }
-        assert!(m.summary.chars().next().is_some_and(|c| c.is_lowercase()), "{} summary starts lowercase", m.code);
-        assert!(!m.summary.ends_with('.'), "{} summary has no trailing period", m.code);
+        assert!(
+            m.summary.chars().next().is_some_and(|c| c.is_lowercase()),
+            "{} summary starts lowercase",
+            m.code
+        );
+        assert!(
+            !m.summary.ends_with('.'),
+            "{} summary has no trailing period",
+            m.code
+        );
     }
     // and no doc without a rule
     for e in std::fs::read_dir(base.join("rules")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         if name.starts_with("TF") {
             let code = &name[..6];
-            assert!(twelve::rules::find(code).is_some(), "doc {name} has no rule");
+            assert!(
+                twelve::rules::find(code).is_some(),
+                "doc {name} has no rule"
+            );
         }
     }
 }

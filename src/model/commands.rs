@@ -49,8 +49,7 @@ impl Cmd {
     /// Skip wrappers (`exec`, `env`, `tini --`, `dumb-init`, `gosu user`, `sudo`) to the real program.
     pub fn unwrapped(&self) -> Cmd {
         let mut words = self.words.clone();
-        loop {
-            let Some((first, _)) = words.first() else { break };
+        while let Some((first, _)) = words.first() {
             let base = first.rsplit('/').next().unwrap_or(first).to_string();
             let skip = match base.as_str() {
                 "exec" | "sudo" | "nice" | "nohup" => 1,
@@ -127,13 +126,14 @@ pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cm
         .first()
         .map(|(w, _)| w.rsplit('/').next().unwrap_or(w))
         .unwrap_or("");
-    if matches!(prog, "sh" | "bash" | "ash" | "dash" | "zsh") {
-        if let Some(pos) = words.iter().position(|(w, _)| w == "-c" || w == "-ec" || w == "-ce" || w == "-xc" || w == "-exc")
-            && let Some((script, sspan)) = words.get(pos + 1)
-        {
-            let parsed = shell::parse(script);
-            return script_cmds(file, &parsed, |_| sspan.clone());
-        }
+    if matches!(prog, "sh" | "bash" | "ash" | "dash" | "zsh")
+        && let Some(pos) = words
+            .iter()
+            .position(|(w, _)| w == "-c" || w == "-ec" || w == "-ce" || w == "-xc" || w == "-exc")
+        && let Some((script, sspan)) = words.get(pos + 1)
+    {
+        let parsed = shell::parse(script);
+        return script_cmds(file, &parsed, |_| sspan.clone());
     }
     if words.is_empty() {
         return Vec::new();
@@ -153,7 +153,10 @@ pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cm
 pub fn from_spec(file: FileId, spec: &CommandSpec) -> Vec<Cmd> {
     let mut out = match &spec.form {
         Form::Exec(words) => {
-            let ws: Vec<(String, Span)> = words.iter().map(|w| (w.text.clone(), w.span.clone())).collect();
+            let ws: Vec<(String, Span)> = words
+                .iter()
+                .map(|w| (w.text.clone(), w.span.clone()))
+                .collect();
             from_words(file, &ws, &spec.span)
         }
         Form::Shell { text, .. } => {
@@ -186,8 +189,10 @@ pub fn from_compose(file: FileId, v: &CmdValue) -> (Vec<Cmd>, Span) {
             (from_words(file, &words, &s.span), s.span.clone())
         }
         CmdValue::List(items) => {
-            let words: Vec<(String, Span)> =
-                items.iter().map(|i| (i.text.clone(), i.span.clone())).collect();
+            let words: Vec<(String, Span)> = items
+                .iter()
+                .map(|i| (i.text.clone(), i.span.clone()))
+                .collect();
             let span = match (items.first(), items.last()) {
                 (Some(a), Some(b)) => a.span.start..b.span.end,
                 _ => 0..0,
@@ -345,7 +350,10 @@ impl Project {
             })
             .max_by_key(|(_, s)| {
                 let rel = self.rel(s.file);
-                rel.chars().zip(near.chars()).take_while(|(a, b)| a == b).count()
+                rel.chars()
+                    .zip(near.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
             })
             .map(|(i, _)| i)
     }

@@ -31,7 +31,10 @@ impl ImageRef {
     }
     /// The last path segment of the repository (`ghcr.io/org/web` → `web`).
     pub fn name(&self) -> &str {
-        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+        self.repository
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.repository)
     }
 }
 
@@ -100,10 +103,7 @@ const INFRA: &[&str] = &[
 pub fn backing_kind(image: &str) -> Option<&'static str> {
     let r = ImageRef::parse(image);
     let name = r.name().to_ascii_lowercase();
-    BACKING
-        .iter()
-        .find(|(n, _)| name == *n)
-        .map(|(_, k)| *k)
+    BACKING.iter().find(|(n, _)| name == *n).map(|(_, k)| *k)
 }
 
 pub fn is_infra(image: &str) -> bool {
@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
         assert_eq!(r.name(), "web");
         assert_eq!(ImageRef::parse("python").tag, None);
-        assert_eq!(backing_kind("docker.io/library/postgres:16-alpine"), Some("postgres"));
+        assert_eq!(
+            backing_kind("docker.io/library/postgres:16-alpine"),
+            Some("postgres")
+        );
         assert_eq!(backing_kind("bitnami/redis"), Some("redis"));
         assert_eq!(backing_kind("myorg/api"), None);
         assert!(is_infra("traefik:v3"));

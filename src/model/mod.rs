@@ -268,8 +268,18 @@ pub fn is_test_path(rel: &str) -> bool {
     dirs.iter().any(|d| {
         matches!(
             d.to_ascii_lowercase().as_str(),
-            "test" | "tests" | "__tests__" | "spec" | "specs" | "fixtures" | "testdata"
-                | "examples" | "example" | "docs" | "doc" | "e2e"
+            "test"
+                | "tests"
+                | "__tests__"
+                | "spec"
+                | "specs"
+                | "fixtures"
+                | "testdata"
+                | "examples"
+                | "example"
+                | "docs"
+                | "doc"
+                | "e2e"
         )
     }) || name.starts_with("test_")
         || name.contains("_test.")
@@ -286,14 +296,16 @@ pub fn is_dev_path(rel: &str) -> bool {
         .split(['.', '-', '_'])
         .filter(|w| !w.is_empty())
         .collect();
-    words
-        .iter()
-        .any(|w| matches!(*w, "override" | "local" | "dev" | "development" | "test" | "ci"))
-        || lower
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|d| matches!(d, "local" | "dev" | "development"))
+    words.iter().any(|w| {
+        matches!(
+            *w,
+            "override" | "local" | "dev" | "development" | "test" | "ci"
+        )
+    }) || lower
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "local" | "dev" | "development"))
 }
 
 impl Project {
@@ -303,8 +315,13 @@ impl Project {
         // project templates (cookiecutter, copier): paths holding `{{` are not a project yet
         let mut template_roots: Vec<String> = Vec::new();
         found.retain(|f| {
-            let Some(pos) = f.rel.find("{{") else { return true };
-            let end = f.rel[pos..].find('/').map(|e| pos + e).unwrap_or(f.rel.len());
+            let Some(pos) = f.rel.find("{{") else {
+                return true;
+            };
+            let end = f.rel[pos..]
+                .find('/')
+                .map(|e| pos + e)
+                .unwrap_or(f.rel.len());
             let root = f.rel[..end].to_string();
             if !template_roots.contains(&root) {
                 template_roots.push(root);
@@ -314,17 +331,26 @@ impl Project {
         for r in template_roots {
             notices.push(Notice {
                 path: r,
-                message: "not checked: a project template (its path holds `{{`), not a project".into(),
+                message: "not checked: a project template (its path holds `{{`), not a project"
+                    .into(),
             });
         }
-        let paths: Vec<(String, FileKind)> = found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
+        let paths: Vec<(String, FileKind)> =
+            found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
         let to_read: Vec<&Found> = found
             .iter()
             .filter(|f| f.kind.is_read() || is_extensionless_beside_dockerfile(f, &found))
             .collect();
         let read: Vec<(String, PathBuf, FileKind, Result<String, String>)> = to_read
             .par_iter()
-            .map(|f| (f.rel.clone(), f.abs.clone(), f.kind, walk::read(f, opts.max_file_size)))
+            .map(|f| {
+                (
+                    f.rel.clone(),
+                    f.abs.clone(),
+                    f.kind,
+                    walk::read(f, opts.max_file_size),
+                )
+            })
             .collect();
         let mut files = Vec::new();
         let mut inputs = Vec::new();
@@ -333,7 +359,9 @@ impl Project {
                 Ok(text) => {
                     let id = FileId(files.len() as u32);
                     let kind = if kind == FileKind::Other {
-                        if text.starts_with("#!") && (text.lines().next().unwrap_or("").contains("sh")) {
+                        if text.starts_with("#!")
+                            && (text.lines().next().unwrap_or("").contains("sh"))
+                        {
                             FileKind::Shell
                         } else {
                             continue;
@@ -344,7 +372,10 @@ impl Project {
                     files.push(SourceFile::new(id, rel, abs, text));
                     inputs.push((id, kind));
                 }
-                Err(msg) => notices.push(Notice { path: rel, message: msg }),
+                Err(msg) => notices.push(Notice {
+                    path: rel,
+                    message: msg,
+                }),
             }
         }
         let parsed: Vec<Parsed> = inputs
@@ -369,10 +400,9 @@ impl Project {
             let rel = files[id.0 as usize].rel.clone();
             let dir = walk::parent_dir(&rel).to_string();
             match parsed {
-                Parsed::Error(offset, message) => p.parse_errors.push((
-                    Origin::new(*id, offset..offset),
-                    one_line(&message),
-                )),
+                Parsed::Error(offset, message) => p
+                    .parse_errors
+                    .push((Origin::new(*id, offset..offset), one_line(&message))),
                 Parsed::Template => notices.push(Notice {
                     path: rel.clone(),
                     message: "not checked: looks like a template (`{{`/`{%`), not plain syntax"
@@ -393,10 +423,10 @@ impl Project {
                             for d in &docs {
                                 let mut objs = Vec::new();
                                 k8s::lower(d, &mut objs);
-                                p.k8s.extend(objs.into_iter().map(|object| K8sModel {
-                                    file: *id,
-                                    object,
-                                }));
+                                p.k8s.extend(
+                                    objs.into_iter()
+                                        .map(|object| K8sModel { file: *id, object }),
+                                );
                             }
                         } else {
                             p.other_yaml.push((*id, docs));
@@ -490,9 +520,8 @@ impl Project {
     }
 
     pub fn has_lockfile(&self, dir: &str, names: &[&str]) -> bool {
-        self.paths_of(FileKind::Lockfile).any(|p| {
-            walk::parent_dir(p) == dir && names.contains(&walk::file_name(p))
-        })
+        self.paths_of(FileKind::Lockfile)
+            .any(|p| walk::parent_dir(p) == dir && names.contains(&walk::file_name(p)))
     }
 
     /// Manifests for an ecosystem in `dir` or any directory above it.
@@ -526,7 +555,9 @@ impl Project {
         for (ci, cm) in self.compose.iter().enumerate() {
             for (si, svc) in cm.compose.services.iter().enumerate() {
                 if let Some(b) = &svc.build {
-                    let Some(context) = walk::join(&cm.dir, &b.context) else { continue };
+                    let Some(context) = walk::join(&cm.dir, &b.context) else {
+                        continue;
+                    };
                     let df_rel = match &b.dockerfile {
                         Some(d) => walk::join(&context, d),
                         None => walk::join(&context, "Dockerfile"),
@@ -543,7 +574,10 @@ impl Project {
                         self.services.push(BackingService {
                             name: svc.name.clone(),
                             kind: self.dockerfiles[di].backing.unwrap_or("service").into(),
-                            image: self.dockerfiles[di].final_stage().and_then(|s| s.base.clone()).unwrap_or_default(),
+                            image: self.dockerfiles[di]
+                                .final_stage()
+                                .and_then(|s| s.base.clone())
+                                .unwrap_or_default(),
                             origin: Origin::new(cm.file, svc.name_span.clone()),
                         });
                         continue;
@@ -629,7 +663,9 @@ impl Project {
                     .iter()
                     .filter_map(|(ci, si)| {
                         let s = &self.compose[*ci].compose.services[*si];
-                        s.image.as_ref().map(|i| ImageRef::parse(&i.text).name().to_string())
+                        s.image
+                            .as_ref()
+                            .map(|i| ImageRef::parse(&i.text).name().to_string())
                     })
                     .collect();
                 names.push(a.name.clone());
@@ -653,9 +689,7 @@ impl Project {
                     continue;
                 }
                 let name = ImageRef::parse(&image.text).name().to_string();
-                let hit = built_names
-                    .iter()
-                    .position(|names| names.iter().any(|n| *n == name));
+                let hit = built_names.iter().position(|names| names.contains(&name));
                 match hit {
                     Some(ai) => apps[ai].k8s.push((oi, ci)),
                     None => apps.push(App {
@@ -676,7 +710,10 @@ impl Project {
                 self.services.push(BackingService {
                     name: d.dir.rsplit('/').next().unwrap_or("").to_string(),
                     kind: kind.into(),
-                    image: d.final_stage().and_then(|s| s.base.clone()).unwrap_or_default(),
+                    image: d
+                        .final_stage()
+                        .and_then(|s| s.base.clone())
+                        .unwrap_or_default(),
                     origin: Origin::new(d.file, 0..0),
                 });
             }

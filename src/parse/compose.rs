@@ -118,7 +118,9 @@ pub fn interpolate(s: &str, vars: &HashMap<String, String>) -> (String, Vec<Stri
             let op = &expr[name_len..];
             let val = vars.get(name);
             let v = if let Some(d) = op.strip_prefix(":-") {
-                val.filter(|v| !v.is_empty()).cloned().unwrap_or_else(|| d.to_string())
+                val.filter(|v| !v.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| d.to_string())
             } else if let Some(d) = op.strip_prefix('-') {
                 val.cloned().unwrap_or_else(|| d.to_string())
             } else if let Some(alt) = op.strip_prefix(":+") {
@@ -198,9 +200,15 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
             profiles: svc
                 .get("profiles")
                 .and_then(Yaml::as_seq)
-                .map(|p| p.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .map(|p| {
+                    p.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default(),
-            restart: svc.get("restart").and_then(|y| y.as_str().map(String::from)),
+            restart: svc
+                .get("restart")
+                .and_then(|y| y.as_str().map(String::from)),
             container_name: svc.get("container_name").and_then(Str::of),
             network_mode: svc.get("network_mode").and_then(Str::of),
         };
@@ -302,7 +310,9 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
                 _ => vec![ef],
             };
             for it in items {
-                let path = it.as_str().or_else(|| it.get("path").and_then(Yaml::as_str));
+                let path = it
+                    .as_str()
+                    .or_else(|| it.get("path").and_then(Yaml::as_str));
                 if let Some(p) = path {
                     s.env_files.push(Str {
                         text: interpolate(p, vars).0,
@@ -323,7 +333,9 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
                 Value::Map(entries) => {
                     for (k, v) in entries {
                         if let Some(n) = k.as_str() {
-                            let cond = v.get("condition").and_then(|c| c.as_str().map(String::from));
+                            let cond = v
+                                .get("condition")
+                                .and_then(|c| c.as_str().map(String::from));
                             s.depends_on.push((n.to_string(), cond, k.span.clone()));
                         }
                     }
@@ -334,7 +346,9 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
         for v in svc.get("volumes").and_then(Yaml::as_seq).unwrap_or(&[]) {
             match &v.value {
                 Value::Scalar { .. } => {
-                    let Some(t) = interp(v, &mut missing) else { continue };
+                    let Some(t) = interp(v, &mut missing) else {
+                        continue;
+                    };
                     let parts: Vec<&str> = t.split(':').collect();
                     let (source, target, mode) = match parts.as_slice() {
                         [t] => (None, t.to_string(), ""),
@@ -373,10 +387,10 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
             if let Some(n) = interp(r, &mut missing).and_then(|t| t.trim().parse().ok()) {
                 s.replicas = Some((n, r.span.clone()));
             }
-        } else if let Some(r) = svc.get("scale") {
-            if let Some(n) = r.as_i64() {
-                s.replicas = Some((n, r.span.clone()));
-            }
+        } else if let Some(r) = svc.get("scale")
+            && let Some(n) = r.as_i64()
+        {
+            s.replicas = Some((n, r.span.clone()));
         }
         file.missing_vars.extend(missing);
         file.services.push(s);

@@ -411,7 +411,11 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
         ),
         I::Onbuild(o) => {
             let inner = lower(text, escape, &o.instruction);
-            (Kind::Other("onbuild"), o.onbuild.span.clone(), inner.span.end)
+            (
+                Kind::Other("onbuild"),
+                o.onbuild.span.clone(),
+                inner.span.end,
+            )
         }
         _ => (Kind::Other("unknown"), 0..0, 0),
     };
@@ -600,12 +604,18 @@ mod tests {
         let d = parse(text).unwrap();
         let names: Vec<_> = d.instructions.iter().map(|i| i.name()).collect();
         assert_eq!(names, ["arg", "from", "env", "run", "cmd"]);
-        let Kind::Env(kv) = &d.instructions[2].kind else { panic!() };
+        let Kind::Env(kv) = &d.instructions[2].kind else {
+            panic!()
+        };
         assert_eq!(kv[1].key, "B");
         assert_eq!(kv[1].value.as_deref(), Some("two words"));
         assert_eq!(&text[kv[1].key_span.clone()], "B");
-        let Kind::Run(run) = &d.instructions[3].kind else { panic!() };
-        let Form::Shell { text: t, .. } = &run.form else { panic!() };
+        let Kind::Run(run) = &d.instructions[3].kind else {
+            panic!()
+        };
+        let Form::Shell { text: t, .. } = &run.form else {
+            panic!()
+        };
         assert_eq!(t, "pip install     flask");
         let pos = t.find("flask").unwrap();
         assert_eq!(&text[run.file_span(&(pos..pos + 5))], "flask");
@@ -614,11 +624,16 @@ mod tests {
     #[test]
     fn legacy_env_and_substitution() {
         let d = parse("FROM x\nENV GREETING hello world\n").unwrap();
-        let Kind::Env(kv) = &d.instructions[1].kind else { panic!() };
+        let Kind::Env(kv) = &d.instructions[1].kind else {
+            panic!()
+        };
         assert_eq!(kv[0].value.as_deref(), Some("hello world"));
         let mut vars = HashMap::new();
         vars.insert("PY".to_string(), "3.12".to_string());
-        assert_eq!(substitute("python:${PY}", &vars).as_deref(), Some("python:3.12"));
+        assert_eq!(
+            substitute("python:${PY}", &vars).as_deref(),
+            Some("python:3.12")
+        );
         assert_eq!(substitute("x:${T:-1.0}", &vars).as_deref(), Some("x:1.0"));
         assert_eq!(substitute("x:$NOPE", &vars), None);
     }

@@ -173,7 +173,10 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
             .unwrap_or(&[])
             .iter()
             .map(|p| ServicePort {
-                port: p.get("port").and_then(Yaml::as_i64).and_then(|n| u16::try_from(n).ok()),
+                port: p
+                    .get("port")
+                    .and_then(Yaml::as_i64)
+                    .and_then(|n| u16::try_from(n).ok()),
                 target: p.get("targetPort").and_then(port_ref),
                 span: p.span.clone(),
             })
@@ -184,7 +187,10 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
     let selector = if kind == "Service" {
         str_map(spec.and_then(|s| s.get("selector")))
     } else {
-        str_map(spec.and_then(|s| s.get("selector")).and_then(|s| s.get("matchLabels")))
+        str_map(
+            spec.and_then(|s| s.get("selector"))
+                .and_then(|s| s.get("matchLabels")),
+        )
     };
     let scale_target = spec.and_then(|s| s.get("scaleTargetRef")).and_then(|r| {
         Some((

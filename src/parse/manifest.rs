@@ -121,7 +121,10 @@ fn requirements(kind: ManifestKind, text: &str) -> Manifest {
         let line_start = offset;
         offset += raw_line.len();
         let line = raw_line.trim_end_matches(['\n', '\r']);
-        let content = match line.find(" #").or_else(|| line.starts_with('#').then_some(0)) {
+        let content = match line
+            .find(" #")
+            .or_else(|| line.starts_with('#').then_some(0))
+        {
             Some(i) => &line[..i],
             None => line,
         };
@@ -243,10 +246,7 @@ fn toml_manifest(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError>
     Ok(m)
 }
 
-fn get_table<'a, 'b>(
-    t: &'b toml::de::DeTable<'a>,
-    key: &str,
-) -> Option<&'b toml::de::DeTable<'a>> {
+fn get_table<'a, 'b>(t: &'b toml::de::DeTable<'a>, key: &str) -> Option<&'b toml::de::DeTable<'a>> {
     match t.get(key)?.get_ref() {
         toml::de::DeValue::Table(t) => Some(t),
         _ => None,
@@ -314,8 +314,12 @@ fn package_json(text: &str) -> Result<Manifest, ParseError> {
         "optionalDependencies",
         "peerDependencies",
     ] {
-        let Some(prop) = root.get(section) else { continue };
-        let Value::Object(deps) = &prop.value else { continue };
+        let Some(prop) = root.get(section) else {
+            continue;
+        };
+        let Value::Object(deps) = &prop.value else {
+            continue;
+        };
         for p in &deps.properties {
             if let Value::StringLit(s) = &p.value {
                 m.deps.push(Dep {
@@ -392,7 +396,11 @@ mod tests {
 
     #[test]
     fn package_json_and_cargo() {
-        let m = parse(ManifestKind::PackageJson, r#"{"dependencies": {"express": "*"}}"#).unwrap();
+        let m = parse(
+            ManifestKind::PackageJson,
+            r#"{"dependencies": {"express": "*"}}"#,
+        )
+        .unwrap();
         assert_eq!(m.deps[0].spec, "*");
         let m = parse(
             ManifestKind::CargoToml,
@@ -406,7 +414,11 @@ mod tests {
 
     #[test]
     fn go_requires() {
-        let m = parse(ManifestKind::GoMod, "module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n)\n").unwrap();
+        let m = parse(
+            ManifestKind::GoMod,
+            "module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n)\n",
+        )
+        .unwrap();
         assert!(m.has_requires);
         assert_eq!(m.deps[0].name, "github.com/a/b");
     }

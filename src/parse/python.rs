@@ -10,7 +10,10 @@ pub enum ArgValue {
     Str(String),
     Int(i64),
     /// Any other expression; `from_env` when it reads the environment somewhere inside.
-    Expr { text: String, from_env: bool },
+    Expr {
+        text: String,
+        from_env: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -32,7 +35,9 @@ pub struct Call {
 
 impl Call {
     pub fn kwarg(&self, name: &str) -> Option<&Arg> {
-        self.args.iter().find(|a| a.keyword.as_deref() == Some(name))
+        self.args
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some(name))
     }
     pub fn positional(&self, i: usize) -> Option<&Arg> {
         self.args.iter().filter(|a| a.keyword.is_none()).nth(i)
@@ -78,8 +83,7 @@ pub fn parse(text: &str) -> PyFacts {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let mut p = Parser::new();
-            if p
-                .set_language(&tree_sitter_python::LANGUAGE.into())
+            if p.set_language(&tree_sitter_python::LANGUAGE.into())
                 .is_err()
             {
                 return PyFacts::default();
@@ -203,9 +207,10 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                     let mut cursor = al.walk();
                     for a in al.named_children(&mut cursor) {
                         if a.kind() == "keyword_argument" {
-                            let (Some(n), Some(v)) =
-                                (a.child_by_field_name("name"), a.child_by_field_name("value"))
-                            else {
+                            let (Some(n), Some(v)) = (
+                                a.child_by_field_name("name"),
+                                a.child_by_field_name("value"),
+                            ) else {
                                 continue;
                             };
                             let value = arg_value(v, text);
@@ -231,8 +236,14 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                     }
                 }
                 let method = callee.rsplit('.').next().unwrap_or("");
-                let env_get = matches!(callee.as_str(), "os.getenv" | "getenv" | "os.environ.get" | "environ.get" | "os.environ.setdefault")
-                    || (method == "get" && callee.ends_with("environ.get"));
+                let env_get = matches!(
+                    callee.as_str(),
+                    "os.getenv"
+                        | "getenv"
+                        | "os.environ.get"
+                        | "environ.get"
+                        | "os.environ.setdefault"
+                ) || (method == "get" && callee.ends_with("environ.get"));
                 if env_get
                     && let Some(Arg {
                         value: ArgValue::Str(name),
@@ -343,12 +354,20 @@ if __name__ == "__main__":
         let f = parse(text);
         let imports: Vec<_> = f.imports.iter().map(|i| i.0.as_str()).collect();
         assert_eq!(imports, ["os", "yaml", "flask", "logging"]);
-        let reads: Vec<_> = f.env_reads.iter().map(|r| (r.name.as_str(), r.has_default)).collect();
+        let reads: Vec<_> = f
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.has_default))
+            .collect();
         assert_eq!(reads, [("DATABASE_URL", false), ("PORT", true)]);
         let run = f.calls.iter().find(|c| c.callee == "app.run").unwrap();
         assert!(run.main_guard);
         assert_eq!(run.kwarg("port").unwrap().value, ArgValue::Int(5000));
-        assert!(f.bindings.iter().any(|b| b.key == "SECRET_KEY" && b.value == "s3cr3t-value"));
+        assert!(
+            f.bindings
+                .iter()
+                .any(|b| b.key == "SECRET_KEY" && b.value == "s3cr3t-value")
+        );
         assert!(f.bindings.iter().any(|b| b.key == "password"));
         assert!(f.calls.iter().any(|c| c.method() == "RotatingFileHandler"));
     }

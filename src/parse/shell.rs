@@ -48,10 +48,7 @@ pub fn parse(text: &str) -> Script {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let mut p = Parser::new();
-            if p
-                .set_language(&tree_sitter_bash::LANGUAGE.into())
-                .is_err()
-            {
+            if p.set_language(&tree_sitter_bash::LANGUAGE.into()).is_err() {
                 return Script::default();
             }
             *slot = Some(p);
@@ -70,10 +67,7 @@ pub fn parse(text: &str) -> Script {
         let mut pipelines = 0usize;
         collect(root, text, &mut script, &mut pipelines, None, false, 0);
         // the last top-level statement: the last command not substituted
-        script.last = script
-            .commands
-            .iter()
-            .rposition(|c| !c.substituted);
+        script.last = script.commands.iter().rposition(|c| !c.substituted);
         script
     })
 }
@@ -97,7 +91,9 @@ fn collect(
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
                 match child.kind() {
-                    "variable_assignment" | "file_redirect" | "heredoc_redirect"
+                    "variable_assignment"
+                    | "file_redirect"
+                    | "heredoc_redirect"
                     | "herestring_redirect" => {}
                     "command_name" => words.push(word(child, text)),
                     k if is_word(k) => words.push(word(child, text)),
@@ -145,7 +141,15 @@ fn collect(
         _ => {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                collect(child, text, out, pipelines, pipeline, substituted, depth + 1);
+                collect(
+                    child,
+                    text,
+                    out,
+                    pipelines,
+                    pipeline,
+                    substituted,
+                    depth + 1,
+                );
             }
         }
     }

@@ -128,7 +128,12 @@ pub fn parse(text: &str) -> Result<Vec<Yaml>, YamlError> {
 }
 
 /// Indent the line holding a lone flow closer (`]`/`}`) at the error to its previous line.
-fn reindent_closer(attempt: &str, index: &LineIndex<'_>, offset: usize, original: &str) -> Option<String> {
+fn reindent_closer(
+    attempt: &str,
+    index: &LineIndex<'_>,
+    offset: usize,
+    original: &str,
+) -> Option<String> {
     let line_no = original[..offset.min(original.len())].matches('\n').count();
     let lines: Vec<&str> = attempt.split('\n').collect();
     let line = lines.get(line_no)?;
@@ -201,7 +206,12 @@ fn parse_indexed(text: &str, index: &LineIndex<'_>) -> Result<Vec<Yaml>, YamlErr
             }
             Event::SequenceEnd => match stack.pop() {
                 Some(Frame::Seq(items, s, anchor)) => {
-                    let end = if end > start { end } else { items.last().map(|i| i.span.end).unwrap_or(end) }.max(s);
+                    let end = if end > start {
+                        end
+                    } else {
+                        items.last().map(|i| i.span.end).unwrap_or(end)
+                    }
+                    .max(s);
                     let node = Yaml {
                         value: Value::Seq(items),
                         span: s..end,
@@ -213,7 +223,12 @@ fn parse_indexed(text: &str, index: &LineIndex<'_>) -> Result<Vec<Yaml>, YamlErr
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map(entries, _, s, anchor)) => {
-                    let end = if end > start { end } else { entries.last().map(|(_, v)| v.span.end).unwrap_or(end) }.max(s);
+                    let end = if end > start {
+                        end
+                    } else {
+                        entries.last().map(|(_, v)| v.span.end).unwrap_or(end)
+                    }
+                    .max(s);
                     let node = Yaml {
                         value: Value::Map(merge_keys(entries)),
                         span: s..end,
@@ -373,7 +388,8 @@ mod tests {
 
     #[test]
     fn flow_closer_at_parent_indent() {
-        let text = "svc:\n    command: [\n      \"start\",\n      \"x\"\n    ]\n    ports: [\"1\"]\n";
+        let text =
+            "svc:\n    command: [\n      \"start\",\n      \"x\"\n    ]\n    ports: [\"1\"]\n";
         let docs = parse(text).unwrap();
         let c = docs[0].get("svc").unwrap().get("command").unwrap();
         assert_eq!(c.as_seq().unwrap().len(), 2);

@@ -12,7 +12,13 @@ pub fn render(outcomes: &[Outcome]) -> String {
                 Some((p, l, c)) => format!("{p}:{l}:{c}"),
                 None => o.display_root.display().to_string(),
             };
-            let _ = writeln!(s, "{loc}: {} [{}] {}", d.code, d.severity.as_str(), d.message);
+            let _ = writeln!(
+                s,
+                "{loc}: {} [{}] {}",
+                d.code,
+                d.severity.as_str(),
+                d.message
+            );
         }
     }
     s

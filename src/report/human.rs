@@ -29,13 +29,17 @@ impl std::error::Error for Rendered {}
 
 impl miette::Diagnostic for Rendered {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -51,7 +55,9 @@ impl miette::Diagnostic for Rendered {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -88,11 +94,13 @@ fn render_one(o: &Outcome, d: &Finding) -> Rendered {
     };
     if let Some(p) = &d.primary {
         r.source = Some(source(o, p.origin.file));
-        r.labels.push(label(o, p.origin.file, &p.origin.span, &p.message));
+        r.labels
+            .push(label(o, p.origin.file, &p.origin.span, &p.message));
         let mut others: Vec<FileId> = Vec::new();
         for s in &d.secondary {
             if s.origin.file == p.origin.file {
-                r.labels.push(label(o, s.origin.file, &s.origin.span, &s.message));
+                r.labels
+                    .push(label(o, s.origin.file, &s.origin.span, &s.message));
             } else if !others.contains(&s.origin.file) {
                 others.push(s.origin.file);
             }

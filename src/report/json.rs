@@ -86,7 +86,9 @@ fn finding<'a>(o: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
     Finding {
         code: d.code,
         name: d.name,
-        factor: rules::find(d.code).map(|r| r.meta().factor.slug()).unwrap_or("tool"),
+        factor: rules::find(d.code)
+            .map(|r| r.meta().factor.slug())
+            .unwrap_or("tool"),
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
@@ -128,7 +130,8 @@ pub fn render(outcomes: &[Outcome]) -> String {
             })
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

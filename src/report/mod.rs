@@ -17,7 +17,11 @@ pub fn masked_text(o: &Outcome, file: FileId) -> String {
         for s in d.secrets.iter().filter(|s| s.file == file) {
             let start = f.clamp(s.span.start);
             let end = f.clamp(s.span.end);
-            let keep = f.text[start..end].chars().take(2).map(char::len_utf8).sum::<usize>();
+            let keep = f.text[start..end]
+                .chars()
+                .take(2)
+                .map(char::len_utf8)
+                .sum::<usize>();
             for b in bytes.iter_mut().take(end).skip(start + keep) {
                 *b = b'*';
             }

@@ -12,12 +12,20 @@ use crate::walk::{self, FileKind};
 fn migration(c: &Cmd) -> Option<String> {
     let u = c.unwrapped();
     let mut w: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
-    while matches!(w.first().copied(), Some("npx" | "bundle" | "exec" | "poetry" | "uv" | "pipenv" | "run" | "pnpm" | "yarn")) {
+    while matches!(
+        w.first().copied(),
+        Some("npx" | "bundle" | "exec" | "poetry" | "uv" | "pipenv" | "run" | "pnpm" | "yarn")
+    ) {
         w.remove(0);
     }
-    let prog = w.first().map(|p| p.rsplit('/').next().unwrap_or(p)).unwrap_or("");
+    let prog = w
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .unwrap_or("");
     let has = |a: &str| w.contains(&a);
-    let found = (prog.starts_with("python") && w.iter().any(|a| a.ends_with("manage.py")) && has("migrate"))
+    let found = (prog.starts_with("python")
+        && w.iter().any(|a| a.ends_with("manage.py"))
+        && has("migrate"))
         || (prog == "django-admin" && has("migrate"))
         || (prog == "alembic" && has("upgrade"))
         || (prog == "flask" && has("db") && has("upgrade"))
@@ -37,7 +45,9 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
             }
             for c in &line.cmds {
                 if let Some(m) = migration(c)
-                    && !out.iter().any(|(_, o, _): &(String, Origin, String)| *o == c.origin)
+                    && !out
+                        .iter()
+                        .any(|(_, o, _): &(String, Origin, String)| *o == c.origin)
                 {
                     out.push((app.name.clone(), c.origin.clone(), m));
                 }
@@ -50,7 +60,13 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
 pub struct MigrationsOnStartup;
 impl Rule for MigrationsOnStartup {
     fn meta(&self) -> &'static Meta {
-        meta!("TF1201", "migrations-on-startup", 12, Warning, "the start command runs migrations on every start of every replica")
+        meta!(
+            "TF1201",
+            "migrations-on-startup",
+            12,
+            Warning,
+            "the start command runs migrations on every start of every replica"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.apps.is_empty()
@@ -74,7 +90,8 @@ fn migration_marker(rel: &str) -> bool {
     let name = walk::file_name(rel);
     let dir = walk::parent_dir(rel);
     name == "alembic.ini"
-        || (walk::file_name(dir) == "migrations" && (name.ends_with(".py") && name != "__init__.py" || name.ends_with(".sql")))
+        || (walk::file_name(dir) == "migrations"
+            && (name.ends_with(".py") && name != "__init__.py" || name.ends_with(".sql")))
         || (dir.contains("migrations/") && name == "up.sql")
         || (dir.contains("prisma/migrations") && name.ends_with(".sql"))
 }
@@ -82,29 +99,66 @@ fn migration_marker(rel: &str) -> bool {
 pub struct MissingAdminProcess;
 impl Rule for MissingAdminProcess {
     fn meta(&self) -> &'static Meta {
-        meta!("TF1202", "missing-admin-process", 12, Info, "the repo has migrations but no one-off process to run them")
+        meta!(
+            "TF1202",
+            "missing-admin-process",
+            12,
+            Info,
+            "the repo has migrations but no one-off process to run them"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.paths.iter().any(|(r, _)| migration_marker(r) && !crate::model::is_test_path(r))
+        p.paths
+            .iter()
+            .any(|(r, _)| migration_marker(r) && !crate::model::is_test_path(r))
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        let Some((marker, _)) = p.paths.iter().find(|(r, _)| migration_marker(r) && !crate::model::is_test_path(r)) else { return };
+        let Some((marker, _)) = p
+            .paths
+            .iter()
+            .find(|(r, _)| migration_marker(r) && !crate::model::is_test_path(r))
+        else {
+            return;
+        };
         let k8s_one_off = p.k8s.iter().any(|k| {
             matches!(k.object.kind.as_str(), "Job" | "CronJob")
-                || k.object.pod.as_ref().is_some_and(|pod| !pod.init_containers.is_empty())
-                || k.object.annotations.iter().any(|(a, _)| a.starts_with("helm.sh/hook") || a.starts_with("argocd.argoproj.io/hook"))
+                || k.object
+                    .pod
+                    .as_ref()
+                    .is_some_and(|pod| !pod.init_containers.is_empty())
+                || k.object.annotations.iter().any(|(a, _)| {
+                    a.starts_with("helm.sh/hook") || a.starts_with("argocd.argoproj.io/hook")
+                })
         });
-        let helm_hook = p.helm_templates.iter().any(|f| p.file(*f).text.contains("helm.sh/hook"));
+        let helm_hook = p
+            .helm_templates
+            .iter()
+            .any(|f| p.file(*f).text.contains("helm.sh/hook"));
         let compose_one_off = p.compose.iter().any(|cm| {
-            cm.compose.services.iter().any(|s| !s.profiles.is_empty() || s.restart.as_deref() == Some("no"))
+            cm.compose
+                .services
+                .iter()
+                .any(|s| !s.profiles.is_empty() || s.restart.as_deref() == Some("no"))
         });
-        let release = p.procfiles.iter().any(|pf| pf.entries.iter().any(|(n, _, _)| n == "release"));
+        let release = p
+            .procfiles
+            .iter()
+            .any(|pf| pf.entries.iter().any(|(n, _, _)| n == "release"));
         let script = p.paths.iter().any(|(r, k)| {
             let n = walk::file_name(r).to_ascii_lowercase();
             matches!(k, FileKind::Shell | FileKind::Other | FileKind::Python)
-                && (n.starts_with("migrate") || n.starts_with("init") && *k == FileKind::Shell || n.starts_with("admin") || n.starts_with("release"))
+                && (n.starts_with("migrate")
+                    || n.starts_with("init") && *k == FileKind::Shell
+                    || n.starts_with("admin")
+                    || n.starts_with("release"))
         });
-        if k8s_one_off || helm_hook || compose_one_off || release || script || !migrations_on_startup(p).is_empty() {
+        if k8s_one_off
+            || helm_hook
+            || compose_one_off
+            || release
+            || script
+            || !migrations_on_startup(p).is_empty()
+        {
             return;
         }
         let dg = diag(self.meta(), format!("the repository has migrations (`{marker}`) but no one-off process runs them"))

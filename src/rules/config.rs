@@ -16,13 +16,22 @@ fn owned_spans(p: &Project) -> Vec<(FileId, Span)> {
     for d in &p.dockerfiles {
         for ins in &d.df.instructions {
             if let Kind::Env(kvs) | Kind::Arg(kvs) = &ins.kind {
-                v.extend(kvs.iter().filter(|kv| is_secret_key(&kv.key)).map(|kv| (d.file, kv.value_span.clone())));
+                v.extend(
+                    kvs.iter()
+                        .filter(|kv| is_secret_key(&kv.key))
+                        .map(|kv| (d.file, kv.value_span.clone())),
+                );
             }
         }
     }
     for cm in &p.compose {
         for s in &cm.compose.services {
-            v.extend(s.environment.iter().filter(|e| is_secret_key(&e.key)).map(|e| (cm.file, e.value_span.clone())));
+            v.extend(
+                s.environment
+                    .iter()
+                    .filter(|e| is_secret_key(&e.key))
+                    .map(|e| (cm.file, e.value_span.clone())),
+            );
         }
     }
     for km in &p.k8s {
@@ -30,11 +39,21 @@ fn owned_spans(p: &Project) -> Vec<(FileId, Span)> {
             v.push((km.file, km.object.span.clone()));
         }
         if km.object.kind == "ConfigMap" {
-            v.extend(km.object.data.iter().map(|(_, val)| (km.file, val.span.clone())));
+            v.extend(
+                km.object
+                    .data
+                    .iter()
+                    .map(|(_, val)| (km.file, val.span.clone())),
+            );
         }
         if let Some(pod) = &km.object.pod {
             for c in pod.containers.iter().chain(&pod.init_containers) {
-                v.extend(c.env.iter().filter(|e| is_secret_key(&e.name)).filter_map(|e| e.value.as_ref().map(|val| (km.file, val.span.clone()))));
+                v.extend(
+                    c.env
+                        .iter()
+                        .filter(|e| is_secret_key(&e.name))
+                        .filter_map(|e| e.value.as_ref().map(|val| (km.file, val.span.clone()))),
+                );
             }
         }
     }
@@ -51,7 +70,13 @@ fn secret_finding(meta: &'static Meta, message: String, origin: Origin) -> Diagn
 pub struct HardcodedSecret;
 impl Rule for HardcodedSecret {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0301", "hardcoded-secret", 3, Error, "a secret value is written in code or config")
+        meta!(
+            "TF0301",
+            "hardcoded-secret",
+            3,
+            Error,
+            "a secret value is written in code or config"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.files.is_empty()
@@ -68,7 +93,11 @@ impl Rule for HardcodedSecret {
                 if is_secret_key(&b.key) && !is_placeholder(&b.value) {
                     let o = Origin::new(py.file, b.value_span.clone());
                     seen.push(o.clone());
-                    out.push(secret_finding(self.meta(), format!("hardcoded secret in `{}`: {}", b.key, redact(&b.value)), o));
+                    out.push(secret_finding(
+                        self.meta(),
+                        format!("hardcoded secret in `{}`: {}", b.key, redact(&b.value)),
+                        o,
+                    ));
                 }
             }
         }
@@ -81,7 +110,14 @@ impl Rule for HardcodedSecret {
                 yaml_secrets(d, 0, &mut |key, val| {
                     let o = Origin::new(*file, val.span.clone());
                     seen.push(o.clone());
-                    out.push(secret_finding(self.meta(), format!("hardcoded secret in `{key}`: {}", redact(val.as_str().unwrap_or(""))), o));
+                    out.push(secret_finding(
+                        self.meta(),
+                        format!(
+                            "hardcoded secret in `{key}`: {}",
+                            redact(val.as_str().unwrap_or(""))
+                        ),
+                        o,
+                    ));
                 });
             }
         }
@@ -91,12 +127,22 @@ impl Rule for HardcodedSecret {
                 continue;
             }
             for (range, what) in scan(&f.text) {
-                let inside = |(fid, s): &(FileId, Span)| *fid == f.id && s.start <= range.start && range.end <= s.end.max(s.start);
-                if owned.iter().any(inside) || seen.iter().any(|o| o.file == f.id && o.span.start <= range.start && range.end <= o.span.end) {
+                let inside = |(fid, s): &(FileId, Span)| {
+                    *fid == f.id && s.start <= range.start && range.end <= s.end.max(s.start)
+                };
+                if owned.iter().any(inside)
+                    || seen.iter().any(|o| {
+                        o.file == f.id && o.span.start <= range.start && range.end <= o.span.end
+                    })
+                {
                     continue;
                 }
                 let o = Origin::new(f.id, range.clone());
-                out.push(secret_finding(self.meta(), format!("hardcoded {what}: {}", redact(&f.text[range])), o));
+                out.push(secret_finding(
+                    self.meta(),
+                    format!("hardcoded {what}: {}", redact(&f.text[range])),
+                    o,
+                ));
             }
         }
     }
@@ -110,7 +156,11 @@ fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
         Value::Map(entries) => {
             for (k, v) in entries {
                 if let (Some(key), Value::Scalar { text, .. }) = (k.as_str(), &v.value) {
-                    if is_secret_key(key) && !is_placeholder(text) && text.parse::<f64>().is_err() && v.as_bool().is_none() {
+                    if is_secret_key(key)
+                        && !is_placeholder(text)
+                        && text.parse::<f64>().is_err()
+                        && v.as_bool().is_none()
+                    {
                         f(key, v);
                     }
                 } else {
@@ -126,7 +176,13 @@ fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
 pub struct SecretInImage;
 impl Rule for SecretInImage {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0303", "secret-in-image", 3, Error, "a Dockerfile bakes a secret into the image with ENV or ARG")
+        meta!(
+            "TF0303",
+            "secret-in-image",
+            3,
+            Error,
+            "a Dockerfile bakes a secret into the image with ENV or ARG"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
@@ -173,7 +229,13 @@ impl Rule for SecretInImage {
 pub struct ComposeInlineSecret;
 impl Rule for ComposeInlineSecret {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0304", "compose-inline-secret", 3, Warning, "compose `environment:` gives a secret a literal value")
+        meta!(
+            "TF0304",
+            "compose-inline-secret",
+            3,
+            Warning,
+            "compose `environment:` gives a secret a literal value"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.compose.is_empty()
@@ -205,7 +267,13 @@ impl Rule for ComposeInlineSecret {
 pub struct K8sPlaintextSecret;
 impl Rule for K8sPlaintextSecret {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0305", "k8s-plaintext-secret", 3, Error, "a Kubernetes manifest puts a secret in plain `value:` or a ConfigMap")
+        meta!(
+            "TF0305",
+            "k8s-plaintext-secret",
+            3,
+            Error,
+            "a Kubernetes manifest puts a secret in plain `value:` or a ConfigMap"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.k8s.is_empty()
@@ -226,27 +294,45 @@ impl Rule for K8sPlaintextSecret {
                         }
                         let o = Origin::new(km.file, v.span.clone());
                         out.push(
-                            diag(self.meta(), format!("{} `{name}` container `{}` sets `{}` in plain text: {}", obj.kind, c.name, e.name, redact(&v.text)))
-                                .at(o.clone(), "secret in `value:`")
-                                .secret(o)
-                                .help("store it in a Secret and use `valueFrom.secretKeyRef`"),
+                            diag(
+                                self.meta(),
+                                format!(
+                                    "{} `{name}` container `{}` sets `{}` in plain text: {}",
+                                    obj.kind,
+                                    c.name,
+                                    e.name,
+                                    redact(&v.text)
+                                ),
+                            )
+                            .at(o.clone(), "secret in `value:`")
+                            .secret(o)
+                            .help("store it in a Secret and use `valueFrom.secretKeyRef`"),
                         );
                     }
                 }
             }
             if obj.kind == "ConfigMap" {
                 for (k, v) in &obj.data {
-                    let by_key = is_secret_key(&k.text) && !is_placeholder(&v.text) && !v.text.contains('\n');
+                    let by_key = is_secret_key(&k.text)
+                        && !is_placeholder(&v.text)
+                        && !v.text.contains('\n');
                     let by_pattern = !scan(&v.text).is_empty();
                     if !(by_key || by_pattern) {
                         continue;
                     }
                     let o = Origin::new(km.file, v.span.clone());
                     out.push(
-                        diag(self.meta(), format!("ConfigMap `{name}` holds a secret in `{}`: {}", k.text, redact(&v.text)))
-                            .at(o.clone(), "secret in a ConfigMap")
-                            .secret(o)
-                            .help("move sensitive keys to a Secret; keep the rest in the ConfigMap"),
+                        diag(
+                            self.meta(),
+                            format!(
+                                "ConfigMap `{name}` holds a secret in `{}`: {}",
+                                k.text,
+                                redact(&v.text)
+                            ),
+                        )
+                        .at(o.clone(), "secret in a ConfigMap")
+                        .secret(o)
+                        .help("move sensitive keys to a Secret; keep the rest in the ConfigMap"),
                     );
                 }
             }
@@ -257,7 +343,13 @@ impl Rule for K8sPlaintextSecret {
 pub struct CommittedEnvFile;
 impl Rule for CommittedEnvFile {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0306", "committed-env-file", 3, Error, "a `.env` file with secrets is in the tree and not ignored")
+        meta!(
+            "TF0306",
+            "committed-env-file",
+            3,
+            Error,
+            "a `.env` file with secrets is in the tree and not ignored"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dotenvs.is_empty()
@@ -267,10 +359,20 @@ impl Rule for CommittedEnvFile {
             if d.example || p.is_test_file(d.file) {
                 continue;
             }
-            let secrets: Vec<_> = d.entries.iter().filter(|e| is_secret_key(&e.key) && !is_placeholder(&e.value)).collect();
-            let Some(first) = secrets.first() else { continue };
+            let secrets: Vec<_> = d
+                .entries
+                .iter()
+                .filter(|e| is_secret_key(&e.key) && !is_placeholder(&e.value))
+                .collect();
+            let Some(first) = secrets.first() else {
+                continue;
+            };
             let rel = p.rel(d.file);
-            let keys = secrets.iter().map(|e| format!("`{}`", e.key)).collect::<Vec<_>>().join(", ");
+            let keys = secrets
+                .iter()
+                .map(|e| format!("`{}`", e.key))
+                .collect::<Vec<_>>()
+                .join(", ");
             let mut dg = diag(self.meta(), format!("`{}` is not ignored and sets {keys}", walk::file_name(rel)))
                 .at(Origin::new(d.file, first.key_span.clone()), "secret in a committed env file")
                 .help("add it to .gitignore, commit a `.env.example` with placeholders instead, and rotate the values");

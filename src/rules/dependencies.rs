@@ -14,51 +14,234 @@ use std::collections::BTreeMap;
 
 /// Python's standard library top-level modules (3.8–3.13), enough to tell third-party imports.
 const PY_STDLIB: &[&str] = &[
-    "__future__", "_thread", "abc", "aifc", "argparse", "array", "ast", "asynchat", "asyncio",
-    "asyncore", "atexit", "audioop", "base64", "bdb", "binascii", "bisect", "builtins", "bz2",
-    "calendar", "cgi", "cgitb", "chunk", "cmath", "cmd", "code", "codecs", "codeop",
-    "collections", "colorsys", "compileall", "concurrent", "configparser", "contextlib",
-    "contextvars", "copy", "copyreg", "cProfile", "crypt", "csv", "ctypes", "curses",
-    "dataclasses", "datetime", "dbm", "decimal", "difflib", "dis", "doctest", "email",
-    "encodings", "ensurepip", "enum", "errno", "faulthandler", "fcntl", "filecmp", "fileinput",
-    "fnmatch", "fractions", "ftplib", "functools", "gc", "getopt", "getpass", "gettext", "glob",
-    "graphlib", "grp", "gzip", "hashlib", "heapq", "hmac", "html", "http", "imaplib", "imghdr",
-    "imp", "importlib", "inspect", "io", "ipaddress", "itertools", "json", "keyword", "lib2to3",
-    "linecache", "locale", "logging", "lzma", "mailbox", "mailcap", "marshal", "math",
-    "mimetypes", "mmap", "modulefinder", "msvcrt", "multiprocessing", "netrc", "nntplib",
-    "numbers", "operator", "optparse", "os", "ossaudiodev", "pathlib", "pdb", "pickle",
-    "pickletools", "pipes", "pkgutil", "platform", "plistlib", "poplib", "posix", "pprint",
-    "profile", "pstats", "pty", "pwd", "py_compile", "pyclbr", "pydoc", "queue", "quopri",
-    "random", "re", "readline", "reprlib", "resource", "rlcompleter", "runpy", "sched",
-    "secrets", "select", "selectors", "shelve", "shlex", "shutil", "signal", "site", "smtpd",
-    "smtplib", "sndhdr", "socket", "socketserver", "spwd", "sqlite3", "ssl", "stat",
-    "statistics", "string", "stringprep", "struct", "subprocess", "sunau", "symtable", "sys",
-    "sysconfig", "syslog", "tabnanny", "tarfile", "telnetlib", "tempfile", "termios", "textwrap",
-    "threading", "time", "timeit", "tkinter", "token", "tokenize", "tomllib", "trace",
-    "traceback", "tracemalloc", "tty", "turtle", "types", "typing", "unicodedata", "unittest",
-    "urllib", "uu", "uuid", "venv", "warnings", "wave", "weakref", "webbrowser", "winreg",
-    "winsound", "wsgiref", "xdrlib", "xml", "xmlrpc", "zipapp", "zipfile", "zipimport", "zlib",
-    "zoneinfo", "typing_extensions_stdlib_placeholder",
+    "__future__",
+    "_thread",
+    "abc",
+    "aifc",
+    "argparse",
+    "array",
+    "ast",
+    "asynchat",
+    "asyncio",
+    "asyncore",
+    "atexit",
+    "audioop",
+    "base64",
+    "bdb",
+    "binascii",
+    "bisect",
+    "builtins",
+    "bz2",
+    "calendar",
+    "cgi",
+    "cgitb",
+    "chunk",
+    "cmath",
+    "cmd",
+    "code",
+    "codecs",
+    "codeop",
+    "collections",
+    "colorsys",
+    "compileall",
+    "concurrent",
+    "configparser",
+    "contextlib",
+    "contextvars",
+    "copy",
+    "copyreg",
+    "cProfile",
+    "crypt",
+    "csv",
+    "ctypes",
+    "curses",
+    "dataclasses",
+    "datetime",
+    "dbm",
+    "decimal",
+    "difflib",
+    "dis",
+    "doctest",
+    "email",
+    "encodings",
+    "ensurepip",
+    "enum",
+    "errno",
+    "faulthandler",
+    "fcntl",
+    "filecmp",
+    "fileinput",
+    "fnmatch",
+    "fractions",
+    "ftplib",
+    "functools",
+    "gc",
+    "getopt",
+    "getpass",
+    "gettext",
+    "glob",
+    "graphlib",
+    "grp",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "hmac",
+    "html",
+    "http",
+    "imaplib",
+    "imghdr",
+    "imp",
+    "importlib",
+    "inspect",
+    "io",
+    "ipaddress",
+    "itertools",
+    "json",
+    "keyword",
+    "lib2to3",
+    "linecache",
+    "locale",
+    "logging",
+    "lzma",
+    "mailbox",
+    "mailcap",
+    "marshal",
+    "math",
+    "mimetypes",
+    "mmap",
+    "modulefinder",
+    "msvcrt",
+    "multiprocessing",
+    "netrc",
+    "nntplib",
+    "numbers",
+    "operator",
+    "optparse",
+    "os",
+    "ossaudiodev",
+    "pathlib",
+    "pdb",
+    "pickle",
+    "pickletools",
+    "pipes",
+    "pkgutil",
+    "platform",
+    "plistlib",
+    "poplib",
+    "posix",
+    "pprint",
+    "profile",
+    "pstats",
+    "pty",
+    "pwd",
+    "py_compile",
+    "pyclbr",
+    "pydoc",
+    "queue",
+    "quopri",
+    "random",
+    "re",
+    "readline",
+    "reprlib",
+    "resource",
+    "rlcompleter",
+    "runpy",
+    "sched",
+    "secrets",
+    "select",
+    "selectors",
+    "shelve",
+    "shlex",
+    "shutil",
+    "signal",
+    "site",
+    "smtpd",
+    "smtplib",
+    "sndhdr",
+    "socket",
+    "socketserver",
+    "spwd",
+    "sqlite3",
+    "ssl",
+    "stat",
+    "statistics",
+    "string",
+    "stringprep",
+    "struct",
+    "subprocess",
+    "sunau",
+    "symtable",
+    "sys",
+    "sysconfig",
+    "syslog",
+    "tabnanny",
+    "tarfile",
+    "telnetlib",
+    "tempfile",
+    "termios",
+    "textwrap",
+    "threading",
+    "time",
+    "timeit",
+    "tkinter",
+    "token",
+    "tokenize",
+    "tomllib",
+    "trace",
+    "traceback",
+    "tracemalloc",
+    "tty",
+    "turtle",
+    "types",
+    "typing",
+    "unicodedata",
+    "unittest",
+    "urllib",
+    "uu",
+    "uuid",
+    "venv",
+    "warnings",
+    "wave",
+    "weakref",
+    "webbrowser",
+    "winreg",
+    "winsound",
+    "wsgiref",
+    "xdrlib",
+    "xml",
+    "xmlrpc",
+    "zipapp",
+    "zipfile",
+    "zipimport",
+    "zlib",
+    "zoneinfo",
+    "typing_extensions_stdlib_placeholder",
 ];
 
 fn is_local_module(p: &Project, name: &str) -> bool {
     let file = format!("{name}.py");
     p.paths.iter().any(|(rel, _)| {
-        walk::file_name(rel) == file
-            || rel.split('/').rev().skip(1).any(|d| d == name)
+        walk::file_name(rel) == file || rel.split('/').rev().skip(1).any(|d| d == name)
     })
 }
 
 pub struct MissingManifest;
 impl Rule for MissingManifest {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0201", "missing-dependency-manifest", 2, Error, "source imports third-party packages but no dependency manifest declares them")
+        meta!(
+            "TF0201",
+            "missing-dependency-manifest",
+            2,
+            Error,
+            "source imports third-party packages but no dependency manifest declares them"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.python.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        let mut by_dir: BTreeMap<&str, (&crate::model::PyModel, &(String, crate::source::Span))> = BTreeMap::new();
+        let mut by_dir: BTreeMap<&str, (&crate::model::PyModel, &(String, crate::source::Span))> =
+            BTreeMap::new();
         for py in &p.python {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
@@ -66,15 +249,21 @@ impl Rule for MissingManifest {
             if !p.manifests_above(&py.dir, Ecosystem::Python).is_empty() {
                 continue;
             }
-            let third = py.facts.imports.iter().find(|(m, _)| {
-                !PY_STDLIB.contains(&m.as_str()) && !is_local_module(p, m)
-            });
+            let third = py
+                .facts
+                .imports
+                .iter()
+                .find(|(m, _)| !PY_STDLIB.contains(&m.as_str()) && !is_local_module(p, m));
             if let Some(imp) = third {
                 by_dir.entry(py.dir.as_str()).or_insert((py, imp));
             }
         }
         for (dir, (py, (module, span))) in by_dir {
-            let where_ = if dir.is_empty() { "the repository root".to_string() } else { format!("`{dir}/`") };
+            let where_ = if dir.is_empty() {
+                "the repository root".to_string()
+            } else {
+                format!("`{dir}/`")
+            };
             out.push(
                 diag(self.meta(), format!("`{module}` is a third-party import but no Python dependency manifest covers {where_}"))
                     .at(Origin::new(py.file, span.clone()), "third-party import")
@@ -85,20 +274,31 @@ impl Rule for MissingManifest {
 }
 
 fn requirement_pinned(spec: &str) -> bool {
-    spec.contains("==") || spec.contains("===") || (spec.contains('@') && spec.contains('#') || spec.contains(".git@"))
+    spec.contains("==")
+        || spec.contains("===")
+        || (spec.contains('@') && spec.contains('#') || spec.contains(".git@"))
 }
 
 fn npm_unpinned(spec: &str) -> Option<&'static str> {
     let s = spec.trim();
-    let s = s.strip_prefix("npm:").map(|r| r.rsplit('@').next().unwrap_or(r)).unwrap_or(s);
-    if s.starts_with("workspace:") || s.starts_with("file:") || s.starts_with("link:") || s.starts_with("portal:") {
+    let s = s
+        .strip_prefix("npm:")
+        .map(|r| r.rsplit('@').next().unwrap_or(r))
+        .unwrap_or(s);
+    if s.starts_with("workspace:")
+        || s.starts_with("file:")
+        || s.starts_with("link:")
+        || s.starts_with("portal:")
+    {
         return None;
     }
     if matches!(s, "" | "*" | "latest" | "x" | "X" | "next") {
         return Some("accepts any version");
     }
     if s.contains("://") || s.starts_with("git") || s.starts_with("github:") {
-        let pinned = s.rsplit_once('#').is_some_and(|(_, r)| r.len() >= 7 && r.chars().all(|c| c.is_ascii_hexdigit()));
+        let pinned = s
+            .rsplit_once('#')
+            .is_some_and(|(_, r)| r.len() >= 7 && r.chars().all(|c| c.is_ascii_hexdigit()));
         return (!pinned).then_some("points at a moving git ref");
     }
     if s.starts_with(">") && !s.contains('<') && !s.contains(" - ") {
@@ -110,10 +310,21 @@ fn npm_unpinned(spec: &str) -> Option<&'static str> {
 pub struct UnpinnedDependency;
 impl Rule for UnpinnedDependency {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0202", "unpinned-dependency", 2, Warning, "a dependency is not pinned and no lockfile pins it")
+        meta!(
+            "TF0202",
+            "unpinned-dependency",
+            2,
+            Warning,
+            "a dependency is not pinned and no lockfile pins it"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.manifests.iter().any(|m| matches!(m.manifest.kind, ManifestKind::Requirements | ManifestKind::PackageJson | ManifestKind::CargoToml))
+        p.manifests.iter().any(|m| {
+            matches!(
+                m.manifest.kind,
+                ManifestKind::Requirements | ManifestKind::PackageJson | ManifestKind::CargoToml
+            )
+        })
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for m in &p.manifests {
@@ -123,8 +334,14 @@ impl Rule for UnpinnedDependency {
             match m.manifest.kind {
                 ManifestKind::Requirements => {
                     let locked = m.manifest.constrained
-                        || p.has_lockfile(&m.dir, &["Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock"])
-                        || p.paths.iter().any(|(r, _)| walk::parent_dir(r) == m.dir && walk::file_name(r).starts_with("constraints"));
+                        || p.has_lockfile(
+                            &m.dir,
+                            &["Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock"],
+                        )
+                        || p.paths.iter().any(|(r, _)| {
+                            walk::parent_dir(r) == m.dir
+                                && walk::file_name(r).starts_with("constraints")
+                        });
                     if locked {
                         continue;
                     }
@@ -132,11 +349,23 @@ impl Rule for UnpinnedDependency {
                         if d.hashed || requirement_pinned(&d.spec) {
                             continue;
                         }
-                        let what = if d.spec.is_empty() { "has no version".to_string() } else { format!("`{}` allows many versions", d.spec) };
+                        let what = if d.spec.is_empty() {
+                            "has no version".to_string()
+                        } else {
+                            format!("`{}` allows many versions", d.spec)
+                        };
                         out.push(
-                            diag(self.meta(), format!("`{}` {what} and no lock or constraints file pins it", d.name))
-                                .at(Origin::new(m.file, d.span.clone()), "not pinned")
-                                .help("pin with `==` (or generate a lock with pip-compile, uv or poetry)"),
+                            diag(
+                                self.meta(),
+                                format!(
+                                    "`{}` {what} and no lock or constraints file pins it",
+                                    d.name
+                                ),
+                            )
+                            .at(Origin::new(m.file, d.span.clone()), "not pinned")
+                            .help(
+                                "pin with `==` (or generate a lock with pip-compile, uv or poetry)",
+                            ),
                         );
                     }
                 }
@@ -144,9 +373,14 @@ impl Rule for UnpinnedDependency {
                     for d in &m.manifest.deps {
                         if let Some(why) = npm_unpinned(&d.spec) {
                             out.push(
-                                diag(self.meta(), format!("`{}` version `{}` {why}", d.name, d.spec))
-                                    .at(Origin::new(m.file, d.span.clone()), "not pinned")
-                                    .help("use a semver range such as `^1.2.3` and commit the lockfile"),
+                                diag(
+                                    self.meta(),
+                                    format!("`{}` version `{}` {why}", d.name, d.spec),
+                                )
+                                .at(Origin::new(m.file, d.span.clone()), "not pinned")
+                                .help(
+                                    "use a semver range such as `^1.2.3` and commit the lockfile",
+                                ),
                             );
                         }
                     }
@@ -178,7 +412,13 @@ impl Rule for UnpinnedDependency {
 pub struct MissingLockfile;
 impl Rule for MissingLockfile {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0203", "missing-lockfile", 2, Warning, "a deployable app has no committed lockfile")
+        meta!(
+            "TF0203",
+            "missing-lockfile",
+            2,
+            Warning,
+            "a deployable app has no committed lockfile"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.manifests.is_empty()
@@ -190,17 +430,30 @@ impl Rule for MissingLockfile {
             }
             let above = |names: &[&str]| {
                 p.paths_of(FileKind::Lockfile).any(|l| {
-                    names.contains(&walk::file_name(l)) && walk::is_within(&m.dir, walk::parent_dir(l))
+                    names.contains(&walk::file_name(l))
+                        && walk::is_within(&m.dir, walk::parent_dir(l))
                 })
             };
             let here = |names: &[&str]| p.has_lockfile(&m.dir, names);
             let want: Option<&str> = match m.manifest.kind {
                 ManifestKind::PackageJson => {
-                    let locks = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"];
-                    (!above(&locks)).then_some("package-lock.json (or yarn.lock, pnpm-lock.yaml, bun.lock)")
+                    let locks = [
+                        "package-lock.json",
+                        "npm-shrinkwrap.json",
+                        "yarn.lock",
+                        "pnpm-lock.yaml",
+                        "bun.lock",
+                        "bun.lockb",
+                    ];
+                    (!above(&locks))
+                        .then_some("package-lock.json (or yarn.lock, pnpm-lock.yaml, bun.lock)")
                 }
                 ManifestKind::CargoToml => {
-                    let main = if m.dir.is_empty() { "src/main.rs".to_string() } else { format!("{}/src/main.rs", m.dir) };
+                    let main = if m.dir.is_empty() {
+                        "src/main.rs".to_string()
+                    } else {
+                        format!("{}/src/main.rs", m.dir)
+                    };
                     let bin = m.manifest.declares_bin || p.paths.iter().any(|(r, _)| *r == main);
                     (bin && !above(&["Cargo.lock"])).then_some("Cargo.lock")
                 }
@@ -217,14 +470,19 @@ impl Rule for MissingLockfile {
                         None
                     }
                 }
-                ManifestKind::GoMod => (m.manifest.has_requires && !here(&["go.sum"])).then_some("go.sum"),
+                ManifestKind::GoMod => {
+                    (m.manifest.has_requires && !here(&["go.sum"])).then_some("go.sum")
+                }
                 _ => None,
             };
             if let Some(lock) = want {
                 let f = p.file(m.file);
                 out.push(
                     diag(self.meta(), format!("`{}` has no committed {lock}", f.rel))
-                        .at(Origin::new(m.file, f.line_span(1)), "manifest without a lockfile")
+                        .at(
+                            Origin::new(m.file, f.line_span(1)),
+                            "manifest without a lockfile",
+                        )
                         .help("generate the lockfile, commit it, and install from it in the image"),
                 );
             }
@@ -241,19 +499,59 @@ fn deployable(p: &Project, dir: &str) -> bool {
 }
 
 const PY_INSTALLERS: &[&str] = &[
-    "pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pip-tools", "virtualenv", "pdm",
-    "hatch", "build", "pipx", "poetry-plugin-export",
+    "pip",
+    "setuptools",
+    "wheel",
+    "poetry",
+    "uv",
+    "pipenv",
+    "pip-tools",
+    "virtualenv",
+    "pdm",
+    "hatch",
+    "build",
+    "pipx",
+    "poetry-plugin-export",
 ];
 const PIP_OPTS_WITH_VALUE: &[&str] = &[
-    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
-    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
-    "--platform", "--python-version", "--only-binary", "--no-binary", "--trusted-host",
-    "--cache-dir", "--src", "--progress-bar", "--python", "--implementation", "--abi",
-    "--upgrade-strategy", "--global-option", "--config-settings", "-C", "--timeout", "--retries",
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--platform",
+    "--python-version",
+    "--only-binary",
+    "--no-binary",
+    "--trusted-host",
+    "--cache-dir",
+    "--src",
+    "--progress-bar",
+    "--python",
+    "--implementation",
+    "--abi",
+    "--upgrade-strategy",
+    "--global-option",
+    "--config-settings",
+    "-C",
+    "--timeout",
+    "--retries",
 ];
 
 fn package_name(arg: &str) -> &str {
-    let end = arg.find(['=', '<', '>', '~', '!', '[', ';', '@']).unwrap_or(arg.len());
+    let end = arg
+        .find(['=', '<', '>', '~', '!', '[', ';', '@'])
+        .unwrap_or(arg.len());
     &arg[..end]
 }
 
@@ -264,7 +562,10 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
     let prog = c.program();
     let (eco, start) = if matches!(prog, "pip" | "pip3") || prog.starts_with("pip3.") {
         ("pip", 1)
-    } else if prog.starts_with("python") && words.get(1) == Some(&"-m") && words.get(2).is_some_and(|w| *w == "pip") {
+    } else if prog.starts_with("python")
+        && words.get(1) == Some(&"-m")
+        && words.get(2).is_some_and(|w| *w == "pip")
+    {
         ("pip", 3)
     } else if prog == "uv" && words.get(1) == Some(&"pip") {
         ("pip", 2)
@@ -286,7 +587,9 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
     if !ok_sub {
         return None;
     }
-    if matches!(eco, "npm" | "pnpm" | "yarn") && (sub == "global" || words.iter().any(|w| matches!(*w, "-g" | "--global"))) {
+    if matches!(eco, "npm" | "pnpm" | "yarn")
+        && (sub == "global" || words.iter().any(|w| matches!(*w, "-g" | "--global")))
+    {
         return None; // a global CLI tool, not an app dependency
     }
     let mut names = Vec::new();
@@ -298,16 +601,35 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
         }
         if w.starts_with('-') {
             skip_next = (eco == "pip" && PIP_OPTS_WITH_VALUE.contains(&w.as_str()))
-                || (eco == "gem" && matches!(w.as_str(), "-v" | "--version" | "-i" | "--install-dir" | "-n" | "--bindir" | "--source"));
+                || (eco == "gem"
+                    && matches!(
+                        w.as_str(),
+                        "-v" | "--version"
+                            | "-i"
+                            | "--install-dir"
+                            | "-n"
+                            | "--bindir"
+                            | "--source"
+                    ));
             continue;
         }
-        if w == "add" || w.is_empty() || w.starts_with('$') || w.starts_with('.') || w.contains('/') && eco != "go" || w.ends_with(".whl") || w.ends_with(".tar.gz") || w.ends_with(".zip") {
+        if w == "add"
+            || w.is_empty()
+            || w.starts_with('$')
+            || w.starts_with('.')
+            || w.contains('/') && eco != "go"
+            || w.ends_with(".whl")
+            || w.ends_with(".tar.gz")
+            || w.ends_with(".zip")
+        {
             continue;
         }
         let name = package_name(w).to_ascii_lowercase();
         let installer = match eco {
             "pip" => PY_INSTALLERS.contains(&name.as_str()),
-            "npm" | "pnpm" | "yarn" => matches!(name.as_str(), "npm" | "pnpm" | "yarn" | "corepack" | "bun"),
+            "npm" | "pnpm" | "yarn" => {
+                matches!(name.as_str(), "npm" | "pnpm" | "yarn" | "corepack" | "bun")
+            }
             "gem" => matches!(name.as_str(), "bundler" | "rubygems-update"),
             _ => false,
         };
@@ -329,13 +651,22 @@ fn prog_static(p: &str) -> &'static str {
 }
 
 fn app_dockerfiles(p: &Project) -> impl Iterator<Item = (usize, &DockerfileModel)> {
-    p.dockerfiles.iter().enumerate().filter(|(_, d)| d.backing.is_none() && !p.is_test_file(d.file))
+    p.dockerfiles
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.backing.is_none() && !p.is_test_file(d.file))
 }
 
 pub struct AdhocPackageInstall;
 impl Rule for AdhocPackageInstall {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0204", "adhoc-package-install", 2, Warning, "a Dockerfile installs language packages by name instead of from the manifest")
+        meta!(
+            "TF0204",
+            "adhoc-package-install",
+            2,
+            Warning,
+            "a Dockerfile installs language packages by name instead of from the manifest"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
@@ -344,8 +675,14 @@ impl Rule for AdhocPackageInstall {
         for (di, _) in app_dockerfiles(p) {
             for (_, cmds) in p.run_commands(di) {
                 for c in &cmds {
-                    let Some((eco, names)) = adhoc_names(c) else { continue };
-                    let list = names.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                    let Some((eco, names)) = adhoc_names(c) else {
+                        continue;
+                    };
+                    let list = names
+                        .iter()
+                        .map(|(n, _)| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let mut d = diag(self.meta(), format!("{eco} installs {list} by name, outside the dependency manifest"))
                         .at(names[0].1.clone(), "installed by name")
                         .help("declare the package in the manifest (requirements.txt, pyproject.toml, package.json, go.mod) and install from it");
@@ -367,9 +704,20 @@ fn installs(c: &Cmd, eco: Ecosystem) -> bool {
     let sub = w.get(1).copied().unwrap_or("");
     match eco {
         Ecosystem::Python => {
-            let pip = matches!(prog, "pip" | "pip3") || prog.starts_with("pip3.") || (prog.starts_with("python") && w.get(1) == Some(&"-m") && w.get(2) == Some(&"pip")) || (prog == "uv" && sub == "pip");
-            (pip && w.iter().any(|a| matches!(*a, "-r" | "--requirement" | "." | "-e" | "sync") || a.starts_with("--requirement=") || a.starts_with("-r") && a.len() > 2 || a.starts_with("./") || a.starts_with('/')))
-                || (matches!(prog, "poetry" | "pipenv" | "pdm") && matches!(sub, "install" | "sync"))
+            let pip = matches!(prog, "pip" | "pip3")
+                || prog.starts_with("pip3.")
+                || (prog.starts_with("python")
+                    && w.get(1) == Some(&"-m")
+                    && w.get(2) == Some(&"pip"))
+                || (prog == "uv" && sub == "pip");
+            (pip && w.iter().any(|a| {
+                matches!(*a, "-r" | "--requirement" | "." | "-e" | "sync")
+                    || a.starts_with("--requirement=")
+                    || a.starts_with("-r") && a.len() > 2
+                    || a.starts_with("./")
+                    || a.starts_with('/')
+            })) || (matches!(prog, "poetry" | "pipenv" | "pdm")
+                && matches!(sub, "install" | "sync"))
                 || (prog == "uv" && sub == "sync")
                 || prog == "pip-sync"
                 || (prog.starts_with("python") && w.contains(&"setup.py") && w.contains(&"install"))
@@ -379,21 +727,35 @@ fn installs(c: &Cmd, eco: Ecosystem) -> bool {
                 || (prog == "yarn" && (w.len() == 1 || sub == "install" || sub.starts_with("--")))
         }
         Ecosystem::Rust => prog == "cargo" && matches!(sub, "build" | "install" | "chef"),
-        Ecosystem::Go => prog == "go" && (matches!(sub, "build" | "install") || (sub == "mod" && w.get(2) == Some(&"download"))),
+        Ecosystem::Go => {
+            prog == "go"
+                && (matches!(sub, "build" | "install")
+                    || (sub == "mod" && w.get(2) == Some(&"download")))
+        }
     }
 }
 
 pub struct ManifestNotInstalled;
 impl Rule for ManifestNotInstalled {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0205", "manifest-not-installed", 2, Warning, "the image copies a dependency manifest but never installs from it")
+        meta!(
+            "TF0205",
+            "manifest-not-installed",
+            2,
+            Warning,
+            "the image copies a dependency manifest but never installs from it"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty() && !p.manifests.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (di, d) in app_dockerfiles(p) {
-            let manifests: Vec<_> = p.manifests.iter().filter(|m| m.dir == d.context && m.manifest.kind != ManifestKind::Constraints).collect();
+            let manifests: Vec<_> = p
+                .manifests
+                .iter()
+                .filter(|m| m.dir == d.context && m.manifest.kind != ManifestKind::Constraints)
+                .collect();
             if manifests.is_empty() {
                 continue;
             }
@@ -410,7 +772,13 @@ impl Rule for ManifestNotInstalled {
                 }
                 for m in &manifests {
                     let name = walk::file_name(p.rel(m.file));
-                    if srcs.iter().any(|s| matches!(s.text.trim_end_matches('/'), "." | "*" | "") || walk::file_name(&s.text) == name) && !copied.iter().any(|(mm, _): &(&&crate::model::ManifestModel, Origin)| mm.file == m.file) {
+                    if srcs.iter().any(|s| {
+                        matches!(s.text.trim_end_matches('/'), "." | "*" | "")
+                            || walk::file_name(&s.text) == name
+                    }) && !copied
+                        .iter()
+                        .any(|(mm, _): &(&&crate::model::ManifestModel, Origin)| mm.file == m.file)
+                    {
                         copied.push((m, Origin::new(d.file, ins.span.clone())));
                     }
                 }
@@ -418,8 +786,15 @@ impl Rule for ManifestNotInstalled {
             if copied.is_empty() {
                 continue;
             }
-            let runs: Vec<Cmd> = p.run_commands(di).into_iter().flat_map(|(_, c)| c).collect();
-            let any_installed = copied.iter().any(|(m, _)| runs.iter().any(|c| installs(c, m.manifest.kind.ecosystem())));
+            let runs: Vec<Cmd> = p
+                .run_commands(di)
+                .into_iter()
+                .flat_map(|(_, c)| c)
+                .collect();
+            let any_installed = copied.iter().any(|(m, _)| {
+                runs.iter()
+                    .any(|c| installs(c, m.manifest.kind.ecosystem()))
+            });
             if any_installed {
                 continue;
             }
@@ -437,7 +812,13 @@ impl Rule for ManifestNotInstalled {
 pub struct UnpinnedBaseImage;
 impl Rule for UnpinnedBaseImage {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0206", "unpinned-base-image", 2, Warning, "the base image in FROM has no tag or the `latest` tag")
+        meta!(
+            "TF0206",
+            "unpinned-base-image",
+            2,
+            Warning,
+            "the base image in FROM has no tag or the `latest` tag"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
@@ -449,10 +830,15 @@ impl Rule for UnpinnedBaseImage {
             }
             for (si, st) in d.stages.iter().enumerate() {
                 let Some(base) = &st.base else { continue };
-                if base.eq_ignore_ascii_case("scratch") || base.contains('$') || st.parent.is_some() {
+                if base.eq_ignore_ascii_case("scratch") || base.contains('$') || st.parent.is_some()
+                {
                     continue;
                 }
-                if d.stages[..si].iter().any(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(base))) {
+                if d.stages[..si].iter().any(|s| {
+                    s.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(base))
+                }) {
                     continue;
                 }
                 let r = ImageRef::parse(base);
@@ -464,10 +850,15 @@ impl Rule for UnpinnedBaseImage {
                     Some("latest") => "uses the `latest` tag",
                     _ => continue,
                 };
-                let Kind::From { image, .. } = &d.df.instructions[st.from].kind else { continue };
+                let Kind::From { image, .. } = &d.df.instructions[st.from].kind else {
+                    continue;
+                };
                 out.push(
                     diag(self.meta(), format!("base image `{base}` {why}"))
-                        .at(Origin::new(d.file, image.span.clone()), "floating base image")
+                        .at(
+                            Origin::new(d.file, image.span.clone()),
+                            "floating base image",
+                        )
                         .help("pin a version tag (`python:3.12-slim`) or a digest (`@sha256:…`)"),
                 );
             }
@@ -478,13 +869,21 @@ impl Rule for UnpinnedBaseImage {
 pub struct PipedRemoteScript;
 impl Rule for PipedRemoteScript {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0209", "piped-remote-script", 2, Warning, "a RUN pipes a downloaded script into a shell")
+        meta!(
+            "TF0209",
+            "piped-remote-script",
+            2,
+            Warning,
+            "a RUN pipes a downloaded script into a shell"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        const SHELLS: &[&str] = &["sh", "bash", "zsh", "ash", "dash", "python", "python3", "perl", "ruby", "node"];
+        const SHELLS: &[&str] = &[
+            "sh", "bash", "zsh", "ash", "dash", "python", "python3", "perl", "ruby", "node",
+        ];
         for (di, d) in app_dockerfiles(p) {
             for (_, cmds) in p.run_commands(di) {
                 for (i, c) in cmds.iter().enumerate() {
@@ -499,7 +898,9 @@ impl Rule for PipedRemoteScript {
                         })
                     });
                     let text = p.file(d.file).slice(&c.origin.span);
-                    let substituted = ["<(curl", "<(wget", "$(curl", "$(wget"].iter().any(|s| text.contains(s));
+                    let substituted = ["<(curl", "<(wget", "$(curl", "$(wget"]
+                        .iter()
+                        .any(|s| text.contains(s));
                     if fetcher.is_none() && !substituted {
                         continue;
                     }

@@ -3,22 +3,45 @@
 use super::{DiagExt, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
-use crate::model::commands::Source;
 use crate::model::Project;
+use crate::model::commands::Source;
 use crate::parse::python::ArgValue;
 use crate::source::Origin;
 use crate::walk;
 
-const FILE_HANDLERS: &[&str] = &["FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler"];
+const FILE_HANDLERS: &[&str] = &[
+    "FileHandler",
+    "RotatingFileHandler",
+    "TimedRotatingFileHandler",
+    "WatchedFileHandler",
+];
 
 pub fn is_stream_target(t: &str) -> bool {
-    matches!(t.trim(), "-" | "/dev/stdout" | "/dev/stderr" | "/proc/self/fd/1" | "/proc/self/fd/2" | "php://stdout" | "php://stderr" | "sys.stdout" | "sys.stderr" | "ext://sys.stdout" | "ext://sys.stderr")
+    matches!(
+        t.trim(),
+        "-" | "/dev/stdout"
+            | "/dev/stderr"
+            | "/proc/self/fd/1"
+            | "/proc/self/fd/2"
+            | "php://stdout"
+            | "php://stderr"
+            | "sys.stdout"
+            | "sys.stderr"
+            | "ext://sys.stdout"
+            | "ext://sys.stderr"
+    )
 }
 
 pub struct LogToFile;
 impl Rule for LogToFile {
     fn meta(&self) -> &'static Meta {
-        meta!("TF1101", "log-to-file", 11, Warning, "code routes its logs to a file instead of stdout")
+        meta!(
+            "TF1101",
+            "log-to-file",
+            11,
+            Warning,
+            "code routes its logs to a file instead of stdout"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.python.is_empty()
@@ -52,9 +75,15 @@ impl Rule for LogToFile {
             for b in &py.facts.bindings {
                 if b.key == "class" && FILE_HANDLERS.iter().any(|h| b.value.ends_with(h)) {
                     out.push(
-                        diag(self.meta(), format!("logging config uses `{}`, which writes to a file", b.value))
-                            .at(Origin::new(py.file, b.value_span.clone()), "file log handler")
-                            .help("use `logging.StreamHandler` with `ext://sys.stdout`"),
+                        diag(
+                            self.meta(),
+                            format!("logging config uses `{}`, which writes to a file", b.value),
+                        )
+                        .at(
+                            Origin::new(py.file, b.value_span.clone()),
+                            "file log handler",
+                        )
+                        .help("use `logging.StreamHandler` with `ext://sys.stdout`"),
                     );
                 }
             }
@@ -65,7 +94,13 @@ impl Rule for LogToFile {
 pub struct LogFileInRuntimeConfig;
 impl Rule for LogFileInRuntimeConfig {
     fn meta(&self) -> &'static Meta {
-        meta!("TF1102", "log-file-in-runtime-config", 11, Warning, "the run configuration sends logs to files")
+        meta!(
+            "TF1102",
+            "log-file-in-runtime-config",
+            11,
+            Warning,
+            "the run configuration sends logs to files"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.apps.is_empty() || !p.python.is_empty()
@@ -84,22 +119,34 @@ impl Rule for LogFileInRuntimeConfig {
                         _ => &[],
                     };
                     for f in flags {
-                        if let Some((v, o)) = u.flag(&[f]).filter(|(v, _)| !is_stream_target(v) && !v.starts_with('$') && *f != "--log-config") {
+                        if let Some((v, o)) = u.flag(&[f]).filter(|(v, _)| {
+                            !is_stream_target(v) && !v.starts_with('$') && *f != "--log-config"
+                        }) {
                             if seen.contains(o) {
                                 continue;
                             }
                             seen.push(o.clone());
                             out.push(
-                                diag(self.meta(), format!("`{} {f} {v}` writes logs to a file", u.program()))
-                                    .at(o.clone(), "log file")
-                                    .help(format!("use `{f} -` to write to stdout/stderr")),
+                                diag(
+                                    self.meta(),
+                                    format!("`{} {f} {v}` writes logs to a file", u.program()),
+                                )
+                                .at(o.clone(), "log file")
+                                .help(format!("use `{f} -` to write to stdout/stderr")),
                             );
                         }
                     }
                     for (w, o) in u.args() {
-                        if (w.starts_with("-Dlogging.file=") || w.starts_with("-Dlogging.file.name=")) && !seen.contains(o) {
+                        if (w.starts_with("-Dlogging.file=")
+                            || w.starts_with("-Dlogging.file.name="))
+                            && !seen.contains(o)
+                        {
                             seen.push(o.clone());
-                            out.push(diag(self.meta(), format!("`{w}` writes logs to a file")).at(o.clone(), "log file").help("remove it: Spring Boot logs to the console by default"));
+                            out.push(
+                                diag(self.meta(), format!("`{w}` writes logs to a file"))
+                                    .at(o.clone(), "log file")
+                                    .help("remove it: Spring Boot logs to the console by default"),
+                            );
                         }
                     }
                 }
@@ -110,9 +157,15 @@ impl Rule for LogFileInRuntimeConfig {
             for v in &s.volumes {
                 if v.target.starts_with("/var/log") && !v.read_only {
                     out.push(
-                        diag(self.meta(), format!("service `{}` mounts a volume at `{}` to keep log files", s.name, v.target))
-                            .at(Origin::new(cm.file, v.span.clone()), "log directory volume")
-                            .help("write logs to stdout/stderr and use the platform's log collection"),
+                        diag(
+                            self.meta(),
+                            format!(
+                                "service `{}` mounts a volume at `{}` to keep log files",
+                                s.name, v.target
+                            ),
+                        )
+                        .at(Origin::new(cm.file, v.span.clone()), "log directory volume")
+                        .help("write logs to stdout/stderr and use the platform's log collection"),
                     );
                 }
             }
@@ -123,11 +176,15 @@ impl Rule for LogFileInRuntimeConfig {
                 continue;
             }
             for b in &py.facts.bindings {
-                if matches!(b.key.as_str(), "accesslog" | "errorlog") && !is_stream_target(&b.value) {
+                if matches!(b.key.as_str(), "accesslog" | "errorlog") && !is_stream_target(&b.value)
+                {
                     out.push(
-                        diag(self.meta(), format!("gunicorn config sends `{}` to a file", b.key))
-                            .at(Origin::new(py.file, b.value_span.clone()), "log file")
-                            .help(format!("set `{} = \"-\"`", b.key)),
+                        diag(
+                            self.meta(),
+                            format!("gunicorn config sends `{}` to a file", b.key),
+                        )
+                        .at(Origin::new(py.file, b.value_span.clone()), "log file")
+                        .help(format!("set `{} = \"-\"`", b.key)),
                     );
                 }
             }
@@ -138,13 +195,28 @@ impl Rule for LogFileInRuntimeConfig {
 pub struct BufferedPythonOutput;
 impl Rule for BufferedPythonOutput {
     fn meta(&self) -> &'static Meta {
-        meta!("TF1103", "buffered-python-output", 11, Info, "a Python app image leaves stdout buffered")
+        meta!(
+            "TF1103",
+            "buffered-python-output",
+            11,
+            Info,
+            "a Python app image leaves stdout buffered"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         p.apps.iter().any(|a| a.dockerfile.is_some())
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        const PY_PROGRAMS: &[&str] = &["gunicorn", "uvicorn", "celery", "daphne", "hypercorn", "flask", "django-admin", "waitress-serve"];
+        const PY_PROGRAMS: &[&str] = &[
+            "gunicorn",
+            "uvicorn",
+            "celery",
+            "daphne",
+            "hypercorn",
+            "flask",
+            "django-admin",
+            "waitress-serve",
+        ];
         for app in &p.apps {
             let Some(di) = app.dockerfile else { continue };
             let d = &p.dockerfiles[di];
@@ -152,10 +224,15 @@ impl Rule for BufferedPythonOutput {
                 continue;
             }
             let lines = p.start_commands(app);
-            let runs_python = lines.iter().filter(|l| !l.one_off).flat_map(|l| &l.cmds).any(|c| {
-                let u = c.unwrapped();
-                (u.program().starts_with("python") && u.words.len() > 1) || PY_PROGRAMS.contains(&u.program())
-            });
+            let runs_python = lines
+                .iter()
+                .filter(|l| !l.one_off)
+                .flat_map(|l| &l.cmds)
+                .any(|c| {
+                    let u = c.unwrapped();
+                    (u.program().starts_with("python") && u.words.len() > 1)
+                        || PY_PROGRAMS.contains(&u.program())
+                });
             if !runs_python {
                 continue;
             }
@@ -165,13 +242,29 @@ impl Rule for BufferedPythonOutput {
                 continue;
             }
             let in_deploy = app.compose.iter().any(|(ci, si)| {
-                p.compose[*ci].compose.services[*si].environment.iter().any(|e| e.key == "PYTHONUNBUFFERED" && set(e.value.as_ref()))
+                p.compose[*ci].compose.services[*si]
+                    .environment
+                    .iter()
+                    .any(|e| e.key == "PYTHONUNBUFFERED" && set(e.value.as_ref()))
             }) || app.k8s.iter().any(|(oi, ci)| {
-                p.k8s[*oi].object.pod.as_ref().is_some_and(|pod| pod.containers[*ci].env.iter().any(|e| e.name == "PYTHONUNBUFFERED"))
+                p.k8s[*oi].object.pod.as_ref().is_some_and(|pod| {
+                    pod.containers[*ci]
+                        .env
+                        .iter()
+                        .any(|e| e.name == "PYTHONUNBUFFERED")
+                })
             });
             let dash_u = lines.iter().flat_map(|l| &l.cmds).any(|c| {
                 let u = c.unwrapped();
-                u.program().starts_with("python") && u.words.iter().skip(1).take_while(|(w, _)| w.starts_with('-')).any(|(w, _)| w == "-u" || (w.starts_with('-') && !w.starts_with("--") && w.contains('u')))
+                u.program().starts_with("python")
+                    && u.words
+                        .iter()
+                        .skip(1)
+                        .take_while(|(w, _)| w.starts_with('-'))
+                        .any(|(w, _)| {
+                            w == "-u"
+                                || (w.starts_with('-') && !w.starts_with("--") && w.contains('u'))
+                        })
             });
             if in_deploy || dash_u {
                 continue;

@@ -121,7 +121,9 @@ pub fn selector_matches(sel: &str, m: &Meta) -> bool {
         || m.code.eq_ignore_ascii_case(s)
         || (s.len() >= 3
             && s.len() < m.code.len()
-            && m.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
+            && m.code
+                .to_ascii_uppercase()
+                .starts_with(&s.to_ascii_uppercase()))
         || m.name == s
         || m.factor.slug() == s
 }

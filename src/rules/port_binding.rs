@@ -11,8 +11,20 @@ use crate::source::Origin;
 use crate::walk;
 
 const WEB_FRAMEWORKS: &[&str] = &[
-    "flask", "django", "fastapi", "aiohttp", "starlette", "tornado", "sanic", "bottle", "falcon",
-    "uvicorn", "gunicorn", "waitress", "quart", "litestar",
+    "flask",
+    "django",
+    "fastapi",
+    "aiohttp",
+    "starlette",
+    "tornado",
+    "sanic",
+    "bottle",
+    "falcon",
+    "uvicorn",
+    "gunicorn",
+    "waitress",
+    "quart",
+    "litestar",
 ];
 
 /// Where a port is stated, in the order findings name them.
@@ -46,10 +58,10 @@ fn app_in_test_tree(p: &Project, app: &App) -> bool {
     !files.is_empty() && files.iter().all(|f| p.is_test_file(*f))
 }
 
-fn python_of_app<'a>(p: &'a Project, ai: usize) -> impl Iterator<Item = &'a PyModel> {
-    p.python
-        .iter()
-        .filter(move |py| !py.test_tree && !p.is_test_file(py.file) && p.app_of_path(p.rel(py.file)) == Some(ai))
+fn python_of_app(p: &Project, ai: usize) -> impl Iterator<Item = &PyModel> {
+    p.python.iter().filter(move |py| {
+        !py.test_tree && !p.is_test_file(py.file) && p.app_of_path(p.rel(py.file)) == Some(ai)
+    })
 }
 
 /// Port and host a start command binds, from its flags.
@@ -67,7 +79,10 @@ fn command_binds(c: &Cmd) -> Vec<(Option<String>, Option<u16>, Origin)> {
             out.push((host, port, o.clone()));
         }
     }
-    let host = c.flag(&["--host", "-h"]).filter(|_| prog != "gunicorn").map(|(h, _)| h.to_string());
+    let host = c
+        .flag(&["--host", "-h"])
+        .filter(|_| prog != "gunicorn")
+        .map(|(h, _)| h.to_string());
     if let Some((v, o)) = c.flag(&["--port"]) {
         out.push((host.clone(), v.parse().ok(), o.clone()));
     } else if let Some((h, o)) = c.flag(&["--host"]) {
@@ -80,9 +95,17 @@ fn command_binds(c: &Cmd) -> Vec<(Option<String>, Option<u16>, Origin)> {
                     Some((h, p)) => (Some(h.to_string()), p.parse().ok()),
                     None => (None, addr.parse().ok()),
                 };
-                out.push((h.or(Some("0.0.0.0".into())).filter(|h| !h.is_empty()), port, o.clone()));
+                out.push((
+                    h.or(Some("0.0.0.0".into())).filter(|h| !h.is_empty()),
+                    port,
+                    o.clone(),
+                ));
             }
-            None => out.push((Some("127.0.0.1 (runserver's default)".into()), Some(8000), c.words[i].1.clone())),
+            None => out.push((
+                Some("127.0.0.1 (runserver's default)".into()),
+                Some(8000),
+                c.words[i].1.clone(),
+            )),
         }
     }
     out
@@ -96,7 +119,10 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
     let mut out = Vec::new();
     if let Some(di) = app.dockerfile {
         let d = &p.dockerfiles[di];
-        let vars = d.final_stage().map(|_| d.stage_vars(d.stages.len() - 1)).unwrap_or_default();
+        let vars = d
+            .final_stage()
+            .map(|_| d.stage_vars(d.stages.len() - 1))
+            .unwrap_or_default();
         for ins in d.final_instructions() {
             if let Kind::Expose(words) = &ins.kind {
                 for w in words {
@@ -124,7 +150,11 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
         let km = &p.k8s[*oi];
         if let Some(pod) = &km.object.pod {
             for cp in &pod.containers[*ci].ports {
-                out.push((PortKind::ContainerPort, cp.number, Origin::new(km.file, cp.span.clone())));
+                out.push((
+                    PortKind::ContainerPort,
+                    cp.number,
+                    Origin::new(km.file, cp.span.clone()),
+                ));
             }
         }
     }
@@ -171,7 +201,13 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
 pub struct MissingExpose;
 impl Rule for MissingExpose {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0701", "missing-expose", 7, Info, "the image of a service that listens declares no EXPOSE")
+        meta!(
+            "TF0701",
+            "missing-expose",
+            7,
+            Info,
+            "the image of a service that listens declares no EXPOSE"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         p.apps.iter().any(|a| a.dockerfile.is_some())
@@ -190,17 +226,32 @@ impl Rule for MissingExpose {
             if ports.iter().any(|(k, _, _)| *k == PortKind::Expose) {
                 continue;
             }
-            let published = ports.iter().find(|(k, _, _)| matches!(k, PortKind::Compose | PortKind::ContainerPort));
+            let published = ports
+                .iter()
+                .find(|(k, _, _)| matches!(k, PortKind::Compose | PortKind::ContainerPort));
             let web = python_of_app(p, ai).find_map(|py| {
-                py.facts.imports.iter().find(|(m, _)| WEB_FRAMEWORKS.contains(&m.as_str())).map(|(m, s)| (m.clone(), Origin::new(py.file, s.clone())))
+                py.facts
+                    .imports
+                    .iter()
+                    .find(|(m, _)| WEB_FRAMEWORKS.contains(&m.as_str()))
+                    .map(|(m, s)| (m.clone(), Origin::new(py.file, s.clone())))
             });
             if published.is_none() && web.is_none() {
                 continue;
             }
             let Some(st) = d.final_stage() else { continue };
-            let mut dg = diag(self.meta(), format!("app `{}` listens but its image declares no EXPOSE", app.name))
-                .at(Origin::new(d.file, d.df.instructions[st.from].span.clone()), "final stage without EXPOSE")
-                .help("add `EXPOSE <port>` so the image documents the port it binds");
+            let mut dg = diag(
+                self.meta(),
+                format!(
+                    "app `{}` listens but its image declares no EXPOSE",
+                    app.name
+                ),
+            )
+            .at(
+                Origin::new(d.file, d.df.instructions[st.from].span.clone()),
+                "final stage without EXPOSE",
+            )
+            .help("add `EXPOSE <port>` so the image documents the port it binds");
             if let Some((_, n, o)) = published {
                 dg = dg.also(o.clone(), format!("port {n} published here"));
             } else if let Some((m, o)) = web {
@@ -214,7 +265,13 @@ impl Rule for MissingExpose {
 pub struct PortMismatch;
 impl Rule for PortMismatch {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0702", "port-mismatch", 7, Error, "the app's port disagrees between two places that state it")
+        meta!(
+            "TF0702",
+            "port-mismatch",
+            7,
+            Error,
+            "the app's port disagrees between two places that state it"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.apps.is_empty()
@@ -238,10 +295,18 @@ impl Rule for PortMismatch {
                     let (_, na, oa) = pa[0];
                     let (_, nb, ob) = pb[0];
                     out.push(
-                        diag(self.meta(), format!("app `{}`: port {na} in {} disagrees with port {nb} in {}", app.name, a.label(), b.label()))
-                            .at(oa.clone(), format!("port {na}"))
-                            .also(ob.clone(), format!("port {nb}"))
-                            .help("use one port everywhere, ideally read from `PORT` by the code"),
+                        diag(
+                            self.meta(),
+                            format!(
+                                "app `{}`: port {na} in {} disagrees with port {nb} in {}",
+                                app.name,
+                                a.label(),
+                                b.label()
+                            ),
+                        )
+                        .at(oa.clone(), format!("port {na}"))
+                        .also(ob.clone(), format!("port {nb}"))
+                        .help("use one port everywhere, ideally read from `PORT` by the code"),
                     );
                 }
             }
@@ -252,7 +317,13 @@ impl Rule for PortMismatch {
 pub struct HardcodedListenPort;
 impl Rule for HardcodedListenPort {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0703", "hardcoded-listen-port", 7, Warning, "code binds a literal port instead of reading it from the environment")
+        meta!(
+            "TF0703",
+            "hardcoded-listen-port",
+            7,
+            Warning,
+            "code binds a literal port instead of reading it from the environment"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.python.is_empty()
@@ -266,12 +337,19 @@ impl Rule for HardcodedListenPort {
                 if !matches!(call.method(), "run" | "run_app" | "serve" | "run_simple") {
                     continue;
                 }
-                let Some(a) = call.kwarg("port") else { continue };
+                let Some(a) = call.kwarg("port") else {
+                    continue;
+                };
                 let ArgValue::Int(n) = a.value else { continue };
                 out.push(
-                    diag(self.meta(), format!("`{}` binds the literal port {n}", call.callee))
-                        .at(Origin::new(py.file, a.span.clone()), "literal port")
-                        .help(format!("read it from the environment: `port=int(os.environ.get(\"PORT\", {n}))`")),
+                    diag(
+                        self.meta(),
+                        format!("`{}` binds the literal port {n}", call.callee),
+                    )
+                    .at(Origin::new(py.file, a.span.clone()), "literal port")
+                    .help(format!(
+                        "read it from the environment: `port=int(os.environ.get(\"PORT\", {n}))`"
+                    )),
                 );
             }
         }
@@ -281,7 +359,13 @@ impl Rule for HardcodedListenPort {
 pub struct LoopbackBind;
 impl Rule for LoopbackBind {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0704", "loopback-bind", 7, Error, "an app in a container binds 127.0.0.1, unreachable from outside")
+        meta!(
+            "TF0704",
+            "loopback-bind",
+            7,
+            Error,
+            "an app in a container binds 127.0.0.1, unreachable from outside"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.apps.is_empty()
@@ -309,7 +393,10 @@ impl Rule for LoopbackBind {
                         }
                     }
                     let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
-                    if u.program() == "flask" && words.get(1) == Some(&"run") && u.flag(&["--host", "-h"]).is_none() {
+                    if u.program() == "flask"
+                        && words.get(1) == Some(&"run")
+                        && u.flag(&["--host", "-h"]).is_none()
+                    {
                         out.push(
                             diag(self.meta(), format!("app `{}` runs `flask run` without `--host`, which binds 127.0.0.1", app.name))
                                 .at(u.origin.clone(), "binds 127.0.0.1 by default")
@@ -317,14 +404,18 @@ impl Rule for LoopbackBind {
                         );
                     }
                     if u.program().starts_with("python")
-                        && let Some((script, _)) = u.words.get(1).filter(|(w, _)| w.ends_with(".py"))
+                        && let Some((script, _)) =
+                            u.words.get(1).filter(|(w, _)| w.ends_with(".py"))
                     {
                         entry_scripts.push(walk::file_name(script).to_string());
                     }
                 }
             }
             for py in python_of_app(p, ai) {
-                if !entry_scripts.iter().any(|s| s == walk::file_name(p.rel(py.file))) {
+                if !entry_scripts
+                    .iter()
+                    .any(|s| s == walk::file_name(p.rel(py.file)))
+                {
                     continue;
                 }
                 let flask = py.facts.imports.iter().any(|(m, _)| m == "flask");

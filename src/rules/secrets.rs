@@ -35,13 +35,61 @@ pub fn is_secret_key(key: &str) -> bool {
     // names of files, paths, sizes, switches and references to secrets are not secrets
     if matches!(
         last.as_str(),
-        "file" | "path" | "dir" | "name" | "env" | "var" | "url" | "uri" | "ttl" | "length"
-            | "len" | "expiry" | "expires" | "expiration" | "lifetime" | "timeout" | "type"
-            | "enabled" | "enable" | "header" | "method" | "endpoint" | "id" | "ref" | "key_id"
-            | "required" | "policy" | "mode" | "backend" | "provider" | "prefix" | "algorithm"
-            | "size" | "version" | "count" | "min" | "max" | "secs" | "seconds" | "days"
-            | "location" | "store" | "manager" | "hint" | "rotation" | "user" | "username"
-            | "host" | "port" | "class" | "field" | "source" | "format" | "scope" | "scopes"
+        "file"
+            | "path"
+            | "dir"
+            | "name"
+            | "env"
+            | "var"
+            | "url"
+            | "uri"
+            | "ttl"
+            | "length"
+            | "len"
+            | "expiry"
+            | "expires"
+            | "expiration"
+            | "lifetime"
+            | "timeout"
+            | "type"
+            | "enabled"
+            | "enable"
+            | "header"
+            | "method"
+            | "endpoint"
+            | "id"
+            | "ref"
+            | "key_id"
+            | "required"
+            | "policy"
+            | "mode"
+            | "backend"
+            | "provider"
+            | "prefix"
+            | "algorithm"
+            | "size"
+            | "version"
+            | "count"
+            | "min"
+            | "max"
+            | "secs"
+            | "seconds"
+            | "days"
+            | "location"
+            | "store"
+            | "manager"
+            | "hint"
+            | "rotation"
+            | "user"
+            | "username"
+            | "host"
+            | "port"
+            | "class"
+            | "field"
+            | "source"
+            | "format"
+            | "scope"
+            | "scopes"
     ) {
         return false;
     }
@@ -76,7 +124,12 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if v.starts_with('$') || v.contains("${") || v.contains("$(") || v.contains("{{") || v.contains("{%") {
+    if v.starts_with('$')
+        || v.contains("${")
+        || v.contains("$(")
+        || v.contains("{{")
+        || v.contains("{%")
+    {
         return true;
     }
     if v.starts_with('<') && v.ends_with('>') || v.starts_with('[') && v.ends_with(']') {
@@ -90,24 +143,78 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     const WORDS: &[&str] = &[
-        "changeme", "change_me", "change-me", "changethis", "example", "placeholder", "your",
-        "xxx", "***", "dummy", "fake", "sample", "redacted", "todo", "replace", "insert",
-        "notasecret", "not-a-secret", "not_secret", "foobar", "secret-here", "put-",
+        "changeme",
+        "change_me",
+        "change-me",
+        "changethis",
+        "example",
+        "placeholder",
+        "your",
+        "xxx",
+        "***",
+        "dummy",
+        "fake",
+        "sample",
+        "redacted",
+        "todo",
+        "replace",
+        "insert",
+        "notasecret",
+        "not-a-secret",
+        "not_secret",
+        "foobar",
+        "secret-here",
+        "put-",
     ];
     if WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
     const TRIVIAL: &[&str] = &[
-        "password", "secret", "postgres", "root", "admin", "guest", "test", "testing", "dev",
-        "development", "default", "pass", "user", "none", "null", "true", "false", "mysql",
-        "redis", "rabbitmq", "mongo", "local", "localhost", "token", "django", "app", "demo",
-        "required", "optional", "string", "empty", "write", "read", "read-write", "readonly", "secret_key", "password123", "admin123",
+        "password",
+        "secret",
+        "postgres",
+        "root",
+        "admin",
+        "guest",
+        "test",
+        "testing",
+        "dev",
+        "development",
+        "default",
+        "pass",
+        "user",
+        "none",
+        "null",
+        "true",
+        "false",
+        "mysql",
+        "redis",
+        "rabbitmq",
+        "mongo",
+        "local",
+        "localhost",
+        "token",
+        "django",
+        "app",
+        "demo",
+        "required",
+        "optional",
+        "string",
+        "empty",
+        "write",
+        "read",
+        "read-write",
+        "readonly",
+        "secret_key",
+        "password123",
+        "admin123",
     ];
     TRIVIAL.contains(&lower.as_str())
 }
 
-static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    [
+static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> =
+    LazyLock::new(|| {
+        [
         ("AWS access key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
         ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b"),
         ("Slack token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
@@ -120,11 +227,13 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     .into_iter()
     .map(|(n, p)| (n, Regex::new(p).expect("valid pattern")))
     .collect()
-});
+    });
 
 static URL_CREDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://([^\s:/@'"`]+):([^\s@/'"`]+)@[A-Za-z0-9\[\]._\-]"#)
-        .expect("valid pattern")
+    Regex::new(
+        r#"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://([^\s:/@'"`]+):([^\s@/'"`]+)@[A-Za-z0-9\[\]._\-]"#,
+    )
+    .expect("valid pattern")
 });
 
 /// High-confidence secrets in text: (byte range of the secret value, what it is).
@@ -157,17 +266,43 @@ mod tests {
 
     #[test]
     fn secret_keys() {
-        for k in ["DB_PASSWORD", "apiKey", "SECRET_KEY", "GITHUB_TOKEN", "client_secret", "basic_auth", "AWS_SECRET_ACCESS_KEY"] {
+        for k in [
+            "DB_PASSWORD",
+            "apiKey",
+            "SECRET_KEY",
+            "GITHUB_TOKEN",
+            "client_secret",
+            "basic_auth",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in ["PASSWORD_FILE", "TOKEN_URL", "PWD", "AUTH_TYPE", "author", "tokenizer", "AWS_ACCESS_KEY_ID", "SECRET_NAME"] {
+        for k in [
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "PWD",
+            "AUTH_TYPE",
+            "author",
+            "tokenizer",
+            "AWS_ACCESS_KEY_ID",
+            "SECRET_NAME",
+        ] {
             assert!(!is_secret_key(k), "{k}");
         }
     }
 
     #[test]
     fn placeholders() {
-        for v in ["${DB_PASSWORD}", "changeme", "<your-key>", "", "xxxxxx", "{{ .Values.pw }}", "/run/secrets/db", "postgres"] {
+        for v in [
+            "${DB_PASSWORD}",
+            "changeme",
+            "<your-key>",
+            "",
+            "xxxxxx",
+            "{{ .Values.pw }}",
+            "/run/secrets/db",
+            "postgres",
+        ] {
             assert!(is_placeholder(v), "{v}");
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));

@@ -9,7 +9,13 @@ use crate::walk::FileKind;
 pub struct ParseError;
 impl Rule for ParseError {
     fn meta(&self) -> &'static Meta {
-        meta!("TF0001", "parse-error", 0, Error, "a recognised file cannot be parsed")
+        meta!(
+            "TF0001",
+            "parse-error",
+            0,
+            Error,
+            "a recognised file cannot be parsed"
+        )
     }
     fn applies(&self, p: &Project) -> bool {
         !p.files.is_empty()
@@ -17,9 +23,12 @@ impl Rule for ParseError {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (origin, msg) in &p.parse_errors {
             out.push(
-                diag(self.meta(), format!("cannot parse `{}`: {msg}", p.rel(origin.file)))
-                    .at(origin.clone(), msg.clone())
-                    .help("fix the syntax; the other files were still checked"),
+                diag(
+                    self.meta(),
+                    format!("cannot parse `{}`: {msg}", p.rel(origin.file)),
+                )
+                .at(origin.clone(), msg.clone())
+                .help("fix the syntax; the other files were still checked"),
             );
         }
     }

@@ -1,0 +1,273 @@
+//! The real binary: exit codes, formats, config errors, secrets never printed.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+
+fn twelve() -> Command {
+    let mut c = Command::cargo_bin("twelve").unwrap();
+    c.env_remove("NO_COLOR")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn bad_project_exits_1_and_compliant_exits_0() {
+    twelve()
+        .args(["check", "fixtures/projects/flask-shop"])
+        .assert()
+        .code(1);
+    twelve()
+        .args(["check", "fixtures/projects/compliant-api"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("All checks passed"));
+}
+
+#[test]
+fn check_is_the_default_subcommand() {
+    twelve()
+        .args(["fixtures/projects/compliant-api"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    twelve()
+        .args([
+            "check",
+            "fixtures/projects/flask-shop",
+            "--fail-on",
+            "never",
+        ])
+        .assert()
+        .code(0);
+    // only an info finding: passes at the default threshold, fails at --fail-on info
+    twelve()
+        .args(["check", "fixtures/rules/TF1103/fail"])
+        .assert()
+        .code(0);
+    twelve()
+        .args(["check", "fixtures/rules/TF1103/fail", "--fail-on", "info"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn secrets_never_appear_in_any_format() {
+    for format in ["human", "concise", "json"] {
+        for color in ["never", "always"] {
+            let out = twelve()
+                .args([
+                    "check",
+                    "fixtures/projects/flask-shop",
+                    "--format",
+                    format,
+                    "--color",
+                    color,
+                ])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            for secret in [
+                "9f3b2c7d1e8a4f6b",
+                "sk_test_4eC39HqLyjWDarjtT1",
+                "k8s-s3cret-Value-42",
+                "3b2c7d",
+            ] {
+                assert!(!text.contains(secret), "{format}/{color} printed a secret");
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_compose_is_tf0001_at_the_line_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: web:1\n   ports: [\"1:1\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python\nCMD [\"python\", \"x.py\"]\n",
+    )
+    .unwrap();
+    twelve()
+        .args(["check", "--format", "concise"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("compose.yaml:4:").and(predicate::str::contains("TF0001")))
+        .stdout(predicate::str::contains("Dockerfile:1:6: TF0206"));
+}
+
+#[test]
+fn invalid_config_exits_2_pointing_at_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("twelve.toml"),
+        "fail-on = \"error\"\nselct = [\"ALL\"]\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("requirements.txt"), "flask==3.0.3\n").unwrap();
+    twelve()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("selct")
+                .and(predicate::str::contains("did you mean `select`?")),
+        )
+        .stderr(predicate::str::contains("twelve.toml:2:1"));
+}
+
+#[test]
+fn config_selects_and_overrides_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("twelve.toml"),
+        "ignore = [\"TF0206\"]\n[severity]\nunpinned-dependency = \"error\"\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("requirements.txt"), "flask>=3\n").unwrap();
+    fs::write(dir.path().join("Dockerfile"), "FROM python\n").unwrap();
+    twelve()
+        .args(["check", "--format", "concise"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("TF0202 [error]")
+                .and(predicate::str::contains("TF0206").not()),
+        );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    twelve().args(["check", "does/not/exist"]).assert().code(2);
+    twelve()
+        .args(["check", "--select", "TF9999", "."])
+        .assert()
+        .code(2);
+    twelve().args(["check", "--format", "xml"]).assert().code(2);
+    twelve()
+        .args(["explain", "hardcoded-secet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("hardcoded-secret"));
+}
+
+#[test]
+fn empty_directory_reports_nothing_to_check() {
+    let dir = tempfile::tempdir().unwrap();
+    twelve()
+        .args(["check", "--format", "concise"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("TF0003"));
+}
+
+#[test]
+fn json_report_is_versioned_and_located() {
+    let out = twelve()
+        .args(["check", "fixtures/projects/flask-shop", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let f = v["findings"].as_array().unwrap();
+    assert!(
+        f.iter()
+            .all(|x| x["location"]["line"].as_u64().unwrap() >= 1)
+    );
+    let factors: std::collections::BTreeSet<_> = f
+        .iter()
+        .map(|x| x["factor"].as_str().unwrap().to_string())
+        .collect();
+    for factor in [
+        "dependencies",
+        "config",
+        "port-binding",
+        "logs",
+        "admin-processes",
+    ] {
+        assert!(factors.contains(factor), "no finding for {factor}");
+    }
+}
+
+#[test]
+fn explain_rules_and_model() {
+    twelve()
+        .args(["explain", "TF0702"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("## Why is this bad?"));
+    twelve()
+        .args(["rules"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("TF1202"));
+    let out = twelve()
+        .args(["model", "fixtures/projects/flask-shop"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let app = &v["apps"][0];
+    assert_eq!(app["name"], "web");
+    assert_eq!(
+        app["kubernetes"][0]["image"],
+        "registry.example.com/web:1.4.2"
+    );
+    assert_eq!(v["services"][0]["kind"], "postgres");
+}
+
+#[test]
+fn output_is_identical_whatever_the_jobs() {
+    let run = |jobs: &str| {
+        twelve()
+            .args([
+                "check",
+                "fixtures/projects/flask-shop",
+                "--format",
+                "json",
+                "--jobs",
+                jobs,
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run("1"), run("4"));
+}
+
+#[test]
+fn broken_pipe_is_quiet() {
+    use std::io::Read;
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("twelve"))
+        .args(["check", "fixtures/projects/flask-shop"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        status.code().is_some_and(|c| c == 0 || c == 1),
+        "{status:?}"
+    );
+}
