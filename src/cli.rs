@@ -162,13 +162,8 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
                 Ok(0)
             }
             None => {
-                let names = rules::registry();
-                let cands: Vec<&str> = names
-                    .iter()
-                    .flat_map(|r| [r.meta().code, r.meta().name])
-                    .collect();
                 write!(io.err, "error: unknown rule `{rule}`")?;
-                if let Some(s) = config::suggest(&rule, cands) {
+                if let Some(s) = config::suggest(&rule, rules::names()) {
                     write!(io.err, "; did you mean `{s}`?")?;
                 }
                 writeln!(io.err)?;

@@ -143,29 +143,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     }
     for sel in cfg.select.iter().flatten().chain(cfg.ignore.iter()) {
         if !crate::rules::selector_is_known(sel) {
-            let names = crate::rules::registry();
-            let cands: Vec<&str> = names
-                .iter()
-                .flat_map(|r| [r.meta().code, r.meta().name])
-                .collect();
             return Err(err(
                 locate(&format!("\"{sel}\"")),
                 format!("unknown rule selector `{sel}`"),
-                suggest(sel, cands).map(|s| format!("did you mean `{s}`?")),
+                suggest(sel, crate::rules::names()).map(|s| format!("did you mean `{s}`?")),
             ));
         }
     }
     for (k, v) in &cfg.severity {
         if crate::rules::find(k).is_none() {
-            let names = crate::rules::registry();
-            let cands: Vec<&str> = names
-                .iter()
-                .flat_map(|r| [r.meta().code, r.meta().name])
-                .collect();
             return Err(err(
                 locate(k),
                 format!("unknown rule `{k}` in [severity]"),
-                suggest(k, cands).map(|s| format!("did you mean `{s}`?")),
+                suggest(k, crate::rules::names()).map(|s| format!("did you mean `{s}`?")),
             ));
         }
         if Severity::parse(v).is_none() {

@@ -107,6 +107,14 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     v
 }
 
+/// Every rule code and name: the candidates for "did you mean" suggestions.
+pub fn names() -> Vec<&'static str> {
+    registry()
+        .iter()
+        .flat_map(|r| [r.meta().code, r.meta().name])
+        .collect()
+}
+
 pub fn find(key: &str) -> Option<&'static dyn Rule> {
     registry()
         .into_iter()
