@@ -33,7 +33,8 @@ pub fn to_json(o: &Outcome) -> String {
                         "service": s.name,
                         "at": loc(cm.file, &s.name_span),
                         "ports": s.ports.iter().map(|pm| json!({"host_ip": pm.host_ip, "host": pm.host, "container": pm.container})).collect::<Vec<_>>(),
-                        "environment": s.environment.iter().map(|e| e.key.clone()).collect::<Vec<_>>(),
+                        "environment": p.service_env(*ci, *si).0.iter().map(|e| json!({"name": e.key, "at": loc(e.origin.file, &e.origin.span)})).collect::<Vec<_>>(),
+                        "environment_complete": p.service_env(*ci, *si).1,
                     })
                 })
                 .collect();

@@ -111,6 +111,19 @@ pub struct ComposeModel {
     pub compose: ComposeFile,
     /// An override or development file (`docker-compose.override.yml`, `*.local.yml`, `*.dev.yml`).
     pub dev: bool,
+    /// Per service (same order as `compose.services`): its `env_file:` entries resolved to the
+    /// env files of the repository. `None` for a file that is not in the repository (ignored
+    /// or created at deploy time): it provides an unknown set of variables.
+    pub env_files: Vec<Vec<(crate::parse::compose::Str, Option<usize>)>>,
+}
+
+/// One variable a deployment provides, with where it is set.
+#[derive(Debug, Clone)]
+pub struct ProvidedVar {
+    pub key: String,
+    /// `None` when passed through from the host environment (`- KEY`).
+    pub value: Option<String>,
+    pub origin: Origin,
 }
 
 #[derive(Debug)]
@@ -469,12 +482,28 @@ impl Project {
             let vars = p.dotenv_vars(&dir);
             for d in &docs {
                 let compose = compose::lower(d, &vars);
-                let rel = &p.files[id.0 as usize].rel;
+                let rel = p.files[id.0 as usize].rel.clone();
+                let env_files = compose
+                    .services
+                    .iter()
+                    .map(|s| {
+                        s.env_files
+                            .iter()
+                            .map(|ef| {
+                                let idx = walk::join(&dir, &ef.text).and_then(|target| {
+                                    p.env_file_index(&found, &target, opts, &mut notices)
+                                });
+                                (ef.clone(), idx)
+                            })
+                            .collect()
+                    })
+                    .collect();
                 p.compose.push(ComposeModel {
                     file: id,
                     dir: dir.clone(),
-                    dev: is_dev_path(rel),
+                    dev: is_dev_path(&rel),
                     compose,
+                    env_files,
                 });
             }
         }
@@ -482,6 +511,81 @@ impl Project {
         p.notices = notices;
         p.link();
         p
+    }
+
+    /// The env file at `rel` as an index into `dotenvs`, reading and parsing it now when the
+    /// walk found it under a name it did not classify as an env file.
+    fn env_file_index(
+        &mut self,
+        found: &[Found],
+        rel: &str,
+        opts: &WalkOptions,
+        notices: &mut Vec<Notice>,
+    ) -> Option<usize> {
+        if let Some(i) = self
+            .dotenvs
+            .iter()
+            .position(|d| self.files[d.file.0 as usize].rel == rel)
+        {
+            return Some(i);
+        }
+        let f = found.iter().find(|f| f.rel == rel)?;
+        match walk::read(f, opts.max_file_size) {
+            Ok(text) => {
+                let id = FileId(self.files.len() as u32);
+                let entries = dotenv::parse(&text);
+                self.files
+                    .push(SourceFile::new(id, f.rel.clone(), f.abs.clone(), text));
+                self.dotenvs.push(DotEnvModel {
+                    file: id,
+                    entries,
+                    example: false,
+                });
+                Some(self.dotenvs.len() - 1)
+            }
+            Err(message) => {
+                notices.push(Notice {
+                    path: f.rel.clone(),
+                    message,
+                });
+                None
+            }
+        }
+    }
+
+    /// What a compose service's environment provides: its `env_file:` entries, then its
+    /// `environment:` (which wins). The flag is false when an env file is missing from the
+    /// repository, so the full set is unknown.
+    pub fn service_env(&self, ci: usize, si: usize) -> (Vec<ProvidedVar>, bool) {
+        let cm = &self.compose[ci];
+        let svc = &cm.compose.services[si];
+        let mut out: Vec<ProvidedVar> = Vec::new();
+        let mut complete = true;
+        for (_, idx) in cm.env_files.get(si).map(Vec::as_slice).unwrap_or(&[]) {
+            match idx {
+                Some(i) => {
+                    let d = &self.dotenvs[*i];
+                    for e in &d.entries {
+                        out.retain(|v| v.key != e.key);
+                        out.push(ProvidedVar {
+                            key: e.key.clone(),
+                            value: Some(e.value.clone()),
+                            origin: Origin::new(d.file, e.key_span.clone()),
+                        });
+                    }
+                }
+                None => complete = false,
+            }
+        }
+        for e in &svc.environment {
+            out.retain(|v| v.key != e.key);
+            out.push(ProvidedVar {
+                key: e.key.clone(),
+                value: e.value.clone(),
+                origin: Origin::new(cm.file, e.key_span.clone()),
+            });
+        }
+        (out, complete)
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -719,6 +823,25 @@ impl Project {
             }
         }
         self.apps = apps;
+    }
+
+    /// Kubernetes Services (indices into `k8s`) whose selector picks the pods of workload `oi`:
+    /// a non-empty selector whose every label the pod template carries, in the same namespace.
+    pub fn services_selecting(&self, oi: usize) -> Vec<usize> {
+        let w = &self.k8s[oi].object;
+        let Some(pod) = &w.pod else { return Vec::new() };
+        let ns = |o: &Object| o.namespace.as_ref().map(|n| n.text.clone());
+        self.k8s
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.object.kind == "Service"
+                    && !s.object.selector.is_empty()
+                    && ns(&s.object) == ns(w)
+                    && s.object.selector.iter().all(|kv| pod.labels.contains(kv))
+            })
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// Compose services that run an app (not backing services).

@@ -242,8 +242,8 @@ impl Rule for BufferedPythonOutput {
                 continue;
             }
             let in_deploy = app.compose.iter().any(|(ci, si)| {
-                p.compose[*ci].compose.services[*si]
-                    .environment
+                p.service_env(*ci, *si)
+                    .0
                     .iter()
                     .any(|e| e.key == "PYTHONUNBUFFERED" && set(e.value.as_ref()))
             }) || app.k8s.iter().any(|(oi, ci)| {

@@ -6,6 +6,7 @@ use crate::meta;
 use crate::model::commands::Cmd;
 use crate::model::{App, Project, PyModel};
 use crate::parse::dockerfile::{self, Kind};
+use crate::parse::k8s::PortRef;
 use crate::parse::python::ArgValue;
 use crate::source::Origin;
 use crate::walk;
@@ -33,6 +34,7 @@ enum PortKind {
     Expose,
     Compose,
     ContainerPort,
+    ServiceTarget,
     Command,
     Code,
 }
@@ -43,6 +45,7 @@ impl PortKind {
             PortKind::Expose => "EXPOSE",
             PortKind::Compose => "compose container port",
             PortKind::ContainerPort => "containerPort",
+            PortKind::ServiceTarget => "the Service's targetPort",
             PortKind::Command => "the start command",
             PortKind::Code => "the code",
         }
@@ -158,6 +161,42 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
             }
         }
     }
+    for (oi, ci) in &app.k8s {
+        let km = &p.k8s[*oi];
+        let Some(pod) = &km.object.pod else { continue };
+        let mine = &pod.containers[*ci];
+        let sidecar = |n: u16| {
+            pod.containers
+                .iter()
+                .enumerate()
+                .any(|(i, c)| i != *ci && c.ports.iter().any(|cp| cp.number == n))
+        };
+        for si in p.services_selecting(*oi) {
+            let svc = &p.k8s[si];
+            for sp in &svc.object.service_ports {
+                let (n, span) = match &sp.target {
+                    Some((PortRef::Number(n), span)) => (*n, span.clone()),
+                    Some((PortRef::Name(name), span)) => {
+                        match mine
+                            .ports
+                            .iter()
+                            .find(|cp| cp.name.as_deref() == Some(name))
+                        {
+                            Some(cp) => (cp.number, span.clone()),
+                            None => continue, // a sidecar's port, or unresolved (see named_port_errors)
+                        }
+                    }
+                    None => match sp.port {
+                        Some(n) => (n, sp.span.clone()),
+                        None => continue,
+                    },
+                };
+                if !sidecar(n) {
+                    out.push((PortKind::ServiceTarget, n, Origin::new(svc.file, span)));
+                }
+            }
+        }
+    }
     for line in p.start_commands(app) {
         if line.one_off {
             continue;
@@ -262,6 +301,57 @@ impl Rule for MissingExpose {
     }
 }
 
+/// Named ports that resolve to no container port: a Service `targetPort` naming no port of any
+/// container of the pods it selects, a probe naming no port of its container.
+fn named_port_errors(p: &Project, app: &App) -> Vec<(Origin, String, Origin)> {
+    let mut out = Vec::new();
+    for (oi, ci) in &app.k8s {
+        let km = &p.k8s[*oi];
+        let Some(pod) = &km.object.pod else { continue };
+        let c = &pod.containers[*ci];
+        for probe in &c.probes {
+            if let Some((PortRef::Name(name), span)) = &probe.port
+                && !c.ports.iter().any(|cp| cp.name.as_deref() == Some(name))
+            {
+                out.push((
+                    Origin::new(km.file, span.clone()),
+                    format!(
+                        "{} probe port `{name}` is not a named port of container `{}`",
+                        probe.kind, c.name
+                    ),
+                    Origin::new(km.file, c.span.clone()),
+                ));
+            }
+        }
+        if *ci != 0 {
+            continue; // Services are checked once per pod
+        }
+        for si in p.services_selecting(*oi) {
+            let svc = &p.k8s[si];
+            for sp in &svc.object.service_ports {
+                if let Some((PortRef::Name(name), span)) = &sp.target
+                    && !pod
+                        .containers
+                        .iter()
+                        .any(|c| c.ports.iter().any(|cp| cp.name.as_deref() == Some(name)))
+                {
+                    out.push((
+                        Origin::new(svc.file, span.clone()),
+                        format!(
+                            "Service `{}` targetPort `{name}` is not a named port of the pods of {} `{}`",
+                            svc.object.name.as_deref().unwrap_or("?"),
+                            km.object.kind,
+                            km.object.name.as_deref().unwrap_or("?")
+                        ),
+                        Origin::new(km.file, c.span.clone()),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 pub struct PortMismatch;
 impl Rule for PortMismatch {
     fn meta(&self) -> &'static Meta {
@@ -281,34 +371,85 @@ impl Rule for PortMismatch {
             if app_in_test_tree(p, app) {
                 continue;
             }
+            for (at, message, other) in named_port_errors(p, app) {
+                out.push(
+                    diag(self.meta(), format!("app `{}`: {message}", app.name))
+                        .at(at, "unknown port name")
+                        .also(other, "the container's ports")
+                        .help("name the port in the container's `ports:` (`name: http`), or refer to it by number"),
+                );
+            }
             let ports = ports_of(p, ai, app);
             let mut kinds: Vec<PortKind> = ports.iter().map(|(k, _, _)| *k).collect();
             kinds.sort();
             kinds.dedup();
+            let of = |k: PortKind| ports.iter().filter(move |(x, _, _)| *x == k);
+            let disjoint =
+                |a: PortKind, b: PortKind| !of(a).any(|(_, x, _)| of(b).any(|(_, y, _)| x == y));
+            let mut pairs: Vec<(PortKind, PortKind)> = Vec::new();
             for (i, a) in kinds.iter().enumerate() {
                 for b in &kinds[i + 1..] {
-                    let pa: Vec<_> = ports.iter().filter(|(k, _, _)| k == a).collect();
-                    let pb: Vec<_> = ports.iter().filter(|(k, _, _)| k == b).collect();
-                    if pa.iter().any(|(_, x, _)| pb.iter().any(|(_, y, _)| x == y)) {
-                        continue;
+                    if disjoint(*a, *b) {
+                        pairs.push((*a, *b));
                     }
-                    let (_, na, oa) = pa[0];
-                    let (_, nb, ob) = pb[0];
-                    out.push(
-                        diag(
-                            self.meta(),
-                            format!(
-                                "app `{}`: port {na} in {} disagrees with port {nb} in {}",
-                                app.name,
-                                a.label(),
-                                b.label()
-                            ),
-                        )
-                        .at(oa.clone(), format!("port {na}"))
-                        .also(ob.clone(), format!("port {nb}"))
-                        .help("use one port everywhere, ideally read from `PORT` by the code"),
-                    );
                 }
+            }
+            // one place that disagrees with every other (which agree among themselves) is one
+            // finding at that place; anything else is reported pair by pair
+            let odd = kinds.iter().copied().find(|k| {
+                pairs.len() >= 2
+                    && pairs.len() == kinds.len() - 1
+                    && pairs.iter().all(|(a, b)| a == k || b == k)
+            });
+            let first = |k: PortKind| of(k).next().map(|(_, n, o)| (*n, o.clone()));
+            let help = "use one port everywhere, ideally read from `PORT` by the code";
+            if let Some(k) = odd {
+                let Some((n, o)) = first(k) else { continue };
+                let others: Vec<PortKind> = kinds.iter().copied().filter(|x| *x != k).collect();
+                let labels: Vec<&str> = others.iter().map(|x| x.label()).collect();
+                let names = match labels.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => labels.join(""),
+                };
+                let theirs = first(others[0]).map(|(m, _)| m).unwrap_or(n);
+                let mut dg = diag(
+                    self.meta(),
+                    format!(
+                        "app `{}`: port {n} in {} disagrees with port {theirs} in {names}",
+                        app.name,
+                        k.label()
+                    ),
+                )
+                .at(o, format!("port {n}"))
+                .help(help);
+                for x in others {
+                    if let Some((m, o2)) = first(x) {
+                        dg = dg.also(o2, format!("port {m} in {}", x.label()));
+                    }
+                }
+                out.push(dg);
+                continue;
+            }
+            for (a, b) in pairs {
+                let (Some((na, oa)), Some((nb, ob))) = (first(a), first(b)) else {
+                    continue;
+                };
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!(
+                            "app `{}`: port {na} in {} disagrees with port {nb} in {}",
+                            app.name,
+                            a.label(),
+                            b.label()
+                        ),
+                    )
+                    .at(oa, format!("port {na}"))
+                    .also(ob, format!("port {nb}"))
+                    .help(help),
+                );
             }
         }
     }
