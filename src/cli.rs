@@ -328,6 +328,7 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             preview: a.preview,
             no_ignore: a.no_ignore,
             exclude: a.exclude.clone(),
+            jobs: a.jobs,
             ..Settings::default()
         },
     );

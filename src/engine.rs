@@ -17,7 +17,13 @@ pub struct Settings {
     pub no_ignore: bool,
     pub exclude: Vec<String>,
     pub test_paths: Vec<String>,
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
 }
+
+/// Stack size of the worker threads: parsers of third-party formats recurse, and a hostile file
+/// must give a finding, not a stack overflow.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
 
 impl Settings {
     /// Config file values, overridden by command-line values where given.
@@ -42,6 +48,7 @@ impl Settings {
             no_ignore: cli.no_ignore,
             exclude,
             test_paths,
+            jobs: cli.jobs,
         }
     }
 
@@ -88,6 +95,17 @@ impl Outcome {
 }
 
 pub fn run(root: &Path, settings: &Settings) -> Outcome {
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
+    if let Some(j) = settings.jobs {
+        builder = builder.num_threads(j.max(1));
+    }
+    match builder.build() {
+        Ok(pool) => pool.install(|| run_in_pool(root, settings)),
+        Err(_) => run_in_pool(root, settings),
+    }
+}
+
+fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
     let opts = WalkOptions {
         no_ignore: settings.no_ignore,
         excludes: settings.exclude.clone(),

@@ -188,12 +188,37 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         .build()
         .unwrap_or_else(|_| ignore::overrides::Override::empty());
     let mut builder = WalkBuilder::new(&canon_root);
+    // symbolic links are followed only while they stay inside the root: a link to a directory
+    // elsewhere is refused here, before the walk descends into it
+    let refused: std::sync::Arc<std::sync::Mutex<Vec<Notice>>> = Default::default();
+    let refused_in_filter = refused.clone();
+    let root_for_filter = canon_root.clone();
     builder
         .hidden(false)
         .follow_links(true)
         .require_git(false)
         .overrides(overrides)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            if e.path_is_symlink() {
+                let inside = e
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|t| t.starts_with(&root_for_filter));
+                if !inside {
+                    if let Ok(mut v) = refused_in_filter.lock() {
+                        v.push(Notice {
+                            path: rel_of(&root_for_filter, e.path()),
+                            message: "skipped: symbolic link leads outside the scanned root".into(),
+                        });
+                    }
+                    return false;
+                }
+            }
+            true
+        });
     if opts.no_ignore {
         builder
             .ignore(false)
@@ -206,18 +231,10 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = match &err {
-                    ignore::Error::WithPath { path, .. } => rel_of(&canon_root, path),
-                    ignore::Error::WithDepth { err, .. } => match err.as_ref() {
-                        ignore::Error::WithPath { path, .. } => rel_of(&canon_root, path),
-                        _ => String::from("."),
-                    },
-                    ignore::Error::Loop { child, .. } => rel_of(&canon_root, child),
-                    _ => String::from("."),
-                };
+                let (path, message) = describe(&canon_root, &err);
                 notices.push(Notice {
                     path,
-                    message: format!("skipped: {}", one_line(&err.to_string())),
+                    message: format!("skipped: {message}"),
                 });
                 continue;
             }
@@ -245,6 +262,9 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
             abs: path.to_path_buf(),
             kind,
         });
+    }
+    if let Ok(mut v) = refused.lock() {
+        notices.append(&mut v);
     }
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     found.dedup_by(|a, b| a.rel == b.rel);
@@ -336,6 +356,28 @@ fn rel_of(root: &Path, path: &Path) -> String {
         ".".into()
     } else {
         s.join("/")
+    }
+}
+
+/// The path a walk error is about, and what went wrong, without repeating the path.
+fn describe(root: &Path, err: &ignore::Error) -> (String, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => (rel_of(root, path), describe(root, err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            describe(root, err)
+        }
+        ignore::Error::Loop { child, .. } => (
+            rel_of(root, child),
+            "a symbolic link back to one of its own parent directories (loop)".into(),
+        ),
+        ignore::Error::Io(e) => (
+            ".".into(),
+            match e.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+                None => e.to_string(),
+            },
+        ),
+        other => (".".into(), one_line(&other.to_string())),
     }
 }
 

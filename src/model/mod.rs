@@ -269,8 +269,16 @@ fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
     }
 }
 
+/// Whether a file holds template syntax (Jinja, Go templates, Helm): `{{ expr }}`, `{%`.
 fn looks_templated(text: &str) -> bool {
-    text.contains("{{") || text.contains("{%")
+    text.contains("{%")
+        || text.match_indices("{{").any(|(i, _)| {
+            text[i + 2..]
+                .trim_start_matches([' ', '-'])
+                .starts_with(|c: char| {
+                    c.is_alphanumeric() || matches!(c, '.' | '$' | '/' | '_' | '"')
+                })
+        })
 }
 
 /// Paths that are test, example or documentation trees.

@@ -102,7 +102,54 @@ pub fn kind_of(file_name: &str) -> Option<ManifestKind> {
     })
 }
 
+/// Deepest bracket nesting accepted before handing text to a recursive parser.
+pub const MAX_NESTING: usize = 256;
+
+/// The offset where `[`/`{` nesting (outside quoted strings) first exceeds `limit`.
+pub fn nesting_exceeds(text: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q || b == b'\n' {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = Some(b),
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 pub fn parse(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError> {
+    if matches!(
+        kind,
+        ManifestKind::Pyproject
+            | ManifestKind::Pipfile
+            | ManifestKind::CargoToml
+            | ManifestKind::PackageJson
+    ) && let Some(offset) = nesting_exceeds(text, MAX_NESTING)
+    {
+        return Err(ParseError {
+            offset,
+            message: format!("nesting deeper than {MAX_NESTING} levels"),
+        });
+    }
     match kind {
         ManifestKind::Requirements | ManifestKind::Constraints => Ok(requirements(kind, text)),
         ManifestKind::Pyproject | ManifestKind::Pipfile | ManifestKind::CargoToml => {
@@ -410,6 +457,15 @@ mod tests {
         assert_eq!(m.deps.len(), 2);
         assert_eq!(m.deps[1].git_pinned, Some(false));
         assert!(parse(ManifestKind::CargoToml, "[dependencies\n").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "a = ".to_string() + &"[".repeat(50_000);
+        let e = parse(ManifestKind::CargoToml, &text).unwrap_err();
+        assert!(e.message.contains("nesting"));
+        assert!(parse(ManifestKind::PackageJson, &"[".repeat(50_000)).is_err());
+        assert!(nesting_exceeds("a = \"[[[[\"", 2).is_none());
     }
 
     #[test]

@@ -1,0 +1,170 @@
+//! Hostile and broken inputs: never a panic, never a hang, never a silent skip. Problems in
+//! scanned files are located findings or notices; the exit code stays 0 or 1.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+
+fn check(dir: &std::path::Path) -> (i32, String, String) {
+    let out = Command::cargo_bin("twelve")
+        .unwrap()
+        .args(["check", "--format", "concise"])
+        .arg(dir)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn deep_nesting_in_every_format_is_a_located_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("package.json"), "[".repeat(50_000)).unwrap();
+    fs::write(p.join("Cargo.toml"), format!("a = {}", "[".repeat(50_000))).unwrap();
+    fs::write(
+        p.join("pyproject.toml"),
+        format!("a = {}", "{b = ".repeat(50_000)),
+    )
+    .unwrap();
+    fs::write(
+        p.join("docker-compose.yml"),
+        format!("a: {}", "{".repeat(50_000)),
+    )
+    .unwrap();
+    fs::write(p.join("k8s.yaml"), format!("{}x\n", "- ".repeat(50_000))).unwrap();
+    fs::write(
+        p.join("app.py"),
+        format!("x = {}{}\n", "(".repeat(50_000), ")".repeat(50_000)),
+    )
+    .unwrap();
+    fs::write(p.join("run.sh"), format!("echo {}\n", "$(".repeat(20_000))).unwrap();
+    fs::write(
+        p.join("Dockerfile"),
+        format!("FROM x:1\nRUN {}\n", "$(".repeat(20_000)),
+    )
+    .unwrap();
+    let (code, out, err) = check(p);
+    assert!(
+        !err.contains("panicked") && !err.contains("overflow"),
+        "{err}"
+    );
+    assert_eq!(code, 1);
+    for f in [
+        "package.json:1:",
+        "Cargo.toml:1:",
+        "pyproject.toml:1:",
+        "docker-compose.yml:1:",
+        "k8s.yaml:1:",
+    ] {
+        assert!(
+            out.lines().any(|l| l.contains(f) && l.contains("TF0001")),
+            "{f} not reported:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn alias_bomb_is_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{p}"); 10].join(", ")
+        ));
+    }
+    fs::write(dir.path().join("compose.yaml"), text).unwrap();
+    let (code, out, _) = check(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("compose.yaml:") && out.contains("alias"),
+        "{out}"
+    );
+}
+
+#[test]
+fn binary_big_and_non_utf8_files_are_noticed_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("Dockerfile"), b"FROM x:1\n\x00\x01binary").unwrap();
+    fs::write(p.join("values.yaml"), "a: b\n".repeat(600_000)).unwrap();
+    fs::write(p.join("requirements.txt"), b"flask==3.0.3\n# caf\xe9\n").unwrap();
+    let (code, _, err) = check(p);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Dockerfile: skipped: binary file"), "{err}");
+    assert!(
+        err.contains("values.yaml: skipped:") && err.contains("byte limit"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_never_lead_out_of_the_root_and_loops_end() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("compose.yaml"),
+        "services:\n  x:\n    environment:\n      API_TOKEN: 8f2c1d9e7a6b\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("requirements.txt"), "flask==3.0.3\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), p.join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("compose.yaml"), p.join("compose.yaml"))
+        .unwrap();
+    fs::create_dir(p.join("d")).unwrap();
+    std::os::unix::fs::symlink("..", p.join("d/up")).unwrap();
+    std::os::unix::fs::symlink("loop2", p.join("loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", p.join("loop2")).unwrap();
+    let (code, out, err) = check(p);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        !out.contains("TF0304"),
+        "followed a link out of the root: {out}"
+    );
+    for n in [
+        "elsewhere: skipped",
+        "compose.yaml: skipped",
+        "d/up: skipped",
+        "loop1: skipped",
+    ] {
+        assert!(err.contains(n), "no notice `{n}`:\n{err}");
+    }
+}
+
+#[test]
+fn helm_templates_and_jinja_files_are_not_parse_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::create_dir_all(p.join("chart/templates")).unwrap();
+    fs::write(
+        p.join("chart/Chart.yaml"),
+        "apiVersion: v2\nname: x\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("chart/templates/d.yaml"),
+        "kind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.x }}\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("ansible.yml"),
+        "- hosts: all\n  tasks:\n{% for x in y %}\n  - debug: {{ x }}\n{% endfor %}\n",
+    )
+    .unwrap();
+    Command::cargo_bin("twelve")
+        .unwrap()
+        .args(["check", "--format", "concise"])
+        .arg(p)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("TF0001").not())
+        .stderr(predicate::str::contains("ansible.yml: not checked"));
+}
