@@ -309,6 +309,21 @@ pub fn is_test_path(rel: &str) -> bool {
         || name == "conftest.py"
 }
 
+/// A path that shows the repository has database migrations (`alembic.ini`, Django or SQL
+/// `migrations/`, diesel/sqlx `up.sql`, `prisma/migrations`).
+pub fn is_migration_marker(rel: &str) -> bool {
+    if rel.contains("node_modules/") || rel.contains("site-packages/") {
+        return false;
+    }
+    let name = walk::file_name(rel);
+    let dir = walk::parent_dir(rel);
+    name == "alembic.ini"
+        || (walk::file_name(dir) == "migrations"
+            && (name.ends_with(".py") && name != "__init__.py" || name.ends_with(".sql")))
+        || (dir.contains("migrations/") && name == "up.sql")
+        || (dir.contains("prisma/migrations") && name.ends_with(".sql"))
+}
+
 /// Whether a compose file or Dockerfile is for development only.
 pub fn is_dev_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
@@ -360,7 +375,11 @@ impl Project {
             found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
         let to_read: Vec<&Found> = found
             .iter()
-            .filter(|f| f.kind.is_read() || is_extensionless_beside_dockerfile(f, &found))
+            .filter(|f| {
+                f.kind.is_read()
+                    || is_extensionless_beside_dockerfile(f, &found)
+                    || is_migration_marker(&f.rel)
+            })
             .collect();
         let read: Vec<(String, PathBuf, FileKind, Result<String, String>)> = to_read
             .par_iter()
@@ -380,7 +399,9 @@ impl Project {
                 Ok(text) => {
                     let id = FileId(files.len() as u32);
                     let kind = if kind == FileKind::Other {
-                        if text.starts_with("#!")
+                        if is_migration_marker(&rel) {
+                            FileKind::Other
+                        } else if text.starts_with("#!")
                             && (text.lines().next().unwrap_or("").contains("sh"))
                         {
                             FileKind::Shell

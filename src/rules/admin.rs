@@ -82,20 +82,6 @@ impl Rule for MigrationsOnStartup {
     }
 }
 
-/// A path that shows the repo has database migrations.
-fn migration_marker(rel: &str) -> bool {
-    if rel.contains("node_modules/") || rel.contains("site-packages/") {
-        return false;
-    }
-    let name = walk::file_name(rel);
-    let dir = walk::parent_dir(rel);
-    name == "alembic.ini"
-        || (walk::file_name(dir) == "migrations"
-            && (name.ends_with(".py") && name != "__init__.py" || name.ends_with(".sql")))
-        || (dir.contains("migrations/") && name == "up.sql")
-        || (dir.contains("prisma/migrations") && name.ends_with(".sql"))
-}
-
 pub struct MissingAdminProcess;
 impl Rule for MissingAdminProcess {
     fn meta(&self) -> &'static Meta {
@@ -110,13 +96,13 @@ impl Rule for MissingAdminProcess {
     fn applies(&self, p: &Project) -> bool {
         p.paths
             .iter()
-            .any(|(r, _)| migration_marker(r) && !crate::model::is_test_path(r))
+            .any(|(r, _)| crate::model::is_migration_marker(r) && !crate::model::is_test_path(r))
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let Some((marker, _)) = p
             .paths
             .iter()
-            .find(|(r, _)| migration_marker(r) && !crate::model::is_test_path(r))
+            .find(|(r, _)| crate::model::is_migration_marker(r) && !crate::model::is_test_path(r))
         else {
             return;
         };
@@ -163,6 +149,7 @@ impl Rule for MissingAdminProcess {
         }
         let dg = diag(self.meta(), format!("the repository has migrations (`{marker}`) but no one-off process runs them"))
             .help("add a Kubernetes Job or Helm hook, a compose one-off service (under a profile), or a Procfile `release:` entry that runs the migrations once per release");
+        // migration markers are always read (model), so the finding is located
         let dg = match p.files.iter().find(|f| f.rel == *marker) {
             Some(f) => dg.at(Origin::new(f.id, f.line_span(1)), "migrations"),
             None => dg,
