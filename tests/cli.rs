@@ -271,3 +271,32 @@ fn broken_pipe_is_quiet() {
         "{status:?}"
     );
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let run = |extra: &[&str]| {
+        let out = twelve()
+            .args(["check", "fixtures/projects/flask-shop"])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains('\x1b')
+    };
+    assert!(run(&["--color", "always"]));
+    assert!(!run(&["--color", "never"]));
+    assert!(!run(&[]), "stdout is a pipe here: no colour by default");
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    twelve()
+        .args(["check", "fixtures/projects/flask-shop", "--format", "json", "--output"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(v["summary"]["errors"], 4);
+}
