@@ -292,7 +292,13 @@ fn output_writes_the_report_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.json");
     twelve()
-        .args(["check", "fixtures/projects/flask-shop", "--format", "json", "--output"])
+        .args([
+            "check",
+            "fixtures/projects/flask-shop",
+            "--format",
+            "json",
+            "--output",
+        ])
         .arg(&file)
         .assert()
         .code(1)

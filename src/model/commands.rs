@@ -203,8 +203,33 @@ pub fn from_compose(file: FileId, v: &CmdValue) -> (Vec<Cmd>, Span) {
 }
 
 impl Project {
-    /// Every RUN of a Dockerfile (all stages) as commands.
-    pub fn run_commands(&self, df: usize) -> Vec<(usize, Vec<Cmd>)> {
+    /// Every RUN of a Dockerfile (all stages) as commands: (instruction index, commands).
+    pub fn run_commands(&self, df: usize) -> &[(usize, Vec<Cmd>)] {
+        self.runs.get(df).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The commands that start app `ai` (see `compute_start_commands`).
+    pub fn start_commands(&self, ai: usize) -> &[CommandLine] {
+        self.starts.get(ai).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Parse every shell command of the model once: RUN steps and each app's start commands.
+    pub(crate) fn compute_commands(&mut self) {
+        use rayon::prelude::*;
+        let runs: Vec<_> = (0..self.dockerfiles.len())
+            .into_par_iter()
+            .map(|di| self.compute_run_commands(di))
+            .collect();
+        let starts: Vec<_> = self
+            .apps
+            .par_iter()
+            .map(|a| self.compute_start_commands(a))
+            .collect();
+        self.runs = runs;
+        self.starts = starts;
+    }
+
+    fn compute_run_commands(&self, df: usize) -> Vec<(usize, Vec<Cmd>)> {
         let d = &self.dockerfiles[df];
         d.df.instructions
             .iter()
@@ -218,7 +243,7 @@ impl Project {
 
     /// The commands that start an app, wherever they are stated, with entrypoint scripts
     /// followed into their files.
-    pub fn start_commands(&self, app: &App) -> Vec<CommandLine> {
+    fn compute_start_commands(&self, app: &App) -> Vec<CommandLine> {
         let mut out = Vec::new();
         if let Some(di) = app.dockerfile {
             let d = &self.dockerfiles[di];

@@ -14,7 +14,8 @@ pub fn to_json(o: &Outcome) -> String {
     let apps: Vec<Value> = p
         .apps
         .iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(ai, a)| {
             let dockerfile = a.dockerfile.map(|d| {
                 let df = &p.dockerfiles[d];
                 json!({
@@ -54,7 +55,7 @@ pub fn to_json(o: &Outcome) -> String {
                 })
                 .collect();
             let start: Vec<Value> = p
-                .start_commands(a)
+                .start_commands(ai)
                 .iter()
                 .map(|l| {
                     json!({

@@ -219,6 +219,12 @@ pub struct Project {
     pub services: Vec<BackingService>,
     /// Path prefixes (directories) that count as test/example/doc trees, beyond the defaults.
     pub extra_test_dirs: Vec<String>,
+    /// For each entry of `python`, the app whose build context holds it.
+    pub python_app: Vec<Option<usize>>,
+    /// Per Dockerfile: its RUN steps as commands (instruction index, commands).
+    pub runs: Vec<Vec<(usize, Vec<commands::Cmd>)>>,
+    /// Per app: the command lines that start it.
+    pub starts: Vec<Vec<commands::CommandLine>>,
 }
 
 enum Parsed {
@@ -539,6 +545,7 @@ impl Project {
         notices.sort();
         p.notices = notices;
         p.link();
+        p.compute_commands();
         p
     }
 
@@ -676,6 +683,17 @@ impl Project {
             })
             .max_by_key(|(_, l)| *l)
             .map(|(i, _)| i)
+    }
+
+    /// The Python files of an app's build context (test trees left out).
+    pub fn python_of_app(&self, ai: usize) -> impl Iterator<Item = &PyModel> {
+        self.python
+            .iter()
+            .zip(&self.python_app)
+            .filter(move |(py, app)| {
+                **app == Some(ai) && !py.test_tree && !self.is_test_file(py.file)
+            })
+            .map(|(py, _)| py)
     }
 
     /// Build links: Dockerfile ↔ compose services (context + dockerfile) ↔ k8s workloads
@@ -852,6 +870,11 @@ impl Project {
             }
         }
         self.apps = apps;
+        self.python_app = self
+            .python
+            .iter()
+            .map(|py| self.app_of_path(&self.files[py.file.0 as usize].rel))
+            .collect();
     }
 
     /// Kubernetes Services (indices into `k8s`) whose selector picks the pods of workload `oi`:

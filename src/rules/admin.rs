@@ -38,8 +38,8 @@ fn migration(c: &Cmd) -> Option<String> {
 
 fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
     let mut out = Vec::new();
-    for app in &p.apps {
-        for line in p.start_commands(app) {
+    for (ai, app) in p.apps.iter().enumerate() {
+        for line in p.start_commands(ai) {
             if line.one_off || line.dev {
                 continue;
             }

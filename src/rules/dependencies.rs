@@ -218,11 +218,18 @@ const PY_STDLIB: &[&str] = &[
     "typing_extensions_stdlib_placeholder",
 ];
 
-fn is_local_module(p: &Project, name: &str) -> bool {
-    let file = format!("{name}.py");
-    p.paths.iter().any(|(rel, _)| {
-        walk::file_name(rel) == file || rel.split('/').rev().skip(1).any(|d| d == name)
-    })
+/// Names importable from inside the repository: every `*.py` file stem and every directory name.
+fn local_modules(p: &Project) -> std::collections::HashSet<&str> {
+    let mut set = std::collections::HashSet::new();
+    for (rel, _) in &p.paths {
+        let name = walk::file_name(rel);
+        if let Some(stem) = name.strip_suffix(".py") {
+            set.insert(stem);
+        }
+        let dir = walk::parent_dir(rel);
+        set.extend(dir.split('/').filter(|d| !d.is_empty()));
+    }
+    set
 }
 
 pub struct MissingManifest;
@@ -240,6 +247,7 @@ impl Rule for MissingManifest {
         !p.python.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let local = local_modules(p);
         let mut by_dir: BTreeMap<&str, (&crate::model::PyModel, &(String, crate::source::Span))> =
             BTreeMap::new();
         for py in &p.python {
@@ -253,7 +261,7 @@ impl Rule for MissingManifest {
                 .facts
                 .imports
                 .iter()
-                .find(|(m, _)| !PY_STDLIB.contains(&m.as_str()) && !is_local_module(p, m));
+                .find(|(m, _)| !PY_STDLIB.contains(&m.as_str()) && !local.contains(m.as_str()));
             if let Some(imp) = third {
                 by_dir.entry(py.dir.as_str()).or_insert((py, imp));
             }
@@ -674,7 +682,7 @@ impl Rule for AdhocPackageInstall {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (di, _) in app_dockerfiles(p) {
             for (_, cmds) in p.run_commands(di) {
-                for c in &cmds {
+                for c in cmds {
                     let Some((eco, names)) = adhoc_names(c) else {
                         continue;
                     };
@@ -786,11 +794,7 @@ impl Rule for ManifestNotInstalled {
             if copied.is_empty() {
                 continue;
             }
-            let runs: Vec<Cmd> = p
-                .run_commands(di)
-                .into_iter()
-                .flat_map(|(_, c)| c)
-                .collect();
+            let runs: Vec<&Cmd> = p.run_commands(di).iter().flat_map(|(_, c)| c).collect();
             let any_installed = copied.iter().any(|(m, _)| {
                 runs.iter()
                     .any(|c| installs(c, m.manifest.kind.ecosystem()))

@@ -107,8 +107,8 @@ impl Rule for LogFileInRuntimeConfig {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
-        for app in &p.apps {
-            for line in p.start_commands(app) {
+        for ai in 0..p.apps.len() {
+            for line in p.start_commands(ai) {
                 for c in &line.cmds {
                     let u = c.unwrapped();
                     let flags: &[&str] = match u.program() {
@@ -217,13 +217,13 @@ impl Rule for BufferedPythonOutput {
             "django-admin",
             "waitress-serve",
         ];
-        for app in &p.apps {
+        for (ai, app) in p.apps.iter().enumerate() {
             let Some(di) = app.dockerfile else { continue };
             let d = &p.dockerfiles[di];
             if p.is_test_file(d.file) || d.stages.is_empty() {
                 continue;
             }
-            let lines = p.start_commands(app);
+            let lines = p.start_commands(ai);
             let runs_python = lines
                 .iter()
                 .filter(|l| !l.one_off)

@@ -4,7 +4,7 @@ use super::{DiagExt, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::commands::Cmd;
-use crate::model::{App, Project, PyModel};
+use crate::model::{App, Project};
 use crate::parse::dockerfile::{self, Kind};
 use crate::parse::k8s::PortRef;
 use crate::parse::python::ArgValue;
@@ -59,12 +59,6 @@ fn app_in_test_tree(p: &Project, app: &App) -> bool {
     files.extend(app.compose.iter().map(|(ci, _)| p.compose[*ci].file));
     files.extend(app.k8s.iter().map(|(oi, _)| p.k8s[*oi].file));
     !files.is_empty() && files.iter().all(|f| p.is_test_file(*f))
-}
-
-fn python_of_app(p: &Project, ai: usize) -> impl Iterator<Item = &PyModel> {
-    p.python.iter().filter(move |py| {
-        !py.test_tree && !p.is_test_file(py.file) && p.app_of_path(p.rel(py.file)) == Some(ai)
-    })
 }
 
 /// Port and host a start command binds, from its flags.
@@ -197,7 +191,7 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
             }
         }
     }
-    for line in p.start_commands(app) {
+    for line in p.start_commands(ai) {
         if line.one_off {
             continue;
         }
@@ -209,7 +203,7 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
             }
         }
     }
-    for py in python_of_app(p, ai) {
+    for py in p.python_of_app(ai) {
         for call in &py.facts.calls {
             if let Some(a) = call.kwarg("port")
                 && let ArgValue::Int(n) = a.value
@@ -268,7 +262,7 @@ impl Rule for MissingExpose {
             let published = ports
                 .iter()
                 .find(|(k, _, _)| matches!(k, PortKind::Compose | PortKind::ContainerPort));
-            let web = python_of_app(p, ai).find_map(|py| {
+            let web = p.python_of_app(ai).find_map(|py| {
                 py.facts
                     .imports
                     .iter()
@@ -516,9 +510,9 @@ impl Rule for LoopbackBind {
             if app_in_test_tree(p, app) {
                 continue;
             }
-            let lines = p.start_commands(app);
+            let lines = p.start_commands(ai);
             let mut entry_scripts: Vec<String> = Vec::new();
-            for line in &lines {
+            for line in lines {
                 if line.one_off {
                     continue;
                 }
@@ -552,7 +546,7 @@ impl Rule for LoopbackBind {
                     }
                 }
             }
-            for py in python_of_app(p, ai) {
+            for py in p.python_of_app(ai) {
                 if !entry_scripts
                     .iter()
                     .any(|s| s == walk::file_name(p.rel(py.file)))
