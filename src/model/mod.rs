@@ -513,6 +513,29 @@ impl Project {
             }
         }
         p.files = files;
+        // `include:`d files are compose files whatever their name
+        let mut queue: Vec<(FileId, String, Vec<Yaml>)> = compose_docs;
+        let mut compose_docs = Vec::new();
+        while let Some((id, dir, docs)) = queue.pop() {
+            let vars = p.dotenv_vars(&dir);
+            for d in &docs {
+                for inc in compose::lower(d, &vars).includes {
+                    let Some(target) = walk::join(&dir, &inc.text) else {
+                        continue;
+                    };
+                    if let Some(pos) = p
+                        .other_yaml
+                        .iter()
+                        .position(|(f, _)| p.files[f.0 as usize].rel == target)
+                    {
+                        let (fid, idocs) = p.other_yaml.remove(pos);
+                        queue.push((fid, walk::parent_dir(&target).to_string(), idocs));
+                    }
+                }
+            }
+            compose_docs.push((id, dir, docs));
+        }
+        compose_docs.sort_by_key(|(id, _, _)| *id);
         for (id, dir, docs) in compose_docs {
             let vars = p.dotenv_vars(&dir);
             for d in &docs {
@@ -533,6 +556,17 @@ impl Project {
                             .collect()
                     })
                     .collect();
+                for svc in &compose.services {
+                    if let Some((Some(other), base, _)) = &svc.extends {
+                        notices.push(Notice {
+                            path: rel.clone(),
+                            message: format!(
+                                "service `{}` extends `{base}` from `{other}`: extends from another file is not followed yet",
+                                svc.name
+                            ),
+                        });
+                    }
+                }
                 p.compose.push(ComposeModel {
                     file: id,
                     dir: dir.clone(),
@@ -790,11 +824,15 @@ impl Project {
             }
             let name = match d.dir.rsplit('/').next() {
                 Some(n) if !n.is_empty() => n.to_string(),
-                _ => self
-                    .root
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "app".into()),
+                _ => {
+                    // the directory checked (the parent, when a single file was given)
+                    let dir = self.root.canonicalize().ok().map(|r| match r.is_file() {
+                        true => r.parent().map(Path::to_path_buf).unwrap_or(r),
+                        false => r,
+                    });
+                    dir.and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+                        .unwrap_or_else(|| "app".into())
+                }
             };
             df_app.insert(di, apps.len());
             apps.push(App {
@@ -806,20 +844,28 @@ impl Project {
             });
         }
         // image names each app builds: compose `image:` on the building service, else app name
-        let built_names: Vec<Vec<String>> = apps
+        // the names an app's image may go by, best evidence first: the compose `image:` that
+        // names the build output, the Dockerfile's directory, the app (service) name
+        let built_names: Vec<Vec<(String, u8)>> = apps
             .iter()
             .map(|a| {
-                let mut names: Vec<String> = a
+                let mut names: Vec<(String, u8)> = a
                     .compose
                     .iter()
                     .filter_map(|(ci, si)| {
                         let s = &self.compose[*ci].compose.services[*si];
                         s.image
                             .as_ref()
-                            .map(|i| ImageRef::parse(&i.text).name().to_string())
+                            .map(|i| (ImageRef::parse(&i.text).name().to_string(), 0))
                     })
                     .collect();
-                names.push(a.name.clone());
+                if let Some(di) = a.dockerfile {
+                    let dir = &self.dockerfiles[di].dir;
+                    if let Some(n) = dir.rsplit('/').next().filter(|n| !n.is_empty()) {
+                        names.push((n.to_string(), 1));
+                    }
+                }
+                names.push((a.name.clone(), 2));
                 names
             })
             .collect();
@@ -840,7 +886,18 @@ impl Project {
                     continue;
                 }
                 let name = ImageRef::parse(&image.text).name().to_string();
-                let hit = built_names.iter().position(|names| names.contains(&name));
+                let hit = built_names
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(ai, names)| {
+                        names
+                            .iter()
+                            .filter(|(n, _)| *n == name)
+                            .map(|(_, rank)| (*rank, ai))
+                            .min()
+                    })
+                    .min()
+                    .map(|(_, ai)| ai);
                 match hit {
                     Some(ai) => apps[ai].k8s.push((oi, ci)),
                     None => apps.push(App {

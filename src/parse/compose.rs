@@ -84,6 +84,8 @@ pub struct Service {
     pub restart: Option<String>,
     pub container_name: Option<Str>,
     pub network_mode: Option<Str>,
+    /// `extends:` — the base service, and its file when it is in another file.
+    pub extends: Option<(Option<String>, String, Span)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -91,6 +93,8 @@ pub struct ComposeFile {
     pub services: Vec<Service>,
     /// Interpolation variables that were missing and had no default.
     pub missing_vars: Vec<(String, Span)>,
+    /// `include:` paths (relative to the file's directory).
+    pub includes: Vec<Str>,
 }
 
 /// Interpolate compose variables: `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?e}`, `$VAR`, `$$`.
@@ -163,6 +167,24 @@ pub fn interpolate(s: &str, vars: &HashMap<String, String>) -> (String, Vec<Stri
 /// Lower a compose document. `vars` are the interpolation variables (from `.env`).
 pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
     let mut file = ComposeFile::default();
+    for inc in doc.get("include").and_then(Yaml::as_seq).unwrap_or(&[]) {
+        // `- path` or `- path: x` / `- path: [x, y]`
+        let paths: Vec<&Yaml> = match inc.get("path") {
+            Some(p) => p
+                .as_seq()
+                .map(|s| s.iter().collect())
+                .unwrap_or_else(|| vec![p]),
+            None => vec![inc],
+        };
+        for p in paths {
+            if let Some(t) = p.as_str() {
+                file.includes.push(Str {
+                    text: interpolate(t, vars).0,
+                    span: p.span.clone(),
+                });
+            }
+        }
+    }
     let Some(services) = doc.get("services").and_then(Yaml::as_map) else {
         return file;
     };
@@ -211,6 +233,14 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
                 .and_then(|y| y.as_str().map(String::from)),
             container_name: svc.get("container_name").and_then(Str::of),
             network_mode: svc.get("network_mode").and_then(Str::of),
+            extends: svc.get("extends").and_then(|e| match e.as_str() {
+                Some(name) => Some((None, name.to_string(), e.span.clone())),
+                None => Some((
+                    e.get("file").and_then(|f| f.as_str().map(String::from)),
+                    e.get("service")?.as_str()?.to_string(),
+                    e.span.clone(),
+                )),
+            }),
         };
         if let Some(b) = svc.get("build") {
             s.build = match &b.value {
@@ -395,7 +425,62 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
         file.missing_vars.extend(missing);
         file.services.push(s);
     }
+    apply_extends(&mut file.services);
     file
+}
+
+/// `theirs` followed by `mine`, into `mine`.
+fn prepend<T>(mine: &mut Vec<T>, mut theirs: Vec<T>) {
+    theirs.append(mine);
+    *mine = theirs;
+}
+
+/// Merge `extends:` bases from the same file into the services that extend them, as compose
+/// does: single values are inherited when not set, lists are combined, `environment` merges by
+/// name with the extending service winning. Chains are followed; cycles are left alone.
+fn apply_extends(services: &mut [Service]) {
+    for _ in 0..services.len() {
+        let mut changed = false;
+        for i in 0..services.len() {
+            let Some((None, base, _)) = services[i].extends.clone() else {
+                continue;
+            };
+            let Some(bi) = services.iter().position(|s| s.name == base) else {
+                continue;
+            };
+            if bi == i || services[bi].extends.as_ref().is_some_and(|e| e.0.is_none()) {
+                continue; // resolve the base's own `extends` first (or a cycle)
+            }
+            let b = services[bi].clone();
+            let s = &mut services[i];
+            s.extends = None;
+            changed = true;
+            s.image = s.image.take().or(b.image);
+            s.build = s.build.take().or(b.build);
+            s.command = s.command.take().or(b.command);
+            s.entrypoint = s.entrypoint.take().or(b.entrypoint);
+            s.replicas = s.replicas.take().or(b.replicas);
+            s.restart = s.restart.take().or(b.restart);
+            s.container_name = s.container_name.take().or(b.container_name);
+            s.network_mode = s.network_mode.take().or(b.network_mode);
+            s.healthcheck |= b.healthcheck;
+            let mut env = b.environment;
+            env.retain(|e| !s.environment.iter().any(|x| x.key == e.key));
+            env.append(&mut s.environment);
+            s.environment = env;
+            prepend(&mut s.ports, b.ports);
+            prepend(&mut s.expose, b.expose);
+            prepend(&mut s.volumes, b.volumes);
+            prepend(&mut s.env_files, b.env_files);
+            prepend(&mut s.depends_on, b.depends_on);
+            if s.profiles.is_empty() {
+                s.profiles = b.profiles;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
 }
 
 fn cmd_value(y: &Yaml) -> Option<CmdValue> {
@@ -456,6 +541,33 @@ mod tests {
         assert_eq!(p.container, Some(8080));
         let p = short_port("[::1]:6001:6001", 0..0);
         assert_eq!(p.host_ip.as_deref(), Some("::1"));
+    }
+
+    #[test]
+    fn extends_in_the_same_file() {
+        let text = "services:\n  base:\n    image: app:1\n    environment: {A: '1', B: '2'}\n    ports: ['80:8000']\n  web:\n    extends: base\n    environment: {B: '3'}\n  worker:\n    extends: {service: web}\n    command: work\n";
+        let docs = crate::parse::yaml::parse(text).unwrap();
+        let f = lower(&docs[0], &HashMap::new());
+        let web = &f.services[1];
+        assert_eq!(web.image.as_ref().unwrap().text, "app:1");
+        let env: Vec<_> = web
+            .environment
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_deref().unwrap()))
+            .collect();
+        assert_eq!(env, [("A", "1"), ("B", "3")]);
+        let worker = &f.services[2];
+        assert_eq!(worker.ports.len(), 1);
+        assert!(worker.extends.is_none());
+    }
+
+    #[test]
+    fn includes() {
+        let docs =
+            crate::parse::yaml::parse("include:\n  - db.yaml\n  - path: [a.yml, b.yml]\n").unwrap();
+        let f = lower(&docs[0], &HashMap::new());
+        let inc: Vec<_> = f.includes.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(inc, ["db.yaml", "a.yml", "b.yml"]);
     }
 
     #[test]
