@@ -86,6 +86,7 @@ pub fn to_json(o: &Outcome) -> String {
         "services": services,
         "manifests": p.manifests.iter().map(|m| json!({"path": o.display_path(p.rel(m.file)), "kind": m.manifest.kind, "dependencies": m.manifest.deps.len()})).collect::<Vec<_>>(),
         "env_reads": p.python.iter().flat_map(|py| py.facts.env_reads.iter().map(move |r| json!({"name": r.name, "has_default": r.has_default, "at": loc(py.file, &r.span)}))).collect::<Vec<_>>(),
+        "url_literals": p.python.iter().flat_map(|py| py.facts.urls.iter().map(move |u| json!({"at": loc(py.file, &u.span), "env_default": u.env_default, "scheme": u.value.split("://").next()}))).collect::<Vec<_>>(),
         "parse_errors": p.parse_errors.iter().map(|(o2, m)| json!({"at": loc(o2.file, &o2.span), "message": m})).collect::<Vec<_>>(),
         "notices": p.notices,
         "files": files,

@@ -20,7 +20,10 @@ pub enum ArgValue {
 pub struct Arg {
     pub keyword: Option<String>,
     pub value: ArgValue,
+    /// The whole argument (`port=5000`).
     pub span: Span,
+    /// The value alone (`5000`).
+    pub value_span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +57,8 @@ pub struct EnvRead {
     pub default: Option<ArgValue>,
     pub has_default: bool,
     pub span: Span,
+    /// Where the default value is written.
+    pub default_span: Option<Span>,
 }
 
 /// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
@@ -64,6 +69,15 @@ pub struct StrBinding {
     pub value_span: Span,
 }
 
+/// A string literal holding a URL (`scheme://…`).
+#[derive(Debug, Clone)]
+pub struct UrlLiteral {
+    pub value: String,
+    pub span: Span,
+    /// The default of an environment lookup (`os.getenv("DATABASE_URL", "postgres://…")`).
+    pub env_default: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct PyFacts {
     /// Top-level module names imported (`import a.b` → `a`), relative imports left out.
@@ -71,6 +85,7 @@ pub struct PyFacts {
     pub env_reads: Vec<EnvRead>,
     pub calls: Vec<Call>,
     pub bindings: Vec<StrBinding>,
+    pub urls: Vec<UrlLiteral>,
     pub has_error: bool,
 }
 
@@ -101,6 +116,14 @@ pub fn parse(text: &str) -> PyFacts {
             ..PyFacts::default()
         };
         visit(tree.root_node(), text, &mut facts, false, 0);
+        let defaults: Vec<Span> = facts
+            .env_reads
+            .iter()
+            .filter_map(|r| r.default_span.clone())
+            .collect();
+        for u in &mut facts.urls {
+            u.env_default = defaults.contains(&u.span);
+        }
         facts
     })
 }
@@ -225,12 +248,14 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                                 keyword: Some(t(n, text).to_string()),
                                 value,
                                 span: span(a),
+                                value_span: span(v),
                             });
                         } else if a.kind() != "comment" {
                             args.push(Arg {
                                 keyword: None,
                                 value: arg_value(a, text),
                                 span: span(a),
+                                value_span: span(a),
                             });
                         }
                     }
@@ -250,10 +275,14 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                         ..
                     }) = args.first()
                 {
-                    let default = args.get(1).map(|a| a.value.clone()).or_else(|| {
+                    let default_arg = args.get(1).filter(|a| a.keyword.is_none()).or_else(|| {
                         args.iter()
                             .find(|a| a.keyword.as_deref() == Some("default"))
-                            .map(|a| a.value.clone())
+                    });
+                    let default = default_arg.map(|a| a.value.clone());
+                    let default_span = default_arg.map(|a| match &a.keyword {
+                        None => a.span.clone(),
+                        Some(_) => a.value_span.clone(),
                     });
                     if let Some(ArgValue::Str(d)) = &default {
                         f.bindings.push(StrBinding {
@@ -267,6 +296,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                         has_default: default.is_some(),
                         default,
                         span: span(node),
+                        default_span,
                     });
                 }
                 f.calls.push(Call {
@@ -291,6 +321,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                         default: None,
                         has_default: false,
                         span: span(node),
+                        default_span: None,
                     });
                 }
             }
@@ -308,6 +339,24 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                     value: s,
                     value_span: span(r),
                 });
+            }
+        }
+        "string" | "concatenated_string" => {
+            if let Some(v) = string_value(node, text)
+                && let Some(i) = v.find("://")
+                && i > 0
+                && v[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+            {
+                f.urls.push(UrlLiteral {
+                    value: v,
+                    span: span(node),
+                    env_default: false,
+                });
+            }
+            if node.kind() == "concatenated_string" {
+                return; // its parts are not separate literals
             }
         }
         "pair" => {
@@ -370,5 +419,19 @@ if __name__ == "__main__":
         );
         assert!(f.bindings.iter().any(|b| b.key == "password"));
         assert!(f.calls.iter().any(|c| c.method() == "RotatingFileHandler"));
+        let t2 = "import os\nDB = os.getenv('DATABASE_URL', 'postgres://u@db/app')\nR = 'redis://cache:6379/0'\nX = f'http://{host}/x'\n";
+        let f2 = parse(t2);
+        let urls: Vec<_> = f2
+            .urls
+            .iter()
+            .map(|u| (u.value.as_str(), u.env_default))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                ("postgres://u@db/app", true),
+                ("redis://cache:6379/0", false)
+            ]
+        );
     }
 }
