@@ -16,6 +16,8 @@ pub struct Cmd {
     pub background: bool,
     /// (pipeline id, position) within its command line.
     pub pipeline: Option<(usize, usize)>,
+    /// Inside a shell loop.
+    pub in_loop: bool,
 }
 
 impl Cmd {
@@ -76,6 +78,7 @@ impl Cmd {
             origin: self.origin.clone(),
             background: self.background,
             pipeline: self.pipeline,
+            in_loop: self.in_loop,
         }
     }
 }
@@ -115,6 +118,7 @@ fn script_cmds(file: FileId, script: &Script, map: impl Fn(&Span) -> Span) -> Ve
             origin: Origin::new(file, map(&c.span)),
             background: c.background,
             pipeline: c.pipeline,
+            in_loop: c.in_loop,
         })
         .collect()
 }
@@ -146,6 +150,7 @@ pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cm
         origin: Origin::new(file, span.clone()),
         background: false,
         pipeline: None,
+        in_loop: false,
     }]
 }
 

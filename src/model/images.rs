@@ -97,6 +97,22 @@ const INFRA: &[&str] = &[
     "opensearch-dashboards",
     "busybox",
     "alpine",
+    "node-exporter",
+    "cadvisor",
+    "fluent-bit",
+    "fluentd",
+    "promtail",
+    "vector",
+    "datadog-agent",
+    "newrelic-infrastructure",
+];
+
+/// Infrastructure known by repository, where the last path segment alone is too generic.
+const INFRA_REPOSITORIES: &[&str] = &[
+    "datadog/agent",
+    "datadoghq/agent",
+    "elastic/filebeat",
+    "elastic/metricbeat",
 ];
 
 /// The service kind when `image` is a known backing service (`postgres:16` → `postgres`).
@@ -109,7 +125,8 @@ pub fn backing_kind(image: &str) -> Option<&'static str> {
 pub fn is_infra(image: &str) -> bool {
     let r = ImageRef::parse(image);
     let name = r.name().to_ascii_lowercase();
-    INFRA.contains(&name.as_str())
+    let repo = r.repository.to_ascii_lowercase();
+    INFRA.contains(&name.as_str()) || INFRA_REPOSITORIES.iter().any(|x| repo.ends_with(x))
 }
 
 #[cfg(test)]

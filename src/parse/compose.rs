@@ -86,6 +86,10 @@ pub struct Service {
     pub network_mode: Option<Str>,
     /// `extends:` — the base service, and its file when it is in another file.
     pub extends: Option<(Option<String>, String, Span)>,
+    pub stop_signal: Option<Str>,
+    pub stop_grace_period: Option<Str>,
+    /// `init: true`: an init process forwards signals to the command.
+    pub init: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -233,6 +237,9 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
                 .and_then(|y| y.as_str().map(String::from)),
             container_name: svc.get("container_name").and_then(Str::of),
             network_mode: svc.get("network_mode").and_then(Str::of),
+            stop_signal: svc.get("stop_signal").and_then(Str::of),
+            stop_grace_period: svc.get("stop_grace_period").and_then(Str::of),
+            init: svc.get("init").and_then(Yaml::as_bool) == Some(true),
             extends: svc.get("extends").and_then(|e| match e.as_str() {
                 Some(name) => Some((None, name.to_string(), e.span.clone())),
                 None => Some((
@@ -463,6 +470,9 @@ fn apply_extends(services: &mut [Service]) {
             s.restart = s.restart.take().or(b.restart);
             s.container_name = s.container_name.take().or(b.container_name);
             s.network_mode = s.network_mode.take().or(b.network_mode);
+            s.stop_signal = s.stop_signal.take().or(b.stop_signal);
+            s.stop_grace_period = s.stop_grace_period.take().or(b.stop_grace_period);
+            s.init |= b.init;
             s.healthcheck |= b.healthcheck;
             let mut env = b.environment;
             env.retain(|e| !s.environment.iter().any(|x| x.key == e.key));

@@ -45,6 +45,8 @@ pub struct Container {
     /// `envFrom`: (`configMapRef`|`secretRef`, name).
     pub env_from: Vec<(String, String)>,
     pub probes: Vec<Probe>,
+    /// volumeMounts: (volume name, mount path, read-only).
+    pub mounts: Vec<(String, String, bool, Span)>,
     pub span: Span,
 }
 
@@ -55,6 +57,9 @@ pub struct PodSpec {
     pub host_network: Option<Span>,
     pub termination_grace: Option<(i64, Span)>,
     pub labels: Vec<(String, String)>,
+    pub restart_policy: Option<String>,
+    /// Pod volumes: (name, kind of source such as `persistentVolumeClaim`, `hostPath`, `emptyDir`).
+    pub volumes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,6 +152,25 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
             .get("terminationGracePeriodSeconds")
             .and_then(|t| Some((t.as_i64()?, t.span.clone()))),
         labels: str_map(m.and_then(|m| m.get("labels"))),
+        restart_policy: p
+            .get("restartPolicy")
+            .and_then(|r| r.as_str().map(String::from)),
+        volumes: p
+            .get("volumes")
+            .and_then(Yaml::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|v| {
+                let name = v.get("name")?.as_str()?.to_string();
+                let kind = v
+                    .as_map()?
+                    .iter()
+                    .filter_map(|(k, _)| k.as_str())
+                    .find(|k| *k != "name")?
+                    .to_string();
+                Some((name, kind))
+            })
+            .collect(),
     });
     let mut data = Vec::new();
     if kind == "ConfigMap" || kind == "Secret" {
@@ -347,6 +371,20 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     })
                     .collect(),
                 probes,
+                mounts: c
+                    .get("volumeMounts")
+                    .and_then(Yaml::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|m| {
+                        Some((
+                            m.get("name")?.as_str()?.to_string(),
+                            m.get("mountPath")?.as_str()?.to_string(),
+                            m.get("readOnly").and_then(Yaml::as_bool) == Some(true),
+                            m.span.clone(),
+                        ))
+                    })
+                    .collect(),
                 span: c.span.clone(),
             }
         })

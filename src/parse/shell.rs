@@ -15,6 +15,8 @@ pub struct SimpleCommand {
     pub background: bool,
     /// Inside `$(…)`, `<(…)` or backticks.
     pub substituted: bool,
+    /// Inside a `while`/`until`/`for` loop (a retry or wait loop, typically).
+    pub in_loop: bool,
 }
 
 impl SimpleCommand {
@@ -65,11 +67,19 @@ pub fn parse(text: &str) -> Script {
             ..Script::default()
         };
         let mut pipelines = 0usize;
-        collect(root, text, &mut script, &mut pipelines, None, false, 0);
+        collect(root, text, &mut script, &mut pipelines, Ctx::default(), 0);
         // the last top-level statement: the last command not substituted
         script.last = script.commands.iter().rposition(|c| !c.substituted);
         script
     })
+}
+
+/// Where the walk is: inside a pipeline, a substitution, a loop.
+#[derive(Clone, Copy, Default)]
+struct Ctx {
+    pipeline: Option<(usize, usize)>,
+    substituted: bool,
+    in_loop: bool,
 }
 
 fn collect(
@@ -77,8 +87,7 @@ fn collect(
     text: &str,
     out: &mut Script,
     pipelines: &mut usize,
-    pipeline: Option<(usize, usize)>,
-    substituted: bool,
+    ctx: Ctx,
     depth: usize,
 ) {
     if depth > 200 {
@@ -105,15 +114,21 @@ fn collect(
                 out.commands.push(SimpleCommand {
                     words,
                     span: node.start_byte()..node.end_byte(),
-                    pipeline,
+                    pipeline: ctx.pipeline,
                     background,
-                    substituted,
+                    substituted: ctx.substituted,
+                    in_loop: ctx.in_loop,
                 });
             }
             // nested substitutions inside arguments
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                collect(child, text, out, pipelines, None, true, depth + 1);
+                let inner = Ctx {
+                    pipeline: None,
+                    substituted: true,
+                    ..ctx
+                };
+                collect(child, text, out, pipelines, inner, depth + 1);
             }
         }
         "pipeline" => {
@@ -121,35 +136,38 @@ fn collect(
             *pipelines += 1;
             let mut cursor = node.walk();
             for (pos, child) in node.named_children(&mut cursor).enumerate() {
-                collect(
-                    child,
-                    text,
-                    out,
-                    pipelines,
-                    Some((id, pos)),
-                    substituted,
-                    depth + 1,
-                );
+                let inner = Ctx {
+                    pipeline: Some((id, pos)),
+                    ..ctx
+                };
+                collect(child, text, out, pipelines, inner, depth + 1);
             }
         }
         "command_substitution" | "process_substitution" => {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                collect(child, text, out, pipelines, None, true, depth + 1);
+                let inner = Ctx {
+                    pipeline: None,
+                    substituted: true,
+                    ..ctx
+                };
+                collect(child, text, out, pipelines, inner, depth + 1);
+            }
+        }
+        "while_statement" | "for_statement" | "c_style_for_statement" => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                let inner = Ctx {
+                    in_loop: true,
+                    ..ctx
+                };
+                collect(child, text, out, pipelines, inner, depth + 1);
             }
         }
         _ => {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                collect(
-                    child,
-                    text,
-                    out,
-                    pipelines,
-                    pipeline,
-                    substituted,
-                    depth + 1,
-                );
+                collect(child, text, out, pipelines, ctx, depth + 1);
             }
         }
     }
@@ -243,6 +261,13 @@ mod tests {
         assert!(s.commands[3].background);
         assert!(!s.commands[4].background);
         assert_eq!(s.last, Some(4));
+        let w = parse("until nc -z db 5432; do sleep 1; done\nexec gunicorn app\n");
+        let flags: Vec<_> = w
+            .commands
+            .iter()
+            .map(|c| (c.name().unwrap(), c.in_loop))
+            .collect();
+        assert_eq!(flags, [("nc", true), ("sleep", true), ("exec", false)]);
     }
 
     #[test]

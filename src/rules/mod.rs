@@ -1,10 +1,14 @@
 //! The rule engine: rule trait, registry, selection. One module per factor.
 
 pub mod admin;
+pub mod build_release_run;
+pub mod concurrency;
 pub mod config;
 pub mod dependencies;
+pub mod disposability;
 pub mod logs;
 pub mod port_binding;
+pub mod processes;
 pub mod secrets;
 pub mod tool;
 
@@ -100,6 +104,21 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &logs::LogToFile,
         &logs::LogFileInRuntimeConfig,
         &logs::BufferedPythonOutput,
+        &build_release_run::MutableImageReference,
+        &build_release_run::BuildAtRuntime,
+        &build_release_run::SourceMountedIntoContainer,
+        &build_release_run::MissingDockerignore,
+        &processes::BarePod,
+        &processes::ImageDeclaresVolume,
+        &port_binding::HostNetwork,
+        &concurrency::SingleReplica,
+        &concurrency::UnscalableComposeService,
+        &concurrency::DaemonizingProcess,
+        &concurrency::MultipleProcessesInContainer,
+        &disposability::ShellFormEntrypoint,
+        &disposability::MissingProbes,
+        &disposability::UngracefulShutdown,
+        &disposability::SleepBeforeStart,
         &admin::MigrationsOnStartup,
         &admin::MissingAdminProcess,
     ];

@@ -576,3 +576,77 @@ impl Rule for LoopbackBind {
         }
     }
 }
+
+pub struct HostNetwork;
+impl Rule for HostNetwork {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0705",
+            "host-network",
+            7,
+            Warning,
+            "an app shares the host's network instead of binding its own port"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.k8s.is_empty() || !p.compose.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let help = "bind the app's own port and publish it through a Service or compose `ports:`";
+        let mut seen = Vec::new();
+        for app in &p.apps {
+            for (oi, ci) in &app.k8s {
+                let km = &p.k8s[*oi];
+                let Some(pod) = &km.object.pod else { continue };
+                if p.is_test_file(km.file) {
+                    continue;
+                }
+                if let Some(span) = &pod.host_network
+                    && !seen.contains(oi)
+                {
+                    seen.push(*oi);
+                    out.push(
+                        diag(
+                            self.meta(),
+                            format!("app `{}` runs with hostNetwork: true", app.name),
+                        )
+                        .at(Origin::new(km.file, span.clone()), "host network")
+                        .help(help),
+                    );
+                }
+                for cp in pod.containers[*ci]
+                    .ports
+                    .iter()
+                    .filter(|cp| cp.host_port.is_some())
+                {
+                    out.push(
+                        diag(
+                            self.meta(),
+                            format!(
+                                "app `{}` binds hostPort {}",
+                                app.name,
+                                cp.host_port.unwrap_or(0)
+                            ),
+                        )
+                        .at(Origin::new(km.file, cp.span.clone()), "host port")
+                        .help(help),
+                    );
+                }
+            }
+        }
+        for (_, cm, s) in p.app_services() {
+            if let Some(nm) = s.network_mode.as_ref().filter(|n| n.text == "host")
+                && !p.is_test_file(cm.file)
+            {
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!("service `{}` uses network_mode: host", s.name),
+                    )
+                    .at(Origin::new(cm.file, nm.span.clone()), "host network")
+                    .help(help),
+                );
+            }
+        }
+    }
+}
