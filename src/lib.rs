@@ -10,5 +10,6 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod source;
 pub mod walk;

@@ -306,3 +306,28 @@ fn output_writes_the_report_to_a_file() {
     let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(v["summary"]["errors"], 4);
 }
+
+#[test]
+fn secrets_are_masked_even_when_their_rules_do_not_run() {
+    // TF0702's snippet shows the line above EXPOSE, which holds `ENV SECRET_KEY=…`
+    for format in ["human", "json"] {
+        let out = twelve()
+            .args([
+                "check",
+                "fixtures/projects/flask-shop",
+                "--select",
+                "TF0702,TF0902",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        if format == "human" {
+            assert!(text.contains("SECRET_KEY=9f"), "the context line is shown");
+        }
+        for secret in ["9f3b2c7d1e8a4f6b", "k8s-s3cret-Value-42"] {
+            assert!(!text.contains(secret), "{format} printed a secret");
+        }
+    }
+}

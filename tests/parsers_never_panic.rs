@@ -114,7 +114,7 @@ proptest! {
         let _ = shell::split_words(&text);
         let _ = ImageRef::parse(&text);
         let _ = twelve::walk::classify(&text);
-        for (r, _) in twelve::rules::secrets::scan(&text) {
+        for (r, _) in twelve::secrets::scan(&text) {
             prop_assert!(in_bounds(&r, text.len()) && text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
         }
     }

@@ -225,6 +225,8 @@ pub struct Project {
     pub runs: Vec<Vec<(usize, Vec<commands::Cmd>)>>,
     /// Per app: the command lines that start it.
     pub starts: Vec<Vec<commands::CommandLine>>,
+    /// Every secret value in the project: reports mask these whatever rules ran.
+    pub secret_spans: Vec<Origin>,
 }
 
 enum Parsed {
@@ -580,6 +582,7 @@ impl Project {
         p.notices = notices;
         p.link();
         p.compute_commands();
+        p.secret_spans = crate::secrets::collect(&p);
         p
     }
 

@@ -13,8 +13,13 @@ use crate::source::FileId;
 pub fn masked_text(o: &Outcome, file: FileId) -> String {
     let f = o.project.file(file);
     let mut bytes = f.text.clone().into_bytes();
-    for d in &o.diagnostics {
-        for s in d.secrets.iter().filter(|s| s.file == file) {
+    let all = o
+        .project
+        .secret_spans
+        .iter()
+        .chain(o.diagnostics.iter().flat_map(|d| d.secrets.iter()));
+    {
+        for s in all.filter(|s| s.file == file) {
             let start = f.clamp(s.span.start);
             let end = f.clamp(s.span.end);
             let keep = f.text[start..end]

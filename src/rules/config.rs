@@ -1,12 +1,11 @@
 //! TF03 — III. Config: store config in the environment.
 
-use super::secrets::{is_placeholder, is_secret_key, scan};
 use super::{DiagExt, Meta, Rule, diag};
 use crate::diagnostic::{Diagnostic, Severity, redact};
 use crate::meta;
 use crate::model::Project;
 use crate::parse::dockerfile::Kind;
-use crate::parse::yaml::{Value, Yaml};
+use crate::secrets::{is_placeholder, is_secret_key, scan, yaml_secrets};
 use crate::source::{FileId, Origin, Span};
 use crate::walk;
 
@@ -145,31 +144,6 @@ impl Rule for HardcodedSecret {
                 ));
             }
         }
-    }
-}
-
-fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
-    if depth > 64 {
-        return;
-    }
-    match &y.value {
-        Value::Map(entries) => {
-            for (k, v) in entries {
-                if let (Some(key), Value::Scalar { text, .. }) = (k.as_str(), &v.value) {
-                    if is_secret_key(key)
-                        && !is_placeholder(text)
-                        && text.parse::<f64>().is_err()
-                        && v.as_bool().is_none()
-                    {
-                        f(key, v);
-                    }
-                } else {
-                    yaml_secrets(v, depth + 1, f);
-                }
-            }
-        }
-        Value::Seq(items) => items.iter().for_each(|i| yaml_secrets(i, depth + 1, f)),
-        _ => {}
     }
 }
 

@@ -9,7 +9,7 @@ pub mod disposability;
 pub mod logs;
 pub mod port_binding;
 pub mod processes;
-pub mod secrets;
+pub use crate::secrets;
 pub mod tool;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};

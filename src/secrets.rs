@@ -1,5 +1,10 @@
-//! What counts as a secret: secret-like names, placeholders, high-confidence patterns.
+//! What counts as a secret: secret-like names, placeholders, high-confidence patterns; and
+//! every secret value of a project, which every report masks whatever rules ran.
 
+use crate::model::Project;
+use crate::parse::dockerfile::Kind;
+use crate::parse::yaml::{Value, Yaml};
+use crate::source::Origin;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -257,6 +262,114 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
         }
     }
     out.sort_by_key(|(r, _)| r.start);
+    out
+}
+
+/// Secret-like keys bound to real-looking scalars anywhere in a YAML tree.
+pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
+    if depth > 64 {
+        return;
+    }
+    match &y.value {
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                if let (Some(key), Value::Scalar { text, .. }) = (k.as_str(), &v.value) {
+                    if is_secret_key(key)
+                        && !is_placeholder(text)
+                        && text.parse::<f64>().is_err()
+                        && v.as_bool().is_none()
+                    {
+                        f(key, v);
+                    }
+                } else {
+                    yaml_secrets(v, depth + 1, f);
+                }
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|i| yaml_secrets(i, depth + 1, f)),
+        _ => {}
+    }
+}
+
+/// Every place in the project that holds a secret value, found with the same predicates the
+/// config rules use. Reports mask all of them, so no selection of rules can print one.
+pub fn collect(p: &Project) -> Vec<Origin> {
+    let mut out = Vec::new();
+    for f in &p.files {
+        out.extend(scan(&f.text).into_iter().map(|(r, _)| Origin::new(f.id, r)));
+    }
+    for py in &p.python {
+        for b in py
+            .facts
+            .bindings
+            .iter()
+            .filter(|b| is_secret_key(&b.key) && !is_placeholder(&b.value))
+        {
+            out.push(Origin::new(py.file, b.value_span.clone()));
+        }
+    }
+    for (file, docs) in p.other_yaml.iter().chain(&p.helm_values) {
+        for d in docs {
+            yaml_secrets(d, 0, &mut |_, v| {
+                out.push(Origin::new(*file, v.span.clone()))
+            });
+        }
+    }
+    for d in &p.dockerfiles {
+        for ins in &d.df.instructions {
+            if let Kind::Env(kvs) | Kind::Arg(kvs) = &ins.kind {
+                for kv in kvs {
+                    if is_secret_key(&kv.key)
+                        && kv.value.as_deref().is_some_and(|v| !is_placeholder(v))
+                    {
+                        out.push(Origin::new(d.file, kv.value_span.clone()));
+                    }
+                }
+            }
+        }
+    }
+    for cm in &p.compose {
+        for s in &cm.compose.services {
+            for e in &s.environment {
+                if is_secret_key(&e.key) && e.raw.as_deref().is_some_and(|v| !is_placeholder(v)) {
+                    out.push(Origin::new(cm.file, e.value_span.clone()));
+                }
+            }
+        }
+    }
+    for km in &p.k8s {
+        let o = &km.object;
+        for (k, v) in &o.data {
+            // every value of a Secret is secret; a ConfigMap's by its key
+            if o.kind == "Secret" || is_secret_key(&k.text) && !is_placeholder(&v.text) {
+                out.push(Origin::new(km.file, v.span.clone()));
+            }
+        }
+        if let Some(pod) = &o.pod {
+            for c in pod.containers.iter().chain(&pod.init_containers) {
+                for e in &c.env {
+                    if let Some(v) = e
+                        .value
+                        .as_ref()
+                        .filter(|v| is_secret_key(&e.name) && !is_placeholder(&v.text))
+                    {
+                        out.push(Origin::new(km.file, v.span.clone()));
+                    }
+                }
+            }
+        }
+    }
+    for d in &p.dotenvs {
+        for e in d
+            .entries
+            .iter()
+            .filter(|e| is_secret_key(&e.key) && !is_placeholder(&e.value))
+        {
+            out.push(Origin::new(d.file, e.value_span.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
     out
 }
 
