@@ -291,6 +291,24 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     (found, notices)
 }
 
+/// Whether `root` lies in a git work tree (a `.git` directory or file in it or above it).
+pub fn in_git_work_tree(root: &Path) -> bool {
+    let Ok(mut dir) = root.canonicalize() else {
+        return false;
+    };
+    if dir.is_file() {
+        dir.pop();
+    }
+    loop {
+        if dir.join(".git").exists() {
+            return true;
+        }
+        if !dir.pop() {
+            return false;
+        }
+    }
+}
+
 /// Read a file for parsing. `Err` carries the notice to show when it cannot be taken.
 pub fn read(found: &Found, max: u64) -> Result<String, String> {
     let meta = std::fs::metadata(&found.abs).map_err(|e| format!("skipped: cannot read: {e}"))?;

@@ -57,23 +57,55 @@ fn markers(root: &Path, code: &str) -> BTreeSet<(String, usize)> {
     set
 }
 
-fn findings(root: &Path, code: &str) -> BTreeSet<(String, usize)> {
+/// Findings of `code`: located ones as (path, line); repository-level ones as their messages.
+fn findings(root: &Path, code: &str) -> (BTreeSet<(String, usize)>, Vec<String>) {
     let settings = Settings {
         select: Some(vec![code.to_string()]),
         ..Settings::default()
     };
     let o = engine::run(root, &settings);
-    o.diagnostics
-        .iter()
-        .filter(|d| d.code == code)
-        .map(|d| match &d.primary {
+    let mut located = BTreeSet::new();
+    let mut repo = Vec::new();
+    for d in o.diagnostics.iter().filter(|d| d.code == code) {
+        match &d.primary {
             Some(l) => {
                 let f = o.project.file(l.origin.file);
-                (f.rel.clone(), f.line_col(l.origin.span.start).0)
+                located.insert((f.rel.clone(), f.line_col(l.origin.span.start).0));
             }
-            None => ("<repository>".to_string(), 0),
+            None => repo.push(d.message.clone()),
+        }
+    }
+    (located, repo)
+}
+
+/// `expect.txt`: one repository-level finding a line, `CODE [word the message contains]`;
+/// a line `outside-git` runs the fixture from a copy outside any git work tree.
+fn expect_file(dir: &Path, code: &str) -> (Vec<String>, bool) {
+    let Ok(text) = std::fs::read_to_string(dir.join("expect.txt")) else {
+        return (Vec::new(), false);
+    };
+    let outside = text.lines().any(|l| l.trim() == "outside-git");
+    let words = text
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            (it.next() == Some(code)).then(|| it.next().unwrap_or("").to_string())
         })
-        .collect()
+        .collect();
+    (words, outside)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -85,18 +117,42 @@ fn every_rule_fixture_matches_its_markers() {
         for side in ["fail", "pass"] {
             let dir = base.join(code).join(side);
             assert!(dir.is_dir(), "missing fixture dir {}", dir.display());
-            let mut expected = markers(&dir, code);
-            if code == "TF0003" && side == "fail" {
-                expected.insert(("<repository>".into(), 0));
-            }
-            let actual = findings(&dir, code);
+            let expected = markers(&dir, code);
+            let (repo_expected, outside) = expect_file(&dir, code);
+            let tmp = tempfile::tempdir().unwrap();
+            let run_dir = if outside {
+                copy_dir(&dir, tmp.path());
+                tmp.path().to_path_buf()
+            } else {
+                dir.clone()
+            };
+            let (actual, repo_actual) = findings(&run_dir, code);
             if side == "fail" {
                 assert!(
-                    !expected.is_empty(),
+                    !expected.is_empty() || !repo_expected.is_empty(),
                     "{code}/fail has no `expect: {code}` marker"
                 );
             } else {
-                assert!(expected.is_empty(), "{code}/pass must not expect findings");
+                assert!(
+                    expected.is_empty() && repo_expected.is_empty(),
+                    "{code}/pass must not expect findings"
+                );
+            }
+            let mut unmatched: Vec<&String> = repo_actual.iter().collect();
+            for word in &repo_expected {
+                match unmatched.iter().position(|m| m.contains(word.as_str())) {
+                    Some(i) => {
+                        unmatched.remove(i);
+                    }
+                    None => failures.push(format!(
+                        "{code}/{side}: no repository-level finding containing `{word}` in {repo_actual:?}"
+                    )),
+                }
+            }
+            if !unmatched.is_empty() {
+                failures.push(format!(
+                    "{code}/{side}: unexpected repository-level findings {unmatched:?}"
+                ));
             }
             if expected != actual {
                 failures.push(format!(

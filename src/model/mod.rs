@@ -227,6 +227,8 @@ pub struct Project {
     pub starts: Vec<Vec<commands::CommandLine>>,
     /// Every secret value in the project: reports mask these whatever rules ran.
     pub secret_spans: Vec<Origin>,
+    /// The root is inside a git work tree.
+    pub in_git: bool,
 }
 
 enum Parsed {
@@ -437,6 +439,7 @@ impl Project {
             .collect();
         let mut p = Project {
             root: root.to_path_buf(),
+            in_git: walk::in_git_work_tree(root),
             paths,
             ..Project::default()
         };

@@ -86,6 +86,11 @@ pub struct PyFacts {
     pub calls: Vec<Call>,
     pub bindings: Vec<StrBinding>,
     pub urls: Vec<UrlLiteral>,
+    /// String literals that are machine-specific absolute paths (`/home/ann/…`, `C:\\…`).
+    pub abs_paths: Vec<(String, Span)>,
+    /// Comparisons of an environment variable with an environment name
+    /// (`os.getenv("ENV") == "production"`): (variable, compared value, span).
+    pub env_branches: Vec<(String, String, Span)>,
     pub has_error: bool,
 }
 
@@ -162,6 +167,45 @@ pub fn string_value(node: Node<'_>, text: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Names of deployment environments, as code compares them.
+const ENV_NAMES: &[&str] = &[
+    "production",
+    "prod",
+    "development",
+    "dev",
+    "staging",
+    "stage",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "local",
+];
+
+/// The first string literal inside a node.
+fn first_string(node: Node<'_>, text: &str) -> Option<String> {
+    if let Some(s) = string_value(node, text) {
+        return Some(s);
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    children.into_iter().find_map(|c| first_string(c, text))
+}
+
+/// `/home/<user>/…`, `/Users/<user>/…`, `C:\…`: paths that exist on one machine only.
+fn is_machine_path(s: &str) -> bool {
+    let user_home = |rest: &str| {
+        rest.split('/')
+            .next()
+            .is_some_and(|u| !u.is_empty() && !u.contains(['{', '$', '%']))
+    };
+    s.strip_prefix("/home/")
+        .is_some_and(|r| user_home(r) && r.contains('/'))
+        || s.strip_prefix("/Users/")
+            .is_some_and(|r| user_home(r) && r.contains('/'))
+        || (s.len() > 3 && s.as_bytes()[0].is_ascii_alphabetic() && &s[1..3] == ":\\")
 }
 
 fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
@@ -355,8 +399,38 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                     env_default: false,
                 });
             }
+            if let Some(v) = string_value(node, text)
+                && is_machine_path(&v)
+            {
+                f.abs_paths.push((v, span(node)));
+            }
             if node.kind() == "concatenated_string" {
                 return; // its parts are not separate literals
+            }
+        }
+        "comparison_operator" => {
+            let mut cursor = node.walk();
+            let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+            let is_eq = {
+                let mut c = node.walk();
+                node.children(&mut c)
+                    .any(|ch| matches!(ch.kind(), "==" | "!="))
+            };
+            if is_eq && operands.len() == 2 {
+                for (a, b) in [(operands[0], operands[1]), (operands[1], operands[0])] {
+                    let reads_env = {
+                        let s = t(a, text);
+                        s.contains("environ") || s.contains("getenv")
+                    };
+                    if reads_env
+                        && let Some(value) = string_value(b, text)
+                        && ENV_NAMES.contains(&value.to_ascii_lowercase().as_str())
+                        && let Some(var) = first_string(a, text)
+                    {
+                        f.env_branches.push((var, value, span(node)));
+                        break;
+                    }
+                }
             }
         }
         "pair" => {
@@ -433,5 +507,10 @@ if __name__ == "__main__":
                 ("redis://cache:6379/0", false)
             ]
         );
+        let t3 = "import os\nif os.getenv('APP_ENV') == 'production':\n    pass\nDATA = '/home/ann/data/x.csv'\nOK = '/home/'\nif os.environ['MODE'] != 'fast':\n    pass\n";
+        let f3 = parse(t3);
+        assert_eq!(f3.env_branches.len(), 1);
+        assert_eq!(f3.env_branches[0].0, "APP_ENV");
+        assert_eq!(f3.abs_paths.len(), 1);
     }
 }

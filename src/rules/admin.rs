@@ -157,3 +157,84 @@ impl Rule for MissingAdminProcess {
         out.push(dg);
     }
 }
+
+pub struct AdminImageDrift;
+impl Rule for AdminImageDrift {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF1204",
+            "admin-image-drift",
+            12,
+            Warning,
+            "an admin Job or initContainer runs a different release of the app's image"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.k8s.iter().any(|k| {
+            matches!(k.object.kind.as_str(), "Job" | "CronJob")
+                || k.object
+                    .pod
+                    .as_ref()
+                    .is_some_and(|p| !p.init_containers.is_empty())
+        })
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        use crate::model::images::ImageRef;
+        // the images the long-running workloads deploy
+        let mut deployed: Vec<(ImageRef, Origin, String)> = Vec::new();
+        for km in &p.k8s {
+            if !matches!(
+                km.object.kind.as_str(),
+                "Deployment" | "StatefulSet" | "DaemonSet"
+            ) {
+                continue;
+            }
+            for c in km.object.pod.iter().flat_map(|p| &p.containers) {
+                if let Some(img) = &c.image {
+                    deployed.push((
+                        ImageRef::parse(&img.text),
+                        Origin::new(km.file, img.span.clone()),
+                        km.object.name.clone().unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        for km in &p.k8s {
+            if p.is_test_file(km.file) {
+                continue;
+            }
+            let Some(pod) = &km.object.pod else { continue };
+            let admin: Vec<&crate::parse::k8s::Container> =
+                if matches!(km.object.kind.as_str(), "Job" | "CronJob") {
+                    pod.containers.iter().chain(&pod.init_containers).collect()
+                } else {
+                    pod.init_containers.iter().collect()
+                };
+            for c in admin {
+                let Some(img) = &c.image else { continue };
+                let r = ImageRef::parse(&img.text);
+                let Some((d, at, name)) = deployed
+                    .iter()
+                    .find(|(d, _, _)| d.repository == r.repository)
+                else {
+                    continue;
+                };
+                if d.tag == r.tag && d.digest == r.digest {
+                    continue;
+                }
+                let show = |x: &ImageRef| {
+                    x.digest
+                        .clone()
+                        .or(x.tag.clone())
+                        .unwrap_or_else(|| "(no tag)".into())
+                };
+                out.push(
+                    diag(self.meta(), format!("{} `{}` runs `{}` at {} while `{name}` runs it at {}", km.object.kind, km.object.name.as_deref().unwrap_or("?"), r.repository, show(&r), show(d)))
+                        .at(Origin::new(km.file, img.span.clone()), "admin task image")
+                        .also(at.clone(), "the app's image")
+                        .help("run admin tasks from the same release as the app: template both tags from one value"),
+                );
+            }
+        }
+    }
+}

@@ -357,3 +357,143 @@ impl Rule for CommittedEnvFile {
         }
     }
 }
+
+const BACKING_SCHEMES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "postgis",
+    "mysql",
+    "mariadb",
+    "mongodb",
+    "mongodb+srv",
+    "redis",
+    "rediss",
+    "amqp",
+    "amqps",
+    "kafka",
+    "nats",
+    "memcached",
+    "mssql",
+    "sqlserver",
+    "cassandra",
+    "clickhouse",
+];
+
+pub struct HardcodedConnectionString;
+impl Rule for HardcodedConnectionString {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0302",
+            "hardcoded-connection-string",
+            3,
+            Warning,
+            "code holds a backing-service URL instead of reading it from the environment"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.python.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            for u in &py.facts.urls {
+                let scheme = u
+                    .value
+                    .split("://")
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let scheme = scheme.strip_prefix("jdbc:").unwrap_or(&scheme).to_string();
+                let scheme_base = scheme.split('+').next().unwrap_or("");
+                if u.env_default
+                    || !(BACKING_SCHEMES.contains(&scheme.as_str())
+                        || BACKING_SCHEMES.contains(&scheme_base))
+                {
+                    continue;
+                }
+                let at = Origin::new(py.file, u.span.clone());
+                let mut d = diag(self.meta(), format!("a `{scheme}` connection string is written in the code"))
+                    .at(at, "connection string")
+                    .help("read the URL from the environment (`os.environ[\"DATABASE_URL\"]`) so each deploy attaches its own service");
+                for (r, _) in scan(&u.value) {
+                    // the literal's text starts one quote after its span
+                    let start = u.span.start + 1 + r.start;
+                    d = d.secret(Origin::new(py.file, start..start + r.len()));
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// Variables every platform sets; reading them needs no documentation.
+const STANDARD_VARS: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "HOSTNAME",
+    "PWD",
+    "TERM",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "SHELL",
+    "TMPDIR",
+    "PYTHONPATH",
+    "VIRTUAL_ENV",
+    "CI",
+    "DJANGO_SETTINGS_MODULE",
+    "PORT",
+];
+
+pub struct UndocumentedEnvVars;
+impl Rule for UndocumentedEnvVars {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0309",
+            "undocumented-env-vars",
+            3,
+            Info,
+            "the app reads environment variables but ships no .env.example listing them"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.python.iter().any(|py| !py.facts.env_reads.is_empty())
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        if p.dotenvs.iter().any(|d| d.example) {
+            return;
+        }
+        let mut names: Vec<&str> = Vec::new();
+        let mut first: Option<Origin> = None;
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            for r in &py.facts.env_reads {
+                if STANDARD_VARS.contains(&r.name.as_str()) {
+                    continue;
+                }
+                first.get_or_insert_with(|| Origin::new(py.file, r.span.clone()));
+                if !names.contains(&r.name.as_str()) {
+                    names.push(&r.name);
+                }
+            }
+        }
+        let Some(at) = first else { return };
+        names.sort_unstable();
+        let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
+        let more = if names.len() > 5 {
+            format!(" and {} more", names.len() - 5)
+        } else {
+            String::new()
+        };
+        out.push(
+            diag(self.meta(), format!("the code reads {} environment variable{} ({}{more}) but no .env.example documents {}", names.len(), if names.len() == 1 { "" } else { "s" }, shown.join(", "), if names.len() == 1 { "it" } else { "them" }))
+                .at(at, "read here")
+                .help("commit a `.env.example` that lists every variable with a placeholder value"),
+        );
+    }
+}

@@ -1,12 +1,15 @@
 //! The rule engine: rule trait, registry, selection. One module per factor.
 
 pub mod admin;
+pub mod backing_services;
 pub mod build_release_run;
+pub mod codebase;
 pub mod concurrency;
 pub mod config;
 pub mod dependencies;
 pub mod disposability;
 pub mod logs;
+pub mod parity;
 pub mod port_binding;
 pub mod processes;
 pub use crate::secrets;
@@ -85,6 +88,14 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     let mut v: Vec<&'static dyn Rule> = vec![
         &tool::ParseError,
         &tool::NothingToCheck,
+        &codebase::NotVersionControlled,
+        &codebase::CommittedBuildOutput,
+        &config::HardcodedConnectionString,
+        &config::UndocumentedEnvVars,
+        &backing_services::ServiceInAppImage,
+        &parity::HardcodedAbsolutePath,
+        &parity::EnvironmentBranching,
+        &admin::AdminImageDrift,
         &dependencies::MissingManifest,
         &dependencies::UnpinnedDependency,
         &dependencies::MissingLockfile,
