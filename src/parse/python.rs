@@ -59,6 +59,9 @@ pub struct EnvRead {
     pub span: Span,
     /// Where the default value is written.
     pub default_span: Option<Span>,
+    /// `os.environ["X"]`: fails when the variable is missing (a `getenv` without a default
+    /// returns `None`, which code usually handles).
+    pub required: bool,
 }
 
 /// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
@@ -341,6 +344,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                         default,
                         span: span(node),
                         default_span,
+                        required: false,
                     });
                 }
                 f.calls.push(Call {
@@ -366,6 +370,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                         has_default: false,
                         span: span(node),
                         default_span: None,
+                        required: true,
                     });
                 }
             }

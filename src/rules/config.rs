@@ -497,3 +497,164 @@ impl Rule for UndocumentedEnvVars {
         );
     }
 }
+
+/// One environment an app is deployed to, and the variables it provides.
+struct Environment {
+    label: String,
+    at: Origin,
+    provided: std::collections::HashSet<String>,
+    /// False when part of the set is unknown (an env file or Secret not in the repository).
+    complete: bool,
+}
+
+fn environments(p: &Project, ai: usize) -> Vec<Environment> {
+    use std::collections::HashSet;
+    let app = &p.apps[ai];
+    let mut envs: Vec<Environment> = Vec::new();
+    // documented variables count as provided in development
+    let examples: HashSet<String> = p
+        .dotenvs
+        .iter()
+        .filter(|d| d.example)
+        .flat_map(|d| d.entries.iter().map(|e| e.key.clone()))
+        .collect();
+    let mut compose_files: Vec<usize> = app.compose.iter().map(|(ci, _)| *ci).collect();
+    compose_files.dedup();
+    for ci in compose_files {
+        let cm = &p.compose[ci];
+        let mut env = Environment {
+            label: format!("compose file `{}`", p.rel(cm.file)),
+            at: Origin::new(cm.file, 0..0),
+            provided: examples.clone(),
+            complete: true,
+        };
+        for (c2, si) in app.compose.iter().filter(|(c2, _)| *c2 == ci) {
+            let (vars, complete) = p.service_env(*c2, *si);
+            env.provided.extend(vars.into_iter().map(|v| v.key));
+            env.complete &= complete;
+            env.at = Origin::new(cm.file, cm.compose.services[*si].name_span.clone());
+        }
+        envs.push(env);
+    }
+    // Kubernetes: one environment per directory of manifests (a base or an overlay)
+    let mut dirs: Vec<String> = Vec::new();
+    for (oi, _) in &app.k8s {
+        let dir = crate::walk::parent_dir(p.rel(p.k8s[*oi].file)).to_string();
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    for dir in dirs {
+        let mut env = Environment {
+            label: format!(
+                "Kubernetes manifests in `{}`",
+                if dir.is_empty() { "." } else { &dir }
+            ),
+            at: Origin::new(crate::source::FileId(0), 0..0),
+            provided: HashSet::new(),
+            complete: true,
+        };
+        for (oi, ci) in &app.k8s {
+            let km = &p.k8s[*oi];
+            if crate::walk::parent_dir(p.rel(km.file)) != dir {
+                continue;
+            }
+            let Some(pod) = &km.object.pod else { continue };
+            let c = &pod.containers[*ci];
+            env.at = Origin::new(
+                km.file,
+                c.image
+                    .as_ref()
+                    .map(|i| i.span.clone())
+                    .unwrap_or(c.span.clone()),
+            );
+            env.provided.extend(c.env.iter().map(|e| e.name.clone()));
+            for (kind, name) in &c.env_from {
+                let want = if kind == "secretRef" {
+                    "Secret"
+                } else {
+                    "ConfigMap"
+                };
+                let source = p
+                    .k8s
+                    .iter()
+                    .find(|o| o.object.kind == want && o.object.name.as_deref() == Some(name));
+                match source {
+                    Some(o) => env
+                        .provided
+                        .extend(o.object.data.iter().map(|(k, _)| k.text.clone())),
+                    None => env.complete = false,
+                }
+            }
+        }
+        envs.push(env);
+    }
+    envs
+}
+
+pub struct UndeclaredEnvVar;
+impl Rule for UndeclaredEnvVar {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0308",
+            "undeclared-env-var",
+            3,
+            Warning,
+            "the code requires a variable that an environment of the app does not provide"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.python
+            .iter()
+            .any(|py| py.facts.env_reads.iter().any(|r| r.required))
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for ai in 0..p.apps.len() {
+            // variables the code cannot run without, first read of each
+            let mut required: Vec<(&str, Origin)> = Vec::new();
+            for py in p.python_of_app(ai) {
+                for r in py.facts.env_reads.iter().filter(|r| r.required) {
+                    if !required.iter().any(|(n, _)| *n == r.name) {
+                        required.push((&r.name, Origin::new(py.file, r.span.clone())));
+                    }
+                }
+            }
+            if required.is_empty() {
+                continue;
+            }
+            // the image's own ENV
+            let image_env: Vec<String> = p.apps[ai]
+                .dockerfile
+                .map(|di| {
+                    p.dockerfiles[di]
+                        .final_instructions()
+                        .iter()
+                        .filter_map(|i| match &i.kind {
+                            Kind::Env(kvs) => {
+                                Some(kvs.iter().map(|kv| kv.key.clone()).collect::<Vec<_>>())
+                            }
+                            _ => None,
+                        })
+                        .flatten()
+                        .collect()
+                })
+                .unwrap_or_default();
+            for env in environments(p, ai) {
+                if !env.complete || p.is_test_file(env.at.file) {
+                    continue;
+                }
+                for (name, read) in &required {
+                    if env.provided.contains(*name) || image_env.iter().any(|e| e == name) {
+                        continue;
+                    }
+                    out.push(
+                        diag(self.meta(), format!("`{name}` is required by app `{}` but not provided by the {}", p.apps[ai].name, env.label))
+                            .at(read.clone(), "required here")
+                            .also(env.at.clone(), "this deployment does not set it")
+                            .help(format!("provide `{name}` in this environment (env, env_file, a ConfigMap/Secret), or give the read a default")),
+                    );
+                }
+            }
+        }
+    }
+}

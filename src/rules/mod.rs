@@ -92,6 +92,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &codebase::CommittedBuildOutput,
         &config::HardcodedConnectionString,
         &config::UndocumentedEnvVars,
+        &config::UndeclaredEnvVar,
         &backing_services::ServiceInAppImage,
         &parity::HardcodedAbsolutePath,
         &parity::EnvironmentBranching,
