@@ -345,7 +345,7 @@ pub fn is_dev_path(rel: &str) -> bool {
     words.iter().any(|w| {
         matches!(
             *w,
-            "override" | "local" | "dev" | "development" | "test" | "ci"
+            "override" | "local" | "dev" | "development" | "test" | "tests" | "ci"
         )
     }) || lower
         .split('/')

@@ -86,6 +86,8 @@ pub struct Object {
     pub data: Vec<(Str, Str)>,
     /// HorizontalPodAutoscaler target (kind, name).
     pub scale_target: Option<(String, String)>,
+    /// Service `spec.sessionAffinity`.
+    pub session_affinity: Option<Str>,
 }
 
 pub const WORKLOAD_KINDS: &[&str] = &[
@@ -233,12 +235,20 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         name: meta
             .and_then(|m| m.get("name"))
             .and_then(|n| n.as_str().map(String::from)),
-        namespace: meta.and_then(|m| m.get("namespace")).and_then(|n| {
-            n.as_str().map(|t| Str {
-                text: t.to_string(),
-                span: n.span.clone(),
+        // a Kustomization sets the namespace of everything it renders at its top level
+        namespace: meta
+            .and_then(|m| m.get("namespace"))
+            .or_else(|| {
+                (kind == "Kustomization")
+                    .then(|| doc.get("namespace"))
+                    .flatten()
             })
-        }),
+            .and_then(|n| {
+                n.as_str().map(|t| Str {
+                    text: t.to_string(),
+                    span: n.span.clone(),
+                })
+            }),
         annotations: str_map(meta.and_then(|m| m.get("annotations"))),
         span: doc.span.clone(),
         pod,
@@ -249,6 +259,12 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         service_ports,
         data,
         scale_target,
+        session_affinity: spec.and_then(|s| s.get("sessionAffinity")).and_then(|a| {
+            a.as_str().map(|t| Str {
+                text: t.to_string(),
+                span: a.span.clone(),
+            })
+        }),
     });
 }
 

@@ -90,3 +90,202 @@ impl Rule for ServiceInAppImage {
         }
     }
 }
+
+/// A backing-service address that points at the container itself.
+fn local_service_value(key: &str, value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    let scheme = v.split("://").next().unwrap_or("");
+    let url_to_local = v.contains("://")
+        && matches!(
+            scheme.split('+').next().unwrap_or(""),
+            "postgres"
+                | "postgresql"
+                | "mysql"
+                | "mariadb"
+                | "mongodb"
+                | "redis"
+                | "rediss"
+                | "amqp"
+                | "amqps"
+                | "nats"
+                | "kafka"
+                | "memcached"
+        )
+        && v.split("://").nth(1).is_some_and(|rest| {
+            let host = rest.rsplit('@').next().unwrap_or(rest);
+            host.starts_with("localhost")
+                || host.starts_with("127.0.0.1")
+                || host.starts_with("[::1]")
+        });
+    let k = key.to_ascii_uppercase();
+    let host_key = k.ends_with("_HOST")
+        && [
+            "DB", "DATABASE", "POSTGRES", "PG", "MYSQL", "MARIADB", "MONGO", "REDIS", "RABBIT",
+            "AMQP", "CACHE", "MEMCACHE", "KAFKA", "NATS", "BROKER",
+        ]
+        .iter()
+        .any(|s| k.contains(s));
+    url_to_local || host_key && matches!(v.as_str(), "localhost" | "127.0.0.1" | "::1")
+}
+
+const CONNECT_CALLS: &[&str] = &[
+    "connect",
+    "Redis",
+    "StrictRedis",
+    "MongoClient",
+    "ConnectionParameters",
+    "Connection",
+    "create_pool",
+    "Client",
+];
+
+pub struct HardcodedServiceAddress;
+impl Rule for HardcodedServiceAddress {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0401",
+            "hardcoded-service-address",
+            4,
+            Warning,
+            "code or a container's config connects to a literal backing-service address"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.python.is_empty() || !p.compose.is_empty() || !p.k8s.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        use crate::diagnostic::Severity;
+        let in_container = "inside a container, localhost is the container itself: use the service's name from the environment";
+        // the container's own configuration
+        for (_, cm, s) in p.app_services() {
+            if p.is_test_file(cm.file) {
+                continue;
+            }
+            for e in &s.environment {
+                if let Some(v) = &e.value
+                    && local_service_value(&e.key, v)
+                {
+                    out.push(
+                        diag(self.meta(), format!("service `{}` points `{}` at localhost, which is the container itself", s.name, e.key))
+                            .severity(Severity::Error)
+                            .at(Origin::new(cm.file, e.value_span.clone()), "localhost inside a container")
+                            .help(in_container),
+                    );
+                }
+            }
+        }
+        for app in &p.apps {
+            for (oi, ci) in &app.k8s {
+                let km = &p.k8s[*oi];
+                let Some(pod) = &km.object.pod else { continue };
+                for e in &pod.containers[*ci].env {
+                    if let Some(v) = &e.value
+                        && local_service_value(&e.name, &v.text)
+                        && !p.is_test_file(km.file)
+                    {
+                        out.push(
+                            diag(self.meta(), format!("container `{}` points `{}` at localhost, which is the pod itself", pod.containers[*ci].name, e.name))
+                                .severity(Severity::Error)
+                                .at(Origin::new(km.file, v.span.clone()), "localhost inside a container")
+                                .help(in_container),
+                        );
+                    }
+                }
+            }
+        }
+        // code connecting to a literal host
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            for call in &py.facts.calls {
+                if !CONNECT_CALLS.contains(&call.method()) {
+                    continue;
+                }
+                if let Some(arg) = call.kwarg("host")
+                    && let crate::parse::python::ArgValue::Str(h) = &arg.value
+                {
+                    out.push(
+                        diag(
+                            self.meta(),
+                            format!("`{}` connects to the literal host `{h}`", call.callee),
+                        )
+                        .at(
+                            Origin::new(py.file, arg.span.clone()),
+                            "literal service address",
+                        )
+                        .help("read the service's URL or host from the environment"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Signs that an app waits for or retries its backing services.
+fn retries(p: &Project, ai: usize) -> bool {
+    const LIBS: &[&str] = &[
+        "tenacity",
+        "backoff",
+        "retry",
+        "retrying",
+        "stamina",
+        "wait_for_it",
+    ];
+    let code = p.python_of_app(ai).any(|py| {
+        py.facts
+            .imports
+            .iter()
+            .any(|(m, _)| LIBS.contains(&m.as_str()))
+    });
+    let waits = p.start_commands(ai).iter().flat_map(|l| &l.cmds).any(|c| {
+        let prog = c.unwrapped().program().to_string();
+        matches!(
+            prog.as_str(),
+            "wait-for-it" | "wait-for-it.sh" | "wait-for" | "dockerize" | "wait-for-postgres"
+        ) || (c.in_loop
+            && matches!(
+                prog.as_str(),
+                "nc" | "pg_isready" | "mysqladmin" | "redis-cli" | "curl" | "python" | "python3"
+            ))
+    });
+    code || waits
+}
+
+pub struct StartupOrderRace;
+impl Rule for StartupOrderRace {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0402",
+            "startup-order-race",
+            4,
+            Warning,
+            "an app starts after a backing service is started, not ready, and does not retry"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.compose
+            .iter()
+            .any(|c| c.compose.services.iter().any(|s| !s.depends_on.is_empty()))
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (ai, cm, s) in p.app_services() {
+            if p.is_test_file(cm.file) || retries(p, ai) {
+                continue;
+            }
+            for (dep, cond, span) in &s.depends_on {
+                let backing = p.services.iter().any(|b| {
+                    b.name == *dep && b.origin.file == cm.file && b.kind != "infrastructure"
+                });
+                if !backing || cond.as_deref() == Some("service_healthy") {
+                    continue;
+                }
+                out.push(
+                    diag(self.meta(), format!("service `{}` depends on `{dep}` being started, not ready, and shows no connection retry", s.name))
+                        .at(Origin::new(cm.file, span.clone()), "start order only")
+                        .help(format!("use `depends_on: {{{dep}: {{condition: service_healthy}}}}` with a healthcheck on `{dep}`, and retry connections in the app (tenacity, backoff)")),
+                );
+            }
+        }
+    }
+}

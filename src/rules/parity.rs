@@ -65,3 +65,278 @@ impl Rule for EnvironmentBranching {
         }
     }
 }
+
+const ENV_WORDS: &[&str] = &[
+    "dev",
+    "development",
+    "stage",
+    "staging",
+    "qa",
+    "uat",
+    "prod",
+    "production",
+    "test",
+    "local",
+];
+
+/// The environment a path names, from its directory segments or file name tokens.
+pub fn env_of_path(rel: &str) -> Option<&'static str> {
+    let lower = rel.to_ascii_lowercase();
+    lower
+        .split(['/', '.', '-', '_'])
+        .find_map(|t| ENV_WORDS.iter().find(|w| **w == t).copied())
+}
+
+/// The major version of an image tag (`16-alpine` → 16, `7.2.5` → 7).
+fn major(tag: &str) -> Option<u32> {
+    let digits: String = tag
+        .trim_start_matches('v')
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+pub struct BackingServiceMismatch;
+impl Rule for BackingServiceMismatch {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF1001",
+            "backing-service-mismatch",
+            10,
+            Warning,
+            "environments run different major versions of one backing service"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.services.len() > 1 || !p.helm_values.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        use crate::model::images::{ImageRef, backing_kind};
+        // (kind, major version, where, what)
+        let mut seen: Vec<(&'static str, u32, Origin, String)> = Vec::new();
+        let mut add = |image: &str, origin: Origin, what: String| {
+            let Some(kind) = backing_kind(image) else {
+                return;
+            };
+            let Some(m) = ImageRef::parse(image).tag.as_deref().and_then(major) else {
+                return;
+            };
+            seen.push((kind, m, origin, what));
+        };
+        for cm in &p.compose {
+            for s in &cm.compose.services {
+                if let Some(img) = &s.image {
+                    add(
+                        &img.text,
+                        Origin::new(cm.file, img.span.clone()),
+                        format!("compose `{}`", p.rel(cm.file)),
+                    );
+                }
+            }
+        }
+        for km in &p.k8s {
+            for c in km.object.pod.iter().flat_map(|p| &p.containers) {
+                if let Some(img) = &c.image {
+                    add(
+                        &img.text,
+                        Origin::new(km.file, img.span.clone()),
+                        format!("`{}`", p.rel(km.file)),
+                    );
+                }
+            }
+        }
+        for (file, docs) in &p.helm_values {
+            for d in docs {
+                helm_images(d, 0, &mut |repo, tag, span| {
+                    add(
+                        &format!("{repo}:{tag}"),
+                        Origin::new(*file, span),
+                        format!("Helm values `{}`", p.rel(*file)),
+                    );
+                });
+            }
+        }
+        let mut reported: Vec<(&str, u32, u32)> = Vec::new();
+        for (i, (kind, m, o, what)) in seen.iter().enumerate() {
+            for (k2, m2, o2, what2) in &seen[..i] {
+                if k2 != kind || m2 == m || p.is_test_file(o.file) || p.is_test_file(o2.file) {
+                    continue;
+                }
+                let key = (*kind, (*m).min(*m2), (*m).max(*m2));
+                if reported.contains(&key) {
+                    continue;
+                }
+                reported.push(key);
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!("{kind} {m} in {what} but {kind} {m2} in {what2}"),
+                    )
+                    .at(o.clone(), format!("{kind} {m}"))
+                    .also(o2.clone(), format!("{kind} {m2}"))
+                    .help(
+                        "run the same major version of each backing service in every environment",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// `{repository, tag}` pairs in a Helm values tree.
+fn helm_images(
+    y: &crate::parse::yaml::Yaml,
+    depth: usize,
+    f: &mut dyn FnMut(&str, &str, crate::source::Span),
+) {
+    use crate::parse::yaml::{Value, Yaml};
+    if depth > 64 {
+        return;
+    }
+    match &y.value {
+        Value::Map(entries) => {
+            if let (Some(repo), Some(tag)) =
+                (y.get("repository").and_then(Yaml::as_str), y.get("tag"))
+                && let Some(t) = tag.as_str()
+            {
+                f(repo, t, tag.span.clone());
+            }
+            for (_, v) in entries {
+                helm_images(v, depth + 1, f);
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|i| helm_images(i, depth + 1, f)),
+        _ => {}
+    }
+}
+
+pub struct DivergentEnvironmentDockerfiles;
+impl Rule for DivergentEnvironmentDockerfiles {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF1002",
+            "divergent-environment-dockerfiles",
+            10,
+            Warning,
+            "per-environment Dockerfiles of one app use different bases or dependency steps"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.dockerfiles.len() > 1
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let named: Vec<(usize, &str)> = p
+            .dockerfiles
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let name = crate::walk::file_name(p.rel(d.file));
+                env_of_path(name).map(|e| (i, e))
+            })
+            .collect();
+        for (a, (ia, ea)) in named.iter().enumerate() {
+            for (ib, eb) in &named[..a] {
+                let (da, db) = (&p.dockerfiles[*ia], &p.dockerfiles[*ib]);
+                if da.dir != db.dir || ea == eb || p.is_test_file(da.file) {
+                    continue;
+                }
+                let base = |d: &crate::model::DockerfileModel| {
+                    d.final_stage().and_then(|s| s.base.clone())
+                };
+                if base(da) != base(db) {
+                    let at = |d: &crate::model::DockerfileModel| {
+                        let st = d.final_stage().map(|s| s.from).unwrap_or(0);
+                        Origin::new(
+                            d.file,
+                            d.df.instructions
+                                .get(st)
+                                .map(|i| i.span.clone())
+                                .unwrap_or(0..0),
+                        )
+                    };
+                    out.push(
+                        diag(self.meta(), format!("the {ea} and {eb} Dockerfiles build on different base images (`{}` and `{}`)", base(da).unwrap_or_default(), base(db).unwrap_or_default()))
+                            .at(at(da), format!("{ea} base"))
+                            .also(at(db), format!("{eb} base"))
+                            .help("build one image for every environment (one Dockerfile, targets for dev tooling) and vary only config"),
+                    );
+                    continue;
+                }
+                let installs = |di: usize| -> Vec<String> {
+                    p.run_commands(di)
+                        .iter()
+                        .flat_map(|(_, cmds)| cmds)
+                        .map(|c| {
+                            c.words
+                                .iter()
+                                .map(|(w, _)| w.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        })
+                        .filter(|t| {
+                            t.contains(" install")
+                                || t.contains(" sync")
+                                || t.starts_with("npm ci")
+                                || t.contains(" ci")
+                        })
+                        .collect()
+                };
+                let (xa, xb) = (installs(*ia), installs(*ib));
+                if xa != xb {
+                    let first = p
+                        .run_commands(*ia)
+                        .first()
+                        .map(|(i, _)| da.df.instructions[*i].span.clone())
+                        .unwrap_or(0..0);
+                    out.push(
+                        diag(self.meta(), format!("the {ea} and {eb} Dockerfiles install dependencies differently"))
+                            .at(Origin::new(da.file, first), format!("{ea} dependency steps"))
+                            .also(Origin::new(db.file, 0..0), format!("{eb} Dockerfile"))
+                            .help("install dependencies the same way in every environment: one Dockerfile, one lockfile"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub struct EnvironmentsShareNamespace;
+impl Rule for EnvironmentsShareNamespace {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF1004",
+            "environments-share-namespace",
+            10,
+            Info,
+            "manifests of different environments deploy into the same namespace"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.k8s.iter().any(|k| k.object.namespace.is_some())
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let mut by_ns: Vec<(String, &'static str, Origin)> = Vec::new();
+        for km in &p.k8s {
+            let Some(ns) = &km.object.namespace else {
+                continue;
+            };
+            let Some(env) = env_of_path(crate::walk::parent_dir(p.rel(km.file))) else {
+                continue;
+            };
+            let o = Origin::new(km.file, ns.span.clone());
+            if let Some((_, other_env, other)) =
+                by_ns.iter().find(|(n, e, _)| *n == ns.text && e != &env)
+            {
+                out.push(
+                    diag(self.meta(), format!("the {env} and {other_env} manifests both deploy into namespace `{}`", ns.text))
+                        .at(o, env.to_string())
+                        .also(other.clone(), other_env.to_string())
+                        .help("give each environment its own namespace (a kustomize overlay's `namespace:`)"),
+                );
+                return;
+            }
+            by_ns.push((ns.text.clone(), env, o));
+        }
+    }
+}

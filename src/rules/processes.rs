@@ -98,3 +98,202 @@ impl Rule for ImageDeclaresVolume {
         }
     }
 }
+
+/// Mount targets that hold code, sockets or logs rather than state.
+fn stateless_target(t: &str) -> bool {
+    ["/sys", "/proc", "/dev", "/lib/modules", "/usr"]
+        .iter()
+        .any(|s| t == *s || t.starts_with(&format!("{s}/")))
+        || t.ends_with(".sock")
+        || t.starts_with("/var/run")
+        || t.starts_with("/run/")
+        || t.starts_with("/var/log")
+        || t.starts_with("/etc/")
+        || t.starts_with("/tmp")
+        || t.contains("node_modules")
+        || t.contains(".venv")
+        || crate::walk::file_name(t).contains('.')
+}
+
+pub struct StatefulAppWorkload;
+impl Rule for StatefulAppWorkload {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0601",
+            "stateful-app-workload",
+            6,
+            Warning,
+            "an app keeps state on local or persistent volumes"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.k8s.is_empty() || !p.compose.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let help = "keep state in a backing service (database, object storage) so any replica can serve any request";
+        let mut seen = Vec::new();
+        for app in &p.apps {
+            for (oi, ci) in &app.k8s {
+                let km = &p.k8s[*oi];
+                if p.is_test_file(km.file) {
+                    continue;
+                }
+                let o = &km.object;
+                if o.kind == "StatefulSet" && !seen.contains(oi) {
+                    seen.push(*oi);
+                    out.push(
+                        diag(
+                            self.meta(),
+                            format!("app `{}` runs as a StatefulSet", app.name),
+                        )
+                        .at(
+                            Origin::new(km.file, o.kind_span.clone()),
+                            "stateful workload",
+                        )
+                        .help(help),
+                    );
+                }
+                let Some(pod) = &o.pod else { continue };
+                for (vol, path, ro, span) in &pod.containers[*ci].mounts {
+                    let kind = pod
+                        .volumes
+                        .iter()
+                        .find(|(n, _)| n == vol)
+                        .map(|(_, k)| k.as_str());
+                    if *ro
+                        || !matches!(kind, Some("persistentVolumeClaim" | "hostPath"))
+                        || stateless_target(path)
+                    {
+                        continue;
+                    }
+                    out.push(
+                        diag(
+                            self.meta(),
+                            format!(
+                                "app `{}` writes to a {} volume at `{path}`",
+                                app.name,
+                                kind.unwrap_or("")
+                            ),
+                        )
+                        .at(Origin::new(km.file, span.clone()), "state on a volume")
+                        .help(help),
+                    );
+                }
+            }
+        }
+        for (_, cm, s) in p.app_services() {
+            if cm.dev || p.is_test_file(cm.file) {
+                continue;
+            }
+            for v in &s.volumes {
+                if v.read_only || stateless_target(&v.target) {
+                    continue;
+                }
+                let Some(src) = &v.source else { continue }; // anonymous volumes are scratch space
+                // a path of the repository is code, config or fixtures (source mounts are
+                // TF0503's concern); state lives in named volumes and host directories
+                if v.bind && !src.starts_with('/') || stateless_target(src) {
+                    continue;
+                }
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!(
+                            "service `{}` keeps state in `{src}` mounted at `{}`",
+                            s.name, v.target
+                        ),
+                    )
+                    .at(Origin::new(cm.file, v.span.clone()), "state on a volume")
+                    .help(help),
+                );
+            }
+        }
+    }
+}
+
+pub struct StickySessions;
+impl Rule for StickySessions {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0602",
+            "sticky-sessions",
+            6,
+            Warning,
+            "requests are pinned to one process, or sessions live in its memory or disk"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.k8s.is_empty() || !p.python.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let help = "keep session state in a backing service (Redis, a database) or a signed cookie, and let any replica serve any request";
+        for km in &p.k8s {
+            if p.is_test_file(km.file) {
+                continue;
+            }
+            let o = &km.object;
+            if let Some(a) = o.session_affinity.as_ref().filter(|a| a.text == "ClientIP") {
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!(
+                            "Service `{}` pins each client to one pod (sessionAffinity: ClientIP)",
+                            o.name.as_deref().unwrap_or("?")
+                        ),
+                    )
+                    .at(Origin::new(km.file, a.span.clone()), "sticky sessions")
+                    .help(help),
+                );
+            }
+            if o.kind == "Ingress" {
+                let sticky = o.annotations.iter().find(|(k, v)| {
+                    (k.ends_with("/affinity") && v == "cookie")
+                        || (k.contains("sticky") && v == "true")
+                });
+                if let Some((k, _)) = sticky {
+                    out.push(
+                        diag(
+                            self.meta(),
+                            format!(
+                                "Ingress `{}` enables sticky sessions (`{k}`)",
+                                o.name.as_deref().unwrap_or("?")
+                            ),
+                        )
+                        .at(Origin::new(km.file, o.kind_span.clone()), "sticky sessions")
+                        .help(help),
+                    );
+                }
+            }
+        }
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            for b in &py.facts.bindings {
+                let local = match b.key.as_str() {
+                    "SESSION_ENGINE" => {
+                        b.value.ends_with("backends.file") || b.value.ends_with("backends.locmem")
+                    }
+                    "SESSION_TYPE" => b.value == "filesystem",
+                    _ => false,
+                };
+                if local {
+                    out.push(
+                        diag(
+                            self.meta(),
+                            format!(
+                                "sessions are stored per process (`{} = \"{}\"`)",
+                                b.key, b.value
+                            ),
+                        )
+                        .at(
+                            Origin::new(py.file, b.value_span.clone()),
+                            "in-process session store",
+                        )
+                        .help(help),
+                    );
+                }
+            }
+        }
+    }
+}
