@@ -331,3 +331,29 @@ fn secrets_are_masked_even_when_their_rules_do_not_run() {
         }
     }
 }
+
+#[test]
+fn preview_rules_run_only_when_asked() {
+    let dir = "fixtures/rules/TF0207/fail";
+    twelve()
+        .args(["check", dir, "--format", "concise", "--select", "TF0207"])
+        .assert()
+        .stdout(predicate::str::contains("TF0207").not());
+    twelve()
+        .args(["check", dir, "--format", "concise", "--select", "TF0207", "--preview"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("TF0207"));
+    let cfg = tempfile::tempdir().unwrap();
+    let path = cfg.path().join("twelve.toml");
+    fs::write(&path, "preview = true\nselect = [\"TF0207\"]\n").unwrap();
+    twelve()
+        .args(["check", dir, "--format", "concise", "--config"])
+        .arg(&path)
+        .assert()
+        .stdout(predicate::str::contains("TF0207"));
+    twelve()
+        .args(["rules"])
+        .assert()
+        .stdout(predicate::str::is_match("TF0207 .*\\(preview\\)").unwrap());
+}

@@ -61,6 +61,7 @@ fn markers(root: &Path, code: &str) -> BTreeSet<(String, usize)> {
 fn findings(root: &Path, code: &str) -> (BTreeSet<(String, usize)>, Vec<String>) {
     let settings = Settings {
         select: Some(vec![code.to_string()]),
+        preview: true,
         ..Settings::default()
     };
     let o = engine::run(root, &settings);

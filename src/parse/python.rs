@@ -94,6 +94,8 @@ pub struct PyFacts {
     /// Comparisons of an environment variable with an environment name
     /// (`os.getenv("ENV") == "production"`): (variable, compared value, span).
     pub env_branches: Vec<(String, String, Span)>,
+    /// External programs run by literal name (`subprocess.run(["git", …])`, `os.system("ffmpeg …")`).
+    pub programs: Vec<(String, Span)>,
     pub has_error: bool,
 }
 
@@ -346,6 +348,41 @@ fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: u
                         default_span,
                         required: false,
                     });
+                }
+                const RUNNERS: &[&str] = &[
+                    "subprocess.run",
+                    "subprocess.call",
+                    "subprocess.check_call",
+                    "subprocess.check_output",
+                    "subprocess.Popen",
+                    "os.system",
+                    "os.popen",
+                    "run",
+                    "check_call",
+                    "check_output",
+                    "Popen",
+                ];
+                if RUNNERS.contains(&callee.as_str())
+                    && let Some(first) = args.iter().find(|a| a.keyword.is_none())
+                {
+                    let program = match &first.value {
+                        ArgValue::Str(s) => s.split_whitespace().next().map(String::from),
+                        ArgValue::Expr { text: e, .. }
+                            if e.starts_with('[') || e.starts_with('(') =>
+                        {
+                            e.trim_start_matches(['[', '('])
+                                .trim_start()
+                                .strip_prefix(['"', '\''])
+                                .and_then(|r| r.split(['"', '\'']).next())
+                                .map(String::from)
+                        }
+                        _ => None,
+                    };
+                    if let Some(prog) =
+                        program.filter(|p| !p.is_empty() && !p.starts_with('$') && !p.contains('{'))
+                    {
+                        f.programs.push((prog, first.value_span.clone()));
+                    }
                 }
                 f.calls.push(Call {
                     callee,

@@ -238,3 +238,112 @@ impl Rule for AdminImageDrift {
         }
     }
 }
+
+/// Admin entry points of a build context, relative to it.
+fn admin_scripts(p: &Project, ctx: &str) -> Vec<String> {
+    p.paths
+        .iter()
+        .filter_map(|(rel, _)| {
+            let inner = if ctx.is_empty() {
+                rel.as_str()
+            } else {
+                rel.strip_prefix(ctx)?.strip_prefix('/')?
+            };
+            let name = walk::file_name(inner).to_ascii_lowercase();
+            let dir = walk::parent_dir(inner);
+            let admin_name = ["migrate", "init", "admin", "release", "seed"]
+                .iter()
+                .any(|w| name.starts_with(w))
+                && (name.ends_with(".sh") || name.ends_with(".py") || !name.contains('.'));
+            let ok = (dir.is_empty() && (name == "manage.py" || admin_name))
+                || (matches!(dir, "bin" | "scripts") && admin_name);
+            ok.then(|| inner.to_string())
+        })
+        .collect()
+}
+
+pub struct AdminScriptNotShipped;
+impl Rule for AdminScriptNotShipped {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF1203",
+            "admin-script-not-shipped",
+            12,
+            Warning,
+            "an admin script of the build context is not copied into the app image"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.apps.iter().any(|a| a.dockerfile.is_some())
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        use crate::parse::dockerfile::Kind;
+        for app in &p.apps {
+            let (Some(di), Some(ctx)) = (app.dockerfile, app.context.as_deref()) else {
+                continue;
+            };
+            let d = &p.dockerfiles[di];
+            if d.dev || p.is_test_file(d.file) {
+                continue;
+            }
+            let srcs: Vec<String> =
+                d.df.instructions
+                    .iter()
+                    .filter_map(|i| match &i.kind {
+                        Kind::Copy {
+                            srcs, from: None, ..
+                        }
+                        | Kind::Add { srcs, .. } => Some(
+                            srcs.iter()
+                                .map(|s| s.text.trim_start_matches("./").to_string())
+                                .collect::<Vec<_>>(),
+                        ),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+            // the context's .dockerignore, from the text the walk read
+            let ignore = {
+                let want = walk::join(ctx, ".dockerignore").unwrap_or_default();
+                let mut b = ignore::gitignore::GitignoreBuilder::new("");
+                for f in p.files.iter().filter(|f| f.rel == want) {
+                    for line in f.text.lines() {
+                        let _ = b.add_line(None, line);
+                    }
+                }
+                b.build().ok()
+            };
+            for script in admin_scripts(p, ctx) {
+                let whole = srcs
+                    .iter()
+                    .any(|s| matches!(s.trim_end_matches('/'), "" | "." | "*"));
+                let named = srcs.iter().any(|s| {
+                    let s = s.trim_end_matches('/');
+                    script == s || script.starts_with(&format!("{s}/"))
+                });
+                let ignored = ignore
+                    .as_ref()
+                    .is_some_and(|g| g.matched_path_or_any_parents(&script, false).is_ignore());
+                if (whole && !ignored) || named {
+                    continue;
+                }
+                let rel = walk::join(ctx, &script).unwrap_or(script.clone());
+                let at = match p.files.iter().find(|f| f.rel == rel) {
+                    Some(f) => Origin::new(f.id, f.line_span(1)),
+                    None => Origin::new(
+                        d.file,
+                        d.final_stage()
+                            .map(|s| d.df.instructions[s.from].span.clone())
+                            .unwrap_or(0..0),
+                    ),
+                };
+                out.push(
+                    diag(self.meta(), format!("`{rel}` is an admin script of app `{}` but its image does not contain it", app.name))
+                        .at(at, "not in the image")
+                        .also(Origin::new(d.file, d.final_stage().map(|s| d.df.instructions[s.from].span.clone()).unwrap_or(0..0)), "the app's image")
+                        .help("copy admin scripts into the image so one-off processes run the same release as the app"),
+                );
+            }
+        }
+    }
+}

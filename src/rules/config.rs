@@ -658,3 +658,111 @@ impl Rule for UndeclaredEnvVar {
         }
     }
 }
+
+/// Whether a path names an environment as a config file of its own.
+fn environment_config_file(rel: &str) -> Option<&'static str> {
+    let name = crate::walk::file_name(rel).to_ascii_lowercase();
+    let dir = crate::walk::parent_dir(rel).to_ascii_lowercase();
+    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&name);
+    let env = crate::rules::parity::env_of_path(stem)?;
+    let in_config_dir = dir.split('/').any(|d| {
+        matches!(
+            d,
+            "settings" | "config" | "configs" | "conf" | "environments"
+        )
+    });
+    let named = stem.starts_with("settings")
+        || stem.ends_with("settings")
+        || stem.starts_with("application")
+        || stem.starts_with("config");
+    (in_config_dir || named).then_some(env)
+}
+
+pub struct ConfigGroupedByEnvironment;
+impl Rule for ConfigGroupedByEnvironment {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0307",
+            "config-grouped-by-environment",
+            3,
+            Info,
+            "config is grouped into named environments in files of the codebase"
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.python.is_empty() || !p.other_yaml.is_empty()
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let help = "keep one config that reads each value from the environment; the differences between deploys live in their environments";
+        for py in &p.python {
+            let rel = p.rel(py.file);
+            let Some(env) = environment_config_file(rel) else {
+                continue;
+            };
+            if p.is_test_file(py.file) {
+                continue;
+            }
+            let defaults: Vec<&Span> = py
+                .facts
+                .env_reads
+                .iter()
+                .filter_map(|r| r.default_span.as_ref())
+                .collect();
+            let literal = py.facts.bindings.iter().find(|b| {
+                !defaults.contains(&&b.value_span)
+                    && b.key.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            });
+            if let Some(b) = literal {
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!("`{rel}` holds the {env} environment's settings as literals"),
+                    )
+                    .at(
+                        Origin::new(py.file, b.value_span.clone()),
+                        format!("{env} value in code"),
+                    )
+                    .help(help),
+                );
+            }
+        }
+        for (file, docs) in &p.other_yaml {
+            let rel = p.rel(*file);
+            let Some(env) = environment_config_file(rel) else {
+                continue;
+            };
+            if p.is_test_file(*file) {
+                continue;
+            }
+            let first = docs.iter().find_map(|d| first_scalar(d, 0));
+            if let Some(span) = first {
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!("`{rel}` holds the {env} environment's settings as literals"),
+                    )
+                    .at(
+                        Origin::new(*file, span),
+                        format!("{env} value in the codebase"),
+                    )
+                    .help(help),
+                );
+            }
+        }
+    }
+}
+
+fn first_scalar(y: &crate::parse::yaml::Yaml, depth: usize) -> Option<Span> {
+    use crate::parse::yaml::Value;
+    if depth > 32 {
+        return None;
+    }
+    match &y.value {
+        Value::Scalar { text, .. } if !is_placeholder(text) || text.len() < 4 => {
+            Some(y.span.clone())
+        }
+        Value::Map(es) => es.iter().find_map(|(_, v)| first_scalar(v, depth + 1)),
+        Value::Seq(items) => items.iter().find_map(|i| first_scalar(i, depth + 1)),
+        _ => None,
+    }
+}

@@ -920,3 +920,189 @@ impl Rule for PipedRemoteScript {
         }
     }
 }
+
+/// Import names whose distribution is named differently.
+const IMPORT_TO_DIST: &[(&str, &str)] = &[
+    ("yaml", "pyyaml"),
+    ("cv2", "opencv-python"),
+    ("PIL", "pillow"),
+    ("sklearn", "scikit-learn"),
+    ("bs4", "beautifulsoup4"),
+    ("dateutil", "python-dateutil"),
+    ("dotenv", "python-dotenv"),
+    ("jwt", "pyjwt"),
+    ("MySQLdb", "mysqlclient"),
+    ("attr", "attrs"),
+    ("OpenSSL", "pyopenssl"),
+    ("Crypto", "pycryptodome"),
+    ("serial", "pyserial"),
+    ("zmq", "pyzmq"),
+    ("git", "gitpython"),
+    ("docx", "python-docx"),
+    ("jose", "python-jose"),
+    ("multipart", "python-multipart"),
+    ("slugify", "python-slugify"),
+    ("magic", "python-magic"),
+    ("kafka", "kafka-python"),
+    ("ldap", "python-ldap"),
+    ("rest_framework", "djangorestframework"),
+    ("corsheaders", "django-cors-headers"),
+    ("debug_toolbar", "django-debug-toolbar"),
+    ("environ", "django-environ"),
+    ("storages", "django-storages"),
+    ("allauth", "django-allauth"),
+    ("crispy_forms", "django-crispy-forms"),
+    ("google", "google"),
+    ("psycopg2", "psycopg2"),
+    ("websocket", "websocket-client"),
+    ("socketio", "python-socketio"),
+    ("engineio", "python-engineio"),
+    ("fitz", "pymupdf"),
+    ("Levenshtein", "python-levenshtein"),
+    ("telegram", "python-telegram-bot"),
+];
+
+/// Imports that need no declaration of their own: tooling and implicit namespaces.
+const ALWAYS_AVAILABLE: &[&str] = &[
+    "pkg_resources",
+    "setuptools",
+    "pip",
+    "_pytest",
+    "typing_extensions",
+    "distutils",
+];
+
+fn normalise(dist: &str) -> String {
+    dist.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+pub struct UndeclaredImport;
+impl Rule for UndeclaredImport {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0207",
+            "undeclared-import",
+            2,
+            Warning,
+            "code imports a third-party package its manifest does not declare",
+            preview
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        !p.python.is_empty()
+            && p.manifests
+                .iter()
+                .any(|m| m.manifest.kind.ecosystem() == Ecosystem::Python)
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        let local = local_modules(p);
+        for py in &p.python {
+            if py.test_tree || p.is_test_file(py.file) {
+                continue;
+            }
+            let manifests = p.manifests_above(&py.dir, Ecosystem::Python);
+            // a setup.py/setup.cfg declares what we do not read: unknown, stay silent
+            if manifests.is_empty()
+                || manifests.iter().any(|m| {
+                    matches!(
+                        m.manifest.kind,
+                        ManifestKind::SetupPy | ManifestKind::SetupCfg
+                    )
+                })
+            {
+                continue;
+            }
+            let declared: Vec<String> = manifests
+                .iter()
+                .flat_map(|m| m.manifest.deps.iter().map(|d| normalise(&d.name)))
+                .collect();
+            let mut reported: Vec<&str> = Vec::new();
+            for (module, span) in &py.facts.imports {
+                if PY_STDLIB.contains(&module.as_str())
+                    || local.contains(module.as_str())
+                    || ALWAYS_AVAILABLE.contains(&module.as_str())
+                    || reported.contains(&module.as_str())
+                {
+                    continue;
+                }
+                let dist = IMPORT_TO_DIST
+                    .iter()
+                    .find(|(i, _)| i == module)
+                    .map(|(_, d)| d.to_string())
+                    .unwrap_or_else(|| module.clone());
+                let want = normalise(&dist);
+                let ok = declared.iter().any(|d| {
+                    *d == want
+                        || d.starts_with(&format!("{want}-"))
+                        || want == "google" && d.starts_with("google-")
+                        || (want == "psycopg2" && d.starts_with("psycopg2"))
+                        || (want == "opencv-python" && d.starts_with("opencv-"))
+                });
+                if ok {
+                    continue;
+                }
+                reported.push(module);
+                out.push(
+                    diag(self.meta(), format!("`{module}` is imported but `{dist}` is not declared in {}", p.rel(manifests[0].file)))
+                        .at(Origin::new(py.file, span.clone()), "undeclared third-party import")
+                        .also(Origin::new(manifests[0].file, p.file(manifests[0].file).line_span(1)), "the app's manifest")
+                        .help(format!("declare `{dist}` (pinned) in the manifest, even when another package pulls it in today")),
+                );
+            }
+        }
+    }
+}
+
+/// Programs every Debian or Alpine base image ships (coreutils, busybox, the shell).
+const BASE_TOOLS: &[&str] = &[
+    "sh", "bash", "ls", "cat", "cp", "mv", "rm", "mkdir", "chmod", "chown", "echo", "env", "grep",
+    "sed", "awk", "find", "xargs", "tar", "gzip", "gunzip", "sort", "head", "tail", "wc", "date",
+    "sleep", "kill", "ps", "uname", "id", "whoami", "true", "false", "test", "touch", "ln", "df",
+    "du", "tee", "tr", "cut", "python", "python3", "pip", "node", "npm",
+];
+
+pub struct ImplicitSystemTool;
+impl Rule for ImplicitSystemTool {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0208",
+            "implicit-system-tool",
+            2,
+            Info,
+            "code runs an external program that the app's image does not install",
+            preview
+        )
+    }
+    fn applies(&self, p: &Project) -> bool {
+        p.python.iter().any(|py| !py.facts.programs.is_empty())
+    }
+    fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
+        for (ai, app) in p.apps.iter().enumerate() {
+            let Some(di) = app.dockerfile else { continue };
+            let installed: String = p
+                .run_commands(di)
+                .iter()
+                .flat_map(|(_, cmds)| cmds)
+                .flat_map(|c| c.words.iter().map(|(w, _)| w.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            for py in p.python_of_app(ai) {
+                for (prog, span) in &py.facts.programs {
+                    let name = prog.rsplit('/').next().unwrap_or(prog);
+                    if BASE_TOOLS.contains(&name)
+                        || installed.contains(name)
+                        || name.ends_with(".py")
+                        || name.ends_with(".sh")
+                    {
+                        continue;
+                    }
+                    out.push(
+                        diag(self.meta(), format!("the code runs `{name}`, which the image of app `{}` does not install", app.name))
+                            .at(Origin::new(py.file, span.clone()), "external program")
+                            .help(format!("install `{name}` explicitly in the Dockerfile (and pin it), or use a library instead")),
+                    );
+                }
+            }
+        }
+    }
+}

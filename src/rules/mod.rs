@@ -81,6 +81,18 @@ macro_rules! meta {
             preview: false,
         }
     };
+    // `preview` after the summary: the rule does not run unless `--preview`/`preview = true`
+    ($code:literal, $name:literal, $factor:literal, $sev:ident, $summary:literal, preview) => {
+        &$crate::rules::Meta {
+            code: $code,
+            name: $name,
+            factor: $crate::rules::Factor($factor),
+            severity: $crate::diagnostic::Severity::$sev,
+            summary: $summary,
+            doc: include_str!(concat!("../../rules/", $code, "-", $name, ".md")),
+            preview: true,
+        }
+    };
 }
 
 /// Every rule, in code order.
@@ -90,6 +102,11 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &tool::NothingToCheck,
         &codebase::NotVersionControlled,
         &codebase::CommittedBuildOutput,
+        &codebase::EnvironmentCopiedConfig,
+        &config::ConfigGroupedByEnvironment,
+        &admin::AdminScriptNotShipped,
+        &dependencies::UndeclaredImport,
+        &dependencies::ImplicitSystemTool,
         &config::HardcodedConnectionString,
         &config::UndocumentedEnvVars,
         &config::UndeclaredEnvVar,
