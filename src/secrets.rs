@@ -298,7 +298,7 @@ pub fn collect(p: &Project) -> Vec<Origin> {
     for f in &p.files {
         out.extend(scan(&f.text).into_iter().map(|(r, _)| Origin::new(f.id, r)));
     }
-    for py in &p.python {
+    for py in &p.sources {
         for b in py
             .facts
             .bindings

@@ -340,7 +340,15 @@ fn preview_rules_run_only_when_asked() {
         .assert()
         .stdout(predicate::str::contains("TF0207").not());
     twelve()
-        .args(["check", dir, "--format", "concise", "--select", "TF0207", "--preview"])
+        .args([
+            "check",
+            dir,
+            "--format",
+            "concise",
+            "--select",
+            "TF0207",
+            "--preview",
+        ])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("TF0207"));

@@ -9,7 +9,7 @@ use crate::parse::compose::{ComposeFile, Service};
 use crate::parse::dockerfile::{self, Dockerfile, Kind};
 use crate::parse::k8s::Object;
 use crate::parse::manifest::{Ecosystem, Manifest};
-use crate::parse::python::PyFacts;
+use crate::parse::python::CodeFacts;
 use crate::parse::shell::Script;
 use crate::parse::yaml::Yaml;
 use crate::parse::{compose, dotenv, k8s, manifest, python, shell, yaml};
@@ -140,10 +140,10 @@ pub struct ManifestModel {
 }
 
 #[derive(Debug)]
-pub struct PyModel {
+pub struct SourceModel {
     pub file: FileId,
     pub dir: String,
-    pub facts: PyFacts,
+    pub facts: CodeFacts,
     pub test_tree: bool,
 }
 
@@ -203,7 +203,7 @@ pub struct Project {
     pub compose: Vec<ComposeModel>,
     pub k8s: Vec<K8sModel>,
     pub manifests: Vec<ManifestModel>,
-    pub python: Vec<PyModel>,
+    pub sources: Vec<SourceModel>,
     pub scripts: Vec<ScriptModel>,
     pub dotenvs: Vec<DotEnvModel>,
     pub procfiles: Vec<ProcfileModel>,
@@ -220,7 +220,7 @@ pub struct Project {
     /// Path prefixes (directories) that count as test/example/doc trees, beyond the defaults.
     pub extra_test_dirs: Vec<String>,
     /// For each entry of `python`, the app whose build context holds it.
-    pub python_app: Vec<Option<usize>>,
+    pub source_app: Vec<Option<usize>>,
     /// Per Dockerfile: its RUN steps as commands (instruction index, commands).
     pub runs: Vec<Vec<(usize, Vec<commands::Cmd>)>>,
     /// Per app: the command lines that start it.
@@ -235,7 +235,7 @@ enum Parsed {
     Dockerfile(Dockerfile),
     Yaml(Vec<Yaml>),
     Manifest(Manifest),
-    Python(PyFacts),
+    Python(CodeFacts),
     Script(Script),
     DotEnv(Vec<dotenv::Entry>),
     Procfile(Vec<(String, String, crate::source::Span)>),
@@ -491,7 +491,7 @@ impl Project {
                     dir,
                     manifest: m,
                 }),
-                Parsed::Python(facts) => p.python.push(PyModel {
+                Parsed::Python(facts) => p.sources.push(SourceModel {
                     file: *id,
                     dir,
                     facts,
@@ -726,10 +726,10 @@ impl Project {
     }
 
     /// The Python files of an app's build context (test trees left out).
-    pub fn python_of_app(&self, ai: usize) -> impl Iterator<Item = &PyModel> {
-        self.python
+    pub fn sources_of_app(&self, ai: usize) -> impl Iterator<Item = &SourceModel> {
+        self.sources
             .iter()
-            .zip(&self.python_app)
+            .zip(&self.source_app)
             .filter(move |(py, app)| {
                 **app == Some(ai) && !py.test_tree && !self.is_test_file(py.file)
             })
@@ -933,8 +933,8 @@ impl Project {
             }
         }
         self.apps = apps;
-        self.python_app = self
-            .python
+        self.source_app = self
+            .sources
             .iter()
             .map(|py| self.app_of_path(&self.files[py.file.0 as usize].rel))
             .collect();

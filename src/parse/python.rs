@@ -5,105 +5,13 @@ use crate::source::Span;
 use std::cell::RefCell;
 use tree_sitter::{Node, Parser};
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum ArgValue {
-    Str(String),
-    Int(i64),
-    /// Any other expression; `from_env` when it reads the environment somewhere inside.
-    Expr {
-        text: String,
-        from_env: bool,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct Arg {
-    pub keyword: Option<String>,
-    pub value: ArgValue,
-    /// The whole argument (`port=5000`).
-    pub span: Span,
-    /// The value alone (`5000`).
-    pub value_span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub struct Call {
-    /// The callee as written, e.g. `logging.FileHandler`, `app.run`.
-    pub callee: String,
-    pub args: Vec<Arg>,
-    pub span: Span,
-    /// Inside `if __name__ == "__main__":`.
-    pub main_guard: bool,
-}
-
-impl Call {
-    pub fn kwarg(&self, name: &str) -> Option<&Arg> {
-        self.args
-            .iter()
-            .find(|a| a.keyword.as_deref() == Some(name))
-    }
-    pub fn positional(&self, i: usize) -> Option<&Arg> {
-        self.args.iter().filter(|a| a.keyword.is_none()).nth(i)
-    }
-    /// The last segment of the callee (`logging.handlers.RotatingFileHandler` → `RotatingFileHandler`).
-    pub fn method(&self) -> &str {
-        self.callee.rsplit('.').next().unwrap_or(&self.callee)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct EnvRead {
-    pub name: String,
-    pub default: Option<ArgValue>,
-    pub has_default: bool,
-    pub span: Span,
-    /// Where the default value is written.
-    pub default_span: Option<Span>,
-    /// `os.environ["X"]`: fails when the variable is missing (a `getenv` without a default
-    /// returns `None`, which code usually handles).
-    pub required: bool,
-}
-
-/// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
-#[derive(Debug, Clone)]
-pub struct StrBinding {
-    pub key: String,
-    pub value: String,
-    pub value_span: Span,
-}
-
-/// A string literal holding a URL (`scheme://…`).
-#[derive(Debug, Clone)]
-pub struct UrlLiteral {
-    pub value: String,
-    pub span: Span,
-    /// The default of an environment lookup (`os.getenv("DATABASE_URL", "postgres://…")`).
-    pub env_default: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct PyFacts {
-    /// Top-level module names imported (`import a.b` → `a`), relative imports left out.
-    pub imports: Vec<(String, Span)>,
-    pub env_reads: Vec<EnvRead>,
-    pub calls: Vec<Call>,
-    pub bindings: Vec<StrBinding>,
-    pub urls: Vec<UrlLiteral>,
-    /// String literals that are machine-specific absolute paths (`/home/ann/…`, `C:\\…`).
-    pub abs_paths: Vec<(String, Span)>,
-    /// Comparisons of an environment variable with an environment name
-    /// (`os.getenv("ENV") == "production"`): (variable, compared value, span).
-    pub env_branches: Vec<(String, String, Span)>,
-    /// External programs run by literal name (`subprocess.run(["git", …])`, `os.system("ffmpeg …")`).
-    pub programs: Vec<(String, Span)>,
-    pub has_error: bool,
-}
+pub use crate::parse::code::*;
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-pub fn parse(text: &str) -> PyFacts {
+pub fn parse(text: &str) -> CodeFacts {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -111,19 +19,19 @@ pub fn parse(text: &str) -> PyFacts {
             if p.set_language(&tree_sitter_python::LANGUAGE.into())
                 .is_err()
             {
-                return PyFacts::default();
+                return CodeFacts::default();
             }
             *slot = Some(p);
         }
         let Some(parser) = slot.as_mut() else {
-            return PyFacts::default();
+            return CodeFacts::default();
         };
         let Some(tree) = parser.parse(text, None) else {
-            return PyFacts::default();
+            return CodeFacts::default();
         };
-        let mut facts = PyFacts {
+        let mut facts = CodeFacts {
             has_error: tree.root_node().has_error(),
-            ..PyFacts::default()
+            ..CodeFacts::default()
         };
         visit(tree.root_node(), text, &mut facts, false, 0);
         let defaults: Vec<Span> = facts
@@ -174,21 +82,6 @@ pub fn string_value(node: Node<'_>, text: &str) -> Option<String> {
     }
 }
 
-/// Names of deployment environments, as code compares them.
-const ENV_NAMES: &[&str] = &[
-    "production",
-    "prod",
-    "development",
-    "dev",
-    "staging",
-    "stage",
-    "test",
-    "testing",
-    "qa",
-    "uat",
-    "local",
-];
-
 /// The first string literal inside a node.
 fn first_string(node: Node<'_>, text: &str) -> Option<String> {
     if let Some(s) = string_value(node, text) {
@@ -197,20 +90,6 @@ fn first_string(node: Node<'_>, text: &str) -> Option<String> {
     let mut cursor = node.walk();
     let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
     children.into_iter().find_map(|c| first_string(c, text))
-}
-
-/// `/home/<user>/…`, `/Users/<user>/…`, `C:\…`: paths that exist on one machine only.
-fn is_machine_path(s: &str) -> bool {
-    let user_home = |rest: &str| {
-        rest.split('/')
-            .next()
-            .is_some_and(|u| !u.is_empty() && !u.contains(['{', '$', '%']))
-    };
-    s.strip_prefix("/home/")
-        .is_some_and(|r| user_home(r) && r.contains('/'))
-        || s.strip_prefix("/Users/")
-            .is_some_and(|r| user_home(r) && r.contains('/'))
-        || (s.len() > 3 && s.as_bytes()[0].is_ascii_alphabetic() && &s[1..3] == ":\\")
 }
 
 fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
@@ -240,7 +119,7 @@ fn is_main_guard(node: Node<'_>, text: &str) -> bool {
             .unwrap_or(false)
 }
 
-fn visit(node: Node<'_>, text: &str, f: &mut PyFacts, main_guard: bool, depth: usize) {
+fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth: usize) {
     if depth > 400 {
         f.has_error = true;
         return;

@@ -151,7 +151,7 @@ impl Rule for HardcodedServiceAddress {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty() || !p.compose.is_empty() || !p.k8s.is_empty()
+        !p.sources.is_empty() || !p.compose.is_empty() || !p.k8s.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         use crate::diagnostic::Severity;
@@ -194,7 +194,7 @@ impl Rule for HardcodedServiceAddress {
             }
         }
         // code connecting to a literal host
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -232,7 +232,7 @@ fn retries(p: &Project, ai: usize) -> bool {
         "stamina",
         "wait_for_it",
     ];
-    let code = p.python_of_app(ai).any(|py| {
+    let code = p.sources_of_app(ai).any(|py| {
         py.facts
             .imports
             .iter()

@@ -84,7 +84,7 @@ impl Rule for HardcodedSecret {
         let owned = owned_spans(p);
         let mut seen: Vec<Origin> = Vec::new();
         // secret-like names bound to literals in Python
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -391,10 +391,10 @@ impl Rule for HardcodedConnectionString {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty()
+        !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -460,7 +460,7 @@ impl Rule for UndocumentedEnvVars {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.python.iter().any(|py| !py.facts.env_reads.is_empty())
+        p.sources.iter().any(|py| !py.facts.env_reads.is_empty())
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         if p.dotenvs.iter().any(|d| d.example) {
@@ -468,7 +468,7 @@ impl Rule for UndocumentedEnvVars {
         }
         let mut names: Vec<&str> = Vec::new();
         let mut first: Option<Origin> = None;
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -604,7 +604,7 @@ impl Rule for UndeclaredEnvVar {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.python
+        p.sources
             .iter()
             .any(|py| py.facts.env_reads.iter().any(|r| r.required))
     }
@@ -612,7 +612,7 @@ impl Rule for UndeclaredEnvVar {
         for ai in 0..p.apps.len() {
             // variables the code cannot run without, first read of each
             let mut required: Vec<(&str, Origin)> = Vec::new();
-            for py in p.python_of_app(ai) {
+            for py in p.sources_of_app(ai) {
                 for r in py.facts.env_reads.iter().filter(|r| r.required) {
                     if !required.iter().any(|(n, _)| *n == r.name) {
                         required.push((&r.name, Origin::new(py.file, r.span.clone())));
@@ -690,11 +690,11 @@ impl Rule for ConfigGroupedByEnvironment {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty() || !p.other_yaml.is_empty()
+        !p.sources.is_empty() || !p.other_yaml.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "keep one config that reads each value from the environment; the differences between deploys live in their environments";
-        for py in &p.python {
+        for py in &p.sources {
             let rel = p.rel(py.file);
             let Some(env) = environment_config_file(rel) else {
                 continue;

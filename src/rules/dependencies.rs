@@ -244,13 +244,15 @@ impl Rule for MissingManifest {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty()
+        !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
-        let mut by_dir: BTreeMap<&str, (&crate::model::PyModel, &(String, crate::source::Span))> =
-            BTreeMap::new();
-        for py in &p.python {
+        let mut by_dir: BTreeMap<
+            &str,
+            (&crate::model::SourceModel, &(String, crate::source::Span)),
+        > = BTreeMap::new();
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -989,14 +991,14 @@ impl Rule for UndeclaredImport {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty()
+        !p.sources.is_empty()
             && p.manifests
                 .iter()
                 .any(|m| m.manifest.kind.ecosystem() == Ecosystem::Python)
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -1074,7 +1076,7 @@ impl Rule for ImplicitSystemTool {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.python.iter().any(|py| !py.facts.programs.is_empty())
+        p.sources.iter().any(|py| !py.facts.programs.is_empty())
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
@@ -1086,7 +1088,7 @@ impl Rule for ImplicitSystemTool {
                 .flat_map(|c| c.words.iter().map(|(w, _)| w.as_str()))
                 .collect::<Vec<_>>()
                 .join(" ");
-            for py in p.python_of_app(ai) {
+            for py in p.sources_of_app(ai) {
                 for (prog, span) in &py.facts.programs {
                     let name = prog.rsplit('/').next().unwrap_or(prog);
                     if BASE_TOOLS.contains(&name)

@@ -44,10 +44,10 @@ impl Rule for LogToFile {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty()
+        !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -103,7 +103,7 @@ impl Rule for LogFileInRuntimeConfig {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.apps.is_empty() || !p.python.is_empty()
+        !p.apps.is_empty() || !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
@@ -170,7 +170,7 @@ impl Rule for LogFileInRuntimeConfig {
                 }
             }
         }
-        for py in &p.python {
+        for py in &p.sources {
             let name = walk::file_name(p.rel(py.file));
             if !(name.starts_with("gunicorn") || name.contains("gunicorn")) {
                 continue;

@@ -18,10 +18,10 @@ impl Rule for HardcodedAbsolutePath {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty()
+        !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -48,10 +48,10 @@ impl Rule for EnvironmentBranching {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty()
+        !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }

@@ -203,7 +203,7 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
             }
         }
     }
-    for py in p.python_of_app(ai) {
+    for py in p.sources_of_app(ai) {
         for call in &py.facts.calls {
             if let Some(a) = call.kwarg("port")
                 && let ArgValue::Int(n) = a.value
@@ -262,7 +262,7 @@ impl Rule for MissingExpose {
             let published = ports
                 .iter()
                 .find(|(k, _, _)| matches!(k, PortKind::Compose | PortKind::ContainerPort));
-            let web = p.python_of_app(ai).find_map(|py| {
+            let web = p.sources_of_app(ai).find_map(|py| {
                 py.facts
                     .imports
                     .iter()
@@ -461,10 +461,10 @@ impl Rule for HardcodedListenPort {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.python.is_empty()
+        !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
@@ -546,7 +546,7 @@ impl Rule for LoopbackBind {
                     }
                 }
             }
-            for py in p.python_of_app(ai) {
+            for py in p.sources_of_app(ai) {
                 if !entry_scripts
                     .iter()
                     .any(|s| s == walk::file_name(p.rel(py.file)))

@@ -223,7 +223,7 @@ impl Rule for StickySessions {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.k8s.is_empty() || !p.python.is_empty()
+        !p.k8s.is_empty() || !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "keep session state in a backing service (Redis, a database) or a signed cookie, and let any replica serve any request";
@@ -265,7 +265,7 @@ impl Rule for StickySessions {
                 }
             }
         }
-        for py in &p.python {
+        for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }

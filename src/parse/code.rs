@@ -1,0 +1,164 @@
+//! Facts of application source, the same shape for every language: what rules read.
+//! One module per language fills them from its tree-sitter tree.
+
+use crate::source::Span;
+
+/// A language whose source facts twelve reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Python,
+    JavaScript,
+    TypeScript,
+    Go,
+    Rust,
+}
+
+/// A server binding an address: `app.run(host=…, port=…)`, `app.listen(3000)`,
+/// `http.ListenAndServe(":8080", …)`, `TcpListener::bind("0.0.0.0:8080")`.
+#[derive(Debug, Clone)]
+pub struct Listen {
+    /// The literal host, when one is written.
+    pub host: Option<(String, Span)>,
+    /// The literal port, when one is written.
+    pub port: Option<(u16, Span)>,
+    /// The port comes from the environment (possibly with a literal default).
+    pub port_from_env: bool,
+    /// No host is given and the server's default is loopback (Flask's `app.run()`).
+    pub default_loopback: bool,
+    pub span: Span,
+    /// What binds, for messages (`app.run`, `app.listen`, `http.ListenAndServe`).
+    pub what: String,
+}
+
+/// Logs routed to a file: a file handler, appender, sink or stream.
+#[derive(Debug, Clone)]
+pub struct FileLog {
+    pub what: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    Str(String),
+    Int(i64),
+    /// Any other expression; `from_env` when it reads the environment somewhere inside.
+    Expr {
+        text: String,
+        from_env: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub keyword: Option<String>,
+    pub value: ArgValue,
+    /// The whole argument (`port=5000`).
+    pub span: Span,
+    /// The value alone (`5000`).
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The callee as written, e.g. `logging.FileHandler`, `app.run`.
+    pub callee: String,
+    pub args: Vec<Arg>,
+    pub span: Span,
+    /// Inside `if __name__ == "__main__":`.
+    pub main_guard: bool,
+}
+
+impl Call {
+    pub fn kwarg(&self, name: &str) -> Option<&Arg> {
+        self.args
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some(name))
+    }
+    pub fn positional(&self, i: usize) -> Option<&Arg> {
+        self.args.iter().filter(|a| a.keyword.is_none()).nth(i)
+    }
+    /// The last segment of the callee (`logging.handlers.RotatingFileHandler` → `RotatingFileHandler`).
+    pub fn method(&self) -> &str {
+        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvRead {
+    pub name: String,
+    pub default: Option<ArgValue>,
+    pub has_default: bool,
+    pub span: Span,
+    /// Where the default value is written.
+    pub default_span: Option<Span>,
+    /// `os.environ["X"]`: fails when the variable is missing (a `getenv` without a default
+    /// returns `None`, which code usually handles).
+    pub required: bool,
+}
+
+/// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
+#[derive(Debug, Clone)]
+pub struct StrBinding {
+    pub key: String,
+    pub value: String,
+    pub value_span: Span,
+}
+
+/// A string literal holding a URL (`scheme://…`).
+#[derive(Debug, Clone)]
+pub struct UrlLiteral {
+    pub value: String,
+    pub span: Span,
+    /// The default of an environment lookup (`os.getenv("DATABASE_URL", "postgres://…")`).
+    pub env_default: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CodeFacts {
+    /// Top-level module or package names imported (`import a.b` → `a`; `require("x/y")` → `x`).
+    pub imports: Vec<(String, Span)>,
+    pub env_reads: Vec<EnvRead>,
+    pub calls: Vec<Call>,
+    pub bindings: Vec<StrBinding>,
+    pub urls: Vec<UrlLiteral>,
+    /// String literals that are machine-specific absolute paths (`/home/ann/…`, `C:\\…`).
+    pub abs_paths: Vec<(String, Span)>,
+    /// Comparisons of an environment variable with an environment name
+    /// (`os.getenv("ENV") == "production"`): (variable, compared value, span).
+    pub env_branches: Vec<(String, String, Span)>,
+    /// External programs run by literal name (`subprocess.run(["git", …])`, `exec.Command("git")`).
+    pub programs: Vec<(String, Span)>,
+    pub listens: Vec<Listen>,
+    pub file_logs: Vec<FileLog>,
+    pub has_error: bool,
+}
+
+/// Names of deployment environments, as code compares them.
+pub const ENV_NAMES: &[&str] = &[
+    "production",
+    "prod",
+    "development",
+    "dev",
+    "staging",
+    "stage",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "local",
+];
+
+/// `/home/<user>/…`, `/Users/<user>/…`, `C:\…`: paths that exist on one machine only.
+pub fn is_machine_path(s: &str) -> bool {
+    let user_home = |rest: &str| {
+        rest.split('/')
+            .next()
+            .is_some_and(|u| !u.is_empty() && !u.contains(['{', '$', '%']))
+    };
+    s.strip_prefix("/home/")
+        .is_some_and(|r| user_home(r) && r.contains('/'))
+        || s.strip_prefix("/Users/")
+            .is_some_and(|r| user_home(r) && r.contains('/'))
+        || (s.len() > 3 && s.as_bytes()[0].is_ascii_alphabetic() && &s[1..3] == ":\\")
+}
