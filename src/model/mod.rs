@@ -141,6 +141,7 @@ pub struct ManifestModel {
 
 #[derive(Debug)]
 pub struct SourceModel {
+    pub lang: crate::parse::code::Lang,
     pub file: FileId,
     pub dir: String,
     pub facts: CodeFacts,
@@ -492,6 +493,7 @@ impl Project {
                     manifest: m,
                 }),
                 Parsed::Python(facts) => p.sources.push(SourceModel {
+                    lang: crate::parse::code::Lang::Python,
                     file: *id,
                     dir,
                     facts,

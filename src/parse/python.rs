@@ -42,8 +42,125 @@ pub fn parse(text: &str) -> CodeFacts {
         for u in &mut facts.urls {
             u.env_default = defaults.contains(&u.span);
         }
+        derive_listens_and_logs(&mut facts);
         facts
     })
+}
+
+const FILE_HANDLERS: &[&str] = &[
+    "FileHandler",
+    "RotatingFileHandler",
+    "TimedRotatingFileHandler",
+    "WatchedFileHandler",
+];
+
+/// Targets that are streams, not files.
+pub fn is_stream_target(t: &str) -> bool {
+    matches!(
+        t.trim(),
+        "-" | "/dev/stdout"
+            | "/dev/stderr"
+            | "/proc/self/fd/1"
+            | "/proc/self/fd/2"
+            | "php://stdout"
+            | "php://stderr"
+            | "sys.stdout"
+            | "sys.stderr"
+            | "ext://sys.stdout"
+            | "ext://sys.stderr"
+    )
+}
+
+/// Servers started (`app.run`, `uvicorn.run`, `web.run_app`, `serve`, `socket.bind((h, p))`,
+/// `HTTPServer((h, p), …)`) and logs sent to files, from the calls and bindings.
+fn derive_listens_and_logs(f: &mut CodeFacts) {
+    let flask = f.imports.iter().any(|(m, _)| m == "flask");
+    for call in &f.calls {
+        let method = call.method();
+        if matches!(method, "run" | "run_app" | "serve" | "run_simple") {
+            let host = call.kwarg("host").and_then(|a| match &a.value {
+                ArgValue::Str(h) => Some((h.clone(), a.span.clone())),
+                _ => None,
+            });
+            let (port, from_env) = match call.kwarg("port").map(|a| (&a.value, a)) {
+                Some((ArgValue::Int(n), a)) => {
+                    (u16::try_from(*n).ok().map(|n| (n, a.span.clone())), false)
+                }
+                Some((ArgValue::Expr { from_env, .. }, _)) => (None, *from_env),
+                _ => (None, false),
+            };
+            let no_args = call.args.is_empty()
+                || call.kwarg("host").is_none() && call.positional(0).is_none();
+            f.listens.push(Listen {
+                host,
+                port,
+                port_from_env: from_env,
+                default_loopback: flask && call.callee.ends_with(".run") && no_args,
+                span: call.span.clone(),
+                what: call.callee.clone(),
+            });
+        } else if method == "bind"
+            || matches!(
+                method,
+                "HTTPServer" | "ThreadingHTTPServer" | "TCPServer" | "ThreadingTCPServer"
+            )
+        {
+            let Some(Arg {
+                value: ArgValue::Expr { text, .. },
+                span,
+                ..
+            }) = call.positional(0)
+            else {
+                continue;
+            };
+            let inner = text.trim().trim_start_matches('(').trim_end_matches(')');
+            let mut parts = inner.splitn(2, ',');
+            let (Some(h), Some(p)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let host = h.trim().trim_matches(['"', '\'']).to_string();
+            if let Ok(n) = p.trim().parse::<u16>() {
+                f.listens.push(Listen {
+                    host: Some((
+                        if host.is_empty() {
+                            "0.0.0.0".into()
+                        } else {
+                            host
+                        },
+                        span.clone(),
+                    )),
+                    port: Some((n, span.clone())),
+                    port_from_env: false,
+                    default_loopback: false,
+                    span: call.span.clone(),
+                    what: call.callee.clone(),
+                });
+            }
+        }
+        let target = if FILE_HANDLERS.contains(&method) {
+            call.positional(0).or_else(|| call.kwarg("filename"))
+        } else if method == "basicConfig" {
+            call.kwarg("filename")
+        } else {
+            None
+        };
+        if let Some(arg) = target
+            && !matches!(&arg.value, ArgValue::Str(s) if is_stream_target(s))
+        {
+            f.file_logs.push(FileLog {
+                what: format!("`{}` writes logs to a file", call.callee),
+                span: call.span.clone(),
+            });
+        }
+    }
+    for b in &f.bindings {
+        if b.key == "class" && FILE_HANDLERS.iter().any(|h| b.value.ends_with(h)) {
+            f.file_logs.push(FileLog {
+                what: format!("logging config uses `{}`, which writes to a file", b.value),
+                span: b.value_span.clone(),
+            });
+        }
+    }
 }
 
 fn t<'a>(node: Node<'_>, text: &'a str) -> &'a str {

@@ -5,32 +5,10 @@ use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
 use crate::model::commands::Source;
-use crate::parse::python::ArgValue;
 use crate::source::Origin;
 use crate::walk;
 
-const FILE_HANDLERS: &[&str] = &[
-    "FileHandler",
-    "RotatingFileHandler",
-    "TimedRotatingFileHandler",
-    "WatchedFileHandler",
-];
-
-pub fn is_stream_target(t: &str) -> bool {
-    matches!(
-        t.trim(),
-        "-" | "/dev/stdout"
-            | "/dev/stderr"
-            | "/proc/self/fd/1"
-            | "/proc/self/fd/2"
-            | "php://stdout"
-            | "php://stderr"
-            | "sys.stdout"
-            | "sys.stderr"
-            | "ext://sys.stdout"
-            | "ext://sys.stderr"
-    )
-}
+use crate::parse::python::is_stream_target;
 
 pub struct LogToFile;
 impl Rule for LogToFile {
@@ -47,45 +25,16 @@ impl Rule for LogToFile {
         !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
+        for src in &p.sources {
+            if src.test_tree || p.is_test_file(src.file) {
                 continue;
             }
-            for call in &py.facts.calls {
-                let m = call.method();
-                let target = if FILE_HANDLERS.contains(&m) {
-                    call.positional(0).or_else(|| call.kwarg("filename"))
-                } else if m == "basicConfig" {
-                    call.kwarg("filename")
-                } else {
-                    continue;
-                };
-                let Some(arg) = target else { continue };
-                if let ArgValue::Str(s) = &arg.value
-                    && is_stream_target(s)
-                {
-                    continue;
-                }
+            for l in &src.facts.file_logs {
                 out.push(
-                    diag(self.meta(), format!("`{}` writes logs to a file", call.callee))
-                        .at(Origin::new(py.file, call.span.clone()), "file log handler")
-                        .help("log to stdout/stderr (`logging.StreamHandler(sys.stdout)`) and let the platform route the stream"),
+                    diag(self.meta(), l.what.clone())
+                        .at(Origin::new(src.file, l.span.clone()), "file log handler")
+                        .help("log to stdout/stderr and let the platform route the stream"),
                 );
-            }
-            for b in &py.facts.bindings {
-                if b.key == "class" && FILE_HANDLERS.iter().any(|h| b.value.ends_with(h)) {
-                    out.push(
-                        diag(
-                            self.meta(),
-                            format!("logging config uses `{}`, which writes to a file", b.value),
-                        )
-                        .at(
-                            Origin::new(py.file, b.value_span.clone()),
-                            "file log handler",
-                        )
-                        .help("use `logging.StreamHandler` with `ext://sys.stdout`"),
-                    );
-                }
             }
         }
     }

@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::commands::Cmd;
 use crate::model::{App, Project};
+use crate::parse::code::Lang;
 use crate::parse::dockerfile::{self, Kind};
 use crate::parse::k8s::PortRef;
 use crate::parse::python::ArgValue;
@@ -203,17 +204,13 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
             }
         }
     }
-    for py in p.sources_of_app(ai) {
-        for call in &py.facts.calls {
-            if let Some(a) = call.kwarg("port")
-                && let ArgValue::Int(n) = a.value
-                && matches!(call.method(), "run" | "run_app" | "serve" | "run_simple")
-                && let Ok(n) = u16::try_from(n)
-            {
-                out.push((PortKind::Code, n, Origin::new(py.file, a.span.clone())));
+    for src in p.sources_of_app(ai) {
+        for l in &src.facts.listens {
+            if let Some((n, span)) = &l.port {
+                out.push((PortKind::Code, *n, Origin::new(src.file, span.clone())));
             }
         }
-        for r in &py.facts.env_reads {
+        for r in &src.facts.env_reads {
             if r.name == "PORT"
                 && let Some(d) = &r.default
             {
@@ -223,7 +220,7 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
                     _ => None,
                 };
                 if let Some(n) = n {
-                    out.push((PortKind::Code, n, Origin::new(py.file, r.span.clone())));
+                    out.push((PortKind::Code, n, Origin::new(src.file, r.span.clone())));
                 }
             }
         }
@@ -464,26 +461,20 @@ impl Rule for HardcodedListenPort {
         !p.sources.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
+        for src in &p.sources {
+            if src.test_tree || p.is_test_file(src.file) {
                 continue;
             }
-            for call in &py.facts.calls {
-                if !matches!(call.method(), "run" | "run_app" | "serve" | "run_simple") {
-                    continue;
-                }
-                let Some(a) = call.kwarg("port") else {
-                    continue;
-                };
-                let ArgValue::Int(n) = a.value else { continue };
+            for l in src.facts.listens.iter().filter(|l| !l.port_from_env) {
+                let Some((n, span)) = &l.port else { continue };
                 out.push(
                     diag(
                         self.meta(),
-                        format!("`{}` binds the literal port {n}", call.callee),
+                        format!("`{}` binds the literal port {n}", l.what),
                     )
-                    .at(Origin::new(py.file, a.span.clone()), "literal port")
+                    .at(Origin::new(src.file, span.clone()), "literal port")
                     .help(format!(
-                        "read it from the environment: `port=int(os.environ.get(\"PORT\", {n}))`"
+                        "read the port from the environment (`PORT`), with {n} as the default"
                     )),
                 );
             }
@@ -538,38 +529,54 @@ impl Rule for LoopbackBind {
                                 .help("run `flask run --host 0.0.0.0`, or a production server such as gunicorn"),
                         );
                     }
-                    if u.program().starts_with("python")
+                    // the script an interpreter runs is the entry point whose binds matter
+                    let interpreted = u.program().starts_with("python")
+                        || matches!(u.program(), "node" | "bun" | "deno" | "ts-node" | "tsx");
+                    if interpreted
                         && let Some((script, _)) =
-                            u.words.get(1).filter(|(w, _)| w.ends_with(".py"))
+                            u.words.iter().skip(1).find(|(w, _)| !w.starts_with('-'))
                     {
                         entry_scripts.push(walk::file_name(script).to_string());
                     }
                 }
             }
-            for py in p.sources_of_app(ai) {
-                if !entry_scripts
-                    .iter()
-                    .any(|s| s == walk::file_name(p.rel(py.file)))
-                {
+            for src in p.sources_of_app(ai) {
+                // compiled languages: the binary is built from all of the app's code
+                let compiled = matches!(src.lang, Lang::Go | Lang::Rust);
+                let name = walk::file_name(p.rel(src.file));
+                let entry = entry_scripts.iter().any(|s| {
+                    s == name
+                        || s.rsplit_once('.').map(|(st, _)| st)
+                            == name.rsplit_once('.').map(|(st, _)| st)
+                });
+                if !compiled && !entry {
                     continue;
                 }
-                let flask = py.facts.imports.iter().any(|(m, _)| m == "flask");
-                for call in &py.facts.calls {
-                    if !matches!(call.method(), "run" | "run_app" | "serve" | "run_simple") {
-                        continue;
-                    }
-                    match call.kwarg("host").map(|a| &a.value) {
-                        Some(ArgValue::Str(h)) if is_loopback(h) => out.push(
-                            diag(self.meta(), format!("app `{}` binds {h} inside its container", app.name))
-                                .at(Origin::new(py.file, call.kwarg("host").map(|a| a.span.clone()).unwrap_or(call.span.clone())), "loopback address")
-                                .help("bind 0.0.0.0 (all interfaces), ideally from the environment"),
-                        ),
-                        None if flask && call.callee.ends_with(".run") && call.positional(0).is_none() => out.push(
-                            diag(self.meta(), format!("app `{}` starts Flask's server without a host, which binds 127.0.0.1", app.name))
-                                .at(Origin::new(py.file, call.span.clone()), "binds 127.0.0.1 by default")
-                                .help("pass `host=\"0.0.0.0\"`, or serve with gunicorn"),
-                        ),
-                        _ => {}
+                for l in &src.facts.listens {
+                    if let Some((h, span)) = l.host.as_ref().filter(|(h, _)| is_loopback(h)) {
+                        out.push(
+                            diag(
+                                self.meta(),
+                                format!("app `{}` binds {h} inside its container", app.name),
+                            )
+                            .at(Origin::new(src.file, span.clone()), "loopback address")
+                            .help("bind 0.0.0.0 (all interfaces), ideally from the environment"),
+                        );
+                    } else if l.default_loopback && l.host.is_none() {
+                        out.push(
+                            diag(
+                                self.meta(),
+                                format!(
+                                    "app `{}` starts `{}` without a host, which binds 127.0.0.1",
+                                    app.name, l.what
+                                ),
+                            )
+                            .at(
+                                Origin::new(src.file, l.span.clone()),
+                                "binds 127.0.0.1 by default",
+                            )
+                            .help("pass the host `0.0.0.0`, or serve with a production server"),
+                        );
                     }
                 }
             }
