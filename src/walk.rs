@@ -24,8 +24,10 @@ pub enum FileKind {
     GitIgnore,
     DockerIgnore,
     Python,
-    /// Source in a language whose facts are not read yet (JS/TS, Go, Rust): existence only.
-    OtherSource,
+    JavaScript,
+    TypeScript,
+    Go,
+    Rust,
     Shell,
     /// Any other file: recorded by path only (migrations folders, alembic.ini, …).
     Other,
@@ -34,10 +36,7 @@ pub enum FileKind {
 impl FileKind {
     /// Whether the content of a file of this kind is read.
     pub fn is_read(self) -> bool {
-        !matches!(
-            self,
-            FileKind::Lockfile | FileKind::OtherSource | FileKind::Other
-        )
+        !matches!(self, FileKind::Lockfile | FileKind::Other)
     }
 }
 
@@ -127,7 +126,10 @@ pub fn classify(rel: &str) -> FileKind {
     }
     match ext {
         "py" => FileKind::Python,
-        "js" | "mjs" | "cjs" | "ts" | "tsx" | "jsx" | "go" | "rs" => FileKind::OtherSource,
+        "js" | "mjs" | "cjs" | "jsx" => FileKind::JavaScript,
+        "ts" | "mts" | "cts" | "tsx" if !lower.ends_with(".d.ts") => FileKind::TypeScript,
+        "go" => FileKind::Go,
+        "rs" => FileKind::Rust,
         "sh" | "bash" => FileKind::Shell,
         _ => {
             if is_script_name(&lower) {
@@ -137,6 +139,42 @@ pub fn classify(rel: &str) -> FileKind {
             }
         }
     }
+}
+
+impl FileKind {
+    /// The source language of a file of this kind.
+    pub fn lang(self) -> Option<crate::parse::code::Lang> {
+        use crate::parse::code::Lang;
+        Some(match self {
+            FileKind::Python => Lang::Python,
+            FileKind::JavaScript => Lang::JavaScript,
+            FileKind::TypeScript => Lang::TypeScript,
+            FileKind::Go => Lang::Go,
+            FileKind::Rust => Lang::Rust,
+            _ => return None,
+        })
+    }
+}
+
+/// Installed dependencies (or vendored ones): their source is not the app's code.
+pub fn dependency_tree(rel: &str) -> Option<&str> {
+    for marker in [
+        "node_modules",
+        "site-packages",
+        "bower_components",
+        "vendor",
+    ] {
+        if let Some(i) = rel.split('/').position(|s| s == marker) {
+            let end: usize = rel
+                .split('/')
+                .take(i + 1)
+                .map(|s| s.len() + 1)
+                .sum::<usize>()
+                - 1;
+            return Some(&rel[..end]);
+        }
+    }
+    None
 }
 
 /// Extension-less names that are conventionally entrypoint or start scripts.

@@ -236,7 +236,13 @@ enum Parsed {
     Dockerfile(Dockerfile),
     Yaml(Vec<Yaml>),
     Manifest(Manifest),
-    Python(CodeFacts),
+    Source(crate::parse::code::Lang, CodeFacts),
+    /// Source in a language this build was compiled without.
+    #[cfg_attr(
+        all(feature = "javascript", feature = "go", feature = "rust"),
+        allow(dead_code)
+    )]
+    Unsupported(&'static str),
     Script(Script),
     DotEnv(Vec<dotenv::Entry>),
     Procfile(Vec<(String, String, crate::source::Span)>),
@@ -272,7 +278,32 @@ fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
                 None => Parsed::Text,
             }
         }
-        FileKind::Python => Parsed::Python(python::parse(text)),
+        FileKind::Python => Parsed::Source(crate::parse::code::Lang::Python, python::parse(text)),
+        #[cfg(feature = "javascript")]
+        FileKind::JavaScript | FileKind::TypeScript => {
+            let dialect = crate::parse::javascript::dialect_of(walk::file_name(rel));
+            let lang = match kind {
+                FileKind::TypeScript => crate::parse::code::Lang::TypeScript,
+                _ => crate::parse::code::Lang::JavaScript,
+            };
+            Parsed::Source(lang, crate::parse::javascript::parse(text, dialect))
+        }
+        #[cfg(not(feature = "javascript"))]
+        FileKind::JavaScript | FileKind::TypeScript => Parsed::Unsupported("javascript"),
+        #[cfg(feature = "go")]
+        FileKind::Go => Parsed::Source(
+            crate::parse::code::Lang::Go,
+            crate::parse::golang::parse(text),
+        ),
+        #[cfg(not(feature = "go"))]
+        FileKind::Go => Parsed::Unsupported("go"),
+        #[cfg(feature = "rust")]
+        FileKind::Rust => Parsed::Source(
+            crate::parse::code::Lang::Rust,
+            crate::parse::rust::parse(text),
+        ),
+        #[cfg(not(feature = "rust"))]
+        FileKind::Rust => Parsed::Unsupported("rust"),
         FileKind::Shell => Parsed::Script(shell::parse(text)),
         FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
         FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),
@@ -384,9 +415,19 @@ impl Project {
         }
         let paths: Vec<(String, FileKind)> =
             found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
+        let mut dependency_trees: Vec<String> = Vec::new();
         let to_read: Vec<&Found> = found
             .iter()
             .filter(|f| {
+                // installed or vendored dependencies are not the app's code
+                if f.kind.lang().is_some()
+                    && let Some(tree) = walk::dependency_tree(&f.rel)
+                {
+                    if !dependency_trees.iter().any(|t: &String| t == tree) {
+                        dependency_trees.push(tree.to_string());
+                    }
+                    return false;
+                }
                 f.kind.is_read()
                     || is_extensionless_beside_dockerfile(f, &found)
                     || is_migration_marker(&f.rel)
@@ -403,6 +444,12 @@ impl Project {
                 )
             })
             .collect();
+        for tree in dependency_trees {
+            notices.push(Notice {
+                path: tree,
+                message: "not checked: installed dependencies, not the app's code".into(),
+            });
+        }
         let mut files = Vec::new();
         let mut inputs = Vec::new();
         for (rel, abs, kind, res) in read {
@@ -492,8 +539,14 @@ impl Project {
                     dir,
                     manifest: m,
                 }),
-                Parsed::Python(facts) => p.sources.push(SourceModel {
-                    lang: crate::parse::code::Lang::Python,
+                Parsed::Unsupported(feature) => notices.push(Notice {
+                    path: rel.clone(),
+                    message: format!(
+                        "not checked: this build of twelve has no `{feature}` feature"
+                    ),
+                }),
+                Parsed::Source(lang, facts) => p.sources.push(SourceModel {
+                    lang,
                     file: *id,
                     dir,
                     facts,

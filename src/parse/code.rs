@@ -162,3 +162,73 @@ pub fn is_machine_path(s: &str) -> bool {
             .is_some_and(|r| user_home(r) && r.contains('/'))
         || (s.len() > 3 && s.as_bytes()[0].is_ascii_alphabetic() && &s[1..3] == ":\\")
 }
+
+/// Split a listen address written as one string: `":8080"`, `"0.0.0.0:8080"`, `"localhost:3000"`,
+/// `"[::1]:80"`. An empty host means every interface.
+pub fn split_address(addr: &str) -> Option<(String, Option<u16>)> {
+    let a = addr.trim();
+    let (host, port) = match a.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => {
+            (h, p.parse().ok())
+        }
+        Some((h, "")) => (h, None),
+        _ => return None,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    Some((
+        if host.is_empty() {
+            "0.0.0.0".to_string()
+        } else {
+            host.to_string()
+        },
+        port,
+    ))
+}
+
+/// Build a listen fact from an address literal (or a value read from the environment).
+pub fn listen_at(
+    addr: Option<(&str, Span)>,
+    from_env: bool,
+    span: Span,
+    what: &str,
+) -> Option<Listen> {
+    match addr.and_then(|(a, sp)| split_address(a).map(|(h, p)| (h, p, sp))) {
+        Some((h, p, sp)) => Some(Listen {
+            host: Some((h, sp.clone())),
+            port: p.map(|p| (p, sp)),
+            port_from_env: from_env,
+            default_loopback: false,
+            span,
+            what: what.to_string(),
+        }),
+        None if from_env => Some(Listen {
+            host: None,
+            port: None,
+            port_from_env: true,
+            default_loopback: false,
+            span,
+            what: what.to_string(),
+        }),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        assert_eq!(split_address(":8080"), Some(("0.0.0.0".into(), Some(8080))));
+        assert_eq!(
+            split_address("127.0.0.1:3000"),
+            Some(("127.0.0.1".into(), Some(3000)))
+        );
+        assert_eq!(split_address("[::1]:80"), Some(("::1".into(), Some(80))));
+        assert_eq!(
+            split_address("localhost:"),
+            Some(("localhost".into(), None))
+        );
+        assert_eq!(split_address("example.com"), None);
+    }
+}

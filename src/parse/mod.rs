@@ -4,8 +4,14 @@ pub mod code;
 pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
+#[cfg(feature = "go")]
+pub mod golang;
+#[cfg(feature = "javascript")]
+pub mod javascript;
 pub mod k8s;
 pub mod manifest;
 pub mod python;
+#[cfg(feature = "rust")]
+pub mod rust;
 pub mod shell;
 pub mod yaml;

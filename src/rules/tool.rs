@@ -56,7 +56,10 @@ impl Rule for NothingToCheck {
                     | FileKind::Compose
                     | FileKind::Manifest
                     | FileKind::Python
-                    | FileKind::OtherSource
+                    | FileKind::JavaScript
+                    | FileKind::TypeScript
+                    | FileKind::Go
+                    | FileKind::Rust
                     | FileKind::HelmChart
                     | FileKind::Procfile
             )

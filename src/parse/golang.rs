@@ -1,0 +1,319 @@
+//! Go source facts through tree-sitter: imports, `os.Getenv`/`os.LookupEnv`, servers
+//! (`http.ListenAndServe`, `net.Listen`, gin's `Run`, echo's `Start`), file log sinks
+//! (`log.SetOutput` to a file, lumberjack), URL and secret literals, `exec.Command`.
+
+use crate::parse::code::*;
+use crate::source::Span;
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser};
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+pub fn parse(text: &str) -> CodeFacts {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            if p.set_language(&tree_sitter_go::LANGUAGE.into()).is_err() {
+                return CodeFacts::default();
+            }
+            *slot = Some(p);
+        }
+        let Some(tree) = slot.as_mut().and_then(|p| p.parse(text, None)) else {
+            return CodeFacts::default();
+        };
+        let mut f = CodeFacts {
+            has_error: tree.root_node().has_error(),
+            ..CodeFacts::default()
+        };
+        let opens_files = text.contains("os.OpenFile") || text.contains("os.Create(");
+        visit(tree.root_node(), text, &mut f, opens_files, 0);
+        f
+    })
+}
+
+fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {
+    text.get(n.start_byte()..n.end_byte()).unwrap_or("")
+}
+
+fn span(n: Node<'_>) -> Span {
+    n.start_byte()..n.end_byte()
+}
+
+fn string_value(n: Node<'_>, text: &str) -> Option<String> {
+    match n.kind() {
+        "interpreted_string_literal" => {
+            let raw = t(n, text);
+            Some(raw.trim_matches('"').to_string())
+        }
+        "raw_string_literal" => Some(t(n, text).trim_matches('`').to_string()),
+        _ => None,
+    }
+}
+
+fn args(n: Node<'_>) -> Vec<Node<'_>> {
+    n.child_by_field_name("arguments")
+        .map(|a| {
+            let mut c = a.walk();
+            a.named_children(&mut c)
+                .filter(|x| x.kind() != "comment")
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: usize) {
+    if depth > 400 {
+        f.has_error = true;
+        return;
+    }
+    match n.kind() {
+        "import_spec" => {
+            if let Some(p) = n
+                .child_by_field_name("path")
+                .and_then(|p| string_value(p, text))
+            {
+                f.imports.push((p, span(n)));
+            }
+        }
+        "call_expression" => {
+            let callee: String = n
+                .child_by_field_name("function")
+                .map(|c| t(c, text))
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let a = args(n);
+            let first_str = a.first().and_then(|x| string_value(*x, text));
+            match callee.as_str() {
+                "os.Getenv" | "os.LookupEnv" => {
+                    if let Some(name) = first_str.clone() {
+                        f.env_reads.push(EnvRead {
+                            name,
+                            default: None,
+                            has_default: callee == "os.LookupEnv",
+                            span: span(n),
+                            default_span: None,
+                            required: false,
+                        });
+                    }
+                }
+                "http.ListenAndServe" | "http.ListenAndServeTLS" | "net.Listen" | "tls.Listen" => {
+                    let addr = if callee.ends_with("Listen") {
+                        a.get(1)
+                    } else {
+                        a.first()
+                    };
+                    if let Some(addr) = addr {
+                        let lit = string_value(*addr, text);
+                        let env = t(*addr, text).contains("Getenv") || addr.kind() == "identifier";
+                        f.listens.extend(listen_at(
+                            lit.as_deref().map(|s| (s, span(*addr))),
+                            env,
+                            span(n),
+                            &callee,
+                        ));
+                    }
+                }
+                "exec.Command" | "exec.CommandContext" => {
+                    let prog = if callee.ends_with("Context") {
+                        a.get(1)
+                    } else {
+                        a.first()
+                    };
+                    if let Some(p) = prog.and_then(|p| string_value(*p, text)) {
+                        f.programs.push((p, span(*prog.unwrap_or(&n))));
+                    }
+                }
+                "log.SetOutput" => {
+                    if let Some(w) = a.first() {
+                        let target = t(*w, text);
+                        let stream = target.contains("os.Stdout") || target.contains("os.Stderr");
+                        if !stream && (opens_files || target.contains("lumberjack")) {
+                            f.file_logs.push(FileLog {
+                                what: "`log.SetOutput` sends logs to a file".into(),
+                                span: span(n),
+                            });
+                        }
+                    }
+                }
+                _ => {
+                    let method = callee.rsplit('.').next().unwrap_or("");
+                    // gin's r.Run(":8080"), echo's e.Start(":8080")
+                    if matches!(method, "Run" | "Start" | "RunTLS" | "StartTLS")
+                        && callee.contains('.')
+                    {
+                        match a.first() {
+                            Some(addr) => {
+                                let lit = string_value(*addr, text);
+                                let env = t(*addr, text).contains("Getenv");
+                                if lit.is_some() || env {
+                                    f.listens.extend(listen_at(
+                                        lit.as_deref().map(|s| (s, span(*addr))),
+                                        env,
+                                        span(n),
+                                        &callee,
+                                    ));
+                                }
+                            }
+                            None => {}
+                        }
+                    }
+                }
+            }
+        }
+        "composite_literal" => {
+            if n.child_by_field_name("type")
+                .is_some_and(|ty| t(ty, text).ends_with("lumberjack.Logger"))
+            {
+                f.file_logs.push(FileLog {
+                    what: "a lumberjack logger writes rotating log files".into(),
+                    span: span(n),
+                });
+            }
+        }
+        "interpreted_string_literal" | "raw_string_literal" => {
+            if let Some(v) = string_value(n, text) {
+                if let Some(i) = v.find("://")
+                    && i > 0
+                    && v[..i]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+                {
+                    f.urls.push(UrlLiteral {
+                        value: v.clone(),
+                        span: span(n),
+                        env_default: false,
+                    });
+                }
+                if is_machine_path(&v) {
+                    f.abs_paths.push((v, span(n)));
+                }
+            }
+        }
+        "short_var_declaration"
+        | "assignment_statement"
+        | "const_spec"
+        | "var_spec"
+        | "keyed_element" => {
+            let (k, v) = match n.kind() {
+                "const_spec" | "var_spec" => (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ),
+                "keyed_element" => {
+                    let mut c = n.walk();
+                    let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
+                    (kids.first().copied(), kids.get(1).copied())
+                }
+                _ => (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ),
+            };
+            if let (Some(k), Some(v)) = (k, v) {
+                let value_node = if v.kind() == "expression_list" || v.kind() == "literal_element" {
+                    v.named_child(0)
+                } else {
+                    Some(v)
+                };
+                if let Some(vn) = value_node
+                    && let Some(value) = string_value(vn, text)
+                {
+                    let key = t(k, text)
+                        .trim_matches('"')
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    f.bindings.push(StrBinding {
+                        key,
+                        value,
+                        value_span: span(vn),
+                    });
+                }
+            }
+        }
+        "binary_expression" => {
+            let op = n
+                .child_by_field_name("operator")
+                .map(|o| t(o, text))
+                .unwrap_or("");
+            if matches!(op, "==" | "!=")
+                && let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                )
+            {
+                for (x, y) in [(l, r), (r, l)] {
+                    if t(x, text).starts_with("os.Getenv(")
+                        && let (Some(value), Some(var)) = (
+                            string_value(y, text),
+                            x.child_by_field_name("arguments")
+                                .and_then(|a| a.named_child(0))
+                                .and_then(|s| string_value(s, text)),
+                        )
+                        && ENV_NAMES.contains(&value.to_ascii_lowercase().as_str())
+                    {
+                        f.env_branches.push((var, value, span(n)));
+                        break;
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut c = n.walk();
+    for ch in n.named_children(&mut c) {
+        visit(ch, text, f, opens_files, depth + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_facts() {
+        let text = r#"package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+	"github.com/gin-gonic/gin"
+	"gopkg.in/natefinch/lumberjack.v2"
+)
+
+func main() {
+	dsn := os.Getenv("DATABASE_URL")
+	if os.Getenv("APP_ENV") == "production" {
+		log.SetOutput(&lumberjack.Logger{Filename: "/var/log/app.log"})
+	}
+	out, _ := exec.Command("git", "rev-parse", "HEAD").Output()
+	r := gin.Default()
+	go http.ListenAndServe("127.0.0.1:6060", nil)
+	r.Run(":8080")
+	_ = dsn
+	_ = out
+}
+"#;
+        let f = parse(text);
+        assert_eq!(f.imports.len(), 5);
+        assert_eq!(
+            f.env_reads
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>(),
+            ["DATABASE_URL", "APP_ENV"]
+        );
+        assert_eq!(f.env_branches.len(), 1);
+        assert_eq!(f.programs[0].0, "git");
+        assert!(!f.file_logs.is_empty());
+        assert_eq!(f.listens.len(), 2);
+        assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
+        assert_eq!(f.listens[1].port.as_ref().unwrap().0, 8080);
+    }
+}

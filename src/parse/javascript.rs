@@ -1,0 +1,488 @@
+//! JavaScript and TypeScript source facts through tree-sitter: imports and `require`s,
+//! `process.env` reads, `listen` calls, file log sinks (winston, pino, log4js, morgan),
+//! URL and secret literals, child processes, branches on `NODE_ENV`.
+
+use crate::parse::code::*;
+use crate::source::Span;
+use std::cell::RefCell;
+use tree_sitter::{Language, Node, Parser};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    JavaScript,
+    TypeScript,
+    Tsx,
+}
+
+thread_local! {
+    static PARSERS: RefCell<Vec<(u8, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+pub fn dialect_of(file_name: &str) -> Dialect {
+    if file_name.ends_with(".tsx") {
+        Dialect::Tsx
+    } else if file_name.ends_with(".ts")
+        || file_name.ends_with(".mts")
+        || file_name.ends_with(".cts")
+    {
+        Dialect::TypeScript
+    } else {
+        Dialect::JavaScript
+    }
+}
+
+pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
+    let (key, lang): (u8, Language) = match dialect {
+        Dialect::JavaScript => (0, tree_sitter_javascript::LANGUAGE.into()),
+        Dialect::TypeScript => (1, tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
+        Dialect::Tsx => (2, tree_sitter_typescript::LANGUAGE_TSX.into()),
+    };
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let idx = match parsers.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let mut p = Parser::new();
+                if p.set_language(&lang).is_err() {
+                    return CodeFacts::default();
+                }
+                parsers.push((key, p));
+                parsers.len() - 1
+            }
+        };
+        let Some(tree) = parsers[idx].1.parse(text, None) else {
+            return CodeFacts::default();
+        };
+        let mut f = CodeFacts {
+            has_error: tree.root_node().has_error(),
+            ..CodeFacts::default()
+        };
+        visit(tree.root_node(), text, &mut f, 0);
+        f
+    })
+}
+
+fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {
+    text.get(n.start_byte()..n.end_byte()).unwrap_or("")
+}
+
+fn span(n: Node<'_>) -> Span {
+    n.start_byte()..n.end_byte()
+}
+
+/// The value of a plain string or substitution-free template literal.
+fn string_value(n: Node<'_>, text: &str) -> Option<String> {
+    match n.kind() {
+        "string" | "template_string" => {
+            let mut out = String::new();
+            let mut c = n.walk();
+            for ch in n.named_children(&mut c) {
+                match ch.kind() {
+                    "string_fragment" | "escape_sequence" => out.push_str(t(ch, text)),
+                    "template_substitution" => return None,
+                    _ => {}
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// `process.env.X` / `process.env["X"]`: the variable's name.
+fn env_name(n: Node<'_>, text: &str) -> Option<String> {
+    match n.kind() {
+        "member_expression" => {
+            let obj = n.child_by_field_name("object")?;
+            if t(obj, text) != "process.env" {
+                return None;
+            }
+            Some(t(n.child_by_field_name("property")?, text).to_string())
+        }
+        "subscript_expression" => {
+            let obj = n.child_by_field_name("object")?;
+            if t(obj, text) != "process.env" {
+                return None;
+            }
+            string_value(n.child_by_field_name("index")?, text)
+        }
+        _ => None,
+    }
+}
+
+fn reads_env(n: Node<'_>, text: &str) -> bool {
+    t(n, text).contains("process.env")
+}
+
+/// The top-level package of a module specifier; `None` for relative paths.
+fn package(spec: &str) -> Option<String> {
+    if spec.starts_with('.') || spec.starts_with('/') {
+        return None;
+    }
+    let spec = spec.strip_prefix("node:").unwrap_or(spec);
+    let mut parts = spec.split('/');
+    let first = parts.next()?;
+    Some(if first.starts_with('@') {
+        format!("{first}/{}", parts.next().unwrap_or(""))
+    } else {
+        first.to_string()
+    })
+}
+
+fn literal_port(n: Node<'_>, text: &str) -> Option<(u16, Span)> {
+    (n.kind() == "number")
+        .then(|| t(n, text).parse().ok().map(|p| (p, span(n))))
+        .flatten()
+}
+
+fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
+    if depth > 400 {
+        f.has_error = true;
+        return;
+    }
+    match n.kind() {
+        "import_statement" => {
+            if let Some(src) = n.child_by_field_name("source")
+                && let Some(p) = string_value(src, text).and_then(|s| package(&s))
+            {
+                f.imports.push((p, span(src)));
+            }
+        }
+        "member_expression" | "subscript_expression" => {
+            if let Some(name) = env_name(n, text) {
+                let parent = n.parent();
+                let defaulted = parent.is_some_and(|p| {
+                    p.kind() == "binary_expression"
+                        && p.child_by_field_name("left")
+                            .is_some_and(|l| l.id() == n.id())
+                        && p.child_by_field_name("operator")
+                            .is_some_and(|o| matches!(t(o, text), "||" | "??"))
+                });
+                let default = parent
+                    .filter(|_| defaulted)
+                    .and_then(|p| p.child_by_field_name("right"))
+                    .map(|r| match (string_value(r, text), r.kind()) {
+                        (Some(s), _) => (ArgValue::Str(s), span(r)),
+                        (None, "number") => (
+                            t(r, text)
+                                .parse()
+                                .map(ArgValue::Int)
+                                .unwrap_or(ArgValue::Expr {
+                                    text: t(r, text).into(),
+                                    from_env: false,
+                                }),
+                            span(r),
+                        ),
+                        _ => (
+                            ArgValue::Expr {
+                                text: t(r, text).chars().take(200).collect(),
+                                from_env: false,
+                            },
+                            span(r),
+                        ),
+                    });
+                // used bare: the value of a declaration, assignment, argument or property
+                let bare = !defaulted
+                    && parent.is_some_and(|p| {
+                        matches!(
+                            p.kind(),
+                            "variable_declarator" | "assignment_expression" | "arguments" | "pair"
+                        )
+                    });
+                f.env_reads.push(EnvRead {
+                    name,
+                    has_default: defaulted,
+                    default_span: default.as_ref().map(|d| d.1.clone()),
+                    default: default.map(|d| d.0),
+                    span: span(n),
+                    required: bare,
+                });
+            }
+        }
+        "call_expression" => call(n, text, f),
+        "new_expression" => {
+            if let Some(c) = n.child_by_field_name("constructor") {
+                let callee = t(c, text);
+                if callee.ends_with("transports.File")
+                    || callee.ends_with("transports.DailyRotateFile")
+                    || callee == "DailyRotateFile"
+                {
+                    f.file_logs.push(FileLog {
+                        what: format!("`new {callee}` writes logs to a file"),
+                        span: span(n),
+                    });
+                }
+            }
+        }
+        "string" | "template_string" => {
+            if let Some(v) = string_value(n, text) {
+                if let Some(i) = v.find("://")
+                    && i > 0
+                    && v[..i]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+                {
+                    f.urls.push(UrlLiteral {
+                        value: v.clone(),
+                        span: span(n),
+                        env_default: false,
+                    });
+                }
+                if is_machine_path(&v) {
+                    f.abs_paths.push((v, span(n)));
+                }
+            }
+        }
+        "variable_declarator" | "assignment_expression" | "pair" => {
+            let (k, v) = match n.kind() {
+                "variable_declarator" => (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ),
+                "assignment_expression" => (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ),
+                _ => (n.child_by_field_name("key"), n.child_by_field_name("value")),
+            };
+            if let (Some(k), Some(v)) = (k, v)
+                && let Some(value) = string_value(v, text)
+            {
+                let key = string_value(k, text)
+                    .unwrap_or_else(|| t(k, text).rsplit('.').next().unwrap_or("").to_string());
+                // log4js appenders of type file
+                if key == "type" && matches!(value.as_str(), "file" | "dateFile" | "fileSync") {
+                    f.file_logs.push(FileLog {
+                        what: format!("a log4js `{value}` appender writes logs to a file"),
+                        span: span(v),
+                    });
+                }
+                f.bindings.push(StrBinding {
+                    key,
+                    value,
+                    value_span: span(v),
+                });
+            }
+            if n.kind() == "variable_declarator"
+                && let Some(v) = n.child_by_field_name("value")
+                && v.kind() == "call_expression"
+                && v.child_by_field_name("function")
+                    .is_some_and(|c| t(c, text) == "require")
+            {
+                // `const x = require("pkg")` is handled as a call
+            }
+        }
+        "binary_expression" => {
+            let op = n
+                .child_by_field_name("operator")
+                .map(|o| t(o, text))
+                .unwrap_or("");
+            if matches!(op, "===" | "==" | "!==" | "!=")
+                && let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                )
+            {
+                for (a, b) in [(l, r), (r, l)] {
+                    if let (Some(var), Some(value)) = (env_name(a, text), string_value(b, text))
+                        && ENV_NAMES.contains(&value.to_ascii_lowercase().as_str())
+                    {
+                        f.env_branches.push((var, value, span(n)));
+                        break;
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut c = n.walk();
+    for ch in n.named_children(&mut c) {
+        visit(ch, text, f, depth + 1);
+    }
+}
+
+fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
+    let Some(func) = n.child_by_field_name("function") else {
+        return;
+    };
+    let callee: String = t(func, text).split_whitespace().collect();
+    let method = callee.rsplit('.').next().unwrap_or("").to_string();
+    let args: Vec<Node<'_>> = n
+        .child_by_field_name("arguments")
+        .map(|a| {
+            let mut c = a.walk();
+            a.named_children(&mut c)
+                .filter(|x| x.kind() != "comment")
+                .collect()
+        })
+        .unwrap_or_default();
+    if (callee == "require" || callee == "import")
+        && let Some(p) = args
+            .first()
+            .and_then(|a| string_value(*a, text))
+            .and_then(|s| package(&s))
+    {
+        f.imports.push((p, span(args[0])));
+    }
+    if method == "listen" && callee.contains('.') {
+        let mut l = Listen {
+            host: None,
+            port: None,
+            port_from_env: false,
+            default_loopback: false,
+            span: span(n),
+            what: callee.clone(),
+        };
+        match args.first() {
+            Some(a) if a.kind() == "object" => {
+                // fastify.listen({ port, host })
+                let mut c = a.walk();
+                for pair in a.named_children(&mut c).filter(|p| p.kind() == "pair") {
+                    let (Some(k), Some(v)) = (
+                        pair.child_by_field_name("key"),
+                        pair.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    match t(k, text) {
+                        "port" => {
+                            l.port = literal_port(v, text);
+                            l.port_from_env = reads_env(v, text);
+                        }
+                        "host" => l.host = string_value(v, text).map(|h| (h, span(v))),
+                        _ => {}
+                    }
+                }
+            }
+            Some(a) => {
+                l.port = literal_port(*a, text);
+                l.port_from_env = reads_env(*a, text) || a.kind() == "identifier";
+                l.host = args
+                    .get(1)
+                    .and_then(|h| string_value(*h, text).map(|s| (s, span(*h))));
+            }
+            None => {}
+        }
+        if l.port.is_some() || l.port_from_env || l.host.is_some() {
+            f.listens.push(l);
+        }
+    }
+    if callee.ends_with("pino.destination") || callee == "destination" {
+        if let Some(a) = args.first()
+            && let Some(s) = string_value(*a, text)
+            && !crate::parse::python::is_stream_target(&s)
+        {
+            f.file_logs.push(FileLog {
+                what: format!("`{callee}` writes logs to `{s}`"),
+                span: span(n),
+            });
+        }
+    }
+    if callee == "morgan"
+        && args
+            .iter()
+            .any(|a| t(*a, text).contains("createWriteStream"))
+    {
+        f.file_logs.push(FileLog {
+            what: "morgan writes the access log to a file stream".into(),
+            span: span(n),
+        });
+    }
+    const RUNNERS: &[&str] = &[
+        "exec",
+        "execSync",
+        "spawn",
+        "spawnSync",
+        "execFile",
+        "execFileSync",
+        "execa",
+    ];
+    if RUNNERS.contains(&method.as_str())
+        && let Some(a) = args.first()
+        && let Some(cmd) = string_value(*a, text)
+        && let Some(prog) = cmd.split_whitespace().next()
+    {
+        f.programs.push((prog.to_string(), span(*a)));
+    }
+    f.calls.push(Call {
+        callee,
+        args: args
+            .iter()
+            .map(|a| Arg {
+                keyword: None,
+                value: match (string_value(*a, text), a.kind()) {
+                    (Some(s), _) => ArgValue::Str(s),
+                    (None, "number") => {
+                        t(*a, text)
+                            .parse()
+                            .map(ArgValue::Int)
+                            .unwrap_or(ArgValue::Expr {
+                                text: t(*a, text).into(),
+                                from_env: false,
+                            })
+                    }
+                    _ => ArgValue::Expr {
+                        text: t(*a, text).chars().take(200).collect(),
+                        from_env: reads_env(*a, text),
+                    },
+                },
+                span: span(*a),
+                value_span: span(*a),
+            })
+            .collect(),
+        span: span(n),
+        main_guard: false,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn express_facts() {
+        let text = r#"
+import express from "express";
+const winston = require("winston");
+const { Pool } = require("@scope/pg/lib");
+const local = require("./local");
+const app = express();
+const port = process.env.PORT || 3000;
+const secret = process.env.SESSION_SECRET;
+if (process.env.NODE_ENV === "production") { app.set("trust proxy", 1); }
+const logger = winston.createLogger({ transports: [new winston.transports.File({ filename: "app.log" })] });
+const DB = "postgres://app@db/app";
+app.listen(port, "127.0.0.1");
+server.listen(8080);
+// app.listen(9999)
+"#;
+        let f = parse(text, Dialect::JavaScript);
+        let imports: Vec<_> = f.imports.iter().map(|i| i.0.as_str()).collect();
+        assert_eq!(imports, ["express", "winston", "@scope/pg"]);
+        let reads: Vec<_> = f
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.has_default, r.required))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                ("PORT", true, false),
+                ("SESSION_SECRET", false, true),
+                ("NODE_ENV", false, false)
+            ]
+        );
+        assert_eq!(f.env_branches.len(), 1);
+        assert_eq!(f.file_logs.len(), 1);
+        assert_eq!(f.urls.len(), 1);
+        assert_eq!(f.listens.len(), 2);
+        assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
+        assert!(f.listens[0].port_from_env);
+        assert_eq!(f.listens[1].port.as_ref().unwrap().0, 8080);
+        let ts = parse(
+            "const port: number = Number(process.env.PORT ?? 8080);\napp.listen(port);\n",
+            Dialect::TypeScript,
+        );
+        assert_eq!(ts.env_reads[0].default, Some(ArgValue::Int(8080)));
+    }
+}

@@ -1,0 +1,328 @@
+//! Rust source facts through tree-sitter: crates used, `std::env::var` reads (required when
+//! unwrapped or `?`'d), servers bound (`TcpListener::bind`, actix `bind`, warp `run`, axum),
+//! file log sinks (tracing-appender, log4rs, simplelog, flexi_logger), literals, `Command::new`.
+
+use crate::parse::code::*;
+use crate::source::Span;
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser};
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+pub fn parse(text: &str) -> CodeFacts {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            if p.set_language(&tree_sitter_rust::LANGUAGE.into()).is_err() {
+                return CodeFacts::default();
+            }
+            *slot = Some(p);
+        }
+        let Some(tree) = slot.as_mut().and_then(|p| p.parse(text, None)) else {
+            return CodeFacts::default();
+        };
+        let mut f = CodeFacts {
+            has_error: tree.root_node().has_error(),
+            ..CodeFacts::default()
+        };
+        visit(tree.root_node(), text, &mut f, 0);
+        f
+    })
+}
+
+fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {
+    text.get(n.start_byte()..n.end_byte()).unwrap_or("")
+}
+
+fn span(n: Node<'_>) -> Span {
+    n.start_byte()..n.end_byte()
+}
+
+fn string_value(n: Node<'_>, text: &str) -> Option<String> {
+    match n.kind() {
+        "string_literal" => {
+            let mut c = n.walk();
+            let mut out = String::new();
+            for ch in n.named_children(&mut c) {
+                if matches!(ch.kind(), "string_content" | "escape_sequence") {
+                    out.push_str(t(ch, text));
+                }
+            }
+            Some(out)
+        }
+        "raw_string_literal" => {
+            let raw = t(n, text);
+            let inner = raw.trim_start_matches('r').trim_matches('#');
+            Some(inner.trim_matches('"').to_string())
+        }
+        _ => None,
+    }
+}
+
+fn args(n: Node<'_>) -> Vec<Node<'_>> {
+    n.child_by_field_name("arguments")
+        .map(|a| {
+            let mut c = a.walk();
+            a.named_children(&mut c)
+                .filter(|x| !x.kind().contains("comment"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An address argument: `"0.0.0.0:8080"`, `("127.0.0.1", 8080)`, `([127, 0, 0, 1], 3030)`.
+fn address(n: Node<'_>, text: &str) -> Option<(String, Option<u16>)> {
+    let n = if n.kind() == "reference_expression" {
+        n.named_child(0)?
+    } else {
+        n
+    };
+    if let Some(s) = string_value(n, text) {
+        return split_address(&s);
+    }
+    if n.kind() == "tuple_expression" {
+        let h = n.named_child(0)?;
+        let p = n
+            .named_child(1)
+            .and_then(|p| t(p, text).parse::<u16>().ok());
+        let host = match string_value(h, text) {
+            Some(s) => s,
+            None if h.kind() == "array_expression" => {
+                let mut c = h.walk();
+                h.named_children(&mut c)
+                    .map(|x| t(x, text))
+                    .collect::<Vec<_>>()
+                    .join(".")
+            }
+            None => return None,
+        };
+        return Some((host, p));
+    }
+    None
+}
+
+fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
+    if depth > 400 {
+        f.has_error = true;
+        return;
+    }
+    match n.kind() {
+        "use_declaration" => {
+            if let Some(arg) = n.child_by_field_name("argument") {
+                let path = t(arg, text);
+                let first = path
+                    .trim_start_matches("::")
+                    .split("::")
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches('{');
+                if !matches!(
+                    first,
+                    "crate" | "self" | "super" | "std" | "core" | "alloc" | ""
+                ) {
+                    f.imports.push((first.to_string(), span(arg)));
+                }
+            }
+        }
+        "call_expression" => {
+            let callee: String = n
+                .child_by_field_name("function")
+                .map(|c| t(c, text))
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let a = args(n);
+            let tail = |k: usize| callee.rsplit("::").take(k).collect::<Vec<_>>();
+            let last2 = tail(2);
+            let is = |name: &str| callee == name || callee.ends_with(&format!("::{name}"));
+            if (is("env::var")
+                || is("env::var_os")
+                || is("dotenvy::var")
+                || (last2.len() == 2 && last2[0] == "var" && last2[1] == "env"))
+                && let Some(name) = a.first().and_then(|x| string_value(*x, text))
+            {
+                // how the Result is used decides required / defaulted
+                let parent = n.parent();
+                let method = parent
+                    .filter(|p| p.kind() == "field_expression")
+                    .and_then(|p| p.child_by_field_name("field"))
+                    .map(|fl| t(fl, text).to_string());
+                let tried = parent.is_some_and(|p| p.kind() == "try_expression");
+                let required = tried || matches!(method.as_deref(), Some("unwrap" | "expect"));
+                let has_default = matches!(
+                    method.as_deref(),
+                    Some("unwrap_or" | "unwrap_or_else" | "unwrap_or_default" | "ok" | "is_ok")
+                );
+                let default = parent
+                    .and_then(|p| p.parent())
+                    .filter(|_| method.as_deref() == Some("unwrap_or"))
+                    .and_then(|call| args(call).first().copied())
+                    .map(|d| {
+                        (
+                            string_value(d, text)
+                                .map(ArgValue::Str)
+                                .unwrap_or(ArgValue::Expr {
+                                    text: t(d, text).chars().take(200).collect(),
+                                    from_env: false,
+                                }),
+                            span(d),
+                        )
+                    });
+                f.env_reads.push(EnvRead {
+                    name,
+                    has_default,
+                    default_span: default.as_ref().map(|d| d.1.clone()),
+                    default: default.map(|d| d.0),
+                    span: span(n),
+                    required,
+                });
+            }
+            let method = callee.rsplit(['.', ':']).next().unwrap_or("");
+            if matches!(method, "bind" | "run" | "bind_rustls" | "bind_openssl")
+                && let Some(first) = a.first()
+            {
+                if let Some((h, p)) = address(*first, text) {
+                    f.listens.push(Listen {
+                        host: Some((h, span(*first))),
+                        port: p.map(|p| (p, span(*first))),
+                        port_from_env: false,
+                        default_loopback: false,
+                        span: span(n),
+                        what: callee.clone(),
+                    });
+                } else if t(*first, text).contains("env::var")
+                    || t(*first, text).to_ascii_lowercase().contains("port")
+                {
+                    f.listens.extend(listen_at(None, true, span(n), &callee));
+                }
+            }
+            if is("Command::new")
+                && let Some(p) = a.first().and_then(|x| string_value(*x, text))
+            {
+                f.programs.push((p, span(a[0])));
+            }
+            let lower = callee.to_ascii_lowercase();
+            if lower.contains("rolling::")
+                && matches!(method, "daily" | "hourly" | "minutely" | "never")
+                || lower.contains("rollingfileappender")
+                || lower.ends_with("fileappender::builder")
+                || (lower.contains("writelogger")
+                    && a.iter().any(|x| t(*x, text).contains("File::create")))
+                || method == "log_to_file"
+            {
+                f.file_logs.push(FileLog {
+                    what: format!("`{callee}` writes logs to files"),
+                    span: span(n),
+                });
+            }
+        }
+        "string_literal" | "raw_string_literal" => {
+            if let Some(v) = string_value(n, text) {
+                if let Some(i) = v.find("://")
+                    && i > 0
+                    && v[..i]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+                {
+                    f.urls.push(UrlLiteral {
+                        value: v.clone(),
+                        span: span(n),
+                        env_default: false,
+                    });
+                }
+                if is_machine_path(&v) {
+                    f.abs_paths.push((v, span(n)));
+                }
+            }
+        }
+        "let_declaration" | "const_item" | "static_item" | "field_initializer" => {
+            let (k, v) = match n.kind() {
+                "let_declaration" => (
+                    n.child_by_field_name("pattern"),
+                    n.child_by_field_name("value"),
+                ),
+                "field_initializer" => (
+                    n.child_by_field_name("field"),
+                    n.child_by_field_name("value"),
+                ),
+                _ => (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ),
+            };
+            if let (Some(k), Some(v)) = (k, v)
+                && let Some(value) = string_value(v, text)
+            {
+                f.bindings.push(StrBinding {
+                    key: t(k, text).to_string(),
+                    value,
+                    value_span: span(v),
+                });
+            }
+        }
+        _ => {}
+    }
+    let mut c = n.walk();
+    for ch in n.named_children(&mut c) {
+        visit(ch, text, f, depth + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_facts() {
+        let text = r#"
+use axum::Router;
+use crate::config;
+use std::env;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let db = env::var("DATABASE_URL")?;
+    let port = std::env::var("PORT").unwrap_or("8080".to_string());
+    let token = env::var("API_TOKEN").expect("API_TOKEN");
+    let appender = tracing_appender::rolling::daily("/var/log", "app.log");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    HttpServer::new(|| App::new()).bind(("0.0.0.0", 8080))?.run().await?;
+    let out = std::process::Command::new("ffmpeg").output();
+    Ok(())
+}
+"#;
+        let f = parse(text);
+        assert_eq!(
+            f.imports.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(),
+            ["axum"]
+        );
+        let reads: Vec<_> = f
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.required, r.has_default))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                ("DATABASE_URL", true, false),
+                ("PORT", false, true),
+                ("API_TOKEN", true, false)
+            ]
+        );
+        assert_eq!(
+            f.env_reads[1].default,
+            Some(ArgValue::Expr {
+                text: "\"8080\".to_string()".into(),
+                from_env: false
+            })
+        );
+        assert_eq!(f.file_logs.len(), 1);
+        assert_eq!(f.listens.len(), 2, "{:?}", f.listens);
+        assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
+        assert_eq!(f.listens[1].port.as_ref().unwrap().0, 8080);
+        assert_eq!(f.programs[0].0, "ffmpeg");
+    }
+}
