@@ -14,7 +14,7 @@ fn twelve() -> Command {
 #[test]
 fn bad_project_exits_1_and_compliant_exits_0() {
     twelve()
-        .args(["check", "fixtures/projects/flask-shop"])
+        .args(["check", "fixtures/projects/django-shop"])
         .assert()
         .code(1);
     twelve()
@@ -37,7 +37,7 @@ fn fail_on_controls_the_exit_code() {
     twelve()
         .args([
             "check",
-            "fixtures/projects/flask-shop",
+            "fixtures/projects/django-shop",
             "--fail-on",
             "never",
         ])
@@ -61,7 +61,7 @@ fn secrets_never_appear_in_any_format() {
             let out = twelve()
                 .args([
                     "check",
-                    "fixtures/projects/flask-shop",
+                    "fixtures/projects/django-shop",
                     "--format",
                     format,
                     "--color",
@@ -175,7 +175,7 @@ fn empty_directory_reports_nothing_to_check() {
 #[test]
 fn json_report_is_versioned_and_located() {
     let out = twelve()
-        .args(["check", "fixtures/projects/flask-shop", "--format", "json"])
+        .args(["check", "fixtures/projects/django-shop", "--format", "json"])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -213,7 +213,7 @@ fn explain_rules_and_model() {
         .code(0)
         .stdout(predicate::str::contains("TF1202"));
     let out = twelve()
-        .args(["model", "fixtures/projects/flask-shop"])
+        .args(["model", "fixtures/projects/django-shop"])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -232,7 +232,7 @@ fn output_is_identical_whatever_the_jobs() {
         twelve()
             .args([
                 "check",
-                "fixtures/projects/flask-shop",
+                "fixtures/projects/django-shop",
                 "--format",
                 "json",
                 "--jobs",
@@ -250,7 +250,7 @@ fn broken_pipe_is_quiet() {
     use std::io::Read;
     use std::process::{Command as Std, Stdio};
     let mut child = Std::new(assert_cmd::cargo::cargo_bin("twelve"))
-        .args(["check", "fixtures/projects/flask-shop"])
+        .args(["check", "fixtures/projects/django-shop"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -276,7 +276,7 @@ fn broken_pipe_is_quiet() {
 fn colour_only_when_asked_or_on_a_terminal() {
     let run = |extra: &[&str]| {
         let out = twelve()
-            .args(["check", "fixtures/projects/flask-shop"])
+            .args(["check", "fixtures/projects/django-shop"])
             .args(extra)
             .output()
             .unwrap();
@@ -294,7 +294,7 @@ fn output_writes_the_report_to_a_file() {
     twelve()
         .args([
             "check",
-            "fixtures/projects/flask-shop",
+            "fixtures/projects/django-shop",
             "--format",
             "json",
             "--output",
@@ -314,7 +314,7 @@ fn secrets_are_masked_even_when_their_rules_do_not_run() {
         let out = twelve()
             .args([
                 "check",
-                "fixtures/projects/flask-shop",
+                "fixtures/projects/django-shop",
                 "--select",
                 "TF0702,TF0902",
                 "--format",

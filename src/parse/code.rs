@@ -163,6 +163,22 @@ pub fn is_machine_path(s: &str) -> bool {
         || (s.len() > 3 && s.as_bytes()[0].is_ascii_alphabetic() && &s[1..3] == ":\\")
 }
 
+impl CodeFacts {
+    /// Mark URL literals that are the default of an environment lookup (every language).
+    pub fn mark_env_defaults(&mut self) {
+        let defaults: Vec<Span> = self
+            .env_reads
+            .iter()
+            .filter_map(|r| r.default_span.clone())
+            .collect();
+        for u in &mut self.urls {
+            u.env_default = defaults
+                .iter()
+                .any(|d| d.start <= u.span.start && u.span.end <= d.end);
+        }
+    }
+}
+
 /// Split a listen address written as one string: `":8080"`, `"0.0.0.0:8080"`, `"localhost:3000"`,
 /// `"[::1]:80"`. An empty host means every interface.
 pub fn split_address(addr: &str) -> Option<(String, Option<u16>)> {

@@ -131,7 +131,8 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                     if let Some(w) = a.first() {
                         let target = t(*w, text);
                         let stream = target.contains("os.Stdout") || target.contains("os.Stderr");
-                        if !stream && (opens_files || target.contains("lumberjack")) {
+                        // a lumberjack literal is reported by itself
+                        if !stream && opens_files && !target.contains("lumberjack") {
                             f.file_logs.push(FileLog {
                                 what: "`log.SetOutput` sends logs to a file".into(),
                                 span: span(n),
@@ -144,35 +145,30 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                     // gin's r.Run(":8080"), echo's e.Start(":8080")
                     if matches!(method, "Run" | "Start" | "RunTLS" | "StartTLS")
                         && callee.contains('.')
+                        && let Some(addr) = a.first()
                     {
-                        match a.first() {
-                            Some(addr) => {
-                                let lit = string_value(*addr, text);
-                                let env = t(*addr, text).contains("Getenv");
-                                if lit.is_some() || env {
-                                    f.listens.extend(listen_at(
-                                        lit.as_deref().map(|s| (s, span(*addr))),
-                                        env,
-                                        span(n),
-                                        &callee,
-                                    ));
-                                }
-                            }
-                            None => {}
+                        let lit = string_value(*addr, text);
+                        let env = t(*addr, text).contains("Getenv");
+                        if lit.is_some() || env {
+                            f.listens.extend(listen_at(
+                                lit.as_deref().map(|s| (s, span(*addr))),
+                                env,
+                                span(n),
+                                &callee,
+                            ));
                         }
                     }
                 }
             }
         }
-        "composite_literal" => {
+        "composite_literal"
             if n.child_by_field_name("type")
-                .is_some_and(|ty| t(ty, text).ends_with("lumberjack.Logger"))
-            {
-                f.file_logs.push(FileLog {
-                    what: "a lumberjack logger writes rotating log files".into(),
-                    span: span(n),
-                });
-            }
+                .is_some_and(|ty| t(ty, text).ends_with("lumberjack.Logger")) =>
+        {
+            f.file_logs.push(FileLog {
+                what: "a lumberjack logger writes rotating log files".into(),
+                span: span(n),
+            });
         }
         "interpreted_string_literal" | "raw_string_literal" => {
             if let Some(v) = string_value(n, text) {

@@ -58,6 +58,7 @@ pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
             ..CodeFacts::default()
         };
         visit(tree.root_node(), text, &mut f, 0);
+        f.mark_env_defaults();
         f
     })
 }
@@ -367,16 +368,15 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             f.listens.push(l);
         }
     }
-    if callee.ends_with("pino.destination") || callee == "destination" {
-        if let Some(a) = args.first()
-            && let Some(s) = string_value(*a, text)
-            && !crate::parse::python::is_stream_target(&s)
-        {
-            f.file_logs.push(FileLog {
-                what: format!("`{callee}` writes logs to `{s}`"),
-                span: span(n),
-            });
-        }
+    if (callee.ends_with("pino.destination") || callee == "destination")
+        && let Some(a) = args.first()
+        && let Some(s) = string_value(*a, text)
+        && !crate::parse::python::is_stream_target(&s)
+    {
+        f.file_logs.push(FileLog {
+            what: format!("`{callee}` writes logs to `{s}`"),
+            span: span(n),
+        });
     }
     if callee == "morgan"
         && args

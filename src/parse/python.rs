@@ -34,14 +34,7 @@ pub fn parse(text: &str) -> CodeFacts {
             ..CodeFacts::default()
         };
         visit(tree.root_node(), text, &mut facts, false, 0);
-        let defaults: Vec<Span> = facts
-            .env_reads
-            .iter()
-            .filter_map(|r| r.default_span.clone())
-            .collect();
-        for u in &mut facts.urls {
-            u.env_default = defaults.contains(&u.span);
-        }
+        facts.mark_env_defaults();
         derive_listens_and_logs(&mut facts);
         facts
     })

@@ -29,6 +29,7 @@ pub fn parse(text: &str) -> CodeFacts {
             ..CodeFacts::default()
         };
         visit(tree.root_node(), text, &mut f, 0);
+        f.mark_env_defaults();
         f
     })
 }

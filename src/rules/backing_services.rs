@@ -230,7 +230,15 @@ fn retries(p: &Project, ai: usize) -> bool {
         "retry",
         "retrying",
         "stamina",
-        "wait_for_it",
+        "wait_for_it", // Python
+        "p-retry",
+        "async-retry",
+        "retry-axios",
+        "exponential-backoff", // npm
+        "github.com/cenkalti/backoff/v4",
+        "github.com/avast/retry-go", // Go
+        "tokio_retry",
+        "backon", // Rust (`backoff` is also a crate)
     ];
     let code = p.sources_of_app(ai).any(|py| {
         py.facts

@@ -232,6 +232,12 @@ fn local_modules(p: &Project) -> std::collections::HashSet<&str> {
     set
 }
 
+/// The first third-party import of a directory: its file and the import.
+type FirstImport<'a> = (
+    &'a crate::model::SourceModel,
+    &'a (String, crate::source::Span),
+);
+
 pub struct MissingManifest;
 impl Rule for MissingManifest {
     fn meta(&self) -> &'static Meta {
@@ -248,38 +254,107 @@ impl Rule for MissingManifest {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
-        let mut by_dir: BTreeMap<
-            &str,
-            (&crate::model::SourceModel, &(String, crate::source::Span)),
-        > = BTreeMap::new();
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
+        let mut by_dir: BTreeMap<(&str, Ecosystem), FirstImport<'_>> = BTreeMap::new();
+        for src in &p.sources {
+            if src.test_tree || p.is_test_file(src.file) {
                 continue;
             }
-            if !p.manifests_above(&py.dir, Ecosystem::Python).is_empty() {
+            let eco = ecosystem_of(src.lang);
+            if !p.manifests_above(&src.dir, eco).is_empty() {
                 continue;
             }
-            let third = py
+            let third = src
                 .facts
                 .imports
                 .iter()
-                .find(|(m, _)| !PY_STDLIB.contains(&m.as_str()) && !local.contains(m.as_str()));
+                .find(|(m, _)| third_party(src.lang, m) && !local.contains(m.as_str()));
             if let Some(imp) = third {
-                by_dir.entry(py.dir.as_str()).or_insert((py, imp));
+                by_dir.entry((src.dir.as_str(), eco)).or_insert((src, imp));
             }
         }
-        for (dir, (py, (module, span))) in by_dir {
+        for ((dir, eco), (src, (module, span))) in by_dir {
             let where_ = if dir.is_empty() {
                 "the repository root".to_string()
             } else {
                 format!("`{dir}/`")
             };
+            let (kind, manifest) = match eco {
+                Ecosystem::Python => ("Python", "requirements.txt or pyproject.toml"),
+                Ecosystem::Node => ("JavaScript", "package.json"),
+                Ecosystem::Go => ("Go", "go.mod"),
+                Ecosystem::Rust => ("Rust", "Cargo.toml"),
+            };
             out.push(
-                diag(self.meta(), format!("`{module}` is a third-party import but no Python dependency manifest covers {where_}"))
-                    .at(Origin::new(py.file, span.clone()), "third-party import")
-                    .help("declare dependencies in requirements.txt or pyproject.toml at the app's root"),
+                diag(self.meta(), format!("`{module}` is a third-party import but no {kind} dependency manifest covers {where_}"))
+                    .at(Origin::new(src.file, span.clone()), "third-party import")
+                    .help(format!("declare dependencies in {manifest} at the app's root")),
             );
         }
+    }
+}
+
+fn ecosystem_of(lang: crate::parse::code::Lang) -> Ecosystem {
+    use crate::parse::code::Lang;
+    match lang {
+        Lang::Python => Ecosystem::Python,
+        Lang::JavaScript | Lang::TypeScript => Ecosystem::Node,
+        Lang::Go => Ecosystem::Go,
+        Lang::Rust => Ecosystem::Rust,
+    }
+}
+
+/// Node's built-in modules.
+const NODE_BUILTINS: &[&str] = &[
+    "assert",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "crypto",
+    "dgram",
+    "dns",
+    "events",
+    "fs",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "perf_hooks",
+    "process",
+    "querystring",
+    "readline",
+    "repl",
+    "stream",
+    "string_decoder",
+    "timers",
+    "tls",
+    "tty",
+    "url",
+    "util",
+    "v8",
+    "vm",
+    "worker_threads",
+    "zlib",
+    "test",
+];
+
+/// Whether an import names a third-party package (not the language's standard library).
+fn third_party(lang: crate::parse::code::Lang, module: &str) -> bool {
+    use crate::parse::code::Lang;
+    match lang {
+        Lang::Python => !PY_STDLIB.contains(&module),
+        Lang::JavaScript | Lang::TypeScript => !NODE_BUILTINS.contains(&module),
+        // the standard library's import paths have no dot in their first element
+        Lang::Go => module
+            .split('/')
+            .next()
+            .is_some_and(|first| first.contains('.')),
+        Lang::Rust => true,
     }
 }
 

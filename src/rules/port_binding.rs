@@ -12,7 +12,29 @@ use crate::parse::python::ArgValue;
 use crate::source::Origin;
 use crate::walk;
 
+/// Imports that serve HTTP, in every language (Python modules, npm packages, Go import paths,
+/// Rust crates).
 const WEB_FRAMEWORKS: &[&str] = &[
+    "express",
+    "fastify",
+    "koa",
+    "@hapi/hapi",
+    "@nestjs/core",
+    "next",
+    "hono",
+    "net/http",
+    "github.com/gin-gonic/gin",
+    "github.com/labstack/echo/v4",
+    "github.com/gofiber/fiber/v2",
+    "github.com/go-chi/chi/v5",
+    "github.com/gorilla/mux",
+    "axum",
+    "actix_web",
+    "warp",
+    "rocket",
+    "poem",
+    "tide",
+    "hyper",
     "flask",
     "django",
     "fastapi",
@@ -217,7 +239,11 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
                 let n = match d {
                     ArgValue::Int(i) => u16::try_from(*i).ok(),
                     ArgValue::Str(s) => s.parse().ok(),
-                    _ => None,
+                    // `"8080".to_string()`, `"8080".into()`
+                    ArgValue::Expr { text, .. } => text
+                        .strip_prefix('"')
+                        .and_then(|r| r.split('"').next())
+                        .and_then(|n| n.parse().ok()),
                 };
                 if let Some(n) = n {
                     out.push((PortKind::Code, n, Origin::new(src.file, r.span.clone())));
