@@ -59,6 +59,8 @@ enum PortKind {
     ContainerPort,
     ServiceTarget,
     Command,
+    /// `PORT` set by the image or a deployment, read by the code.
+    EnvPort,
     Code,
 }
 
@@ -70,6 +72,7 @@ impl PortKind {
             PortKind::ContainerPort => "containerPort",
             PortKind::ServiceTarget => "the Service's targetPort",
             PortKind::Command => "the start command",
+            PortKind::EnvPort => "the `PORT` variable",
             PortKind::Code => "the code",
         }
     }
@@ -226,11 +229,65 @@ fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
             }
         }
     }
+    // `PORT` as the image and the deployments set it, when the code reads it
+    let reads_port = p
+        .sources_of_app(ai)
+        .any(|s| s.facts.env_reads.iter().any(|r| r.name == "PORT"));
+    if reads_port {
+        if let Some(di) = app.dockerfile {
+            let d = &p.dockerfiles[di];
+            for ins in d.final_instructions() {
+                if let Kind::Env(kvs) = &ins.kind {
+                    for kv in kvs.iter().filter(|kv| kv.key == "PORT") {
+                        if let Some(n) = kv.value.as_deref().and_then(|v| v.parse().ok()) {
+                            out.push((
+                                PortKind::EnvPort,
+                                n,
+                                Origin::new(d.file, kv.value_span.clone()),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        for (ci, si) in &app.compose {
+            let cm = &p.compose[*ci];
+            for e in cm.compose.services[*si]
+                .environment
+                .iter()
+                .filter(|e| e.key == "PORT")
+            {
+                if let Some(n) = e.value.as_deref().and_then(|v| v.parse().ok()) {
+                    out.push((
+                        PortKind::EnvPort,
+                        n,
+                        Origin::new(cm.file, e.value_span.clone()),
+                    ));
+                }
+            }
+        }
+        for (oi, ci) in &app.k8s {
+            let km = &p.k8s[*oi];
+            let Some(pod) = &km.object.pod else { continue };
+            for e in pod.containers[*ci].env.iter().filter(|e| e.name == "PORT") {
+                if let Some(v) = &e.value
+                    && let Ok(n) = v.text.parse()
+                {
+                    out.push((PortKind::EnvPort, n, Origin::new(km.file, v.span.clone())));
+                }
+            }
+        }
+    }
+    let env_sets_port = out.iter().any(|(k, _, _)| *k == PortKind::EnvPort);
     for src in p.sources_of_app(ai) {
         for l in &src.facts.listens {
             if let Some((n, span)) = &l.port {
                 out.push((PortKind::Code, *n, Origin::new(src.file, span.clone())));
             }
+        }
+        // the code's PORT default only matters where nothing sets PORT
+        if env_sets_port {
+            continue;
         }
         for r in &src.facts.env_reads {
             if r.name == "PORT"
