@@ -149,6 +149,7 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     const WORDS: &[&str] = &[
         "changeme",
+        "changeit",
         "change_me",
         "change-me",
         "changethis",
