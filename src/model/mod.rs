@@ -152,6 +152,8 @@ pub struct SourceModel {
 pub struct ScriptModel {
     pub file: FileId,
     pub script: Script,
+    /// `${NAME:?}` expansions: variables the script cannot run without.
+    pub required_vars: Vec<(String, crate::source::Span)>,
 }
 
 #[derive(Debug)]
@@ -552,7 +554,14 @@ impl Project {
                     facts,
                     test_tree: is_test_path(&rel),
                 }),
-                Parsed::Script(script) => p.scripts.push(ScriptModel { file: *id, script }),
+                Parsed::Script(script) => {
+                    let required_vars = shell::required_vars(&files[id.0 as usize].text);
+                    p.scripts.push(ScriptModel {
+                        file: *id,
+                        script,
+                        required_vars,
+                    })
+                }
                 Parsed::DotEnv(entries) => {
                     let lower = walk::file_name(&rel).to_ascii_lowercase();
                     let example = ["example", "sample", "template", "dist", "tmpl", "defaults"]

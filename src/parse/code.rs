@@ -131,6 +131,8 @@ pub struct CodeFacts {
     pub programs: Vec<(String, Span)>,
     pub listens: Vec<Listen>,
     pub file_logs: Vec<FileLog>,
+    /// Session state kept in the process (memory or local files): (what, span).
+    pub local_sessions: Vec<(String, Span)>,
     pub has_error: bool,
 }
 

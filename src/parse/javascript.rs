@@ -378,6 +378,23 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             span: span(n),
         });
     }
+    // express-session without a `store` keeps sessions in the process's memory
+    if matches!(callee.as_str(), "session" | "expressSession")
+        && let Some(obj) = args.first().filter(|a| a.kind() == "object")
+    {
+        let mut c = obj.walk();
+        let has_store = obj.named_children(&mut c).any(|p| {
+            p.kind() == "shorthand_property_identifier" && t(p, text) == "store"
+                || p.child_by_field_name("key")
+                    .is_some_and(|k| t(k, text) == "store")
+        });
+        if !has_store && text.contains("express-session") {
+            f.local_sessions.push((
+                "express-session with its default MemoryStore".into(),
+                span(n),
+            ));
+        }
+    }
     if callee == "morgan"
         && args
             .iter()

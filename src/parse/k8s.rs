@@ -88,6 +88,8 @@ pub struct Object {
     pub scale_target: Option<(String, String)>,
     /// Service `spec.sessionAffinity`.
     pub session_affinity: Option<Str>,
+    /// A Kustomization's `images:` overrides: (name, newName, newTag, span).
+    pub kustomize_images: Vec<(String, Option<String>, Option<String>, Span)>,
 }
 
 pub const WORKLOAD_KINDS: &[&str] = &[
@@ -259,6 +261,19 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         service_ports,
         data,
         scale_target,
+        kustomize_images: if kind == "Kustomization" {
+            doc.get("images")
+                .and_then(Yaml::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|i| {
+                    let s = |k: &str| i.get(k).and_then(|v| v.as_str().map(String::from));
+                    Some((s("name")?, s("newName"), s("newTag"), i.span.clone()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         session_affinity: spec.and_then(|s| s.get("sessionAffinity")).and_then(|a| {
             a.as_str().map(|t| Str {
                 text: t.to_string(),

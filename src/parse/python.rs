@@ -147,6 +147,19 @@ fn derive_listens_and_logs(f: &mut CodeFacts) {
         }
     }
     for b in &f.bindings {
+        let local_session = match b.key.as_str() {
+            "SESSION_ENGINE" => {
+                b.value.ends_with("backends.file") || b.value.ends_with("backends.locmem")
+            }
+            "SESSION_TYPE" => b.value == "filesystem",
+            _ => false,
+        };
+        if local_session {
+            f.local_sessions.push((
+                format!("`{} = \"{}\"`", b.key, b.value),
+                b.value_span.clone(),
+            ));
+        }
         if b.key == "class" && FILE_HANDLERS.iter().any(|h| b.value.ends_with(h)) {
             f.file_logs.push(FileLog {
                 what: format!("logging config uses `{}`, which writes to a file", b.value),

@@ -208,6 +208,36 @@ fn next_is_ampersand(node: Node<'_>) -> bool {
     }
 }
 
+/// Variables a script requires: `${NAME:?message}` or `${NAME?message}` (the shell exits when
+/// they are unset). Comment lines are skipped.
+pub fn required_vars(text: &str) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut rest = line;
+        let mut base = start;
+        while let Some(i) = rest.find("${") {
+            let after = &rest[i + 2..];
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let op = &after[name_len..];
+            if name_len > 0 && (op.starts_with(":?") || op.starts_with('?')) {
+                let s = base + i;
+                out.push((after[..name_len].to_string(), s..s + 2 + name_len));
+            }
+            base += i + 2;
+            rest = after;
+        }
+    }
+    out
+}
+
 /// Split a compose-style command string into words the way compose does (shell-like quoting,
 /// no shell run), with byte ranges.
 pub fn split_words(s: &str) -> Vec<(String, Span)> {
@@ -277,6 +307,15 @@ mod tests {
         let c = &s.commands[0];
         assert_eq!(c.words[2].0, "flask==3.0");
         assert_eq!(&text[c.words[3].1.clone()], "\"gunicorn\"");
+    }
+
+    #[test]
+    fn required_variables() {
+        let r = required_vars(
+            "#!/bin/sh\n# ${COMMENTED:?x}\n: \"${DATABASE_URL:?need it}\" ${OPT:-x} ${SECRET?}\n",
+        );
+        let names: Vec<_> = r.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["DATABASE_URL", "SECRET"]);
     }
 
     #[test]

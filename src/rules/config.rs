@@ -612,10 +612,24 @@ impl Rule for UndeclaredEnvVar {
         for ai in 0..p.apps.len() {
             // variables the code cannot run without, first read of each
             let mut required: Vec<(&str, Origin)> = Vec::new();
-            for py in p.sources_of_app(ai) {
-                for r in py.facts.env_reads.iter().filter(|r| r.required) {
+            for src in p.sources_of_app(ai) {
+                for r in src.facts.env_reads.iter().filter(|r| r.required) {
                     if !required.iter().any(|(n, _)| *n == r.name) {
-                        required.push((&r.name, Origin::new(py.file, r.span.clone())));
+                        required.push((&r.name, Origin::new(src.file, r.span.clone())));
+                    }
+                }
+            }
+            // and the ones its entrypoint scripts demand with `${NAME:?}`
+            for line in p
+                .start_commands(ai)
+                .iter()
+                .filter(|l| l.source == crate::model::commands::Source::Script)
+            {
+                if let Some(sm) = p.scripts.iter().find(|s| s.file == line.origin.file) {
+                    for (name, span) in &sm.required_vars {
+                        if !required.iter().any(|(n, _)| n == name) {
+                            required.push((name, Origin::new(sm.file, span.clone())));
+                        }
                     }
                 }
             }

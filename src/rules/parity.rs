@@ -146,6 +146,18 @@ impl Rule for BackingServiceMismatch {
                 }
             }
         }
+        for km in &p.k8s {
+            for (name, new_name, new_tag, span) in &km.object.kustomize_images {
+                let repo = new_name.as_deref().unwrap_or(name);
+                if let Some(tag) = new_tag {
+                    add(
+                        &format!("{repo}:{tag}"),
+                        Origin::new(km.file, span.clone()),
+                        format!("kustomization `{}`", p.rel(km.file)),
+                    );
+                }
+            }
+        }
         for (file, docs) in &p.helm_values {
             for d in docs {
                 helm_images(d, 0, &mut |repo, tag, span| {
@@ -157,6 +169,7 @@ impl Rule for BackingServiceMismatch {
                 });
             }
         }
+        sqlite_in_development(self.meta(), p, out);
         let mut reported: Vec<(&str, u32, u32)> = Vec::new();
         for (i, (kind, m, o, what)) in seen.iter().enumerate() {
             for (k2, m2, o2, what2) in &seen[..i] {
@@ -181,6 +194,84 @@ impl Rule for BackingServiceMismatch {
                 );
             }
         }
+    }
+}
+
+/// SQLite in development (a code default, compose, `.env.example`, Django's sqlite3 engine)
+/// while a deployment runs PostgreSQL or MySQL.
+fn sqlite_in_development(meta: &'static super::Meta, p: &Project, out: &mut Vec<Diagnostic>) {
+    let is_sqlite = |v: &str| v.starts_with("sqlite:") || v.ends_with("backends.sqlite3");
+    let mut dev: Option<Origin> = None;
+    for src in &p.sources {
+        if src.test_tree || p.is_test_file(src.file) {
+            continue;
+        }
+        let url = src
+            .facts
+            .urls
+            .iter()
+            .find(|u| u.env_default && is_sqlite(&u.value))
+            .map(|u| u.span.clone());
+        let engine = src
+            .facts
+            .bindings
+            .iter()
+            .find(|b| b.key == "ENGINE" && is_sqlite(&b.value))
+            .map(|b| b.value_span.clone());
+        if let Some(span) = url.or(engine) {
+            dev.get_or_insert(Origin::new(src.file, span));
+        }
+    }
+    for d in p.dotenvs.iter().filter(|d| d.example) {
+        if let Some(e) = d.entries.iter().find(|e| is_sqlite(&e.value)) {
+            dev.get_or_insert(Origin::new(d.file, e.value_span.clone()));
+        }
+    }
+    for cm in &p.compose {
+        for s in &cm.compose.services {
+            if let Some(e) = s
+                .environment
+                .iter()
+                .find(|e| e.value.as_deref().is_some_and(is_sqlite))
+            {
+                dev.get_or_insert(Origin::new(cm.file, e.value_span.clone()));
+            }
+        }
+    }
+    let Some(dev) = dev else { return };
+    // a relational database in a deployment: a Kubernetes workload, Helm values, or a URL in env
+    let k8s_files: Vec<crate::source::FileId> = p.k8s.iter().map(|k| k.file).collect();
+    let deployed = p
+        .services
+        .iter()
+        .find(|s| {
+            matches!(s.kind.as_str(), "postgres" | "mysql" | "mariadb")
+                && (k8s_files.contains(&s.origin.file)
+                    || p.helm_values.iter().any(|(f, _)| *f == s.origin.file))
+        })
+        .map(|s| (s.origin.clone(), s.kind.clone()))
+        .or_else(|| {
+            p.k8s.iter().find_map(|km| {
+                km.object
+                    .pod
+                    .iter()
+                    .flat_map(|pod| &pod.containers)
+                    .flat_map(|c| &c.env)
+                    .find_map(|e| {
+                        let v = e.value.as_ref()?;
+                        let scheme = v.text.split("://").next()?;
+                        matches!(scheme, "postgres" | "postgresql" | "mysql")
+                            .then(|| (Origin::new(km.file, v.span.clone()), scheme.to_string()))
+                    })
+            })
+        });
+    if let Some((at, kind)) = deployed {
+        out.push(
+            diag(meta, format!("development uses SQLite while a deployment uses {kind}"))
+                .at(dev, "SQLite in development")
+                .also(at, format!("{kind} in a deployment"))
+                .help(format!("run {kind} in development too (a compose service) so queries, types and migrations behave the same")),
+        );
     }
 }
 

@@ -269,30 +269,18 @@ impl Rule for StickySessions {
             if py.test_tree || p.is_test_file(py.file) {
                 continue;
             }
-            for b in &py.facts.bindings {
-                let local = match b.key.as_str() {
-                    "SESSION_ENGINE" => {
-                        b.value.ends_with("backends.file") || b.value.ends_with("backends.locmem")
-                    }
-                    "SESSION_TYPE" => b.value == "filesystem",
-                    _ => false,
-                };
-                if local {
-                    out.push(
-                        diag(
-                            self.meta(),
-                            format!(
-                                "sessions are stored per process (`{} = \"{}\"`)",
-                                b.key, b.value
-                            ),
-                        )
-                        .at(
-                            Origin::new(py.file, b.value_span.clone()),
-                            "in-process session store",
-                        )
-                        .help(help),
-                    );
-                }
+            for (what, span) in &py.facts.local_sessions {
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!("sessions are stored in the process ({what})"),
+                    )
+                    .at(
+                        Origin::new(py.file, span.clone()),
+                        "in-process session store",
+                    )
+                    .help(help),
+                );
             }
         }
     }
