@@ -2,6 +2,34 @@
 //! One module per language fills them from its tree-sitter tree.
 
 use crate::source::Span;
+use std::cell::RefCell;
+use tree_sitter::{Language, Parser, Tree};
+
+thread_local! {
+    static PARSERS: RefCell<Vec<(&'static str, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Parse `text` with this thread's parser for `key` (created once from `language`).
+/// `None` when the grammar cannot be loaded or the parse is cancelled.
+pub fn parse_tree(
+    key: &'static str,
+    language: impl FnOnce() -> Language,
+    text: &str,
+) -> Option<Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let idx = match parsers.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let mut p = Parser::new();
+                p.set_language(&language()).ok()?;
+                parsers.push((key, p));
+                parsers.len() - 1
+            }
+        };
+        parsers[idx].1.parse(text, None)
+    })
+}
 
 /// A language whose source facts twelve reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -166,6 +194,25 @@ pub fn is_machine_path(s: &str) -> bool {
 }
 
 impl CodeFacts {
+    /// Record what a string literal says: a URL, or a machine-specific path.
+    pub fn string_literal(&mut self, value: String, span: Span) {
+        if let Some(i) = value.find("://")
+            && i > 0
+            && value[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        {
+            self.urls.push(UrlLiteral {
+                value: value.clone(),
+                span: span.clone(),
+                env_default: false,
+            });
+        }
+        if is_machine_path(&value) {
+            self.abs_paths.push((value, span));
+        }
+    }
+
     /// Mark URL literals that are the default of an environment lookup (every language).
     pub fn mark_env_defaults(&mut self) {
         let defaults: Vec<Span> = self

@@ -4,18 +4,13 @@
 
 use crate::parse::code::*;
 use crate::source::Span;
-use std::cell::RefCell;
-use tree_sitter::{Language, Node, Parser};
+use tree_sitter::Node;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     JavaScript,
     TypeScript,
     Tsx,
-}
-
-thread_local! {
-    static PARSERS: RefCell<Vec<(u8, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
 pub fn dialect_of(file_name: &str) -> Dialect {
@@ -32,35 +27,29 @@ pub fn dialect_of(file_name: &str) -> Dialect {
 }
 
 pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
-    let (key, lang): (u8, Language) = match dialect {
-        Dialect::JavaScript => (0, tree_sitter_javascript::LANGUAGE.into()),
-        Dialect::TypeScript => (1, tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
-        Dialect::Tsx => (2, tree_sitter_typescript::LANGUAGE_TSX.into()),
+    let tree = match dialect {
+        Dialect::JavaScript => parse_tree(
+            "javascript",
+            || tree_sitter_javascript::LANGUAGE.into(),
+            text,
+        ),
+        Dialect::TypeScript => parse_tree(
+            "typescript",
+            || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            text,
+        ),
+        Dialect::Tsx => parse_tree("tsx", || tree_sitter_typescript::LANGUAGE_TSX.into(), text),
     };
-    PARSERS.with(|cell| {
-        let mut parsers = cell.borrow_mut();
-        let idx = match parsers.iter().position(|(k, _)| *k == key) {
-            Some(i) => i,
-            None => {
-                let mut p = Parser::new();
-                if p.set_language(&lang).is_err() {
-                    return CodeFacts::default();
-                }
-                parsers.push((key, p));
-                parsers.len() - 1
-            }
-        };
-        let Some(tree) = parsers[idx].1.parse(text, None) else {
-            return CodeFacts::default();
-        };
-        let mut f = CodeFacts {
-            has_error: tree.root_node().has_error(),
-            ..CodeFacts::default()
-        };
-        visit(tree.root_node(), text, &mut f, 0);
-        f.mark_env_defaults();
-        f
-    })
+    let Some(tree) = tree else {
+        return CodeFacts::default();
+    };
+    let mut f = CodeFacts {
+        has_error: tree.root_node().has_error(),
+        ..CodeFacts::default()
+    };
+    visit(tree.root_node(), text, &mut f, 0);
+    f.mark_env_defaults();
+    f
 }
 
 fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {
@@ -217,21 +206,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         }
         "string" | "template_string" => {
             if let Some(v) = string_value(n, text) {
-                if let Some(i) = v.find("://")
-                    && i > 0
-                    && v[..i]
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-                {
-                    f.urls.push(UrlLiteral {
-                        value: v.clone(),
-                        span: span(n),
-                        env_default: false,
-                    });
-                }
-                if is_machine_path(&v) {
-                    f.abs_paths.push((v, span(n)));
-                }
+                f.string_literal(v, span(n));
             }
         }
         "variable_declarator" | "assignment_expression" | "pair" => {

@@ -2,42 +2,22 @@
 //! arguments, and string assignments. Queries see code, never comments or strings.
 
 use crate::source::Span;
-use std::cell::RefCell;
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 pub use crate::parse::code::*;
 
-thread_local! {
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
 pub fn parse(text: &str) -> CodeFacts {
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut p = Parser::new();
-            if p.set_language(&tree_sitter_python::LANGUAGE.into())
-                .is_err()
-            {
-                return CodeFacts::default();
-            }
-            *slot = Some(p);
-        }
-        let Some(parser) = slot.as_mut() else {
-            return CodeFacts::default();
-        };
-        let Some(tree) = parser.parse(text, None) else {
-            return CodeFacts::default();
-        };
-        let mut facts = CodeFacts {
-            has_error: tree.root_node().has_error(),
-            ..CodeFacts::default()
-        };
-        visit(tree.root_node(), text, &mut facts, false, 0);
-        facts.mark_env_defaults();
-        derive_listens_and_logs(&mut facts);
-        facts
-    })
+    let Some(tree) = parse_tree("python", || tree_sitter_python::LANGUAGE.into(), text) else {
+        return CodeFacts::default();
+    };
+    let mut facts = CodeFacts {
+        has_error: tree.root_node().has_error(),
+        ..CodeFacts::default()
+    };
+    visit(tree.root_node(), text, &mut facts, false, 0);
+    facts.mark_env_defaults();
+    derive_listens_and_logs(&mut facts);
+    facts
 }
 
 const FILE_HANDLERS: &[&str] = &[
@@ -430,23 +410,8 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
             }
         }
         "string" | "concatenated_string" => {
-            if let Some(v) = string_value(node, text)
-                && let Some(i) = v.find("://")
-                && i > 0
-                && v[..i]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-            {
-                f.urls.push(UrlLiteral {
-                    value: v,
-                    span: span(node),
-                    env_default: false,
-                });
-            }
-            if let Some(v) = string_value(node, text)
-                && is_machine_path(&v)
-            {
-                f.abs_paths.push((v, span(node)));
+            if let Some(v) = string_value(node, text) {
+                f.string_literal(v, span(node));
             }
             if node.kind() == "concatenated_string" {
                 return; // its parts are not separate literals

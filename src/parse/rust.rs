@@ -4,34 +4,19 @@
 
 use crate::parse::code::*;
 use crate::source::Span;
-use std::cell::RefCell;
-use tree_sitter::{Node, Parser};
-
-thread_local! {
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
+use tree_sitter::Node;
 
 pub fn parse(text: &str) -> CodeFacts {
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut p = Parser::new();
-            if p.set_language(&tree_sitter_rust::LANGUAGE.into()).is_err() {
-                return CodeFacts::default();
-            }
-            *slot = Some(p);
-        }
-        let Some(tree) = slot.as_mut().and_then(|p| p.parse(text, None)) else {
-            return CodeFacts::default();
-        };
-        let mut f = CodeFacts {
-            has_error: tree.root_node().has_error(),
-            ..CodeFacts::default()
-        };
-        visit(tree.root_node(), text, &mut f, 0);
-        f.mark_env_defaults();
-        f
-    })
+    let Some(tree) = parse_tree("rust", || tree_sitter_rust::LANGUAGE.into(), text) else {
+        return CodeFacts::default();
+    };
+    let mut f = CodeFacts {
+        has_error: tree.root_node().has_error(),
+        ..CodeFacts::default()
+    };
+    visit(tree.root_node(), text, &mut f, 0);
+    f.mark_env_defaults();
+    f
 }
 
 fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {
@@ -222,21 +207,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         }
         "string_literal" | "raw_string_literal" => {
             if let Some(v) = string_value(n, text) {
-                if let Some(i) = v.find("://")
-                    && i > 0
-                    && v[..i]
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-                {
-                    f.urls.push(UrlLiteral {
-                        value: v.clone(),
-                        span: span(n),
-                        env_default: false,
-                    });
-                }
-                if is_machine_path(&v) {
-                    f.abs_paths.push((v, span(n)));
-                }
+                f.string_literal(v, span(n));
             }
         }
         "let_declaration" | "const_item" | "static_item" | "field_initializer" => {

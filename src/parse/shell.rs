@@ -1,8 +1,7 @@
 //! Shell scripts through tree-sitter-bash: the simple commands in them, with spans.
 
 use crate::source::Span;
-use std::cell::RefCell;
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 /// One simple command: its words with quotes removed, and byte ranges in the script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,38 +39,22 @@ pub struct Script {
     pub has_error: bool,
 }
 
-thread_local! {
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
 /// Parse a script. Never fails: unparseable parts are skipped and `has_error` set.
 pub fn parse(text: &str) -> Script {
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut p = Parser::new();
-            if p.set_language(&tree_sitter_bash::LANGUAGE.into()).is_err() {
-                return Script::default();
-            }
-            *slot = Some(p);
-        }
-        let Some(parser) = slot.as_mut() else {
-            return Script::default();
-        };
-        let Some(tree) = parser.parse(text, None) else {
-            return Script::default();
-        };
-        let root = tree.root_node();
-        let mut script = Script {
-            has_error: root.has_error(),
-            ..Script::default()
-        };
-        let mut pipelines = 0usize;
-        collect(root, text, &mut script, &mut pipelines, Ctx::default(), 0);
-        // the last top-level statement: the last command not substituted
-        script.last = script.commands.iter().rposition(|c| !c.substituted);
-        script
-    })
+    let tree = crate::parse::code::parse_tree("bash", || tree_sitter_bash::LANGUAGE.into(), text);
+    let Some(tree) = tree else {
+        return Script::default();
+    };
+    let root = tree.root_node();
+    let mut script = Script {
+        has_error: root.has_error(),
+        ..Script::default()
+    };
+    let mut pipelines = 0usize;
+    collect(root, text, &mut script, &mut pipelines, Ctx::default(), 0);
+    // the last top-level statement: the last command not substituted
+    script.last = script.commands.iter().rposition(|c| !c.substituted);
+    script
 }
 
 /// Where the walk is: inside a pipeline, a substitution, a loop.
