@@ -1,7 +1,7 @@
 //! The human report: miette snippets with labels in every file involved, help, rule code, and
 //! a summary line. Secrets are masked in the snippets.
 
-use super::{counts, masked_text};
+use super::{Masked, counts};
 use crate::diagnostic::{Diagnostic as Finding, Severity};
 use crate::engine::Outcome;
 use crate::source::FileId;
@@ -77,12 +77,12 @@ fn label(o: &Outcome, file: FileId, span: &crate::source::Span, msg: &str) -> La
     LabeledSpan::new(Some(msg.to_string()), start, end - start)
 }
 
-fn source(o: &Outcome, file: FileId) -> NamedSource<String> {
+fn source(o: &Outcome, m: &Masked<'_>, file: FileId) -> NamedSource<String> {
     let f = o.project.file(file);
-    NamedSource::new(o.display_path(&f.rel), masked_text(o, file)).with_language("text")
+    NamedSource::new(o.display_path(&f.rel), m.get(file).as_ref().clone()).with_language("text")
 }
 
-fn render_one(o: &Outcome, d: &Finding) -> Rendered {
+fn render_one(o: &Outcome, m: &Masked<'_>, d: &Finding) -> Rendered {
     let mut r = Rendered {
         code: Some(format!("{}({})", d.code, d.name)),
         message: d.message.clone(),
@@ -93,7 +93,7 @@ fn render_one(o: &Outcome, d: &Finding) -> Rendered {
         related: Vec::new(),
     };
     if let Some(p) = &d.primary {
-        r.source = Some(source(o, p.origin.file));
+        r.source = Some(source(o, m, p.origin.file));
         r.labels
             .push(label(o, p.origin.file, &p.origin.span, &p.message));
         let mut others: Vec<FileId> = Vec::new();
@@ -111,7 +111,7 @@ fn render_one(o: &Outcome, d: &Finding) -> Rendered {
                 message: format!("{}: the other end", d.code),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Some(source(o, file)),
+                source: Some(source(o, m, file)),
                 labels: d
                     .secondary
                     .iter()
@@ -141,8 +141,9 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
         .with_width(opts.width);
     let mut s = String::new();
     for o in outcomes {
+        let m = Masked::new(o);
         for d in &o.diagnostics {
-            let r = render_one(o, d);
+            let r = render_one(o, &m, d);
             if handler.render_report(&mut s, &r).is_err() {
                 let _ = writeln!(s, "{}: {}", d.code, d.message);
             }

@@ -1,6 +1,6 @@
 //! The JSON report, format version 1. Documented in README.md ("JSON format").
 
-use super::{Counts, counts, masked_text};
+use super::{Counts, Masked, counts};
 use crate::diagnostic::Diagnostic;
 use crate::engine::Outcome;
 use crate::rules;
@@ -66,11 +66,11 @@ struct Notice {
     message: String,
 }
 
-fn location(o: &Outcome, origin: &crate::source::Origin) -> Location {
+fn location(o: &Outcome, m: &Masked<'_>, origin: &crate::source::Origin) -> Location {
     let f = o.project.file(origin.file);
     let (line, column) = f.line_col(origin.span.start);
     let (end_line, end_column) = f.line_col(origin.span.end);
-    let masked = masked_text(o, origin.file);
+    let masked = m.get(origin.file);
     let ls = f.line_span(line);
     Location {
         path: o.display_path(&f.rel),
@@ -82,7 +82,7 @@ fn location(o: &Outcome, origin: &crate::source::Origin) -> Location {
     }
 }
 
-fn finding<'a>(o: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
+fn finding<'a>(o: &Outcome, m: &Masked<'_>, d: &'a Diagnostic) -> Finding<'a> {
     Finding {
         code: d.code,
         name: d.name,
@@ -92,12 +92,12 @@ fn finding<'a>(o: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
-        location: d.primary.as_ref().map(|l| location(o, &l.origin)),
+        location: d.primary.as_ref().map(|l| location(o, m, &l.origin)),
         related: d
             .secondary
             .iter()
             .map(|l| Related {
-                location: location(o, &l.origin),
+                location: location(o, m, &l.origin),
                 message: l.message.clone(),
             })
             .collect(),
@@ -107,7 +107,13 @@ fn finding<'a>(o: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
 pub fn render(outcomes: &[Outcome]) -> String {
     let findings: Vec<Finding<'_>> = outcomes
         .iter()
-        .flat_map(|o| o.diagnostics.iter().map(move |d| finding(o, d)))
+        .flat_map(|o| {
+            let m = Masked::new(o);
+            o.diagnostics
+                .iter()
+                .map(|d| finding(o, &m, d))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let report = Report {
         version: VERSION,

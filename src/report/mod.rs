@@ -8,6 +8,28 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Outcome;
 use crate::source::FileId;
 
+/// Masked file texts, computed once per file for a whole report.
+pub struct Masked<'a> {
+    o: &'a Outcome,
+    cache: std::cell::RefCell<std::collections::HashMap<FileId, std::rc::Rc<String>>>,
+}
+
+impl<'a> Masked<'a> {
+    pub fn new(o: &'a Outcome) -> Self {
+        Masked {
+            o,
+            cache: Default::default(),
+        }
+    }
+    pub fn get(&self, file: FileId) -> std::rc::Rc<String> {
+        self.cache
+            .borrow_mut()
+            .entry(file)
+            .or_insert_with(|| std::rc::Rc::new(masked_text(self.o, file)))
+            .clone()
+    }
+}
+
 /// A file's text with every secret span of every finding masked (`ab****`), byte lengths kept
 /// so spans stay valid.
 pub fn masked_text(o: &Outcome, file: FileId) -> String {
