@@ -105,11 +105,40 @@ pub struct CommandLine {
     pub one_off: bool,
 }
 
+/// How deep `sh -c 'sh -c "…"'` is followed.
+const MAX_SHELL_NESTING: usize = 4;
+
 fn script_cmds(file: FileId, script: &Script, map: impl Fn(&Span) -> Span) -> Vec<Cmd> {
-    script
-        .commands
-        .iter()
-        .map(|c| Cmd {
+    let mut out = Vec::new();
+    script_cmds_into(file, script, &map, 0, &mut out);
+    out
+}
+
+/// The commands of a script; a command that is itself `sh -c '<script>'` is replaced by the
+/// commands of its script, located at the script word.
+fn script_cmds_into(
+    file: FileId,
+    script: &Script,
+    map: &dyn Fn(&Span) -> Span,
+    depth: usize,
+    out: &mut Vec<Cmd>,
+) {
+    for c in &script.commands {
+        if depth < MAX_SHELL_NESTING
+            && let Some(i) = shell_c_script(&c.words)
+        {
+            let (inner, wspan) = &c.words[i];
+            let at = map(wspan);
+            let start = out.len();
+            let inner_map = within_word(at, inner.len());
+            script_cmds_into(file, &shell::parse(inner), &inner_map, depth + 1, out);
+            for cmd in &mut out[start..] {
+                cmd.background |= c.background;
+                cmd.in_loop |= c.in_loop;
+            }
+            continue;
+        }
+        out.push(Cmd {
             words: c
                 .words
                 .iter()
@@ -119,25 +148,49 @@ fn script_cmds(file: FileId, script: &Script, map: impl Fn(&Span) -> Span) -> Ve
             background: c.background,
             pipeline: c.pipeline,
             in_loop: c.in_loop,
-        })
-        .collect()
+        });
+    }
+}
+
+/// Map spans of a script onto the file, given the span of the word that holds it: exact when
+/// the word is the script as written, bare or in one pair of quotes; else the whole word.
+fn within_word(at: Span, script_len: usize) -> impl Fn(&Span) -> Span {
+    let width = at.end.saturating_sub(at.start);
+    let offset = if width == script_len {
+        Some(at.start)
+    } else if width == script_len + 2 {
+        Some(at.start + 1)
+    } else {
+        None
+    };
+    move |s: &Span| match offset {
+        Some(o) => (o + s.start).min(at.end)..(o + s.end).min(at.end),
+        None => at.clone(),
+    }
+}
+
+/// For `sh -c '<script>'` (or bash, ash, dash, zsh; `-ec` and the like), the index of the
+/// script word.
+fn shell_c_script<S>(words: &[(String, S)]) -> Option<usize> {
+    let prog = words
+        .first()
+        .map(|(w, _)| w.rsplit('/').next().unwrap_or(w))?;
+    if !matches!(prog, "sh" | "bash" | "ash" | "dash" | "zsh") {
+        return None;
+    }
+    let pos = words
+        .iter()
+        .position(|(w, _)| w == "-c" || w == "-ec" || w == "-ce" || w == "-xc" || w == "-exc")?;
+    (pos + 1 < words.len()).then_some(pos + 1)
 }
 
 /// Words run without a shell (exec form, compose list, k8s command): one command, unless it is
 /// `sh -c '<script>'`, whose script is parsed (its commands located at the script word).
 pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cmd> {
-    let prog = words
-        .first()
-        .map(|(w, _)| w.rsplit('/').next().unwrap_or(w))
-        .unwrap_or("");
-    if matches!(prog, "sh" | "bash" | "ash" | "dash" | "zsh")
-        && let Some(pos) = words
-            .iter()
-            .position(|(w, _)| w == "-c" || w == "-ec" || w == "-ce" || w == "-xc" || w == "-exc")
-        && let Some((script, sspan)) = words.get(pos + 1)
-    {
+    if let Some(i) = shell_c_script(words) {
+        let (script, sspan) = &words[i];
         let parsed = shell::parse(script);
-        return script_cmds(file, &parsed, |_| sspan.clone());
+        return script_cmds(file, &parsed, within_word(sspan.clone(), script.len()));
     }
     if words.is_empty() {
         return Vec::new();

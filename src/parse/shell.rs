@@ -179,13 +179,14 @@ fn word(node: Node<'_>, text: &str) -> (String, Span) {
 
 fn next_is_ampersand(node: Node<'_>) -> bool {
     let mut n = node;
-    // climb out of wrappers such as redirected_statement
+    // climb out of wrappers: a redirection, and the `a && b` list or `a | b` pipeline that a
+    // trailing `&` sends to the background as a whole
     loop {
-        if let Some(s) = n.next_sibling() {
-            return s.kind() == "&";
+        if n.next_sibling().is_some_and(|s| s.kind() == "&") {
+            return true;
         }
         match n.parent() {
-            Some(p) if p.kind() == "redirected_statement" => n = p,
+            Some(p) if matches!(p.kind(), "redirected_statement" | "list" | "pipeline") => n = p,
             _ => return false,
         }
     }
@@ -273,6 +274,13 @@ mod tests {
         assert_eq!(s.commands[2].pipeline.map(|p| p.1), Some(1));
         assert!(s.commands[3].background);
         assert!(!s.commands[4].background);
+        // a trailing `&` sends a whole `&&` list or pipeline to the background
+        let s = parse("npm ci && node worker.js & node scheduler.js");
+        let bg: Vec<bool> = s.commands.iter().map(|c| c.background).collect();
+        assert_eq!(bg, [true, true, false]);
+        let s = parse("tail -f log | grep x & serve; a && b");
+        let bg: Vec<bool> = s.commands.iter().map(|c| c.background).collect();
+        assert_eq!(bg, [true, true, false, false, false]);
         assert_eq!(s.last, Some(4));
         let w = parse("until nc -z db 5432; do sleep 1; done\nexec gunicorn app\n");
         let flags: Vec<_> = w

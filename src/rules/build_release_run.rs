@@ -138,7 +138,7 @@ fn helm_latest(y: &Yaml, depth: usize, f: &mut dyn FnMut(&Yaml, &str)) {
 }
 
 /// What a start command builds or installs, if anything.
-fn builds_at_start(c: &Cmd) -> Option<String> {
+pub(crate) fn builds_at_start(c: &Cmd) -> Option<String> {
     let u = c.unwrapped();
     let w: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
     let prog = u.program();

@@ -243,15 +243,19 @@ impl Rule for MultipleProcessesInContainer {
                 if line.one_off || p.is_test_file(line.origin.file) {
                     continue;
                 }
-                let bg = line.cmds.iter().position(|c| {
-                    c.background
-                        && !c.program().is_empty()
-                        && !SHORT_LIVED.contains(&c.unwrapped().program())
-                });
+                // installs and builds (`npm ci && node a.js &`) end; they are TF0502's business
+                let long_lived = |c: &Cmd| {
+                    !SHORT_LIVED.contains(&c.unwrapped().program())
+                        && crate::rules::build_release_run::builds_at_start(c).is_none()
+                };
+                let bg = line
+                    .cmds
+                    .iter()
+                    .position(|c| c.background && !c.program().is_empty() && long_lived(c));
                 let Some(i) = bg else { continue };
-                let later = line.cmds[i + 1..].iter().find(|c| {
-                    !SHORT_LIVED.contains(&c.unwrapped().program()) && c.pipeline.is_none()
-                });
+                let later = line.cmds[i + 1..]
+                    .iter()
+                    .find(|c| long_lived(c) && c.pipeline.is_none());
                 let Some(fg) = later else { continue };
                 if seen.contains(&line.cmds[i].origin) {
                     continue;
