@@ -6,6 +6,7 @@ use crate::diagnostic::Severity;
 use crate::engine::{self, Outcome, Settings};
 use crate::report;
 use crate::rules;
+use crate::score;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint a repository and report findings (the default subcommand)
     Check(CheckArgs),
+    /// Score a repository factor by factor: table, Markdown, JSON, HTML or an SVG badge
+    Score(ScoreArgs),
     /// Show a rule's documentation
     Explain {
         /// Rule code (TF0301) or name (hardcoded-secret)
@@ -75,8 +78,9 @@ pub enum FailOn {
     Never,
 }
 
+/// What `check` and `score` share: what to analyse, how, and the score gates.
 #[derive(Args, Debug)]
-pub struct CheckArgs {
+pub struct RunArgs {
     /// Paths to check (directories or files)
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
@@ -89,18 +93,12 @@ pub struct CheckArgs {
     /// Rules not to run (same selectors as --select)
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Output format
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
     /// Write the report to a file instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// When to use colour
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Lowest severity that makes the run fail (exit 1) [default: warning]
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
     /// Also run preview rules
     #[arg(long)]
     pub preview: bool,
@@ -113,12 +111,75 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core)
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Fail (exit 1) when the overall score (0-100) is below N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_score: Option<u32>,
+    /// Fail (exit 1) when a factor scores below N (0-10): FACTOR=N, FACTOR a name (config), a
+    /// numeral (III) or `all`; repeatable
+    #[arg(long, value_name = "FACTOR=N", value_parser = parse_factor_gate)]
+    pub min_factor_score: Vec<(Vec<crate::rules::Factor>, u32)>,
+}
+
+fn parse_factor_gate(s: &str) -> Result<(Vec<crate::rules::Factor>, u32), String> {
+    let (f, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FACTOR=N (like config=8), got `{s}`"))?;
+    let factors = score::parse_factor(f).ok_or_else(|| {
+        let mut m = format!("unknown factor `{f}`");
+        if let Some(s) = config::suggest(f, score::factor_names()) {
+            m.push_str(&format!("; did you mean `{s}`?"));
+        }
+        m
+    })?;
+    let min = n
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(score::parse_factor_minimum)
+        .ok_or_else(|| format!("a factor minimum is a number from 0 to 10, not `{n}`"))?;
+    Ok((factors, min))
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Lowest severity that makes the run fail (exit 1) [default: warning]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ScoreFormat {
+    /// A table for the terminal
+    Table,
+    /// For a pull-request comment or $GITHUB_STEP_SUMMARY
+    Markdown,
+    /// Versioned JSON with the formula's inputs
+    Json,
+    /// One self-contained HTML page
+    Html,
+    /// A flat badge
+    Svg,
 }
 
 /// Insert the default `check` subcommand when none is given.
 pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
     let known = [
         "check",
+        "score",
         "explain",
         "rules",
         "model",
@@ -147,6 +208,7 @@ pub struct Io<'a> {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
     match cli.command {
         Command::Check(a) => check(a, io),
+        Command::Score(a) => score_cmd(a, io),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => {
                 let m = r.meta();
@@ -291,16 +353,22 @@ impl miette::SourceCode for NamedText {
     }
 }
 
-fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
-    if let Some(j) = a.jobs {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(j.max(1))
-            .build_global();
-    }
+/// An analysis ready to report: the outcome of every path, the scorecards, the gates.
+struct Analysis {
+    outcomes: Vec<Outcome>,
+    cards: score::Scorecards,
+    gates: score::Gates,
+    cfg: Config,
+    color: bool,
+}
+
+/// Validate the arguments, load the config, run the rules once, score. `Err` is the exit code
+/// of a usage or config error, already reported.
+fn analyse(a: &RunArgs, io: &mut Io<'_>) -> std::io::Result<Result<Analysis, i32>> {
     for p in &a.paths {
         if !p.exists() {
             writeln!(io.err, "error: `{}` does not exist", p.display())?;
-            return Ok(2);
+            return Ok(Err(2));
         }
     }
     for sel in a.select.iter().flatten().chain(a.ignore.iter()) {
@@ -309,14 +377,14 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
                 io.err,
                 "error: unknown rule selector `{sel}` (see `twelve rules`)"
             )?;
-            return Ok(2);
+            return Ok(Err(2));
         }
     }
     let cfg_path = a.config.clone().or_else(|| config::discover(&a.paths[0]));
     let cfg = match &cfg_path {
         Some(p) => match config::load(p) {
             Ok(c) => c,
-            Err(e) => return report_config_error(&e, io),
+            Err(e) => return report_config_error(&e, io).map(Err),
         },
         None => Config::default(),
     };
@@ -332,42 +400,89 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             ..Settings::default()
         },
     );
-    let fail_on = a.fail_on.unwrap_or(match cfg.fail_on.as_deref() {
+    let mut cli_gates = score::Gates {
+        min_score: a.min_score,
+        min_factor: Vec::new(),
+    };
+    for (fs, t) in &a.min_factor_score {
+        cli_gates.set_factor_minimums(fs, *t);
+    }
+    let gates = cfg.gates().overridden_by(cli_gates);
+    let outcomes: Vec<Outcome> = a.paths.iter().map(|p| engine::run(p, &settings)).collect();
+    let cards = score::Scorecards::new(&outcomes);
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            a.output.is_none()
+                && io.stdout_is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    Ok(Ok(Analysis {
+        outcomes,
+        cards,
+        gates,
+        cfg,
+        color,
+    }))
+}
+
+/// Write a report to `--output` or stdout; `Err` is the exit code after a write failure.
+fn emit(a: &RunArgs, text: &[u8], io: &mut Io<'_>) -> std::io::Result<Result<(), i32>> {
+    match &a.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                writeln!(io.err, "error: cannot write `{}`: {e}", path.display())?;
+                return Ok(Err(2));
+            }
+        }
+        None => io.out.write_all(text)?,
+    }
+    Ok(Ok(()))
+}
+
+/// Report missed score gates on stderr; whether any was missed.
+fn gates_missed(an: &Analysis, io: &mut Io<'_>) -> std::io::Result<bool> {
+    let missed = score::gate_failures(&an.cards.repository, &an.gates);
+    for m in &missed {
+        writeln!(io.err, "error: score gate missed: {m}")?;
+    }
+    Ok(!missed.is_empty())
+}
+
+fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let an = match analyse(&a.run, io)? {
+        Ok(an) => an,
+        Err(code) => return Ok(code),
+    };
+    let fail_on = a.fail_on.unwrap_or(match an.cfg.fail_on.as_deref() {
         Some("error") => FailOn::Error,
         Some("info") => FailOn::Info,
         Some("never") => FailOn::Never,
         _ => FailOn::Warning,
     });
-    let outcomes: Vec<Outcome> = a.paths.iter().map(|p| engine::run(p, &settings)).collect();
     let format = a.format.unwrap_or(Format::Human);
-    let to_file = a.output.is_some();
-    let color = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            !to_file
-                && io.stdout_is_terminal
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
     let text = match format {
         Format::Human => {
-            report::human::render(&outcomes, &report::human::Options { color, width: 100 })
+            let mut t = report::human::render(
+                &an.outcomes,
+                &report::human::Options {
+                    color: an.color,
+                    width: 100,
+                },
+            );
+            t.push_str(&report::table::summary_line(&an.cards.repository, an.color));
+            t
         }
-        Format::Concise => report::concise::render(&outcomes),
-        Format::Json => report::json::render(&outcomes),
+        Format::Concise => report::concise::render(&an.outcomes),
+        Format::Json => report::json::render(&an.outcomes, &an.cards.repository),
     };
-    match &a.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &text) {
-                writeln!(io.err, "error: cannot write `{}`: {e}", path.display())?;
-                return Ok(2);
-            }
-        }
-        None => io.out.write_all(text.as_bytes())?,
+    if let Err(code) = emit(&a.run, text.as_bytes(), io)? {
+        return Ok(code);
     }
     if format != Format::Json {
-        write!(io.err, "{}", report::human::notices(&outcomes))?;
+        write!(io.err, "{}", report::human::notices(&an.outcomes))?;
     }
     let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -376,12 +491,34 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| {
-        outcomes
+        an.outcomes
             .iter()
             .flat_map(|o| &o.diagnostics)
             .any(|d| d.severity >= t)
     });
-    Ok(i32::from(failed))
+    let missed = gates_missed(&an, io)?;
+    Ok(i32::from(failed || missed))
+}
+
+fn score_cmd(a: ScoreArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let an = match analyse(&a.run, io)? {
+        Ok(an) => an,
+        Err(code) => return Ok(code),
+    };
+    let text = match a.format {
+        ScoreFormat::Table => report::table::render(&an.cards, an.color),
+        ScoreFormat::Markdown => report::markdown::render(&an.outcomes, &an.cards),
+        ScoreFormat::Json => report::score_json::render(&an.outcomes, &an.cards),
+        ScoreFormat::Html => report::html::render(&an.outcomes, &an.cards),
+        ScoreFormat::Svg => report::svg::badge(&an.cards.repository),
+    };
+    if let Err(code) = emit(&a.run, text.as_bytes(), io)? {
+        return Ok(code);
+    }
+    if a.format != ScoreFormat::Json {
+        write!(io.err, "{}", report::human::notices(&an.outcomes))?;
+    }
+    Ok(i32::from(gates_missed(&an, io)?))
 }
 
 /// Whether stdout is a terminal (for `--color auto`).

@@ -27,6 +27,28 @@ pub struct Config {
     /// Extra directories that count as test/example/doc trees.
     #[serde(default)]
     pub test_paths: Vec<String>,
+    /// Lowest acceptable overall score (0–100): below it the run fails.
+    pub min_score: Option<Number>,
+    /// Lowest acceptable score (0–10) per factor: slug (`config`), numeral (`III`) or `all`.
+    #[serde(default)]
+    pub min_factor_score: BTreeMap<String, Number>,
+}
+
+/// A TOML number, integer or float (`8` and `7.5` both read as a score).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    pub fn value(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
 }
 
 /// A configuration problem, located in the config file.
@@ -48,6 +70,8 @@ const KEYS: &[&str] = &[
     "preview",
     "exclude",
     "test-paths",
+    "min-score",
+    "min-factor-score",
 ];
 
 /// Find the config file for `start`: the nearest `twelve.toml` or `.twelve.toml` upward.
@@ -166,7 +190,60 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ));
         }
     }
+    if let Some(n) = cfg.min_score
+        && !(0.0..=100.0).contains(&n.value())
+    {
+        return Err(err(
+            locate("min-score"),
+            format!("`min-score` must be between 0 and 100, not {}", n.value()),
+            None,
+        ));
+    }
+    for (k, v) in &cfg.min_factor_score {
+        if crate::score::parse_factor(k).is_none() {
+            return Err(err(
+                locate(k),
+                format!("unknown factor `{k}` in [min-factor-score]"),
+                Some(match suggest(k, crate::score::factor_names()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "use a factor name (`config`), its numeral (`III`) or `all`".into(),
+                }),
+            ));
+        }
+        if crate::score::parse_factor_minimum(v.value()).is_none() {
+            return Err(err(
+                locate(k),
+                format!(
+                    "a factor minimum must be between 0 and 10, not {}",
+                    v.value()
+                ),
+                None,
+            ));
+        }
+    }
     Ok(cfg)
+}
+
+impl Config {
+    /// The score gates this file sets.
+    pub fn gates(&self) -> crate::score::Gates {
+        let mut g = crate::score::Gates {
+            min_score: self.min_score.map(|n| n.value().round() as u32),
+            min_factor: Vec::new(),
+        };
+        // `all` first, so that a factor named on its own overrides it
+        let mut entries: Vec<_> = self.min_factor_score.iter().collect();
+        entries.sort_by_key(|(k, _)| !k.eq_ignore_ascii_case("all"));
+        for (k, v) in entries {
+            if let (Some(fs), Some(t)) = (
+                crate::score::parse_factor(k),
+                crate::score::parse_factor_minimum(v.value()),
+            ) {
+                g.set_factor_minimums(&fs, t);
+            }
+        }
+        g
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +256,29 @@ mod tests {
         let e = parse(Path::new("twelve.toml"), text).unwrap_err();
         assert_eq!(&text[e.span.clone().unwrap()], "selct");
         assert_eq!(e.help.as_deref(), Some("did you mean `select`?"));
+    }
+
+    #[test]
+    fn score_gates() {
+        let c = parse(
+            Path::new("t"),
+            "min-score = 80\n[min-factor-score]\nconfig = 8\nXI = 7.5\nall = 5\n",
+        )
+        .unwrap();
+        let g = c.gates();
+        assert_eq!(g.min_score, Some(80));
+        assert_eq!(g.min_factor.len(), 12);
+        assert_eq!(g.min_factor[0], (crate::rules::Factor(1), 50));
+        assert_eq!(g.min_factor[2], (crate::rules::Factor(3), 80));
+        assert_eq!(g.min_factor[10], (crate::rules::Factor(11), 75));
+        let text = "[min-factor-score]\nlog = 7\n";
+        let e = parse(Path::new("t"), text).unwrap_err();
+        assert_eq!(&text[e.span.clone().unwrap()], "log");
+        assert_eq!(e.help.as_deref(), Some("did you mean `logs`?"));
+        let e = parse(Path::new("t"), "min-score = 120\n").unwrap_err();
+        assert!(e.message.contains("between 0 and 100"), "{}", e.message);
+        let e = parse(Path::new("t"), "[min-factor-score]\nconfig = 11\n").unwrap_err();
+        assert!(e.message.contains("between 0 and 10"), "{}", e.message);
     }
 
     #[test]

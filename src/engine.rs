@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
 use crate::rules::{self, Rule};
+use crate::score::Check;
 use crate::walk::WalkOptions;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,15 @@ impl Settings {
         }
     }
 
+    /// The severity configured for a rule (by code or name), the last one given winning.
+    pub fn severity_override(&self, code: &str, name: &str) -> Option<Severity> {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(code) || k == name)
+            .map(|(_, s)| *s)
+    }
+
     /// The rules this run executes.
     pub fn enabled(&self) -> Vec<&'static dyn Rule> {
         rules::registry()
@@ -76,8 +86,8 @@ pub struct Outcome {
     pub display_root: PathBuf,
     pub project: Project,
     pub diagnostics: Vec<Diagnostic>,
-    /// Codes of the enabled rules whose inputs exist in the project.
-    pub applied: Vec<&'static str>,
+    /// The enabled rules whose inputs exist in the project: the scored checks.
+    pub checks: Vec<Check>,
 }
 
 impl Outcome {
@@ -125,22 +135,22 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
             (applies, out)
         })
         .collect();
-    let mut applied = Vec::new();
+    let mut checks = Vec::new();
     let mut diagnostics = Vec::new();
     for (r, (applies, out)) in enabled.iter().zip(results) {
         if applies {
-            applied.push(r.meta().code);
+            checks.push(Check {
+                meta: r.meta(),
+                severity: settings
+                    .severity_override(r.meta().code, r.meta().name)
+                    .unwrap_or(r.meta().severity),
+            });
         }
         diagnostics.extend(out);
     }
     for d in &mut diagnostics {
-        if let Some((_, s)) = settings
-            .severity
-            .iter()
-            .rev()
-            .find(|(k, _)| k.eq_ignore_ascii_case(d.code) || k == d.name)
-        {
-            d.severity = *s;
+        if let Some(s) = settings.severity_override(d.code, d.name) {
+            d.severity = s;
         }
     }
     diagnostics.sort_by(|a, b| {
@@ -160,6 +170,6 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         display_root: root.to_path_buf(),
         project,
         diagnostics,
-        applied,
+        checks,
     }
 }

@@ -10,6 +10,7 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod score;
 pub mod secrets;
 pub mod source;
 pub mod walk;

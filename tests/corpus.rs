@@ -31,9 +31,16 @@ fn every_corpus_folder_is_checked_without_panic() {
                 dir.display()
             );
         }
-        // the JSON and human reports render every finding
+        // every report renders every finding, and the scorecard in every format
         let outcomes = [o];
-        let _ = twelve::report::json::render(&outcomes);
+        let cards = twelve::score::Scorecards::new(&outcomes);
+        let _ = twelve::report::json::render(&outcomes, &cards.repository);
+        let _ = twelve::report::table::render(&cards, false);
+        let _ = twelve::report::markdown::render(&outcomes, &cards);
+        let _ = twelve::report::score_json::render(&outcomes, &cards);
+        let _ = twelve::report::svg::badge(&cards.repository);
+        let html = twelve::report::html::render(&outcomes, &cards);
+        assert!(html.starts_with("<!DOCTYPE html>"), "{}", dir.display());
         let _ = twelve::report::human::render(
             &outcomes,
             &twelve::report::human::Options {

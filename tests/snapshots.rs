@@ -41,3 +41,25 @@ fn human_report_of_every_sample_project() {
         insta::assert_snapshot!(format!("project_{name}"), out);
     }
 }
+
+/// The scorecard of every sample project in every format: table (no colour), Markdown, JSON,
+/// HTML and the SVG badge.
+#[test]
+fn scorecard_of_every_sample_project_in_every_format() {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects");
+    let mut names: Vec<String> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let version = env!("CARGO_PKG_VERSION");
+    for name in names {
+        let path = format!("fixtures/projects/{name}");
+        for format in ["table", "markdown", "json", "html", "svg"] {
+            let out = run(&["score", &path, "--format", format, "--color", "never"]);
+            // the version is the only thing that changes between releases
+            let out = out.replace(version, "[version]");
+            insta::assert_snapshot!(format!("score_{name}_{format}"), out);
+        }
+    }
+}

@@ -68,6 +68,8 @@ pub struct Volume {
 pub struct Service {
     pub name: String,
     pub name_span: Span,
+    /// From the name to the end of the service's body.
+    pub span: Span,
     pub image: Option<Str>,
     pub build: Option<Build>,
     pub ports: Vec<PortMapping>,
@@ -204,6 +206,7 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
         let mut s = Service {
             name: name.to_string(),
             name_span: k.span.clone(),
+            span: k.span.start..svc.span.end.max(k.span.end),
             image: svc.get("image").and_then(|y| {
                 interp(y, &mut missing).map(|text| Str {
                     text,

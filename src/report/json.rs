@@ -18,9 +18,16 @@ struct Report<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+pub(crate) fn tool() -> Tool {
+    Tool {
+        name: "twelve",
+        version: env!("CARGO_PKG_VERSION"),
+    }
 }
 
 #[derive(Serialize)]
@@ -28,6 +35,9 @@ struct Summary {
     #[serde(flatten)]
     counts: Counts,
     files: usize,
+    /// The repository's overall score (0–100) and grade; `null` when no check applies.
+    score: Option<u32>,
+    grade: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -61,9 +71,21 @@ struct Finding<'a> {
 }
 
 #[derive(Serialize)]
-struct Notice {
+pub(crate) struct Notice {
     path: String,
     message: String,
+}
+
+pub(crate) fn notices(outcomes: &[Outcome]) -> Vec<Notice> {
+    outcomes
+        .iter()
+        .flat_map(|o| {
+            o.project.notices.iter().map(move |n| Notice {
+                path: o.display_path(&n.path),
+                message: n.message.clone(),
+            })
+        })
+        .collect()
 }
 
 fn location(o: &Outcome, m: &Masked<'_>, origin: &crate::source::Origin) -> Location {
@@ -104,7 +126,7 @@ fn finding<'a>(o: &Outcome, m: &Masked<'_>, d: &'a Diagnostic) -> Finding<'a> {
     }
 }
 
-pub fn render(outcomes: &[Outcome]) -> String {
+pub fn render(outcomes: &[Outcome], card: &crate::score::Scorecard) -> String {
     let findings: Vec<Finding<'_>> = outcomes
         .iter()
         .flat_map(|o| {
@@ -117,24 +139,15 @@ pub fn render(outcomes: &[Outcome]) -> String {
         .collect();
     let report = Report {
         version: VERSION,
-        tool: Tool {
-            name: "twelve",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: tool(),
         summary: Summary {
             counts: counts(outcomes.iter().flat_map(|o| &o.diagnostics)),
             files: outcomes.iter().map(|o| o.project.files.len()).sum(),
+            score: card.overall(),
+            grade: card.grade().map(|g| g.as_str()),
         },
         findings,
-        notices: outcomes
-            .iter()
-            .flat_map(|o| {
-                o.project.notices.iter().map(move |n| Notice {
-                    path: o.display_path(&n.path),
-                    message: n.message.clone(),
-                })
-            })
-            .collect(),
+        notices: notices(outcomes),
     };
     let mut s =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

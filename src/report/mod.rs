@@ -1,8 +1,13 @@
 //! Reports: one module per format. They render to strings; only the CLI writes them out.
 
 pub mod concise;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod score_json;
+pub mod svg;
+pub mod table;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Outcome;
@@ -83,4 +88,37 @@ pub fn position(o: &Outcome, d: &Diagnostic) -> Option<(String, usize, usize)> {
     let f = o.project.file(l.origin.file);
     let (line, col) = f.line_col(l.origin.span.start);
     Some((o.display_path(&f.rel), line, col))
+}
+
+/// A failed check of a scorecard with its findings, for the reports that list them.
+pub struct FailedCheck<'a> {
+    pub result: &'a crate::score::CheckResult,
+    /// `path:line` (when the finding has a place) and message, in report order.
+    pub findings: Vec<(Option<String>, &'a str)>,
+}
+
+pub fn failed_checks<'a>(
+    outcomes: &'a [Outcome],
+    card: &'a crate::score::Scorecard,
+) -> Vec<FailedCheck<'a>> {
+    card.checks()
+        .filter(|c| !c.passed())
+        .map(|c| FailedCheck {
+            result: c,
+            findings: outcomes
+                .iter()
+                .flat_map(|o| {
+                    o.diagnostics
+                        .iter()
+                        .filter(|d| d.code == c.meta.code)
+                        .map(move |d| {
+                            (
+                                position(o, d).map(|(p, l, _)| format!("{p}:{l}")),
+                                d.message.as_str(),
+                            )
+                        })
+                })
+                .collect(),
+        })
+        .collect()
 }

@@ -1,0 +1,592 @@
+//! Scoring: a pure function from the checks that applied and the findings that survived to a
+//! scorecard, per the published formula (README, "Scoring"):
+//!
+//! - every enabled rule whose inputs exist in the project is a *check*; it passes when it has no
+//!   finding;
+//! - a factor scores `10 × Σweight(passed) / Σweight(applicable)` with weights error 3,
+//!   warning 2, info 1 (the rule's configured severity); a factor with no check is n/a;
+//! - the overall score is the mean of the applicable factor scores × 10, rounded half up only
+//!   for display, and graded A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
+//!
+//! Per app, the same checks are scored against the findings attributed to that app plus those
+//! attributed to no app (the repository's own). The tool's own checks (TF0001…) are not part
+//! of any factor and are not scored.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Outcome;
+use crate::model::Project;
+use crate::rules::{FACTORS, Factor, Meta};
+
+/// A rule that applied to the project, with the severity it runs at (its weight).
+#[derive(Clone, Copy, Debug)]
+pub struct Check {
+    pub meta: &'static Meta,
+    pub severity: Severity,
+}
+
+/// The weight of a check of this severity.
+pub fn weight(s: Severity) -> u32 {
+    match s {
+        Severity::Error => 3,
+        Severity::Warning => 2,
+        Severity::Info => 1,
+    }
+}
+
+/// One check's result on one scorecard.
+#[derive(Clone, Debug)]
+pub struct CheckResult {
+    pub meta: &'static Meta,
+    pub severity: Severity,
+    /// Findings of this check that count against the scorecard.
+    pub findings: usize,
+}
+
+impl CheckResult {
+    pub fn passed(&self) -> bool {
+        self.findings == 0
+    }
+    pub fn weight(&self) -> u32 {
+        weight(self.severity)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FactorScore {
+    pub factor: Factor,
+    /// In code order.
+    pub checks: Vec<CheckResult>,
+}
+
+impl FactorScore {
+    pub fn passed_weight(&self) -> u32 {
+        self.checks
+            .iter()
+            .filter(|c| c.passed())
+            .map(CheckResult::weight)
+            .sum()
+    }
+    pub fn total_weight(&self) -> u32 {
+        self.checks.iter().map(CheckResult::weight).sum()
+    }
+    pub fn applicable(&self) -> bool {
+        self.total_weight() > 0
+    }
+    /// The score in tenths (0–100, i.e. 0.0–10.0), rounded half up; `None` when n/a.
+    pub fn tenths(&self) -> Option<u32> {
+        let (p, t) = (self.passed_weight(), self.total_weight());
+        (t > 0).then(|| (200 * p + t) / (2 * t))
+    }
+    /// The score as shown: one decimal.
+    pub fn display(&self) -> String {
+        match self.tenths() {
+            Some(t) => format!("{}.{}", t / 10, t % 10),
+            None => "n/a".into(),
+        }
+    }
+    pub fn passed(&self) -> usize {
+        self.checks.iter().filter(|c| c.passed()).count()
+    }
+    pub fn failed(&self) -> usize {
+        self.checks.len() - self.passed()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Grade {
+    A,
+    B,
+    C,
+    D,
+    F,
+}
+
+impl Grade {
+    pub fn of(score: u32) -> Grade {
+        match score {
+            90.. => Grade::A,
+            80..=89 => Grade::B,
+            70..=79 => Grade::C,
+            60..=69 => Grade::D,
+            _ => Grade::F,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::A => "A",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+            Grade::F => "F",
+        }
+    }
+}
+
+/// The scorecard of the repository or of one app.
+#[derive(Clone, Debug)]
+pub struct Scorecard {
+    pub name: String,
+    /// Factors I–XII, in order (n/a ones included).
+    pub factors: Vec<FactorScore>,
+}
+
+impl Scorecard {
+    /// Score the checks against a count of findings per rule code.
+    pub fn new(name: String, checks: &[Check], findings: impl Fn(&str) -> usize) -> Scorecard {
+        let factors = (1..FACTORS.len() as u8)
+            .map(|f| FactorScore {
+                factor: Factor(f),
+                checks: {
+                    let mut v: Vec<CheckResult> = checks
+                        .iter()
+                        .filter(|c| c.meta.factor == Factor(f))
+                        .map(|c| CheckResult {
+                            meta: c.meta,
+                            severity: c.severity,
+                            findings: findings(c.meta.code),
+                        })
+                        .collect();
+                    v.sort_by_key(|c| c.meta.code);
+                    v.dedup_by_key(|c| c.meta.code);
+                    v
+                },
+            })
+            .collect();
+        Scorecard { name, factors }
+    }
+
+    pub fn applicable(&self) -> impl Iterator<Item = &FactorScore> {
+        self.factors.iter().filter(|f| f.applicable())
+    }
+
+    /// The overall score 0–100, rounded half up from the exact mean; `None` when no factor
+    /// applies. Computed in integers so that a mean of exactly x.5 always rounds up.
+    pub fn overall(&self) -> Option<u32> {
+        let fs: Vec<(u128, u128)> = self
+            .applicable()
+            .map(|f| (u128::from(f.passed_weight()), u128::from(f.total_weight())))
+            .collect();
+        if fs.is_empty() {
+            return None;
+        }
+        // 100/n × Σ pᵢ/tᵢ over the common denominator n × Π tᵢ (≤ 12 factors, tᵢ ≤ 200: fits)
+        let prod: u128 = fs.iter().map(|(_, t)| t).product();
+        let num: u128 = fs.iter().map(|(p, t)| 100 * p * (prod / t)).sum();
+        let den = fs.len() as u128 * prod;
+        Some(((2 * num + den) / (2 * den)) as u32)
+    }
+
+    /// The exact overall score (for JSON consumers who want more than the rounded value).
+    pub fn exact(&self) -> Option<f64> {
+        let v: Vec<f64> = self
+            .applicable()
+            .map(|f| f64::from(f.passed_weight()) / f64::from(f.total_weight()))
+            .collect();
+        (!v.is_empty()).then(|| 100.0 * v.iter().sum::<f64>() / v.len() as f64)
+    }
+
+    pub fn grade(&self) -> Option<Grade> {
+        self.overall().map(Grade::of)
+    }
+
+    pub fn checks(&self) -> impl Iterator<Item = &CheckResult> {
+        self.factors.iter().flat_map(|f| &f.checks)
+    }
+
+    pub fn passed(&self) -> usize {
+        self.checks().filter(|c| c.passed()).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.checks().filter(|c| !c.passed()).count()
+    }
+
+    /// The factor by number (1–12).
+    pub fn factor(&self, n: u8) -> Option<&FactorScore> {
+        self.factors.iter().find(|f| f.factor.0 == n)
+    }
+
+    /// "72/100 (C)", or "n/a".
+    pub fn headline(&self) -> String {
+        match (self.overall(), self.grade()) {
+            (Some(s), Some(g)) => format!("{s}/100 ({})", g.as_str()),
+            _ => "n/a".into(),
+        }
+    }
+}
+
+/// The app a finding belongs to, by its primary location: the app's Dockerfile, the compose
+/// service or Kubernetes object running it, else the deepest build context holding the file.
+/// `None` for the repository itself: findings with no location, on backing services, or in
+/// files outside every app.
+pub fn attribute(p: &Project, d: &Diagnostic) -> Option<usize> {
+    let origin = &d.primary.as_ref()?.origin;
+    let at = origin.span.start;
+    if let Some(ai) = p.apps.iter().position(|a| {
+        a.dockerfile
+            .is_some_and(|di| p.dockerfiles[di].file == origin.file)
+    }) {
+        return Some(ai);
+    }
+    for (ci, c) in p.compose.iter().enumerate() {
+        if c.file != origin.file {
+            continue;
+        }
+        if let Some(si) = c.compose.services.iter().position(|s| s.span.contains(&at)) {
+            return p.apps.iter().position(|a| a.compose.contains(&(ci, si)));
+        }
+    }
+    for (oi, k) in p.k8s.iter().enumerate() {
+        if k.file == origin.file
+            && k.object.span.contains(&at)
+            && let Some(ai) = p
+                .apps
+                .iter()
+                .position(|a| a.k8s.iter().any(|(o, _)| *o == oi))
+        {
+            return Some(ai);
+        }
+    }
+    p.app_of_path(p.rel(origin.file))
+}
+
+/// The scorecards of one run: the repository (all given paths together) and each app.
+pub struct Scorecards {
+    pub repository: Scorecard,
+    pub apps: Vec<Scorecard>,
+    /// Files that could not be parsed (their content was not checked).
+    pub unparsed: usize,
+}
+
+impl Scorecards {
+    pub fn new(outcomes: &[Outcome]) -> Scorecards {
+        let checks: Vec<Check> = outcomes
+            .iter()
+            .flat_map(|o| o.checks.iter().copied())
+            .collect();
+        let count = |code: &str, ds: &mut dyn Iterator<Item = &Diagnostic>| {
+            ds.filter(|d| d.code == code).count()
+        };
+        let name = match outcomes {
+            [o] => repo_name(o),
+            _ => outcomes
+                .iter()
+                .map(repo_name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let repository = Scorecard::new(name, &checks, |code| {
+            count(code, &mut outcomes.iter().flat_map(|o| &o.diagnostics))
+        });
+        let mut apps = Vec::new();
+        for o in outcomes {
+            let owners: Vec<Option<usize>> = o
+                .diagnostics
+                .iter()
+                .map(|d| attribute(&o.project, d))
+                .collect();
+            for (ai, app) in o.project.apps.iter().enumerate() {
+                let name = if outcomes.len() > 1 {
+                    format!("{}: {}", o.display_root.display(), app.name)
+                } else {
+                    app.name.clone()
+                };
+                apps.push(Scorecard::new(name, &o.checks, |code| {
+                    count(
+                        code,
+                        &mut o
+                            .diagnostics
+                            .iter()
+                            .zip(&owners)
+                            .filter(|(_, w)| w.is_none_or(|w| w == ai))
+                            .map(|(d, _)| d),
+                    )
+                }));
+            }
+        }
+        Scorecards {
+            repository,
+            apps,
+            unparsed: outcomes.iter().map(|o| o.project.parse_errors.len()).sum(),
+        }
+    }
+}
+
+/// A display name for a scanned path: the directory's own name.
+fn repo_name(o: &Outcome) -> String {
+    let abs = o
+        .project
+        .root
+        .canonicalize()
+        .unwrap_or(o.project.root.clone());
+    abs.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| o.display_root.display().to_string())
+}
+
+/// A score gate that was missed, worded for the user.
+pub fn gate_failures(card: &Scorecard, gates: &Gates) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(min) = gates.min_score {
+        match card.overall() {
+            Some(s) if s >= min => {}
+            Some(s) => out.push(format!(
+                "score {s}/100 ({}) is below the minimum score {min}",
+                Grade::of(s).as_str()
+            )),
+            None => out.push(format!(
+                "no factor applies to this repository, so there is no score to meet the minimum score {min}"
+            )),
+        }
+    }
+    for (f, min_tenths) in &gates.min_factor {
+        let Some(fs) = card.factor(f.0) else { continue };
+        if let Some(t) = fs.tenths()
+            && t < *min_tenths
+        {
+            out.push(format!(
+                "factor {} scored {}, below its minimum {}.{}",
+                f.title(),
+                fs.display(),
+                min_tenths / 10,
+                min_tenths % 10
+            ));
+        }
+    }
+    out
+}
+
+/// Score gates: the overall minimum (0–100) and per-factor minimums in tenths (0–100).
+#[derive(Clone, Debug, Default)]
+pub struct Gates {
+    pub min_score: Option<u32>,
+    pub min_factor: Vec<(Factor, u32)>,
+}
+
+impl Gates {
+    pub fn is_empty(&self) -> bool {
+        self.min_score.is_none() && self.min_factor.is_empty()
+    }
+    /// Set the minimum of these factors, replacing earlier ones (a later, more specific setting
+    /// wins over `all`); kept in factor order.
+    pub fn set_factor_minimums(&mut self, factors: &[Factor], tenths: u32) {
+        for f in factors {
+            self.min_factor.retain(|(g, _)| g != f);
+            self.min_factor.push((*f, tenths));
+        }
+        self.min_factor.sort_by_key(|(f, _)| *f);
+    }
+    /// Command-line gates override the config file's, factor by factor.
+    pub fn overridden_by(mut self, cli: Gates) -> Gates {
+        if cli.min_score.is_some() {
+            self.min_score = cli.min_score;
+        }
+        for (f, t) in cli.min_factor {
+            self.set_factor_minimums(&[f], t);
+        }
+        self
+    }
+}
+
+/// Parse a factor selector for a gate: its slug (`config`), number (`3`) or numeral (`III`);
+/// `all` names every factor.
+pub fn parse_factor(s: &str) -> Option<Vec<Factor>> {
+    const ROMAN: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("all") {
+        return Some((1..=12).map(Factor).collect());
+    }
+    if let Some(i) = FACTORS.iter().skip(1).position(|(slug, _)| *slug == s) {
+        return Some(vec![Factor(i as u8 + 1)]);
+    }
+    if let Ok(n) = s.parse::<u8>()
+        && (1..=12).contains(&n)
+    {
+        return Some(vec![Factor(n)]);
+    }
+    ROMAN
+        .iter()
+        .position(|r| r.eq_ignore_ascii_case(s))
+        .map(|i| vec![Factor(i as u8 + 1)])
+}
+
+/// Factor names accepted by [`parse_factor`] (for "did you mean").
+pub fn factor_names() -> Vec<&'static str> {
+    FACTORS
+        .iter()
+        .skip(1)
+        .map(|(s, _)| *s)
+        .chain(["all"])
+        .collect()
+}
+
+/// A factor minimum (0–10, one decimal) in tenths.
+pub fn parse_factor_minimum(v: f64) -> Option<u32> {
+    (v.is_finite() && (0.0..=10.0).contains(&v)).then(|| (v * 10.0).round() as u32)
+}
+
+/// Roman numeral of a factor (I–XII).
+pub fn numeral(f: Factor) -> &'static str {
+    f.title().split('.').next().unwrap_or("")
+}
+
+/// A factor's name without its numeral ("Config").
+pub fn factor_name(f: Factor) -> &'static str {
+    f.title()
+        .split_once(". ")
+        .map(|(_, n)| n)
+        .unwrap_or(f.title())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::registry;
+
+    fn meta(code: &str) -> &'static Meta {
+        registry()
+            .into_iter()
+            .find(|r| r.meta().code == code)
+            .unwrap()
+            .meta()
+    }
+
+    fn check(code: &str, s: Severity) -> Check {
+        Check {
+            meta: meta(code),
+            severity: s,
+        }
+    }
+
+    #[test]
+    fn weights_by_severity() {
+        // factor III (config): an error check failed, a warning and an info check passed
+        let checks = [
+            check("TF0301", Severity::Error),
+            check("TF0302", Severity::Warning),
+            check("TF0304", Severity::Info),
+        ];
+        let card = Scorecard::new("r".into(), &checks, |c| usize::from(c == "TF0301"));
+        let f = card.factor(3).unwrap();
+        assert_eq!((f.passed_weight(), f.total_weight()), (3, 6));
+        assert_eq!(f.tenths(), Some(50));
+        // the only applicable factor: overall = 5.0 × 10
+        assert_eq!(card.overall(), Some(50));
+        assert_eq!(card.grade(), Some(Grade::F));
+        // a config override to info changes the weight: 1 failed of 4... no, 5 total
+        let checks = [
+            check("TF0301", Severity::Info),
+            check("TF0302", Severity::Warning),
+            check("TF0304", Severity::Info),
+        ];
+        let card = Scorecard::new("r".into(), &checks, |c| usize::from(c == "TF0301"));
+        assert_eq!(card.factor(3).unwrap().tenths(), Some(75));
+    }
+
+    #[test]
+    fn na_factors_are_left_out() {
+        let checks = [
+            check("TF0301", Severity::Error),
+            check("TF1101", Severity::Warning),
+        ];
+        let card = Scorecard::new("r".into(), &checks, |c| usize::from(c == "TF1101"));
+        assert_eq!(card.applicable().count(), 2);
+        assert_eq!(card.factor(1).unwrap().tenths(), None);
+        assert_eq!(card.factor(1).unwrap().display(), "n/a");
+        // (10 + 0) / 2 × 10, not divided by 12
+        assert_eq!(card.overall(), Some(50));
+        let none = Scorecard::new("r".into(), &[], |_| 0);
+        assert_eq!(none.overall(), None);
+        assert_eq!(none.grade(), None);
+        assert_eq!(none.headline(), "n/a");
+    }
+
+    #[test]
+    fn rounding_is_half_up_and_exact() {
+        // factor scores 10, 10, 10 and 2/3 (6.67): mean 9.1667 → 92
+        let checks = [
+            check("TF0101", Severity::Warning),
+            check("TF0201", Severity::Warning),
+            check("TF0301", Severity::Warning),
+            check("TF0401", Severity::Warning),
+            check("TF0402", Severity::Info),
+        ];
+        let card = Scorecard::new("r".into(), &checks, |c| usize::from(c == "TF0402"));
+        assert_eq!(card.factor(4).unwrap().tenths(), Some(67));
+        assert_eq!(card.overall(), Some(92));
+        // exactly 87.5 rounds up to 88 (binary floating point would not guarantee it)
+        let checks = [
+            check("TF0101", Severity::Warning),
+            check("TF0201", Severity::Warning),
+            check("TF0202", Severity::Warning),
+            check("TF0203", Severity::Warning),
+            check("TF0204", Severity::Warning),
+        ];
+        // factor I: 10; factor II: 3 of 4 passed = 7.5 → mean 8.75 → 87.5 → 88
+        let card = Scorecard::new("r".into(), &checks, |c| usize::from(c == "TF0204"));
+        assert_eq!(card.factor(2).unwrap().display(), "7.5");
+        assert_eq!(card.overall(), Some(88));
+        assert_eq!(card.grade(), Some(Grade::B));
+        assert!((card.exact().unwrap() - 87.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn grades() {
+        assert_eq!(Grade::of(100), Grade::A);
+        assert_eq!(Grade::of(90), Grade::A);
+        assert_eq!(Grade::of(89), Grade::B);
+        assert_eq!(Grade::of(70), Grade::C);
+        assert_eq!(Grade::of(60), Grade::D);
+        assert_eq!(Grade::of(59), Grade::F);
+    }
+
+    #[test]
+    fn factor_selectors() {
+        assert_eq!(parse_factor("config"), Some(vec![Factor(3)]));
+        assert_eq!(parse_factor("III"), Some(vec![Factor(3)]));
+        assert_eq!(parse_factor("xi"), Some(vec![Factor(11)]));
+        assert_eq!(parse_factor("12"), Some(vec![Factor(12)]));
+        assert_eq!(parse_factor("all").map(|v| v.len()), Some(12));
+        assert_eq!(parse_factor("tool"), None);
+        assert_eq!(parse_factor("13"), None);
+        assert_eq!(parse_factor_minimum(7.5), Some(75));
+        assert_eq!(parse_factor_minimum(10.5), None);
+        assert_eq!(numeral(Factor(8)), "VIII");
+        assert_eq!(factor_name(Factor(5)), "Build, release, run");
+    }
+
+    #[test]
+    fn gates_name_the_factor() {
+        let checks = [
+            check("TF0301", Severity::Error),
+            check("TF0302", Severity::Warning),
+            check("TF1101", Severity::Warning),
+        ];
+        let card = Scorecard::new("r".into(), &checks, |c| usize::from(c == "TF0301"));
+        // III: 2/5 = 4.0; XI: 10 → 70
+        let g = Gates {
+            min_score: Some(71),
+            min_factor: vec![(Factor(3), 50), (Factor(11), 100), (Factor(1), 100)],
+        };
+        let f = gate_failures(&card, &g);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(
+            f[0].contains("70/100 (C)") && f[0].contains("71"),
+            "{}",
+            f[0]
+        );
+        assert!(
+            f[1].contains("III. Config") && f[1].contains("4.0") && f[1].contains("5.0"),
+            "{}",
+            f[1]
+        );
+        // met gates, and n/a factor I is not held against the repository
+        let g = Gates {
+            min_score: Some(70),
+            min_factor: vec![(Factor(3), 40), (Factor(1), 100)],
+        };
+        assert!(gate_failures(&card, &g).is_empty());
+    }
+}
