@@ -25,10 +25,10 @@ struct FactorRow {
 
 struct MiniBar {
     title: String,
+    numeral: &'static str,
     tone: &'static str,
-    x: u32,
-    y: u32,
-    h: u32,
+    /// Percent of the column (0–100).
+    height: u32,
 }
 
 struct AppCard {
@@ -182,17 +182,11 @@ fn app_card(c: &Scorecard) -> AppCard {
         bars: c
             .factors
             .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let t = f.tenths().unwrap_or(0);
-                let h = (t * 44 + 50) / 100;
-                MiniBar {
-                    title: format!("{}: {}", f.factor.title(), f.display()),
-                    tone: tone(f.tenths()),
-                    x: i as u32 * 20 + 2,
-                    y: 44 - h,
-                    h,
-                }
+            .map(|f| MiniBar {
+                title: format!("{}: {}", f.factor.title(), f.display()),
+                numeral: score::numeral(f.factor),
+                tone: tone(f.tenths()),
+                height: f.tenths().unwrap_or(0),
             })
             .collect(),
         failed: c
