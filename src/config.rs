@@ -27,6 +27,9 @@ pub struct Config {
     /// Extra directories that count as test/example/doc trees.
     #[serde(default)]
     pub test_paths: Vec<String>,
+    /// Rules ignored in files matching a glob (root-relative): files you cannot edit.
+    #[serde(default)]
+    pub per_path_ignores: BTreeMap<String, Vec<String>>,
     /// Lowest acceptable overall score (0–100): below it the run fails.
     pub min_score: Option<Number>,
     /// Lowest acceptable score (0–10) per factor: slug (`config`), numeral (`III`) or `all`.
@@ -72,6 +75,7 @@ const KEYS: &[&str] = &[
     "test-paths",
     "min-score",
     "min-factor-score",
+    "per-path-ignores",
 ];
 
 /// Find the config file for `start`: the nearest `twelve.toml` or `.twelve.toml` upward.
@@ -188,6 +192,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 format!("invalid severity `{v}` for `{k}`"),
                 Some("use one of: error, warning, info".into()),
             ));
+        }
+    }
+    for (glob, sels) in &cfg.per_path_ignores {
+        if let Err(e) = globset::Glob::new(glob) {
+            return Err(err(
+                locate(glob),
+                format!("invalid glob `{glob}` in [per-path-ignores]: {}", e.kind()),
+                None,
+            ));
+        }
+        for sel in sels {
+            if !crate::rules::selector_is_known(sel) {
+                return Err(err(
+                    locate(&format!("\"{sel}\"")),
+                    format!("unknown rule selector `{sel}` in [per-path-ignores]"),
+                    suggest(sel, crate::rules::names()).map(|s| format!("did you mean `{s}`?")),
+                ));
+            }
         }
     }
     if let Some(n) = cfg.min_score

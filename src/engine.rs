@@ -20,6 +20,8 @@ pub struct Settings {
     pub test_paths: Vec<String>,
     /// Worker threads; `None` for one per core.
     pub jobs: Option<usize>,
+    /// Config `[per-path-ignores]`.
+    pub per_path: Vec<crate::suppress::PathIgnore>,
 }
 
 /// Stack size of the worker threads: parsers of third-party formats recurse, and a hostile file
@@ -50,6 +52,15 @@ impl Settings {
             exclude,
             test_paths,
             jobs: cli.jobs,
+            per_path: cfg
+                .per_path_ignores
+                .iter()
+                .map(|(glob, selectors)| crate::suppress::PathIgnore {
+                    glob: glob.clone(),
+                    selectors: selectors.clone(),
+                })
+                .chain(cli.per_path)
+                .collect(),
         }
     }
 
@@ -88,6 +99,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The enabled rules whose inputs exist in the project: the scored checks.
     pub checks: Vec<Check>,
+    /// Findings that a suppression (inline, file, annotation, config) took out of the report.
+    pub suppressed: Vec<crate::suppress::Suppressed>,
 }
 
 impl Outcome {
@@ -148,22 +161,28 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         }
         diagnostics.extend(out);
     }
-    for d in &mut diagnostics {
+    let ran: Vec<&'static rules::Meta> = enabled.iter().map(|r| r.meta()).collect();
+    let unused = ran.iter().copied().find(|m| m.code == "TF0002");
+    let (mut diagnostics, mut suppressed) =
+        crate::suppress::apply(&project, diagnostics, &settings.per_path, &ran, unused);
+    for d in diagnostics
+        .iter_mut()
+        .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic))
+    {
         if let Some(s) = settings.severity_override(d.code, d.name) {
             d.severity = s;
         }
     }
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.file().map(|f| project.rel(f).to_string()),
-                d.span().map(|s| (s.start, s.end)),
-                d.code,
-                d.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    let key = |d: &Diagnostic| {
+        (
+            d.file().map(|f| project.rel(f).to_string()),
+            d.span().map(|s| (s.start, s.end)),
+            d.code,
+            d.message.clone(),
+        )
+    };
+    diagnostics.sort_by_key(key);
+    suppressed.sort_by_key(|s| key(&s.diagnostic));
     diagnostics
         .dedup_by(|a, b| a.code == b.code && a.primary == b.primary && a.message == b.message);
     Outcome {
@@ -171,5 +190,6 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         project,
         diagnostics,
         checks,
+        suppressed,
     }
 }

@@ -13,4 +13,5 @@ pub mod rules;
 pub mod score;
 pub mod secrets;
 pub mod source;
+pub mod suppress;
 pub mod walk;

@@ -77,6 +77,8 @@ pub struct Object {
     pub name: Option<String>,
     pub namespace: Option<Str>,
     pub annotations: Vec<(String, String)>,
+    /// The `twelve/ignore` annotation (suppressions for the whole object).
+    pub ignore: Option<Str>,
     pub span: Span,
     pub pod: Option<PodSpec>,
     pub replicas: Option<(i64, Span)>,
@@ -252,6 +254,15 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
                 })
             }),
         annotations: str_map(meta.and_then(|m| m.get("annotations"))),
+        ignore: meta
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get(crate::suppress::ANNOTATION))
+            .and_then(|v| {
+                v.as_str().map(|t| Str {
+                    text: t.to_string(),
+                    span: v.span.clone(),
+                })
+            }),
         span: doc.span.clone(),
         pod,
         replicas: spec

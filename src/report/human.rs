@@ -153,12 +153,18 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
     let c = counts(outcomes.iter().flat_map(|o| &o.diagnostics));
     let files: usize = outcomes.iter().map(|o| o.project.files.len()).sum();
     let total = c.errors + c.warnings + c.infos;
+    let suppressed: usize = outcomes.iter().map(|o| o.suppressed.len()).sum();
+    let also = if suppressed == 0 {
+        String::new()
+    } else {
+        format!(" ({suppressed} suppressed)")
+    };
     if total == 0 {
-        let _ = writeln!(s, "All checks passed: no findings in {files} files.");
+        let _ = writeln!(s, "All checks passed: no findings in {files} files{also}.");
     } else {
         let _ = writeln!(
             s,
-            "Found {total} finding{} ({} error{}, {} warning{}, {} info) in {files} files.",
+            "Found {total} finding{} ({} error{}, {} warning{}, {} info) in {files} files{also}.",
             if total == 1 { "" } else { "s" },
             c.errors,
             if c.errors == 1 { "" } else { "s" },

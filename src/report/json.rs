@@ -14,7 +14,25 @@ struct Report<'a> {
     tool: Tool,
     summary: Summary,
     findings: Vec<Finding<'a>>,
+    /// Findings taken out of the report by a suppression, with its kind and reason.
+    suppressed: Vec<SuppressedFinding<'a>>,
     notices: Vec<Notice>,
+}
+
+#[derive(Serialize)]
+struct SuppressedFinding<'a> {
+    #[serde(flatten)]
+    finding: Finding<'a>,
+    suppression: Suppression,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    /// inline, file, annotation or config
+    kind: &'static str,
+    reason: Option<String>,
+    /// Where the suppression is written; `null` for config `[per-path-ignores]`.
+    location: Option<Location>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +53,8 @@ struct Summary {
     #[serde(flatten)]
     counts: Counts,
     files: usize,
+    /// Findings suppressed (not counted above).
+    suppressed: usize,
     /// The repository's overall score (0–100) and grade; `null` when no check applies.
     score: Option<u32>,
     grade: Option<&'static str>,
@@ -66,6 +86,8 @@ struct Finding<'a> {
     severity: &'static str,
     message: &'a str,
     help: Option<&'a str>,
+    /// Stable across line moves and unrelated edits (see README, "Baseline").
+    fingerprint: String,
     location: Option<Location>,
     related: Vec<Related>,
 }
@@ -104,8 +126,9 @@ fn location(o: &Outcome, m: &Masked<'_>, origin: &crate::source::Origin) -> Loca
     }
 }
 
-fn finding<'a>(o: &Outcome, m: &Masked<'_>, d: &'a Diagnostic) -> Finding<'a> {
+fn finding<'a>(o: &Outcome, m: &Masked<'_>, d: &'a Diagnostic, fingerprint: String) -> Finding<'a> {
     Finding {
+        fingerprint,
         code: d.code,
         name: d.name,
         factor: rules::find(d.code)
@@ -131,9 +154,30 @@ pub fn render(outcomes: &[Outcome], card: &crate::score::Scorecard) -> String {
         .iter()
         .flat_map(|o| {
             let m = Masked::new(o);
+            let fps = super::fingerprints(o, &m, &o.diagnostics);
             o.diagnostics
                 .iter()
-                .map(|d| finding(o, &m, d))
+                .zip(fps)
+                .map(|(d, fp)| finding(o, &m, d, fp))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let suppressed: Vec<SuppressedFinding<'_>> = outcomes
+        .iter()
+        .flat_map(|o| {
+            let m = Masked::new(o);
+            let fps = super::fingerprints(o, &m, o.suppressed.iter().map(|s| &s.diagnostic));
+            o.suppressed
+                .iter()
+                .zip(fps)
+                .map(|(s, fp)| SuppressedFinding {
+                    finding: finding(o, &m, &s.diagnostic, fp),
+                    suppression: Suppression {
+                        kind: s.kind.as_str(),
+                        reason: s.reason.clone(),
+                        location: s.origin.as_ref().map(|or| location(o, &m, or)),
+                    },
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -143,10 +187,12 @@ pub fn render(outcomes: &[Outcome], card: &crate::score::Scorecard) -> String {
         summary: Summary {
             counts: counts(outcomes.iter().flat_map(|o| &o.diagnostics)),
             files: outcomes.iter().map(|o| o.project.files.len()).sum(),
+            suppressed: outcomes.iter().map(|o| o.suppressed.len()).sum(),
             score: card.overall(),
             grade: card.grade().map(|g| g.as_str()),
         },
         findings,
+        suppressed,
         notices: notices(outcomes),
     };
     let mut s =

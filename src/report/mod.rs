@@ -122,3 +122,60 @@ pub fn failed_checks<'a>(
         })
         .collect()
 }
+
+/// FNV-1a, 64 bits: a stable hash (the standard library's is seeded per process).
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A finding's identity that survives line moves and edits elsewhere: its rule, its file
+/// (relative to the scanned root), the text of its first line with whitespace collapsed and
+/// secrets masked, and its message — never a line number. `occurrence` tells identical ones
+/// apart, in report order.
+pub fn fingerprint(o: &Outcome, m: &Masked<'_>, d: &Diagnostic, occurrence: usize) -> String {
+    let (path, line) = match &d.primary {
+        Some(l) => {
+            let f = o.project.file(l.origin.file);
+            let (n, _) = f.line_col(l.origin.span.start);
+            let text = m.get(l.origin.file);
+            let line = text
+                .get(f.line_span(n))
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (f.rel.clone(), line)
+        }
+        None => (String::new(), String::new()),
+    };
+    let occ = occurrence.to_string();
+    format!("{:016x}", fnv1a(&[d.code, &path, &line, &d.message, &occ]))
+}
+
+/// The fingerprints of a list of findings, occurrences counted in order.
+pub fn fingerprints<'a>(
+    o: &Outcome,
+    m: &Masked<'_>,
+    ds: impl IntoIterator<Item = &'a Diagnostic>,
+) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    ds.into_iter()
+        .map(|d| {
+            let base = fingerprint(o, m, d, 0);
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                fingerprint(o, m, d, *n - 1)
+            }
+        })
+        .collect()
+}

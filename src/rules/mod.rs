@@ -99,6 +99,7 @@ macro_rules! meta {
 pub fn registry() -> Vec<&'static dyn Rule> {
     let mut v: Vec<&'static dyn Rule> = vec![
         &tool::ParseError,
+        &tool::UnusedSuppression,
         &tool::NothingToCheck,
         &codebase::NotVersionControlled,
         &codebase::CommittedBuildOutput,

@@ -34,6 +34,25 @@ impl Rule for ParseError {
     }
 }
 
+/// Reported by the suppression pass (`crate::suppress`), which runs after every rule; the rule
+/// itself only carries the metadata that turns it on and off.
+pub struct UnusedSuppression;
+impl Rule for UnusedSuppression {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0002",
+            "unused-suppression",
+            0,
+            Warning,
+            "a suppression comment or annotation matches no finding"
+        )
+    }
+    fn applies(&self, _: &Project) -> bool {
+        false
+    }
+    fn check(&self, _: &Project, _: &mut Vec<Diagnostic>) {}
+}
+
 pub struct NothingToCheck;
 impl Rule for NothingToCheck {
     fn meta(&self) -> &'static Meta {
