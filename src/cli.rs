@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and the run of each subcommand. Returns the exit code;
 //! writes only through the writers it is given.
 
+use crate::baseline;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::engine::{self, Outcome, Settings};
@@ -47,9 +48,20 @@ pub enum Command {
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
+    /// Snippets with labels and help (the default)
     Human,
+    /// One line per finding: path:line:col: CODE [severity] message
     Concise,
+    /// Versioned JSON (README, "JSON format")
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning
+    Sarif,
+    /// GitHub Actions annotations (workflow commands)
+    Github,
+    /// GitLab code quality report
+    Gitlab,
+    /// JUnit XML: a test case per check
+    Junit,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -93,9 +105,6 @@ pub struct RunArgs {
     /// Rules not to run (same selectors as --select)
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Write the report to a file instead of stdout
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
     /// When to use colour
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -118,6 +127,9 @@ pub struct RunArgs {
     /// numeral (III) or `all`; repeatable
     #[arg(long, value_name = "FACTOR=N", value_parser = parse_factor_gate)]
     pub min_factor_score: Vec<(Vec<crate::rules::Factor>, u32)>,
+    /// Print only the report: no notes, no summary or score line
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 fn parse_factor_gate(s: &str) -> Result<(Vec<crate::rules::Factor>, u32), String> {
@@ -144,12 +156,28 @@ fn parse_factor_gate(s: &str) -> Result<(Vec<crate::rules::Factor>, u32), String
 pub struct CheckArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// Output format
+    /// Output format; repeat with --output after each for several reports from one run
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Vec<Format>,
+    /// Write the report of the --format before it to a file instead of stdout
+    #[arg(long, short)]
+    pub output: Vec<PathBuf>,
     /// Lowest severity that makes the run fail (exit 1) [default: warning]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in a baseline file (and exit 0)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Count findings per rule instead of listing them
+    #[arg(long)]
+    pub statistics: bool,
+    /// Each --format with the file its report goes to (`None`: stdout), in order; set by
+    /// [`parse`] from where the flags stand on the command line
+    #[arg(skip)]
+    pub reports: Vec<(Format, Option<PathBuf>)>,
 }
 
 #[derive(Args, Debug)]
@@ -159,6 +187,9 @@ pub struct ScoreArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
     pub format: ScoreFormat,
+    /// Write the scorecard to a file instead of stdout
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -173,6 +204,66 @@ pub enum ScoreFormat {
     Html,
     /// A flat badge
     Svg,
+}
+
+/// Parse the command line: clap, then pair each `--output` of `check` with the `--format`
+/// before it.
+pub fn parse(args: Vec<String>) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches_from(with_default_subcommand(args))?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let (Command::Check(a), Some(m)) = (&mut cli.command, matches.subcommand_matches("check")) {
+        let fi: Vec<usize> = m
+            .indices_of("format")
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        let oi: Vec<usize> = m
+            .indices_of("output")
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        a.reports = pair_reports(&a.format, &fi, &a.output, &oi)
+            .map_err(|msg| Cli::command().error(clap::error::ErrorKind::ArgumentConflict, msg))?;
+    }
+    Ok(cli)
+}
+
+/// Pair outputs with formats by position: each `--output` belongs to the nearest `--format`
+/// before it; a lone format and a lone output go together in any order.
+fn pair_reports(
+    formats: &[Format],
+    fi: &[usize],
+    outputs: &[PathBuf],
+    oi: &[usize],
+) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let mut reports: Vec<(Format, Option<PathBuf>)> = formats.iter().map(|f| (*f, None)).collect();
+    if reports.is_empty() {
+        reports.push((Format::Human, None));
+    }
+    if reports.len() == 1 && outputs.len() <= 1 {
+        reports[0].1 = outputs.first().cloned();
+    } else {
+        for (o, at) in outputs.iter().zip(oi) {
+            let Some(k) = fi.iter().rposition(|f| f < at) else {
+                return Err(format!(
+                    "`--output {}` comes before any --format: put each --output after the --format it is for",
+                    o.display()
+                ));
+            };
+            if reports[k].1.is_some() {
+                return Err(format!(
+                    "two --output for one --format: `--output {}`",
+                    o.display()
+                ));
+            }
+            reports[k].1 = Some(o.clone());
+        }
+    }
+    if reports.iter().filter(|(_, o)| o.is_none()).count() > 1 {
+        return Err(
+            "only one report can go to stdout: give every --format but one an --output FILE".into(),
+        );
+    }
+    Ok(reports)
 }
 
 /// Insert the default `check` subcommand when none is given.
@@ -364,7 +455,12 @@ struct Analysis {
 
 /// Validate the arguments, load the config, run the rules once, score. `Err` is the exit code
 /// of a usage or config error, already reported.
-fn analyse(a: &RunArgs, io: &mut Io<'_>) -> std::io::Result<Result<Analysis, i32>> {
+/// `stdout_report`: whether a report goes to stdout (colour only then, on a terminal).
+fn analyse(
+    a: &RunArgs,
+    stdout_report: bool,
+    io: &mut Io<'_>,
+) -> std::io::Result<Result<Analysis, i32>> {
     for p in &a.paths {
         if !p.exists() {
             writeln!(io.err, "error: `{}` does not exist", p.display())?;
@@ -408,13 +504,23 @@ fn analyse(a: &RunArgs, io: &mut Io<'_>) -> std::io::Result<Result<Analysis, i32
         cli_gates.set_factor_minimums(fs, *t);
     }
     let gates = cfg.gates().overridden_by(cli_gates);
-    let outcomes: Vec<Outcome> = a.paths.iter().map(|p| engine::run(p, &settings)).collect();
+    let targets = targets(&a.paths);
+    let mut outcomes: Vec<Outcome> = targets
+        .iter()
+        .map(|(root, _)| engine::run(root, &settings))
+        .collect();
+    // the scorecard is the repository's, whatever files the report is limited to
     let cards = score::Scorecards::new(&outcomes);
+    for (o, (_, files)) in outcomes.iter_mut().zip(&targets) {
+        if let Some(files) = files {
+            limit_to_files(o, files);
+        }
+    }
     let color = match a.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            a.output.is_none()
+            stdout_report
                 && io.stdout_is_terminal
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
@@ -428,9 +534,96 @@ fn analyse(a: &RunArgs, io: &mut Io<'_>) -> std::io::Result<Result<Analysis, i32
     }))
 }
 
+/// What to analyse: each directory given is a root; files given (as pre-commit passes them)
+/// are grouped under the project that holds them — the nearest directory with a twelve
+/// config, else the git work tree, else the directory twelve runs in if it holds them, else
+/// their own directory — and limit the report to themselves.
+fn targets(paths: &[PathBuf]) -> Vec<(PathBuf, Option<Vec<PathBuf>>)> {
+    let cwd = std::env::current_dir().ok();
+    let mut out: Vec<(PathBuf, Option<Vec<PathBuf>>)> = Vec::new();
+    for p in paths {
+        if !p.is_file() {
+            out.push((p.clone(), None));
+            continue;
+        }
+        let abs = p.canonicalize().unwrap_or_else(|_| p.clone());
+        let dir = abs.parent().map(PathBuf::from).unwrap_or_default();
+        let marked = |names: &[&str]| {
+            dir.ancestors()
+                .find(|d| names.iter().any(|n| d.join(n).exists()))
+                .map(PathBuf::from)
+        };
+        let cwd_abs = cwd.as_ref().and_then(|c| c.canonicalize().ok());
+        let root = marked(&config::CONFIG_NAMES)
+            .or_else(|| marked(&[".git"]))
+            .or_else(|| cwd_abs.clone().filter(|c| abs.starts_with(c)))
+            .unwrap_or(dir);
+        let shown = relative_to(&root, cwd_abs.as_deref());
+        match out.iter_mut().find(|(r, f)| f.is_some() && *r == shown) {
+            Some((_, Some(files))) => files.push(abs),
+            _ => out.push((shown, Some(vec![abs]))),
+        }
+    }
+    out
+}
+
+/// `path` as the user would write it from `cwd`: `.`, `sub/dir`, `../..`, or absolute.
+fn relative_to(path: &std::path::Path, cwd: Option<&std::path::Path>) -> PathBuf {
+    let Some(cwd) = cwd else {
+        return path.to_path_buf();
+    };
+    if path == cwd {
+        return PathBuf::from(".");
+    }
+    if let Ok(rest) = path.strip_prefix(cwd) {
+        return rest.to_path_buf();
+    }
+    if let Ok(rest) = cwd.strip_prefix(path) {
+        let up = rest.components().count();
+        return std::iter::repeat_n("..", up).collect();
+    }
+    path.to_path_buf()
+}
+
+/// Keep the findings that touch one of these files: at their main place or at another of
+/// theirs (a port changed in compose.yaml shows up at the EXPOSE it now disagrees with).
+fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
+    let wanted: Vec<crate::source::FileId> = o
+        .project
+        .files
+        .iter()
+        .filter(|f| {
+            let abs = f.abs.canonicalize().unwrap_or_else(|_| f.abs.clone());
+            files.contains(&abs)
+        })
+        .map(|f| f.id)
+        .collect();
+    let touches = |d: &crate::diagnostic::Diagnostic| {
+        d.primary
+            .iter()
+            .chain(&d.secondary)
+            .any(|l| wanted.contains(&l.origin.file))
+    };
+    o.diagnostics.retain(|d| touches(d));
+    o.suppressed.retain(|s| touches(&s.diagnostic));
+    // notes about the rest of the repository are not about these files
+    let root = o
+        .project
+        .root
+        .canonicalize()
+        .unwrap_or(o.project.root.clone());
+    o.project
+        .notices
+        .retain(|n| files.contains(&root.join(&n.path)));
+}
+
 /// Write a report to `--output` or stdout; `Err` is the exit code after a write failure.
-fn emit(a: &RunArgs, text: &[u8], io: &mut Io<'_>) -> std::io::Result<Result<(), i32>> {
-    match &a.output {
+fn emit(
+    output: Option<&std::path::Path>,
+    text: &[u8],
+    io: &mut Io<'_>,
+) -> std::io::Result<Result<(), i32>> {
+    match output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
                 writeln!(io.err, "error: cannot write `{}`: {e}", path.display())?;
@@ -452,36 +645,101 @@ fn gates_missed(an: &Analysis, io: &mut Io<'_>) -> std::io::Result<bool> {
 }
 
 fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
-    let an = match analyse(&a.run, io)? {
+    let reports = if a.reports.is_empty() {
+        // built without `parse` (a library caller): one format, one output
+        pair_reports(&a.format, &[], &a.output, &[]).unwrap_or_default()
+    } else {
+        a.reports.clone()
+    };
+    let stdout_report = reports.iter().any(|(_, o)| o.is_none());
+    let mut an = match analyse(&a.run, stdout_report, io)? {
         Ok(an) => an,
         Err(code) => return Ok(code),
     };
+    if let Some(path) = &a.write_baseline {
+        let text = baseline::write(&an.outcomes);
+        if let Err(e) = std::fs::write(path, text) {
+            writeln!(io.err, "error: cannot write `{}`: {e}", path.display())?;
+            return Ok(2);
+        }
+        let n: usize = an.outcomes.iter().map(|o| o.diagnostics.len()).sum();
+        if !a.run.quiet {
+            writeln!(
+                io.err,
+                "twelve: recorded {n} finding{} in `{}`; run with --baseline {} to report only new ones",
+                if n == 1 { "" } else { "s" },
+                path.display(),
+                path.display()
+            )?;
+        }
+        return Ok(0);
+    }
+    if let Some(path) = &a.baseline {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                writeln!(
+                    io.err,
+                    "error: cannot read the baseline `{}`: {e}",
+                    path.display()
+                )?;
+                return Ok(2);
+            }
+        };
+        match baseline::Baseline::parse(&text) {
+            Ok(b) => b.apply(&mut an.outcomes),
+            Err(e) => {
+                writeln!(io.err, "error: invalid baseline `{}`: {e}", path.display())?;
+                return Ok(2);
+            }
+        }
+    }
     let fail_on = a.fail_on.unwrap_or(match an.cfg.fail_on.as_deref() {
         Some("error") => FailOn::Error,
         Some("info") => FailOn::Info,
         Some("never") => FailOn::Never,
         _ => FailOn::Warning,
     });
-    let format = a.format.unwrap_or(Format::Human);
-    let text = match format {
-        Format::Human => {
-            let mut t = report::human::render(
-                &an.outcomes,
-                &report::human::Options {
-                    color: an.color,
-                    width: 100,
-                },
-            );
-            t.push_str(&report::table::summary_line(&an.cards.repository, an.color));
-            t
+    for (format, output) in &reports {
+        let color = an.color && output.is_none();
+        let text = if a.statistics {
+            report::statistics::render(&an.outcomes, *format == Format::Json)
+        } else {
+            match format {
+                Format::Human => {
+                    let mut t = report::human::render(
+                        &an.outcomes,
+                        &report::human::Options {
+                            color,
+                            width: 100,
+                            quiet: a.run.quiet,
+                        },
+                    );
+                    if !a.run.quiet {
+                        t.push_str(&report::table::summary_line(&an.cards.repository, color));
+                    }
+                    t
+                }
+                Format::Concise => report::concise::render(&an.outcomes),
+                Format::Json => report::json::render(&an.outcomes, &an.cards.repository),
+                Format::Sarif => report::sarif::render(&an.outcomes),
+                Format::Github => report::github::render(&an.outcomes),
+                Format::Gitlab => report::gitlab::render(&an.outcomes),
+                Format::Junit => report::junit::render(&an.outcomes),
+            }
+        };
+        if let Err(code) = emit(output.as_deref(), text.as_bytes(), io)? {
+            return Ok(code);
         }
-        Format::Concise => report::concise::render(&an.outcomes),
-        Format::Json => report::json::render(&an.outcomes, &an.cards.repository),
-    };
-    if let Err(code) = emit(&a.run, text.as_bytes(), io)? {
-        return Ok(code);
     }
-    if format != Format::Json {
+    let machine_stdout = reports.iter().any(|(f, o)| {
+        o.is_none()
+            && matches!(
+                f,
+                Format::Json | Format::Sarif | Format::Gitlab | Format::Junit
+            )
+    });
+    if !a.run.quiet && !machine_stdout {
         write!(io.err, "{}", report::human::notices(&an.outcomes))?;
     }
     let threshold = match fail_on {
@@ -501,7 +759,7 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
 }
 
 fn score_cmd(a: ScoreArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
-    let an = match analyse(&a.run, io)? {
+    let an = match analyse(&a.run, a.output.is_none(), io)? {
         Ok(an) => an,
         Err(code) => return Ok(code),
     };
@@ -512,10 +770,10 @@ fn score_cmd(a: ScoreArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         ScoreFormat::Html => report::html::render(&an.outcomes, &an.cards),
         ScoreFormat::Svg => report::svg::badge(&an.cards.repository),
     };
-    if let Err(code) = emit(&a.run, text.as_bytes(), io)? {
+    if let Err(code) = emit(a.output.as_deref(), text.as_bytes(), io)? {
         return Ok(code);
     }
-    if a.format != ScoreFormat::Json {
+    if a.format != ScoreFormat::Json && !a.run.quiet {
         write!(io.err, "{}", report::human::notices(&an.outcomes))?;
     }
     Ok(i32::from(gates_missed(&an, io)?))

@@ -101,6 +101,8 @@ pub struct Outcome {
     pub checks: Vec<Check>,
     /// Findings that a suppression (inline, file, annotation, config) took out of the report.
     pub suppressed: Vec<crate::suppress::Suppressed>,
+    /// Findings left out because a `--baseline` records them.
+    pub baselined: usize,
 }
 
 impl Outcome {
@@ -191,5 +193,6 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         diagnostics,
         checks,
         suppressed,
+        baselined: 0,
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: walk → parse → model → rules → report. The library never prints.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -1,11 +1,9 @@
-use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
-use twelve::cli::{self, Cli, Io};
+use twelve::cli::{self, Io};
 
 fn main() -> ExitCode {
-    let args = cli::with_default_subcommand(std::env::args().collect());
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match cli::parse(std::env::args().collect()) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

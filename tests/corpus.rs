@@ -36,6 +36,10 @@ fn every_corpus_folder_is_checked_without_panic() {
         let cards = twelve::score::Scorecards::new(&outcomes);
         let _ = twelve::report::json::render(&outcomes, &cards.repository);
         let _ = twelve::report::table::render(&cards, false);
+        let _ = twelve::report::sarif::render(&outcomes);
+        let _ = twelve::report::github::render(&outcomes);
+        let _ = twelve::report::gitlab::render(&outcomes);
+        let _ = twelve::report::junit::render(&outcomes);
         let _ = twelve::report::markdown::render(&outcomes, &cards);
         let _ = twelve::report::score_json::render(&outcomes, &cards);
         let _ = twelve::report::svg::badge(&cards.repository);
@@ -46,6 +50,7 @@ fn every_corpus_folder_is_checked_without_panic() {
             &twelve::report::human::Options {
                 color: false,
                 width: 100,
+                quiet: false,
             },
         );
     }

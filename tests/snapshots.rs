@@ -63,3 +63,16 @@ fn scorecard_of_every_sample_project_in_every_format() {
         }
     }
 }
+
+/// The CI formats of the sample project with findings of every kind.
+#[test]
+fn ci_formats_of_the_sample_project() {
+    let version = env!("CARGO_PKG_VERSION");
+    for format in ["sarif", "github", "gitlab", "junit", "concise"] {
+        let out = run(&["check", "fixtures/projects/django-shop", "--format", format]);
+        insta::assert_snapshot!(
+            format!("check_django-shop_{format}"),
+            out.replace(version, "[version]")
+        );
+    }
+}

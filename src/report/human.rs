@@ -128,6 +128,8 @@ fn render_one(o: &Outcome, m: &Masked<'_>, d: &Finding) -> Rendered {
 pub struct Options {
     pub color: bool,
     pub width: usize,
+    /// The findings only: no summary line.
+    pub quiet: bool,
 }
 
 pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
@@ -150,14 +152,19 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
             s.push('\n');
         }
     }
+    if opts.quiet {
+        return s;
+    }
     let c = counts(outcomes.iter().flat_map(|o| &o.diagnostics));
     let files: usize = outcomes.iter().map(|o| o.project.files.len()).sum();
     let total = c.errors + c.warnings + c.infos;
     let suppressed: usize = outcomes.iter().map(|o| o.suppressed.len()).sum();
-    let also = if suppressed == 0 {
-        String::new()
-    } else {
-        format!(" ({suppressed} suppressed)")
+    let baselined: usize = outcomes.iter().map(|o| o.baselined).sum();
+    let also = match (suppressed, baselined) {
+        (0, 0) => String::new(),
+        (s, 0) => format!(" ({s} suppressed)"),
+        (0, b) => format!(" ({b} in the baseline)"),
+        (s, b) => format!(" ({s} suppressed, {b} in the baseline)"),
     };
     if total == 0 {
         let _ = writeln!(s, "All checks passed: no findings in {files} files{also}.");

@@ -55,6 +55,8 @@ struct Summary {
     files: usize,
     /// Findings suppressed (not counted above).
     suppressed: usize,
+    /// Findings left out because the `--baseline` records them.
+    baselined: usize,
     /// The repository's overall score (0–100) and grade; `null` when no check applies.
     score: Option<u32>,
     grade: Option<&'static str>,
@@ -188,6 +190,7 @@ pub fn render(outcomes: &[Outcome], card: &crate::score::Scorecard) -> String {
             counts: counts(outcomes.iter().flat_map(|o| &o.diagnostics)),
             files: outcomes.iter().map(|o| o.project.files.len()).sum(),
             suppressed: outcomes.iter().map(|o| o.suppressed.len()).sum(),
+            baselined: outcomes.iter().map(|o| o.baselined).sum(),
             score: card.overall(),
             grade: card.grade().map(|g| g.as_str()),
         },

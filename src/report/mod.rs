@@ -1,11 +1,16 @@
 //! Reports: one module per format. They render to strings; only the CLI writes them out.
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod score_json;
+pub mod statistics;
 pub mod svg;
 pub mod table;
 
