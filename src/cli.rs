@@ -35,6 +35,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Write a commented starter twelve.toml
+    Init {
+        /// Directory to write it in
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Overwrite an existing twelve.toml
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff)
+    Man,
     /// Print the project model twelve built from a repository
     Model {
         #[arg(default_value = ".")]
@@ -271,6 +284,9 @@ pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
     let known = [
         "check",
         "score",
+        "init",
+        "completions",
+        "man",
         "explain",
         "rules",
         "model",
@@ -300,6 +316,21 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
     match cli.command {
         Command::Check(a) => check(a, io),
         Command::Score(a) => score_cmd(a, io),
+        Command::Init { path, force } => init(&path, force, io),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "twelve", &mut out);
+            io.out.write_all(&out)?;
+            Ok(0)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            io.out.write_all(&out)?;
+            Ok(0)
+        }
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => {
                 let m = r.meta();
@@ -442,6 +473,64 @@ impl miette::SourceCode for NamedText {
             inner.line_count(),
         )))
     }
+}
+
+/// The starter config `twelve init` writes: every setting, commented, with its default.
+pub const STARTER_CONFIG: &str = r#"# twelve configuration: https://12factor.net checks for this repository.
+# Command-line flags override these settings. `twelve rules` lists the rules,
+# `twelve explain TF0301` explains one.
+
+# Rules to run: codes (TF0301), prefixes (TF03), names (hardcoded-secret),
+# factors (config) or ALL.
+# select = ["ALL"]
+# ignore = ["TF0701"]
+
+# Run the preview rules too.
+# preview = false
+
+# The lowest severity that fails `twelve check` (exit 1): error, warning, info, never.
+fail-on = "warning"
+
+# Score gate: `check` and `score` exit 1 when the overall score (0-100) is below it.
+# min-score = 80
+
+# Extra globs left out of the walk, and extra test/example trees (code rules stay
+# silent there).
+# exclude = ["vendor/**"]
+# test-paths = ["qa"]
+
+# Tables come last: every key after a [table] line belongs to that table.
+
+# Score gates per factor (0-10), by name (config), numeral (III) or `all`.
+# [min-factor-score]
+# all = 5
+# config = 8
+
+# Severity per rule, by code or name.
+# [severity]
+# unpinned-dependency = "error"
+
+# Rules ignored in files you cannot edit (globs from this file's directory).
+# [per-path-ignores]
+# "third_party/**" = ["dependencies"]
+"#;
+
+fn init(dir: &std::path::Path, force: bool, io: &mut Io<'_>) -> std::io::Result<i32> {
+    let path = dir.join("twelve.toml");
+    if path.exists() && !force {
+        writeln!(
+            io.err,
+            "error: `{}` already exists (--force overwrites it)",
+            path.display()
+        )?;
+        return Ok(2);
+    }
+    if let Err(e) = std::fs::write(&path, STARTER_CONFIG) {
+        writeln!(io.err, "error: cannot write `{}`: {e}", path.display())?;
+        return Ok(2);
+    }
+    writeln!(io.err, "twelve: wrote `{}`", path.display())?;
+    Ok(0)
 }
 
 /// An analysis ready to report: the outcome of every path, the scorecards, the gates.

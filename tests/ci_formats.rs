@@ -473,3 +473,49 @@ fn statistics_and_quiet() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The copy-paste setups in docs/ci.md and the action are valid YAML with the shape their
+/// consumers expect.
+#[test]
+fn ci_docs_action_and_hooks_are_valid_yaml() {
+    use twelve::parse::yaml;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = fs::read_to_string(root.join("docs/ci.md")).unwrap();
+    let mut blocks = 0;
+    let mut rest = doc.as_str();
+    while let Some(start) = rest.find("```yaml\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").unwrap();
+        // the "plain steps" snippet is a fragment of a job: indent-safe as it is
+        yaml::parse(&body[..end]).unwrap_or_else(|e| panic!("docs/ci.md block {blocks}: {e:?}"));
+        blocks += 1;
+        rest = &body[end..];
+    }
+    assert!(blocks >= 5, "{blocks}");
+    let action = yaml::parse(&fs::read_to_string(root.join("action.yml")).unwrap()).unwrap();
+    let runs = action[0].get("runs").unwrap();
+    assert_eq!(
+        runs.get("using").and_then(|u| u.as_str()),
+        Some("composite")
+    );
+    let steps = runs.get("steps").unwrap().as_seq().unwrap();
+    for s in steps {
+        if s.get("run").is_some() {
+            assert_eq!(s.get("shell").and_then(|v| v.as_str()), Some("bash"));
+        }
+    }
+    assert!(steps.iter().any(|s| {
+        s.get("uses")
+            .and_then(|u| u.as_str())
+            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))
+    }));
+    let hooks =
+        yaml::parse(&fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap()).unwrap();
+    let ids: Vec<&str> = hooks[0]
+        .as_seq()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h.get("id").and_then(|i| i.as_str()))
+        .collect();
+    assert_eq!(ids, ["twelve", "twelve-system"]);
+}

@@ -365,3 +365,52 @@ fn preview_rules_run_only_when_asked() {
         .assert()
         .stdout(predicate::str::is_match("TF0207 .*\\(preview\\)").unwrap());
 }
+
+#[test]
+fn init_writes_a_config_that_loads_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    twelve().arg("init").arg(dir.path()).assert().code(0);
+    let text = fs::read_to_string(dir.path().join("twelve.toml")).unwrap();
+    let cfg = twelve::config::parse(std::path::Path::new("twelve.toml"), &text).unwrap();
+    assert_eq!(cfg.fail_on.as_deref(), Some("warning"));
+    // every commented setting is a real key: uncommented, it still loads
+    let uncommented: String = text
+        .lines()
+        .map(|l| {
+            l.strip_prefix("# ")
+                .filter(|r| r.contains('=') || r.starts_with('['))
+                .unwrap_or(l)
+        })
+        .map(|l| format!("{}\n", l.split("   #").next().unwrap()))
+        .collect();
+    twelve::config::parse(std::path::Path::new("twelve.toml"), &uncommented)
+        .unwrap_or_else(|e| panic!("{}\n{uncommented}", e.message));
+    twelve()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    twelve()
+        .args(["init", "--force"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        twelve()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("min-factor-score"));
+    }
+    twelve()
+        .arg("man")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH twelve 1").and(predicate::str::contains("score")));
+    twelve().args(["completions", "tcsh"]).assert().code(2);
+}
