@@ -271,7 +271,7 @@ fn split_annotation(value: &str) -> (Vec<String>, Option<String>) {
 fn looks_like_selector(w: &str) -> bool {
     rules::selector_is_known(w)
         || (w.len() >= 3
-            && w[..2].eq_ignore_ascii_case("TF")
+            && w.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("TF"))
             && w[2..].chars().all(|c| c.is_ascii_digit()))
 }
 
@@ -425,6 +425,25 @@ mod tests {
         assert!(parse_directive("# twelve: ignore[TF0301", &["#"]).is_none());
     }
 
+    proptest::proptest! {
+        /// Any line, however broken, parses or is skipped: never a panic, spans inside it.
+        #[test]
+        fn any_line_is_safe(prefix in ".{0,8}", body in "[ -~éß€]{0,40}", tail in ".{0,12}") {
+            for line in [
+                format!("{prefix}# twelve: ignore[{body}]{tail}"),
+                format!("{prefix}// twelve: ignore-file[{body}{tail}"),
+                format!("{prefix}twelve:{body}#twelve: ignore[{tail}]"),
+            ] {
+                if let Some(p) = parse_directive(&line, &["#", "//"]) {
+                    for (_, span) in &p.selectors {
+                        proptest::prop_assert!(line.get(span.clone()).is_some());
+                    }
+                }
+                let _ = split_annotation(&line);
+            }
+        }
+    }
+
     #[test]
     fn annotation_values() {
         assert_eq!(
@@ -443,5 +462,7 @@ mod tests {
             (vec!["TF9999".to_string()], Some("old".to_string()))
         );
         assert_eq!(split_annotation("just a note").0, Vec::<String>::new());
+        // found by the property test: a multi-byte first character
+        assert_eq!(split_annotation("🕴x TF0902").0, Vec::<String>::new());
     }
 }

@@ -354,3 +354,21 @@ fn suppressed_findings_do_not_cost_score_and_show_in_the_summary() {
             < v["summary"]["score"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn odd_suppressions_never_crash() {
+    let v = check(
+        &[
+            (
+                "k8s/pod.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    twelve/ignore: \"🕴x, TF0603 ✓\"\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  annotations:\n    twelve/ignore: 42\nspec: {}\n",
+            ),
+            (
+                "app.py",
+                "# twelve: ignore[\n# twelve: ignore-file[]\nx = 1  # twelve: ignore[,,, ] é\n# twelve: ignore[TF0301]",
+            ),
+        ],
+        &[],
+    );
+    assert!(v["findings"].is_array());
+}
