@@ -32,12 +32,12 @@ echo "generated monorepo: $files files, $(du -sh "$work/mono" | cut -f1)"
 
 if command -v hyperfine >/dev/null; then
   hyperfine --warmup 2 --runs "$runs" -N \
-    "$bin check fixtures/projects/flask-shop --format json --fail-on never" \
+    "$bin check fixtures/projects/django-shop --format json --fail-on never" \
     "$bin check $work/mono --format json --fail-on never" \
     "sh -c 'find $work/mono -type f -print0 | xargs -0 cat > /dev/null'"
 else
   t() { local s e; s=$(date +%s%N); for _ in $(seq "$runs"); do "$@" > /dev/null 2>&1 || true; done; e=$(date +%s%N); echo $(( (e - s) / runs / 1000000 )); }
-  echo "sample project:        $(t "$bin" check fixtures/projects/flask-shop --format json) ms"
+  echo "sample project:        $(t "$bin" check fixtures/projects/django-shop --format json) ms"
   mono=$(t "$bin" check "$work/mono" --format json)
   base=$(t sh -c "find $work/mono -type f -print0 | xargs -0 cat")
   echo "monorepo, twelve:      $mono ms"
