@@ -610,3 +610,28 @@ fn output_file_and_determinism_across_jobs() {
         assert_eq!(fs::read(&out).unwrap(), first, "--jobs {jobs}");
     }
 }
+
+#[test]
+fn a_directory_with_nothing_to_check_has_no_score() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("README.md"), "# notes\n").unwrap();
+    let out = twelve()
+        .args(["score", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["repository"]["score"].is_null(), "{}", v["repository"]);
+    assert!(v["repository"]["grade"].is_null());
+    twelve()
+        .args(["score", "--min-score", "10"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no factor applies"));
+    twelve()
+        .args(["score", "--format", "svg"])
+        .arg(dir.path())
+        .assert()
+        .stdout(predicate::str::contains(">n/a</text>"));
+}

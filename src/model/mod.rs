@@ -776,6 +776,27 @@ impl Project {
             .collect()
     }
 
+    /// Whether the project holds anything twelve checks: a manifest, Dockerfile, compose file,
+    /// Kubernetes object, Helm chart, Procfile or source file. Without one there is nothing to
+    /// score (and TF0003 says so).
+    pub fn has_anything_to_check(&self) -> bool {
+        self.paths.iter().any(|(_, k)| {
+            matches!(
+                k,
+                FileKind::Dockerfile
+                    | FileKind::Compose
+                    | FileKind::Manifest
+                    | FileKind::Python
+                    | FileKind::JavaScript
+                    | FileKind::TypeScript
+                    | FileKind::Go
+                    | FileKind::Rust
+                    | FileKind::HelmChart
+                    | FileKind::Procfile
+            )
+        }) || !self.k8s.is_empty()
+    }
+
     /// The app whose build context holds `rel` (the deepest one).
     pub fn app_of_path(&self, rel: &str) -> Option<usize> {
         self.apps

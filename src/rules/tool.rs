@@ -4,7 +4,6 @@ use super::{DiagExt, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
-use crate::walk::FileKind;
 
 pub struct ParseError;
 impl Rule for ParseError {
@@ -68,22 +67,7 @@ impl Rule for NothingToCheck {
         true
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        let something = p.paths.iter().any(|(_, k)| {
-            matches!(
-                k,
-                FileKind::Dockerfile
-                    | FileKind::Compose
-                    | FileKind::Manifest
-                    | FileKind::Python
-                    | FileKind::JavaScript
-                    | FileKind::TypeScript
-                    | FileKind::Go
-                    | FileKind::Rust
-                    | FileKind::HelmChart
-                    | FileKind::Procfile
-            )
-        }) || !p.k8s.is_empty();
-        if !something {
+        if !p.has_anything_to_check() {
             out.push(
                 diag(
                     self.meta(),
