@@ -184,7 +184,7 @@ pub struct CheckArgs {
     /// Record today's findings in a baseline file (and exit 0)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Count findings per rule instead of listing them
+    /// Count findings per rule instead of listing them (human, concise and json reports)
     #[arg(long)]
     pub statistics: bool,
     /// Each --format with the file its report goes to (`None`: stdout), in order; set by
@@ -791,32 +791,34 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     });
     for (format, output) in &reports {
         let color = an.color && output.is_none();
-        let text = if a.statistics {
-            report::statistics::render(&an.outcomes, *format == Format::Json)
-        } else {
-            match format {
-                Format::Human => {
-                    let mut t = report::human::render(
-                        &an.outcomes,
-                        &report::human::Options {
-                            color,
-                            width: 100,
-                            quiet: a.run.quiet,
-                        },
-                    );
-                    if !a.run.quiet {
-                        t.push_str(&report::table::summary_line(&an.cards.repository, color));
+        // statistics replace the findings in the formats people read, not in CI artifacts
+        let text =
+            if a.statistics && matches!(format, Format::Human | Format::Concise | Format::Json) {
+                report::statistics::render(&an.outcomes, *format == Format::Json)
+            } else {
+                match format {
+                    Format::Human => {
+                        let mut t = report::human::render(
+                            &an.outcomes,
+                            &report::human::Options {
+                                color,
+                                width: 100,
+                                quiet: a.run.quiet,
+                            },
+                        );
+                        if !a.run.quiet {
+                            t.push_str(&report::table::summary_line(&an.cards.repository, color));
+                        }
+                        t
                     }
-                    t
+                    Format::Concise => report::concise::render(&an.outcomes),
+                    Format::Json => report::json::render(&an.outcomes, &an.cards.repository),
+                    Format::Sarif => report::sarif::render(&an.outcomes),
+                    Format::Github => report::github::render(&an.outcomes),
+                    Format::Gitlab => report::gitlab::render(&an.outcomes),
+                    Format::Junit => report::junit::render(&an.outcomes),
                 }
-                Format::Concise => report::concise::render(&an.outcomes),
-                Format::Json => report::json::render(&an.outcomes, &an.cards.repository),
-                Format::Sarif => report::sarif::render(&an.outcomes),
-                Format::Github => report::github::render(&an.outcomes),
-                Format::Gitlab => report::gitlab::render(&an.outcomes),
-                Format::Junit => report::junit::render(&an.outcomes),
-            }
-        };
+            };
         if let Err(code) = emit(output.as_deref(), text.as_bytes(), io)? {
             return Ok(code);
         }
