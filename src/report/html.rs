@@ -50,8 +50,8 @@ struct FailedRow {
     summary: String,
     /// The rule's doc, rendered (trusted: compiled into the binary, raw HTML dropped).
     doc: String,
-    /// Place and message (already escaped HTML).
-    findings: Vec<(Option<String>, String)>,
+    /// Place, message and help (message and help already escaped HTML).
+    findings: Vec<(Option<String>, String, Option<String>)>,
     more: usize,
 }
 
@@ -216,7 +216,13 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
                     .findings
                     .iter()
                     .take(MAX_FINDINGS)
-                    .map(|(p, msg)| (p.clone(), message_html(msg)))
+                    .map(|f| {
+                        (
+                            f.place.clone(),
+                            message_html(f.message),
+                            f.help.map(message_html),
+                        )
+                    })
                     .collect(),
             }
         })

@@ -135,13 +135,13 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
                 fc.result.severity.as_str(),
                 inline(m.summary)
             );
-            for (place, message) in fc.findings.iter().take(MAX_FINDINGS) {
-                match place {
+            for f in fc.findings.iter().take(MAX_FINDINGS) {
+                match &f.place {
                     Some(p) => {
-                        let _ = writeln!(s, "- {} {}", code(p), inline(message));
+                        let _ = writeln!(s, "- {} {}", code(p), inline(f.message));
                     }
                     None => {
-                        let _ = writeln!(s, "- {}", inline(message));
+                        let _ = writeln!(s, "- {}", inline(f.message));
                     }
                 }
             }

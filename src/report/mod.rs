@@ -98,8 +98,16 @@ pub fn position(o: &Outcome, d: &Diagnostic) -> Option<(String, usize, usize)> {
 /// A failed check of a scorecard with its findings, for the reports that list them.
 pub struct FailedCheck<'a> {
     pub result: &'a crate::score::CheckResult,
-    /// `path:line` (when the finding has a place) and message, in report order.
-    pub findings: Vec<(Option<String>, &'a str)>,
+    /// Its findings, in report order.
+    pub findings: Vec<FindingLine<'a>>,
+}
+
+/// A finding in one line: where, what, and how to fix it.
+pub struct FindingLine<'a> {
+    /// `path:line`, when the finding has a place.
+    pub place: Option<String>,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
 }
 
 pub fn failed_checks<'a>(
@@ -116,11 +124,10 @@ pub fn failed_checks<'a>(
                     o.diagnostics
                         .iter()
                         .filter(|d| d.code == c.meta.code)
-                        .map(move |d| {
-                            (
-                                position(o, d).map(|(p, l, _)| format!("{p}:{l}")),
-                                d.message.as_str(),
-                            )
+                        .map(move |d| FindingLine {
+                            place: position(o, d).map(|(p, l, _)| format!("{p}:{l}")),
+                            message: d.message.as_str(),
+                            help: d.help.as_deref(),
                         })
                 })
                 .collect(),
