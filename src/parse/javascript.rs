@@ -191,6 +191,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         }
         "call_expression" => call(n, text, f),
         "new_expression" => {
+            call(n, text, f);
             if let Some(c) = n.child_by_field_name("constructor") {
                 let callee = t(c, text);
                 if callee.ends_with("transports.File")
@@ -277,8 +278,30 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
     }
 }
 
+/// What an argument is: a string, a number, or an expression (reading the environment or not).
+fn arg_value(a: Node<'_>, text: &str) -> ArgValue {
+    match (string_value(a, text), a.kind()) {
+        (Some(s), _) => ArgValue::Str(s),
+        (None, "number") => t(a, text)
+            .parse()
+            .map(ArgValue::Int)
+            .unwrap_or(ArgValue::Expr {
+                text: t(a, text).into(),
+                from_env: false,
+            }),
+        _ => ArgValue::Expr {
+            text: t(a, text).chars().take(200).collect(),
+            from_env: reads_env(a, text),
+        },
+    }
+}
+
+/// A call, `f(…)` or `new F(…)`.
 fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
-    let Some(func) = n.child_by_field_name("function") else {
+    let Some(func) = n
+        .child_by_field_name("function")
+        .or_else(|| n.child_by_field_name("constructor"))
+    else {
         return;
     };
     let callee: String = t(func, text).split_whitespace().collect();
@@ -396,32 +419,38 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
     {
         f.programs.push((prog.to_string(), span(*a)));
     }
+    let mut call_args: Vec<Arg> = args
+        .iter()
+        .map(|a| Arg {
+            keyword: None,
+            value: arg_value(*a, text),
+            span: span(*a),
+            value_span: span(*a),
+        })
+        .collect();
+    // an options object (`new Redis({ host: "…", port: 6379 })`): its literal properties are
+    // the call's keyword arguments
+    if let Some(obj) = args.iter().find(|a| a.kind() == "object") {
+        let mut c = obj.walk();
+        for pair in obj.named_children(&mut c).filter(|p| p.kind() == "pair") {
+            let (Some(k), Some(v)) = (
+                pair.child_by_field_name("key"),
+                pair.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            let key = string_value(k, text).unwrap_or_else(|| t(k, text).to_string());
+            call_args.push(Arg {
+                keyword: Some(key),
+                value: arg_value(v, text),
+                span: span(pair),
+                value_span: span(v),
+            });
+        }
+    }
     f.calls.push(Call {
         callee,
-        args: args
-            .iter()
-            .map(|a| Arg {
-                keyword: None,
-                value: match (string_value(*a, text), a.kind()) {
-                    (Some(s), _) => ArgValue::Str(s),
-                    (None, "number") => {
-                        t(*a, text)
-                            .parse()
-                            .map(ArgValue::Int)
-                            .unwrap_or(ArgValue::Expr {
-                                text: t(*a, text).into(),
-                                from_env: false,
-                            })
-                    }
-                    _ => ArgValue::Expr {
-                        text: t(*a, text).chars().take(200).collect(),
-                        from_env: reads_env(*a, text),
-                    },
-                },
-                span: span(*a),
-                value_span: span(*a),
-            })
-            .collect(),
+        args: call_args,
         span: span(n),
         main_guard: false,
     });

@@ -137,6 +137,11 @@ const CONNECT_CALLS: &[&str] = &[
     "Connection",
     "create_pool",
     "Client",
+    // JavaScript clients taking an options object: ioredis, node-redis, pg, mysql2, amqplib
+    "createClient",
+    "createConnection",
+    "createPool",
+    "Pool",
 ];
 
 pub struct HardcodedServiceAddress;
