@@ -519,3 +519,95 @@ fn ci_docs_action_and_hooks_are_valid_yaml() {
         .collect();
     assert_eq!(ids, ["twelve", "twelve-system"]);
 }
+
+/// A path with every character the formats treat specially: newline, comma, colon, percent,
+/// quote, angle brackets, backtick, pipe. Each format stays well-formed.
+#[test]
+fn hostile_paths_stay_escaped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = "we,ird: 50% \"x\" <b> `y` |z\nnext";
+    let sub = dir.path().join(odd);
+    fs::create_dir(&sub).unwrap();
+    fs::write(
+        sub.join("Dockerfile"),
+        "FROM python\nCMD [\"python\", \"-m\", \"app\"]\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = twelve()
+            .args(["check", "--ignore", "TF0101", "--format", format])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // GitHub: one command per line, the newline escaped
+    let gh = run("github");
+    assert!(gh.lines().all(|l| l.starts_with("::")), "{gh}");
+    assert!(
+        gh.contains("%0Anext") && gh.contains("we%2Cird%3A 50%25"),
+        "{gh}"
+    );
+    // SARIF: valid JSON, the URI percent-encoded
+    let v: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let uri =
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+    assert!(
+        uri.contains("we%2Cird%3A%2050%25%20%22x%22%20%3Cb%3E"),
+        "{uri}"
+    );
+    assert!(!uri.contains('\n') && !uri.contains(' '));
+    // GitLab: valid JSON; JUnit: well-formed XML
+    let gl: Value = serde_json::from_str(&run("gitlab")).unwrap();
+    assert!(
+        gl[0]["location"]["path"]
+            .as_str()
+            .unwrap()
+            .contains("\nnext")
+    );
+    roxmltree::Document::parse(&run("junit")).unwrap();
+    // the scorecard formats too
+    let score = |format: &str| {
+        String::from_utf8(
+            twelve()
+                .args(["score", "--ignore", "TF0101", "--format", format])
+                .arg(dir.path())
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap()
+    };
+    // Markdown: `<b>` only ever inside code spans, where it is text
+    let md = score("markdown");
+    for line in md.lines() {
+        let mut outside = String::new();
+        let mut rest = line;
+        while !rest.is_empty() {
+            let fence = if rest.starts_with("``") { "``" } else { "`" };
+            match rest.find('`') {
+                Some(0) => match rest[fence.len()..].find(fence) {
+                    Some(end) => rest = &rest[fence.len() + end + fence.len()..],
+                    None => {
+                        outside.push_str(rest);
+                        break;
+                    }
+                },
+                Some(i) => {
+                    outside.push_str(&rest[..i]);
+                    rest = &rest[i..];
+                }
+                None => {
+                    outside.push_str(rest);
+                    break;
+                }
+            }
+        }
+        assert!(!outside.contains("<b>"), "raw HTML in Markdown: {line}");
+    }
+    let html = score("html");
+    assert!(html.contains("&lt;b&gt;") && !html.contains("\"x\" <b>") && !html.contains("<b> `"));
+}
