@@ -157,6 +157,7 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
     for (r, (applies, out)) in enabled.iter().zip(results) {
         if applies && scored {
             checks.push(Check {
+                inputs: r.app_inputs(),
                 meta: r.meta(),
                 severity: settings
                     .severity_override(r.meta().code, r.meta().name)

@@ -8,20 +8,41 @@
 //! - the overall score is the mean of the applicable factor scores × 10, rounded half up only
 //!   for display, and graded A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
 //!
-//! Per app, the same checks are scored against the findings attributed to that app plus those
-//! attributed to no app (the repository's own). The tool's own checks (TF0001…) are not part
+//! Per app, the checks that judge something the app has (its Dockerfile, compose services,
+//! Kubernetes workloads, code, manifests; repository-wide checks count for every app) are
+//! scored against the findings attributed to that app plus those attributed to no app (the
+//! repository's own). The tool's own checks (TF0001…) are not part
 //! of any factor and are not scored.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Outcome;
 use crate::model::Project;
-use crate::rules::{FACTORS, Factor, Meta};
+use crate::rules::{FACTORS, Factor, Input, Meta};
 
 /// A rule that applied to the project, with the severity it runs at (its weight).
 #[derive(Clone, Copy, Debug)]
 pub struct Check {
     pub meta: &'static Meta,
     pub severity: Severity,
+    /// What of an app it judges (empty: every app).
+    pub inputs: &'static [Input],
+}
+
+/// Whether an app has one of these inputs (an empty list: yes).
+pub fn app_has(p: &Project, ai: usize, inputs: &[Input]) -> bool {
+    let app = &p.apps[ai];
+    inputs.is_empty()
+        || inputs.iter().any(|i| match i {
+            Input::Dockerfile => app.dockerfile.is_some(),
+            Input::Compose => !app.compose.is_empty(),
+            Input::Kubernetes => !app.k8s.is_empty(),
+            Input::Source => p.sources_of_app(ai).next().is_some(),
+            Input::Manifest => app.context.as_deref().is_some_and(|ctx| {
+                p.manifests.iter().any(|m| {
+                    crate::walk::is_within(&m.dir, ctx) || crate::walk::is_within(ctx, &m.dir)
+                })
+            }),
+        })
 }
 
 /// The weight of a check of this severity.
@@ -291,7 +312,20 @@ impl Scorecards {
                 } else {
                     app.name.clone()
                 };
-                apps.push(Scorecard::new(name, &o.checks, |code| {
+                // the checks that judge something this app has (or that found something in it)
+                let checks: Vec<Check> = o
+                    .checks
+                    .iter()
+                    .filter(|c| {
+                        app_has(&o.project, ai, c.inputs)
+                            || o.diagnostics
+                                .iter()
+                                .zip(&owners)
+                                .any(|(d, w)| d.code == c.meta.code && *w == Some(ai))
+                    })
+                    .copied()
+                    .collect();
+                apps.push(Scorecard::new(name, &checks, |code| {
                     count(
                         code,
                         &mut o
@@ -457,6 +491,7 @@ mod tests {
         Check {
             meta: meta(code),
             severity: s,
+            inputs: &[],
         }
     }
 

@@ -126,12 +126,34 @@ fn findings_count_against_their_own_app_and_shared_ones_against_every_app() {
     // web's start command daemonizes: web's finding only
     assert_eq!(check(&web, "TF0803")["passed"], false);
     assert_eq!(check(&worker, "TF0803")["passed"], true);
-    // the worker runs as a bare Pod: worker's finding only
-    assert_eq!(check(&web, "TF0603")["passed"], true);
+    // the worker runs as a bare Pod: worker's finding only (and not a check of web at all)
     assert_eq!(check(&worker, "TF0603")["passed"], false);
     // the committed .env at the root belongs to no app: it counts against both
     assert_eq!(check(&web, "TF0306")["passed"], false);
     assert_eq!(check(&worker, "TF0306")["passed"], false);
+    // a check counts for an app that has what it judges: web runs on no Kubernetes, so the
+    // Kubernetes checks are not on its card; the worker's Pod puts them on the worker's
+    let codes = |card: &Value| -> Vec<String> {
+        card["factors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["checks"].as_array().unwrap().clone())
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for k8s_check in ["TF0902", "TF0603", "TF0305"] {
+        assert!(
+            !codes(&web).contains(&k8s_check.to_string()),
+            "{k8s_check} on web"
+        );
+        assert!(
+            codes(&worker).contains(&k8s_check.to_string()),
+            "{k8s_check} not on worker"
+        );
+    }
+    // repository-wide checks are on every card
+    assert!(codes(&web).contains(&"TF0101".to_string()));
     // and the repository fails every check either app fails
     let repo = &v["repository"];
     for code in ["TF0803", "TF0603", "TF0306"] {

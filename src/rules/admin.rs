@@ -1,6 +1,6 @@
 //! TF12 — XII. Admin processes: run admin/management tasks as one-off processes.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
@@ -178,6 +178,9 @@ impl Rule for AdminImageDrift {
                     .is_some_and(|p| !p.init_containers.is_empty())
         })
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Kubernetes]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         use crate::model::images::ImageRef;
         // the images the long-running workloads deploy
@@ -275,6 +278,9 @@ impl Rule for AdminScriptNotShipped {
     }
     fn applies(&self, p: &Project) -> bool {
         p.apps.iter().any(|a| a.dockerfile.is_some())
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         use crate::parse::dockerfile::Kind;

@@ -1,6 +1,6 @@
 //! TF04 — IV. Backing services: treat backing services as attached resources.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
@@ -37,6 +37,9 @@ impl Rule for ServiceInAppImage {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for app in &p.apps {
@@ -157,6 +160,9 @@ impl Rule for HardcodedServiceAddress {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.sources.is_empty() || !p.compose.is_empty() || !p.k8s.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source, Input::Compose, Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         use crate::diagnostic::Severity;
@@ -280,6 +286,9 @@ impl Rule for StartupOrderRace {
         p.compose
             .iter()
             .any(|c| c.compose.services.iter().any(|s| !s.depends_on.is_empty()))
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Compose]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, cm, s) in p.app_services() {

@@ -1,6 +1,6 @@
 //! TF05 — V. Build, release, run: strictly separate build and run stages.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
@@ -37,6 +37,9 @@ impl Rule for MutableImageReference {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.compose.is_empty() || !p.k8s.is_empty() || !p.helm_values.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Compose, Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "deploy an immutable reference: a version tag or a digest, set per release";
@@ -224,6 +227,9 @@ impl Rule for SourceMountedIntoContainer {
     fn applies(&self, p: &Project) -> bool {
         !p.compose.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Compose]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, cm, s) in p.app_services() {
             if cm.dev || p.is_test_file(cm.file) {
@@ -261,6 +267,9 @@ impl Rule for MissingDockerignore {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for d in &p.dockerfiles {

@@ -1,6 +1,6 @@
 //! TF08 — VIII. Concurrency: scale out via the process model.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
@@ -20,6 +20,9 @@ impl Rule for SingleReplica {
     }
     fn applies(&self, p: &Project) -> bool {
         p.k8s.iter().any(|k| k.object.kind == "Deployment")
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
@@ -71,6 +74,9 @@ impl Rule for UnscalableComposeService {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.compose.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Compose]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (_, cm, s) in p.app_services() {

@@ -1,6 +1,6 @@
 //! TF03 — III. Config: store config in the environment.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::{Diagnostic, Severity, redact};
 use crate::meta;
 use crate::model::Project;
@@ -161,6 +161,9 @@ impl Rule for SecretInImage {
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for d in &p.dockerfiles {
             if p.is_test_file(d.file) {
@@ -214,6 +217,9 @@ impl Rule for ComposeInlineSecret {
     fn applies(&self, p: &Project) -> bool {
         !p.compose.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Compose]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for cm in &p.compose {
             if p.is_test_file(cm.file) {
@@ -251,6 +257,9 @@ impl Rule for K8sPlaintextSecret {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.k8s.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for km in &p.k8s {
@@ -393,6 +402,9 @@ impl Rule for HardcodedConnectionString {
     fn applies(&self, p: &Project) -> bool {
         !p.sources.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
@@ -461,6 +473,9 @@ impl Rule for UndocumentedEnvVars {
     }
     fn applies(&self, p: &Project) -> bool {
         p.sources.iter().any(|py| !py.facts.env_reads.is_empty())
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         if p.dotenvs.iter().any(|d| d.example) {
@@ -607,6 +622,9 @@ impl Rule for UndeclaredEnvVar {
         p.sources
             .iter()
             .any(|py| py.facts.env_reads.iter().any(|r| r.required))
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for ai in 0..p.apps.len() {

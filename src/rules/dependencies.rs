@@ -1,6 +1,6 @@
 //! TF02 — II. Dependencies: explicitly declare and isolate dependencies.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::commands::Cmd;
@@ -252,6 +252,9 @@ impl Rule for MissingManifest {
     fn applies(&self, p: &Project) -> bool {
         !p.sources.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
         let mut by_dir: BTreeMap<(&str, Ecosystem), FirstImport<'_>> = BTreeMap::new();
@@ -411,6 +414,9 @@ impl Rule for UnpinnedDependency {
             )
         })
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Manifest]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for m in &p.manifests {
             if p.is_test_file(m.file) {
@@ -507,6 +513,9 @@ impl Rule for MissingLockfile {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.manifests.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Manifest]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for m in &p.manifests {
@@ -756,6 +765,9 @@ impl Rule for AdhocPackageInstall {
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (di, _) in app_dockerfiles(p) {
             for (_, cmds) in p.run_commands(di) {
@@ -834,6 +846,9 @@ impl Rule for ManifestNotInstalled {
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty() && !p.manifests.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (di, d) in app_dockerfiles(p) {
             let manifests: Vec<_> = p
@@ -904,6 +919,9 @@ impl Rule for UnpinnedBaseImage {
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for d in &p.dockerfiles {
             if p.is_test_file(d.file) {
@@ -960,6 +978,9 @@ impl Rule for PipedRemoteScript {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         const SHELLS: &[&str] = &[
@@ -1071,6 +1092,9 @@ impl Rule for UndeclaredImport {
                 .iter()
                 .any(|m| m.manifest.kind.ecosystem() == Ecosystem::Python)
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
         for py in &p.sources {
@@ -1152,6 +1176,9 @@ impl Rule for ImplicitSystemTool {
     }
     fn applies(&self, p: &Project) -> bool {
         p.sources.iter().any(|py| !py.facts.programs.is_empty())
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {

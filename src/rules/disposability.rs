@@ -1,6 +1,6 @@
 //! TF09 — IX. Disposability: fast startup and graceful shutdown.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::meta;
 use crate::model::Project;
@@ -21,6 +21,9 @@ impl Rule for ShellFormEntrypoint {
     }
     fn applies(&self, p: &Project) -> bool {
         p.apps.iter().any(|a| a.dockerfile.is_some())
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
@@ -149,6 +152,9 @@ impl Rule for MissingProbes {
             .iter()
             .any(|k| matches!(k.object.kind.as_str(), "Deployment" | "StatefulSet"))
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Kubernetes]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for app in &p.apps {
             for (oi, ci) in &app.k8s {
@@ -223,6 +229,9 @@ impl Rule for UngracefulShutdown {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.dockerfiles.is_empty() || !p.compose.is_empty() || !p.k8s.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile, Input::Compose, Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "let the app receive SIGTERM and finish in-flight work: keep the default signal and a grace period of several seconds";

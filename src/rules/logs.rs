@@ -1,6 +1,6 @@
 //! TF11 — XI. Logs: treat logs as event streams.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
@@ -23,6 +23,9 @@ impl Rule for LogToFile {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.sources.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for src in &p.sources {
@@ -154,6 +157,9 @@ impl Rule for BufferedPythonOutput {
     }
     fn applies(&self, p: &Project) -> bool {
         p.apps.iter().any(|a| a.dockerfile.is_some())
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         const PY_PROGRAMS: &[&str] = &[

@@ -60,10 +60,27 @@ pub struct Meta {
     pub preview: bool,
 }
 
+/// What of an app a rule judges, for per-app scorecards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    Dockerfile,
+    Compose,
+    Kubernetes,
+    /// Source code in the app's build context.
+    Source,
+    /// A dependency manifest in or above the app's build context.
+    Manifest,
+}
+
 pub trait Rule: Sync {
     fn meta(&self) -> &'static Meta;
     /// Whether the inputs this rule needs exist in the project (it is then a scored check).
     fn applies(&self, p: &Project) -> bool;
+    /// The inputs of an app this rule judges: its check counts on the scorecard of an app that
+    /// has one of them. Empty (the default): every app's, like a repository-wide rule.
+    fn app_inputs(&self) -> &'static [Input] {
+        &[]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>);
 }
 

@@ -1,6 +1,6 @@
 //! TF10 — X. Dev/prod parity: keep development, staging and production as similar as possible.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
@@ -19,6 +19,9 @@ impl Rule for HardcodedAbsolutePath {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.sources.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for py in &p.sources {
@@ -49,6 +52,9 @@ impl Rule for EnvironmentBranching {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.sources.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for py in &p.sources {
@@ -316,6 +322,9 @@ impl Rule for DivergentEnvironmentDockerfiles {
     fn applies(&self, p: &Project) -> bool {
         p.dockerfiles.len() > 1
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let named: Vec<(usize, &str)> = p
             .dockerfiles
@@ -405,6 +414,9 @@ impl Rule for EnvironmentsShareNamespace {
     }
     fn applies(&self, p: &Project) -> bool {
         p.k8s.iter().any(|k| k.object.namespace.is_some())
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let mut by_ns: Vec<(String, &'static str, Origin)> = Vec::new();

@@ -1,6 +1,6 @@
 //! TF07 — VII. Port binding: export services via port binding.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::commands::Cmd;
@@ -325,6 +325,9 @@ impl Rule for MissingExpose {
     fn applies(&self, p: &Project) -> bool {
         p.apps.iter().any(|a| a.dockerfile.is_some())
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
             if app_in_test_tree(p, app) {
@@ -543,6 +546,9 @@ impl Rule for HardcodedListenPort {
     fn applies(&self, p: &Project) -> bool {
         !p.sources.is_empty()
     }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Source]
+    }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for src in &p.sources {
             if src.test_tree || p.is_test_file(src.file) {
@@ -680,6 +686,9 @@ impl Rule for HostNetwork {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.k8s.is_empty() || !p.compose.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Compose, Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "bind the app's own port and publish it through a Service or compose `ports:`";

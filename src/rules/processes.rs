@@ -1,6 +1,6 @@
 //! TF06 — VI. Processes: execute the app as one or more stateless processes.
 
-use super::{DiagExt, Meta, Rule, diag};
+use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
@@ -20,6 +20,9 @@ impl Rule for BarePod {
     }
     fn applies(&self, p: &Project) -> bool {
         p.k8s.iter().any(|k| k.object.kind == "Pod")
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
@@ -73,6 +76,9 @@ impl Rule for ImageDeclaresVolume {
     }
     fn applies(&self, p: &Project) -> bool {
         p.apps.iter().any(|a| a.dockerfile.is_some())
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for app in &p.apps {
@@ -128,6 +134,9 @@ impl Rule for StatefulAppWorkload {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.k8s.is_empty() || !p.compose.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Compose, Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "keep state in a backing service (database, object storage) so any replica can serve any request";
@@ -224,6 +233,9 @@ impl Rule for StickySessions {
     }
     fn applies(&self, p: &Project) -> bool {
         !p.k8s.is_empty() || !p.sources.is_empty()
+    }
+    fn app_inputs(&self) -> &'static [Input] {
+        &[Input::Kubernetes, Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "keep session state in a backing service (Redis, a database) or a signed cookie, and let any replica serve any request";
