@@ -166,6 +166,17 @@ fn doc_html(md: &str) -> String {
     out
 }
 
+/// Bare `https://` references on their own list line become links (CommonMark only links
+/// `<https://…>`).
+fn link_references(md: &str) -> String {
+    md.lines()
+        .map(|l| match l.strip_prefix("- https://") {
+            Some(rest) if !rest.contains(char::is_whitespace) => format!("- <https://{rest}>\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect()
+}
+
 /// stroke-dasharray of the score ring (r = 52) for a score out of 100.
 fn ring(points: Option<u32>) -> String {
     let c = 2.0 * std::f64::consts::PI * 52.0;
@@ -210,7 +221,7 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
                 factor: m.factor.title(),
                 severity: fc.result.severity.as_str(),
                 summary: message_html(m.summary),
-                doc: doc_html(m.doc),
+                doc: doc_html(&link_references(m.doc)),
                 more: fc.findings.len().saturating_sub(MAX_FINDINGS),
                 findings: fc
                     .findings
@@ -294,6 +305,17 @@ mod tests {
             "port <code>&lt;8000&gt;</code> &amp; &quot;x&quot;"
         );
         assert_eq!(message_html("odd ` <b>"), "odd ` &lt;b&gt;");
+    }
+
+    #[test]
+    fn references_become_links() {
+        let h = doc_html(&link_references(
+            "## References\n\n- https://12factor.net/config\n",
+        ));
+        assert!(
+            h.contains("<a href=\"https://12factor.net/config\">https://12factor.net/config</a>"),
+            "{h}"
+        );
     }
 
     #[test]
