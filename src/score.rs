@@ -237,7 +237,8 @@ impl Scorecard {
 }
 
 /// The app a finding belongs to, by its primary location: the app's Dockerfile, the compose
-/// service or Kubernetes object running it, else the deepest build context holding the file.
+/// service or Kubernetes workload running it (or the Service in front of that workload), else
+/// the deepest build context holding the file.
 /// `None` for the repository itself: findings with no location, on backing services, or in
 /// files outside every app.
 pub fn attribute(p: &Project, d: &Diagnostic) -> Option<usize> {
@@ -258,13 +259,16 @@ pub fn attribute(p: &Project, d: &Diagnostic) -> Option<usize> {
         }
     }
     for (oi, k) in p.k8s.iter().enumerate() {
-        if k.file == origin.file
-            && k.object.span.contains(&at)
-            && let Some(ai) = p
-                .apps
+        if k.file != origin.file || !k.object.span.contains(&at) {
+            continue;
+        }
+        // the app's own workload, or a Service in front of it
+        let runs = |a: &crate::model::App| {
+            a.k8s
                 .iter()
-                .position(|a| a.k8s.iter().any(|(o, _)| *o == oi))
-        {
+                .any(|(w, _)| *w == oi || p.services_selecting(*w).contains(&oi))
+        };
+        if let Some(ai) = p.apps.iter().position(runs) {
             return Some(ai);
         }
     }

@@ -657,3 +657,54 @@ fn a_directory_with_nothing_to_check_has_no_score() {
         .assert()
         .stdout(predicate::str::contains(">n/a</text>"));
 }
+
+#[test]
+fn a_finding_on_a_kubernetes_service_belongs_to_the_app_behind_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |p: &str, t: &str| {
+        let p = dir.path().join(p);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, t).unwrap();
+    };
+    for app in ["a", "b"] {
+        w(
+            &format!("{app}/Dockerfile"),
+            "FROM python:3.12-slim\nEXPOSE 8000\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n",
+        );
+        w(
+            &format!("k8s/{app}.yaml"),
+            &format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {app}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n      containers:\n        - name: {app}\n          image: registry.example.com/{app}:1.0\n          ports:\n            - containerPort: 8000\n"
+            ),
+        );
+    }
+    // a's Service sends traffic to the wrong port
+    w(
+        "k8s/a-service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  selector: {app: a}\n  ports:\n    - port: 80\n      targetPort: 9000\n",
+    );
+    let out = twelve()
+        .args(["score", "--format", "json", "--ignore", "TF0101"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let passed = |app: &str| {
+        v["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == app)
+            .unwrap()["factors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["checks"].as_array().unwrap().clone())
+            .find(|c| c["code"] == "TF0702")
+            .unwrap()["passed"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(!passed("a"), "{v}");
+    assert!(passed("b"), "b was charged with a's Service");
+}
