@@ -560,6 +560,13 @@ fn hostile_paths_stay_escaped_in_every_format() {
         "{uri}"
     );
     assert!(!uri.contains('\n') && !uri.contains(' '));
+    // concise: still one line per finding
+    let concise = run("concise");
+    assert_eq!(concise.lines().count(), 2, "{concise}");
+    assert!(
+        concise.contains("|z\\nnext/Dockerfile:1:6: TF0206"),
+        "{concise}"
+    );
     // GitLab: valid JSON; JUnit: well-formed XML
     let gl: Value = serde_json::from_str(&run("gitlab")).unwrap();
     assert!(

@@ -12,13 +12,11 @@ pub fn render(outcomes: &[Outcome]) -> String {
                 Some((p, l, c)) => format!("{p}:{l}:{c}"),
                 None => o.display_root.display().to_string(),
             };
-            let _ = writeln!(
-                s,
-                "{loc}: {} [{}] {}",
-                d.code,
-                d.severity.as_str(),
-                d.message
-            );
+            // one line per finding, whatever a path or message holds
+            let line = format!("{loc}: {} [{}] {}", d.code, d.severity.as_str(), d.message)
+                .replace('\r', "\\r")
+                .replace('\n', "\\n");
+            let _ = writeln!(s, "{line}");
         }
     }
     s
