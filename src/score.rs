@@ -18,6 +18,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Outcome;
 use crate::model::Project;
 use crate::rules::{FACTORS, Factor, Input, Meta};
+use crate::source::FileId;
+use std::collections::HashMap;
 
 /// A rule that applied to the project, with the severity it runs at (its weight).
 #[derive(Clone, Copy, Debug)]
@@ -26,23 +28,6 @@ pub struct Check {
     pub severity: Severity,
     /// What of an app it judges (empty: every app).
     pub inputs: &'static [Input],
-}
-
-/// Whether an app has one of these inputs (an empty list: yes).
-pub fn app_has(p: &Project, ai: usize, inputs: &[Input]) -> bool {
-    let app = &p.apps[ai];
-    inputs.is_empty()
-        || inputs.iter().any(|i| match i {
-            Input::Dockerfile => app.dockerfile.is_some(),
-            Input::Compose => !app.compose.is_empty(),
-            Input::Kubernetes => !app.k8s.is_empty(),
-            Input::Source => p.sources_of_app(ai).next().is_some(),
-            Input::Manifest => app.context.as_deref().is_some_and(|ctx| {
-                p.manifests.iter().any(|m| {
-                    crate::walk::is_within(&m.dir, ctx) || crate::walk::is_within(ctx, &m.dir)
-                })
-            }),
-        })
 }
 
 /// The weight of a check of this severity.
@@ -236,43 +221,116 @@ impl Scorecard {
     }
 }
 
-/// The app a finding belongs to, by its primary location: the app's Dockerfile, the compose
-/// service or Kubernetes workload running it (or the Service in front of that workload), else
-/// the deepest build context holding the file.
-/// `None` for the repository itself: findings with no location, on backing services, or in
-/// files outside every app.
-pub fn attribute(p: &Project, d: &Diagnostic) -> Option<usize> {
-    let origin = &d.primary.as_ref()?.origin;
-    let at = origin.span.start;
-    if let Some(ai) = p.apps.iter().position(|a| {
-        a.dockerfile
-            .is_some_and(|di| p.dockerfiles[di].file == origin.file)
-    }) {
-        return Some(ai);
+/// Which app owns what, indexed once per project so that attributing findings stays linear in
+/// a monorepo of hundreds of apps.
+struct Owners {
+    /// Dockerfile file → app.
+    dockerfile: HashMap<FileId, usize>,
+    /// (compose file index, service index) → app.
+    compose: HashMap<(usize, usize), usize>,
+    /// Kubernetes object index → app: its workloads, and the Services selecting them.
+    k8s: HashMap<usize, usize>,
+    /// Per app, the inputs it has, in `Input` order.
+    inputs: Vec<[bool; 5]>,
+}
+
+fn input_index(i: Input) -> usize {
+    match i {
+        Input::Dockerfile => 0,
+        Input::Compose => 1,
+        Input::Kubernetes => 2,
+        Input::Source => 3,
+        Input::Manifest => 4,
     }
-    for (ci, c) in p.compose.iter().enumerate() {
-        if c.file != origin.file {
-            continue;
-        }
-        if let Some(si) = c.compose.services.iter().position(|s| s.span.contains(&at)) {
-            return p.apps.iter().position(|a| a.compose.contains(&(ci, si)));
-        }
-    }
-    for (oi, k) in p.k8s.iter().enumerate() {
-        if k.file != origin.file || !k.object.span.contains(&at) {
-            continue;
-        }
-        // the app's own workload, or a Service in front of it
-        let runs = |a: &crate::model::App| {
-            a.k8s
-                .iter()
-                .any(|(w, _)| *w == oi || p.services_selecting(*w).contains(&oi))
+}
+
+impl Owners {
+    fn new(p: &Project) -> Owners {
+        let mut o = Owners {
+            dockerfile: HashMap::new(),
+            compose: HashMap::new(),
+            k8s: HashMap::new(),
+            inputs: Vec::with_capacity(p.apps.len()),
         };
-        if let Some(ai) = p.apps.iter().position(runs) {
-            return Some(ai);
+        for (ai, a) in p.apps.iter().enumerate() {
+            if let Some(di) = a.dockerfile {
+                o.dockerfile.entry(p.dockerfiles[di].file).or_insert(ai);
+            }
+            for cs in &a.compose {
+                o.compose.entry(*cs).or_insert(ai);
+            }
+            for (w, _) in &a.k8s {
+                o.k8s.entry(*w).or_insert(ai);
+            }
         }
+        // a Service in front of an app's workload is the app's (after every workload, so a
+        // workload is never taken for another app's Service)
+        for (ai, a) in p.apps.iter().enumerate() {
+            for (w, _) in &a.k8s {
+                for s in p.services_selecting(*w) {
+                    o.k8s.entry(s).or_insert(ai);
+                }
+            }
+        }
+        let mut has_source = vec![false; p.apps.len()];
+        for (src, app) in p.sources.iter().zip(&p.source_app) {
+            if let Some(ai) = app
+                && !src.test_tree
+                && !p.is_test_file(src.file)
+            {
+                has_source[*ai] = true;
+            }
+        }
+        for (ai, a) in p.apps.iter().enumerate() {
+            let manifest = a.context.as_deref().is_some_and(|ctx| {
+                p.manifests.iter().any(|m| {
+                    crate::walk::is_within(&m.dir, ctx) || crate::walk::is_within(ctx, &m.dir)
+                })
+            });
+            o.inputs.push([
+                a.dockerfile.is_some(),
+                !a.compose.is_empty(),
+                !a.k8s.is_empty(),
+                has_source[ai],
+                manifest,
+            ]);
+        }
+        o
     }
-    p.app_of_path(p.rel(origin.file))
+
+    /// Whether app `ai` has one of these inputs (an empty list: yes).
+    fn has(&self, ai: usize, inputs: &[Input]) -> bool {
+        inputs.is_empty() || inputs.iter().any(|i| self.inputs[ai][input_index(*i)])
+    }
+
+    /// The app a finding belongs to, by its primary location: the app's Dockerfile, the
+    /// compose service or Kubernetes workload running it (or the Service in front of that
+    /// workload), else the deepest build context holding the file. `None` for the repository
+    /// itself: findings with no location, on backing services, or in files outside every app.
+    fn attribute(&self, p: &Project, d: &Diagnostic) -> Option<usize> {
+        let origin = &d.primary.as_ref()?.origin;
+        let at = origin.span.start;
+        if let Some(ai) = self.dockerfile.get(&origin.file) {
+            return Some(*ai);
+        }
+        for (ci, c) in p.compose.iter().enumerate() {
+            if c.file != origin.file {
+                continue;
+            }
+            if let Some(si) = c.compose.services.iter().position(|s| s.span.contains(&at)) {
+                return self.compose.get(&(ci, si)).copied();
+            }
+        }
+        for (oi, k) in p.k8s.iter().enumerate() {
+            if k.file == origin.file
+                && k.object.span.contains(&at)
+                && let Some(ai) = self.k8s.get(&oi)
+            {
+                return Some(*ai);
+            }
+        }
+        p.app_of_path(p.rel(origin.file))
+    }
 }
 
 /// The scorecards of one run: the repository (all given paths together) and each app.
@@ -305,11 +363,16 @@ impl Scorecards {
         });
         let mut apps = Vec::new();
         for o in outcomes {
-            let owners: Vec<Option<usize>> = o
-                .diagnostics
-                .iter()
-                .map(|d| attribute(&o.project, d))
-                .collect();
+            let owners = Owners::new(&o.project);
+            // findings per rule, by owning app (`None`: the repository's, counted for every app)
+            let mut counts: HashMap<(Option<usize>, &str), usize> = HashMap::new();
+            for d in &o.diagnostics {
+                *counts
+                    .entry((owners.attribute(&o.project, d), d.code))
+                    .or_insert(0) += 1;
+            }
+            let found =
+                |owner: Option<usize>, code: &str| counts.get(&(owner, code)).copied().unwrap_or(0);
             for (ai, app) in o.project.apps.iter().enumerate() {
                 let name = if outcomes.len() > 1 {
                     format!("{}: {}", o.display_root.display(), app.name)
@@ -320,25 +383,11 @@ impl Scorecards {
                 let checks: Vec<Check> = o
                     .checks
                     .iter()
-                    .filter(|c| {
-                        app_has(&o.project, ai, c.inputs)
-                            || o.diagnostics
-                                .iter()
-                                .zip(&owners)
-                                .any(|(d, w)| d.code == c.meta.code && *w == Some(ai))
-                    })
+                    .filter(|c| owners.has(ai, c.inputs) || found(Some(ai), c.meta.code) > 0)
                     .copied()
                     .collect();
                 apps.push(Scorecard::new(name, &checks, |code| {
-                    count(
-                        code,
-                        &mut o
-                            .diagnostics
-                            .iter()
-                            .zip(&owners)
-                            .filter(|(_, w)| w.is_none_or(|w| w == ai))
-                            .map(|(d, _)| d),
-                    )
+                    found(None, code) + found(Some(ai), code)
                 }));
             }
         }
