@@ -677,14 +677,28 @@ fn relative_to(path: &std::path::Path, cwd: Option<&std::path::Path>) -> PathBuf
 /// Keep the findings that touch one of these files: at their main place or at another of
 /// theirs (a port changed in compose.yaml shows up at the EXPOSE it now disagrees with).
 fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
-    let wanted: Vec<crate::source::FileId> = o
+    // the given files as root-relative paths, compared with the model's own (one canonical
+    // root, not a system call per file of the repository)
+    let root = o
+        .project
+        .root
+        .canonicalize()
+        .unwrap_or(o.project.root.clone());
+    let rels: std::collections::HashSet<String> = files
+        .iter()
+        .filter_map(|f| f.strip_prefix(&root).ok())
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    let wanted: std::collections::HashSet<crate::source::FileId> = o
         .project
         .files
         .iter()
-        .filter(|f| {
-            let abs = f.abs.canonicalize().unwrap_or_else(|_| f.abs.clone());
-            files.contains(&abs)
-        })
+        .filter(|f| rels.contains(&f.rel))
         .map(|f| f.id)
         .collect();
     let touches = |d: &crate::diagnostic::Diagnostic| {
@@ -696,14 +710,7 @@ fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
     o.diagnostics.retain(|d| touches(d));
     o.suppressed.retain(|s| touches(&s.diagnostic));
     // notes about the rest of the repository are not about these files
-    let root = o
-        .project
-        .root
-        .canonicalize()
-        .unwrap_or(o.project.root.clone());
-    o.project
-        .notices
-        .retain(|n| files.contains(&root.join(&n.path)));
+    o.project.notices.retain(|n| rels.contains(&n.path));
 }
 
 /// Write a report to `--output` or stdout; `Err` is the exit code after a write failure.
