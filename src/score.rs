@@ -374,11 +374,15 @@ impl Scorecards {
             let found =
                 |owner: Option<usize>, code: &str| counts.get(&(owner, code)).copied().unwrap_or(0);
             for (ai, app) in o.project.apps.iter().enumerate() {
-                let name = if outcomes.len() > 1 {
-                    format!("{}: {}", o.display_root.display(), app.name)
-                } else {
-                    app.name.clone()
-                };
+                let mut name = app.name.clone();
+                // apps of one name (a service in several compose files) are told apart by
+                // where they are defined
+                if o.project.apps.iter().filter(|a| a.name == app.name).count() > 1 {
+                    name = format!("{name} ({})", app_place(&o.project, app));
+                }
+                if outcomes.len() > 1 {
+                    name = format!("{}: {name}", o.display_root.display());
+                }
                 // the checks that judge something this app has (or that found something in it)
                 let checks: Vec<Check> = o
                     .checks
@@ -397,6 +401,21 @@ impl Scorecards {
             unparsed: outcomes.iter().map(|o| o.project.parse_errors.len()).sum(),
         }
     }
+}
+
+/// Where an app is defined, for telling apps of one name apart: its Dockerfile, else its
+/// first compose file or Kubernetes manifest.
+fn app_place(p: &Project, app: &crate::model::App) -> String {
+    if let Some(di) = app.dockerfile {
+        return p.rel(p.dockerfiles[di].file).to_string();
+    }
+    if let Some((ci, _)) = app.compose.first() {
+        return p.rel(p.compose[*ci].file).to_string();
+    }
+    if let Some((oi, _)) = app.k8s.first() {
+        return p.rel(p.k8s[*oi].file).to_string();
+    }
+    "?".into()
 }
 
 /// A display name for a scanned path: the directory's own name.

@@ -569,9 +569,22 @@ fn table_lists_every_factor_and_colour_only_on_request() {
         "always",
     ]);
     assert!(coloured.contains('\x1b'));
-    // several apps: a section each
+    // several apps: a row each, with its score, grade and every factor
     let multi = stdout(&["score", "fixtures/projects/legacy-monolith"]);
-    assert!(multi.contains("App web · ") && multi.contains("App worker · "));
+    let header = multi
+        .lines()
+        .find(|l| l.trim_start().starts_with("Apps"))
+        .unwrap();
+    assert!(header.ends_with("  XI  XII"), "{header}");
+    for app in ["web", "worker"] {
+        let row = multi
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{app} ")))
+            .unwrap();
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        // name, score, grade, 12 factors
+        assert_eq!(cells.len(), 15, "{row}");
+    }
 }
 
 #[test]

@@ -95,6 +95,56 @@ fn card(s: &mut String, c: &Scorecard, color: bool, width: usize) {
     }
 }
 
+/// Widest app-name column of the apps table.
+const APP_NAME_MAX: usize = 40;
+
+/// One line per app: its score and grade, then each factor's score, so that a repository of
+/// twenty apps stays one screen.
+fn apps(s: &mut String, apps: &[Scorecard], color: bool) {
+    let width = apps
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(12, APP_NAME_MAX);
+    let head: String = (1..=12u8)
+        .map(|f| format!("{:>5}", score::numeral(crate::rules::Factor(f))))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\n{}",
+        paint(
+            &format!("  {:<width$} {:>8} {head}", "Apps", "Score"),
+            Style::new().bold(),
+            color
+        )
+    );
+    for app in apps {
+        let mut name: String = app.name.chars().take(width).collect();
+        if app.name.chars().count() > width {
+            name.pop();
+            name.push('…');
+        }
+        let overall = match (app.overall(), app.grade()) {
+            (Some(o), Some(g)) => paint(
+                &format!("{:>6} {}", o, g.as_str()),
+                score_style(o).bold(),
+                color,
+            ),
+            _ => format!("{:>8}", "n/a"),
+        };
+        let cells: String = app
+            .factors
+            .iter()
+            .map(|f| match f.tenths() {
+                Some(t) => paint(&format!("{:>5}", f.display()), score_style(t), color),
+                None => paint(&format!("{:>5}", "–"), Style::new().dimmed(), color),
+            })
+            .collect();
+        let _ = writeln!(s, "  {name:<width$} {overall} {cells}");
+    }
+}
+
 pub fn render(cards: &Scorecards, color: bool) -> String {
     let mut s = String::new();
     let repo = &cards.repository;
@@ -106,16 +156,7 @@ pub fn render(cards: &Scorecards, color: bool) -> String {
     );
     card(&mut s, repo, color, BAR);
     if cards.apps.len() > 1 {
-        for app in &cards.apps {
-            let _ = writeln!(
-                s,
-                "\n{} {} · {}\n",
-                paint("App", Style::new().bold(), color),
-                paint(&app.name, Style::new().bold(), color),
-                app.headline()
-            );
-            card(&mut s, app, color, BAR / 2);
-        }
+        apps(&mut s, &cards.apps, color);
     }
     let failed: Vec<_> = repo.checks().filter(|c| !c.passed()).collect();
     if !failed.is_empty() {
