@@ -414,3 +414,60 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         .stdout(predicate::str::contains(".TH twelve 1").and(predicate::str::contains("score")));
     twelve().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn a_service_seen_again_in_other_compose_files_is_one_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |p: &str, t: &str| fs::write(dir.path().join(p), t).unwrap();
+    w(
+        "Dockerfile",
+        "FROM python:3.12-slim\nCMD [\"python\", \"-m\", \"app\"]\n",
+    );
+    w(
+        "compose.yaml",
+        "services:\n  web:\n    image: registry.example.com/shop/web:${TAG:-dev}\n    build: .\n  db:\n    image: postgres:16\n",
+    );
+    // a production file that runs the built image, and a layer that only patches services
+    w(
+        "compose.prod.yaml",
+        "services:\n  web:\n    image: registry.example.com/shop/web:${TAG:-dev}\n    deploy:\n      replicas: 3\n",
+    );
+    w(
+        "compose.debug.yaml",
+        "services:\n  web:\n    environment:\n      LOG_LEVEL: debug\n  db:\n    command: [\"postgres\", \"-c\", \"log_statement=all\"]\n",
+    );
+    // another app that merely shares a name in another directory stays its own
+    fs::create_dir(dir.path().join("other")).unwrap();
+    w(
+        "other/compose.yaml",
+        "services:\n  web:\n    image: registry.example.com/other/web:1.0\n",
+    );
+    let out = twelve().args(["model"]).arg(dir.path()).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let apps = v["apps"].as_array().unwrap();
+    let names: Vec<&str> = apps.iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["web", "web"], "{names:?}");
+    let files = |a: &serde_json::Value| -> Vec<String> {
+        a["compose"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                c["at"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let built = apps.iter().find(|a| a["dockerfile"].is_object()).unwrap();
+    assert_eq!(
+        files(built),
+        ["compose.yaml", "compose.debug.yaml", "compose.prod.yaml"]
+    );
+    let other = apps.iter().find(|a| a["dockerfile"].is_null()).unwrap();
+    assert_eq!(files(other), ["compose.yaml"]);
+}

@@ -821,6 +821,130 @@ impl Project {
             .map(|(py, _)| py)
     }
 
+    /// Fold compose apps that are another app seen again into it: a service that only runs the
+    /// image another service builds (same text after interpolation), or that only patches a
+    /// service of its name in a sibling compose file. Renumbers the Dockerfile → app map.
+    fn merge_image_only_services(&self, apps: &mut Vec<App>, df_app: &mut HashMap<usize, usize>) {
+        let image_of = |(ci, si): (usize, usize)| {
+            self.compose[ci].compose.services[si]
+                .image
+                .as_ref()
+                .map(|i| i.text.trim().to_string())
+                .filter(|t| t.chars().any(char::is_alphanumeric))
+        };
+        let mut by_image: HashMap<String, usize> = HashMap::new();
+        for (ai, a) in apps.iter().enumerate() {
+            if a.dockerfile.is_none() && a.context.is_none() {
+                continue;
+            }
+            for cs in &a.compose {
+                if let Some(img) = image_of(*cs) {
+                    by_image.entry(img).or_insert(ai);
+                }
+            }
+        }
+        // a service with neither image nor build only patches the service of its name in
+        // another compose file of its directory (`docker compose -f base.yaml -f patch.yaml`)
+        let svc = |(ci, si): (usize, usize)| &self.compose[ci].compose.services[si];
+        let patched = |ai: usize, (ci, si): (usize, usize)| {
+            let (dir, name) = (&self.compose[ci].dir, &svc((ci, si)).name);
+            apps.iter().enumerate().position(|(bi, b)| {
+                bi != ai
+                    && b.compose.iter().any(|&(cj, sj)| {
+                        let other = svc((cj, sj));
+                        cj != ci
+                            && self.compose[cj].dir == *dir
+                            && other.name == *name
+                            && (other.image.is_some() || other.build.is_some())
+                    })
+            })
+        };
+        // the same image-only service (name and image) in sibling compose files is one app
+        let same_image_before = |ai: usize, cs: (usize, usize)| {
+            let (s, img) = (svc(cs), image_of(cs)?);
+            apps[..ai].iter().position(|b| {
+                b.dockerfile.is_none()
+                    && b.context.is_none()
+                    && matches!(b.compose.as_slice(), [other] if svc(*other).name == s.name
+                        && self.compose[other.0].dir == self.compose[cs.0].dir
+                        && image_of(*other).as_deref() == Some(img.as_str()))
+            })
+        };
+        // a patch of a backing service (in the base file) is no app at all
+        let patches_backing = |(ci, si): (usize, usize)| {
+            let (dir, name) = (&self.compose[ci].dir, &svc((ci, si)).name);
+            self.services.iter().any(|b| {
+                b.name == *name
+                    && self.compose.iter().any(|c| {
+                        c.file == b.origin.file && c.file != self.compose[ci].file && c.dir == *dir
+                    })
+            })
+        };
+        // per app: None, keep it; Some(Some(t)), fold it into app t; Some(None), drop it
+        let merged: Vec<Option<Option<usize>>> = apps
+            .iter()
+            .enumerate()
+            .map(|(ai, a)| match a.compose.as_slice() {
+                [cs] if a.dockerfile.is_none() && a.context.is_none() => {
+                    let s = svc(*cs);
+                    if s.image.is_none() && s.build.is_none() {
+                        match patched(ai, *cs) {
+                            Some(t) => Some(Some(t)),
+                            None if patches_backing(*cs) => Some(None),
+                            None => None,
+                        }
+                    } else {
+                        image_of(*cs)
+                            .and_then(|img| by_image.get(&img).copied())
+                            .filter(|t| *t != ai)
+                            .or_else(|| same_image_before(ai, *cs))
+                            .map(Some)
+                    }
+                }
+                _ => None,
+            })
+            .collect();
+        if merged.iter().all(Option::is_none) {
+            return;
+        }
+        // follow folds to the app that stays (a fold into a folded app goes on to its target)
+        let resolve = |mut t: usize| {
+            for _ in 0..apps.len() {
+                match merged[t] {
+                    Some(Some(next)) => t = next,
+                    Some(None) => return None,
+                    None => return Some(t),
+                }
+            }
+            None
+        };
+        let targets: Vec<Option<usize>> = merged
+            .iter()
+            .map(|m| match m {
+                Some(Some(t)) => resolve(*t),
+                _ => None,
+            })
+            .collect();
+        for (ai, target) in targets.iter().enumerate() {
+            if let Some(t) = target {
+                let links = apps[ai].compose.clone();
+                apps[*t].compose.extend(links);
+            }
+        }
+        let mut new_index = vec![0; apps.len()];
+        let mut kept = Vec::new();
+        for (ai, a) in std::mem::take(apps).into_iter().enumerate() {
+            if merged[ai].is_none() {
+                new_index[ai] = kept.len();
+                kept.push(a);
+            }
+        }
+        *apps = kept;
+        for v in df_app.values_mut() {
+            *v = new_index[*v];
+        }
+    }
+
     /// Build links: Dockerfile ↔ compose services (context + dockerfile) ↔ k8s workloads
     /// (image repository name); classify backing services.
     fn link(&mut self) {
@@ -908,6 +1032,9 @@ impl Project {
                 }
             }
         }
+        // a service that only runs the image another compose service builds (the same service
+        // in another compose file) is that app, not one more
+        self.merge_image_only_services(&mut apps, &mut df_app);
         // Dockerfiles not built by compose are apps of their own directory
         for (di, d) in self.dockerfiles.iter().enumerate() {
             if df_app.contains_key(&di) || d.backing.is_some() {
