@@ -711,6 +711,21 @@ fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
     o.suppressed.retain(|s| touches(&s.diagnostic));
     // notes about the rest of the repository are not about these files
     o.project.notices.retain(|n| rels.contains(&n.path));
+    // a file given by name that the walk left out (.gitignore, .ignore, --exclude) says so
+    let mut missing: Vec<&String> = rels
+        .iter()
+        .filter(|r| {
+            !o.project.paths.iter().any(|(p, _)| p == *r)
+                && !o.project.notices.iter().any(|n| &n.path == *r)
+        })
+        .collect();
+    missing.sort();
+    for r in missing {
+        o.project.notices.push(crate::walk::Notice {
+            path: r.clone(),
+            message: "not checked: excluded by .gitignore, .ignore or --exclude".into(),
+        });
+    }
 }
 
 /// Write a report to `--output` or stdout; `Err` is the exit code after a write failure.

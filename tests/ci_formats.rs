@@ -434,6 +434,23 @@ fn file_arguments_limit_the_report_but_not_the_model() {
     fs::write(repo.join("README.md"), "hello\n").unwrap();
     let (code, text) = run(&["README.md"]);
     assert_eq!((code, text.as_str()), (Some(0), ""));
+    // a file given by name that .gitignore leaves out is not skipped silently
+    fs::write(repo.join(".gitignore"), "local.env\n").unwrap();
+    fs::write(
+        repo.join("local.env"),
+        "API_TOKEN=tok-live-41d9e07f2b6c8a35\n",
+    )
+    .unwrap();
+    let out = twelve()
+        .current_dir(repo)
+        .args(["check", "--format", "concise", "local.env"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("note: local.env: not checked: excluded by .gitignore"),
+        "{out:?}"
+    );
 }
 
 #[test]
