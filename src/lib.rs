@@ -1,6 +1,7 @@
 //! twelve: a Twelve-Factor App compliance linter.
 //!
 //! Data flows one way: walk → parse → model → rules → report. The library never prints.
+#![cfg_attr(not(test), deny(clippy::string_slice))]
 
 pub mod baseline;
 pub mod cli;
@@ -15,4 +16,5 @@ pub mod score;
 pub mod secrets;
 pub mod source;
 pub mod suppress;
+pub mod text;
 pub mod walk;

@@ -1,5 +1,6 @@
 //! What counts as a secret: secret-like names, placeholders, high-confidence patterns; and
 //! every secret value of a project, which every report masks whatever rules ran.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::model::Project;
 use crate::parse::dockerfile::Kind;
@@ -102,7 +103,10 @@ pub fn is_secret_key(key: &str) -> bool {
         return false; // the shell's working directory
     }
     let has = |s: &str| w.iter().any(|x| x == s);
-    let pair = |a: &str, b: &str| w.windows(2).any(|p| p[0] == a && p[1] == b);
+    let pair = |a: &str, b: &str| {
+        w.windows(2)
+            .any(|p| matches!(p, [x, y] if x == a && y == b))
+    };
     has("password")
         || has("passwd")
         || has("pwd")

@@ -1,5 +1,7 @@
 //! Source files as read from disk, with a line table for byte offset <-> line/column.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+use crate::text::{self, Lines};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -48,76 +50,50 @@ pub struct SourceFile {
     /// Path on disk.
     pub abs: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    lines: Lines,
 }
 
 impl SourceFile {
     pub fn new(id: FileId, rel: String, abs: PathBuf, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let lines = Lines::new(&text);
         SourceFile {
             id,
             rel,
             abs,
             text,
-            line_starts,
+            lines,
         }
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let col = self.text[self.line_starts[line]..offset].chars().count() + 1;
-        (line + 1, col)
+        self.lines.line_col(&self.text, offset)
     }
 
     /// Byte offset of a 1-based line and a 0-based column counted in characters.
     pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let rest = &self.text[start..];
-        let within = rest
-            .char_indices()
-            .nth(col_chars)
-            .map(|(i, _)| i)
-            .unwrap_or(rest.len());
-        start + within
+        self.lines.offset(&self.text, line, col_chars)
     }
 
     /// Byte range of the whole 1-based line, without its newline.
     pub fn line_span(&self, line: usize) -> Span {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
-            return self.text.len()..self.text.len();
-        };
-        let end = self.text[start..]
-            .find('\n')
-            .map(|i| start + i)
-            .unwrap_or(self.text.len());
-        start..end
+        self.lines.line_span(&self.text, line)
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines.count()
     }
 
     /// Clamp an offset into the text and onto a char boundary.
     pub fn clamp(&self, offset: usize) -> usize {
-        let mut o = offset.min(self.text.len());
-        while !self.text.is_char_boundary(o) {
-            o -= 1;
-        }
-        o
+        text::floor_boundary(&self.text, offset)
     }
 
+    /// The text of a span, its ends moved onto char boundaries inside the text.
     pub fn slice(&self, span: &Span) -> &str {
         let s = self.clamp(span.start);
         let e = self.clamp(span.end.max(span.start));
-        &self.text[s..e]
+        self.text.get(s..e).unwrap_or_default()
     }
 }
 
@@ -125,30 +101,18 @@ impl SourceFile {
 /// character positions (saphyr). Works on any `&str`.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    lines: Lines,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            lines: Lines::new(text),
+        }
     }
+    /// Byte offset of a 1-based line and a 0-based column in characters, clamped to the line.
     pub fn offset(&self, line: usize, col_chars: usize) -> usize {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let end = self
-            .starts
-            .get(line)
-            .map(|e| e - 1)
-            .unwrap_or(self.text.len());
-        let rest = &self.text[start..end];
-        start
-            + rest
-                .char_indices()
-                .nth(col_chars)
-                .map(|(i, _)| i)
-                .unwrap_or(rest.len())
+        self.lines.offset(self.text, line, col_chars)
     }
 }

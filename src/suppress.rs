@@ -101,21 +101,26 @@ struct Parsed {
 
 /// Parse `twelve: ignore[...]` / `twelve: ignore-file[...]` after a comment marker on a line.
 fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
-    let mut search = 0;
-    while let Some(rel) = line[search..].find("twelve:") {
-        let at = search + rel;
-        search = at + "twelve:".len();
+    const KEYWORD: &str = "twelve:";
+    for (at, _) in line.match_indices(KEYWORD) {
         // the marker must open a comment: `#` / `//` right before (spaces allowed), itself at
         // the start of the line or after whitespace (not `http://x` nor `a#b`)
-        let before = line[..at].trim_end();
+        let before = line.get(..at).unwrap_or_default().trim_end();
         let Some(marker) = markers.iter().find(|m| before.ends_with(**m)) else {
             continue;
         };
         let marker_at = before.len() - marker.len();
-        if marker_at > 0 && !line[..marker_at].ends_with(char::is_whitespace) {
+        if marker_at > 0
+            && !line
+                .get(..marker_at)
+                .is_some_and(|b| b.ends_with(char::is_whitespace))
+        {
             continue;
         }
-        let rest = line[search..].trim_start();
+        let rest = line
+            .get(at + KEYWORD.len()..)
+            .unwrap_or_default()
+            .trim_start();
         let (is_file, after) = if let Some(r) = rest.strip_prefix("ignore-file[") {
             (true, r)
         } else if let Some(r) = rest.strip_prefix("ignore[") {
@@ -124,21 +129,18 @@ fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
             continue;
         };
         let open = line.len() - after.len();
-        let close = open + after.find(']')?;
+        let (list, tail) = after.split_once(']')?;
         let mut selectors = Vec::new();
         let mut pos = open;
-        for part in line[open..close].split(',') {
+        for part in list.split(',') {
             let trimmed = part.trim();
             if !trimmed.is_empty() {
-                let start = pos + part.find(trimmed).unwrap_or(0);
+                let start = pos + (part.len() - part.trim_start().len());
                 selectors.push((trimmed.to_string(), start..start + trimmed.len()));
             }
             pos += part.len() + 1;
         }
-        let reason = line[close + 1..]
-            .trim()
-            .trim_start_matches(['-', ':', '—'])
-            .trim();
+        let reason = tail.trim().trim_start_matches(['-', ':', '—']).trim();
         let reason = (!reason.is_empty()).then(|| reason.to_string());
         return Some(Parsed {
             marker_at,
@@ -186,7 +188,7 @@ fn directives(p: &Project) -> Vec<Directive> {
                         .into_iter()
                         .map(|(s, r)| (s, offset + r.start..offset + r.end))
                         .collect();
-                    let standalone = line[..marker_at].trim().is_empty();
+                    let standalone = line.get(..marker_at).is_some_and(|b| b.trim().is_empty());
                     let d = Directive {
                         file: f.id,
                         kind: if is_file { Kind::File } else { Kind::Inline },
@@ -226,7 +228,7 @@ fn directives(p: &Project) -> Vec<Directive> {
         let located = selectors
             .into_iter()
             .map(|s| {
-                let at = raw[from..].find(&s).map(|i| from + i);
+                let at = raw.get(from..).and_then(|r| r.find(&s)).map(|i| from + i);
                 let span = match at {
                     Some(i) => {
                         from = i + s.len();
@@ -256,12 +258,14 @@ fn split_annotation(value: &str) -> (Vec<String>, Option<String>) {
         let end = rest
             .find(|c: char| c == ',' || c == ':' || c.is_whitespace())
             .unwrap_or(rest.len());
-        let word = &rest[..end];
+        let Some((word, after)) = rest.split_at_checked(end) else {
+            break;
+        };
         if word.is_empty() || !looks_like_selector(word) {
             break;
         }
         selectors.push(word.to_string());
-        rest = rest[end..].trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        rest = after.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
     }
     let reason = rest.trim().trim_start_matches(['-', ':', '—']).trim();
     (selectors, (!reason.is_empty()).then(|| reason.to_string()))
@@ -272,7 +276,8 @@ fn looks_like_selector(w: &str) -> bool {
     rules::selector_is_known(w)
         || (w.len() >= 3
             && w.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("TF"))
-            && w[2..].chars().all(|c| c.is_ascii_digit()))
+            && w.get(2..)
+                .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit())))
 }
 
 fn covers(scope: &Scope, p: &Project, d: &Diagnostic, file: FileId) -> bool {

@@ -158,21 +158,16 @@ impl FileKind {
 
 /// Installed dependencies (or vendored ones): their source is not the app's code.
 pub fn dependency_tree(rel: &str) -> Option<&str> {
-    for marker in [
-        "node_modules",
-        "site-packages",
-        "bower_components",
-        "vendor",
-    ] {
-        if let Some(i) = rel.split('/').position(|s| s == marker) {
-            let end: usize = rel
-                .split('/')
-                .take(i + 1)
-                .map(|s| s.len() + 1)
-                .sum::<usize>()
-                - 1;
-            return Some(&rel[..end]);
+    let mut end = 0;
+    for seg in rel.split('/') {
+        end += seg.len();
+        if matches!(
+            seg,
+            "node_modules" | "site-packages" | "bower_components" | "vendor"
+        ) {
+            return rel.get(..end);
         }
+        end += 1;
     }
     None
 }

@@ -15,11 +15,15 @@ impl ImageRef {
             Some((r, d)) => (r, Some(d.to_string())),
             None => (s, None),
         };
-        let last_slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
-        let (repository, tag) = match rest[last_slash..].rfind(':') {
-            Some(i) => (
-                rest[..last_slash + i].to_string(),
-                Some(rest[last_slash + i + 1..].to_string()),
+        // a tag follows the last `:` of the last path segment (`host:5000/web` has none)
+        let last_segment = rest.rsplit('/').next().unwrap_or(rest);
+        let (repository, tag) = match last_segment.rsplit_once(':') {
+            Some((_, tag)) => (
+                rest.strip_suffix(tag)
+                    .and_then(|r| r.strip_suffix(':'))
+                    .unwrap_or(rest)
+                    .to_string(),
+                Some(tag.to_string()),
             ),
             None => (rest.to_string(), None),
         };

@@ -316,12 +316,10 @@ fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
 /// Whether a file holds template syntax (Jinja, Go templates, Helm): `{{ expr }}`, `{%`.
 fn looks_templated(text: &str) -> bool {
     text.contains("{%")
-        || text.match_indices("{{").any(|(i, _)| {
-            text[i + 2..]
-                .trim_start_matches([' ', '-'])
-                .starts_with(|c: char| {
-                    c.is_alphanumeric() || matches!(c, '.' | '$' | '/' | '_' | '"')
-                })
+        || text.split("{{").skip(1).any(|after| {
+            after.trim_start_matches([' ', '-']).starts_with(|c: char| {
+                c.is_alphanumeric() || matches!(c, '.' | '$' | '/' | '_' | '"')
+            })
         })
 }
 
@@ -395,14 +393,13 @@ impl Project {
         // project templates (cookiecutter, copier): paths holding `{{` are not a project yet
         let mut template_roots: Vec<String> = Vec::new();
         found.retain(|f| {
-            let Some(pos) = f.rel.find("{{") else {
+            if !f.rel.contains("{{") {
                 return true;
-            };
-            let end = f.rel[pos..]
-                .find('/')
-                .map(|e| pos + e)
-                .unwrap_or(f.rel.len());
-            let root = f.rel[..end].to_string();
+            }
+            // the path down to the first segment that holds `{{`
+            let segs: Vec<&str> = f.rel.split('/').collect();
+            let upto = segs.iter().position(|s| s.contains("{{")).unwrap_or(0);
+            let root = segs[..=upto].join("/");
             if !template_roots.contains(&root) {
                 template_roots.push(root);
             }

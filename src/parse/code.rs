@@ -190,15 +190,17 @@ pub fn is_machine_path(s: &str) -> bool {
         .is_some_and(|r| user_home(r) && r.contains('/'))
         || s.strip_prefix("/Users/")
             .is_some_and(|r| user_home(r) && r.contains('/'))
-        || (s.len() > 3 && s.as_bytes()[0].is_ascii_alphabetic() && &s[1..3] == ":\\")
+        || (s.len() > 3
+            && s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && s.as_bytes().get(1..3) == Some(b":\\"))
 }
 
 impl CodeFacts {
     /// Record what a string literal says: a URL, or a machine-specific path.
     pub fn string_literal(&mut self, value: String, span: Span) {
-        if let Some(i) = value.find("://")
-            && i > 0
-            && value[..i]
+        if let Some((scheme, _)) = value.split_once("://")
+            && !scheme.is_empty()
+            && scheme
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
         {
@@ -295,5 +297,18 @@ mod tests {
             Some(("localhost".into(), None))
         );
         assert_eq!(split_address("example.com"), None);
+    }
+
+    #[test]
+    fn machine_paths_of_any_text() {
+        assert!(is_machine_path("C:\\Users\\ann"));
+        assert!(is_machine_path("/home/ann/x"));
+        // a multi-byte character right after an ASCII letter (was a panic)
+        for s in ["O’Hara", "it’s", "Tiếng Việt", "glāžšķūņu", "a😀", "é:\\x"] {
+            assert!(!is_machine_path(s), "{s}");
+            let mut facts = CodeFacts::default();
+            facts.string_literal(s.to_string(), 0..s.len());
+            assert!(facts.urls.is_empty() && facts.abs_paths.is_empty());
+        }
     }
 }

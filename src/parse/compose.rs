@@ -103,71 +103,121 @@ pub struct ComposeFile {
     pub includes: Vec<Str>,
 }
 
-/// Interpolate compose variables: `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?e}`, `$VAR`, `$$`.
+/// Longest text interpolation may produce from one value; past it the rest is kept as
+/// written (a value referencing a large variable many times cannot ask for gigabytes).
+pub const MAX_INTERPOLATED: usize = 1 << 20;
+/// Deepest nesting of `${A:-${B:-…}}` that is expanded; deeper text is kept as written.
+const MAX_NESTING: usize = 32;
+
+/// Interpolate compose variables: `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:+alt}`,
+/// `${VAR+alt}`, `${VAR:?e}`, `${VAR?e}`, `$VAR`, `$$`; defaults and alternatives may nest
+/// (`${A:-${B:-latest}}`). Returns the text and the variables that were missing without a
+/// default.
 pub fn interpolate(s: &str, vars: &HashMap<String, String>) -> (String, Vec<String>) {
     let mut out = String::with_capacity(s.len());
     let mut missing = Vec::new();
+    interpolate_into(s, vars, 0, &mut out, &mut missing);
+    (out, missing)
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The text of a `${…}` body and what follows its closing brace, nested `${…}` skipped.
+fn braced(inner: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth == 0 => return Some((inner.get(..i)?, inner.get(i + 1..)?)),
+            b'}' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn interpolate_into(
+    s: &str,
+    vars: &HashMap<String, String>,
+    depth: usize,
+    out: &mut String,
+    missing: &mut Vec<String>,
+) {
     let mut rest = s;
-    while let Some(pos) = rest.find('$') {
-        out.push_str(&rest[..pos]);
-        let after = &rest[pos + 1..];
+    while let Some((before, after)) = rest.split_once('$') {
+        out.push_str(before);
+        if out.len() > MAX_INTERPOLATED || depth > MAX_NESTING {
+            out.push('$');
+            out.push_str(after);
+            return;
+        }
         if let Some(a) = after.strip_prefix('$') {
             out.push('$');
             rest = a;
         } else if let Some(inner) = after.strip_prefix('{') {
-            let Some(close) = inner.find('}') else {
-                out.push_str(&rest[pos..]);
-                rest = "";
-                break;
+            let Some((expr, next)) = braced(inner) else {
+                out.push('$');
+                out.push_str(after);
+                return;
             };
-            let expr = &inner[..close];
-            let name_len = expr
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(expr.len());
-            let name = &expr[..name_len];
-            let op = &expr[name_len..];
+            let name_len = expr.find(|c: char| !is_name_char(c)).unwrap_or(expr.len());
+            let (name, op) = expr.split_at_checked(name_len).unwrap_or((expr, ""));
             let val = vars.get(name);
-            let v = if let Some(d) = op.strip_prefix(":-") {
-                val.filter(|v| !v.is_empty())
-                    .cloned()
-                    .unwrap_or_else(|| d.to_string())
+            let set_nonempty = val.is_some_and(|v| !v.is_empty());
+            let mut expand = |text: &str, out: &mut String| {
+                interpolate_into(text, vars, depth + 1, out, missing)
+            };
+            if let Some(d) = op.strip_prefix(":-") {
+                match val.filter(|_| set_nonempty) {
+                    Some(v) => out.push_str(v),
+                    None => expand(d, out),
+                }
             } else if let Some(d) = op.strip_prefix('-') {
-                val.cloned().unwrap_or_else(|| d.to_string())
+                match val {
+                    Some(v) => out.push_str(v),
+                    None => expand(d, out),
+                }
             } else if let Some(alt) = op.strip_prefix(":+") {
-                if val.is_some_and(|v| !v.is_empty()) {
-                    alt.to_string()
-                } else {
-                    String::new()
+                if set_nonempty {
+                    expand(alt, out);
+                }
+            } else if let Some(alt) = op.strip_prefix('+') {
+                if val.is_some() {
+                    expand(alt, out);
                 }
             } else {
+                // `${VAR}`, `${VAR:?error}`, `${VAR?error}`
                 match val {
-                    Some(v) => v.clone(),
-                    None => {
-                        missing.push(name.to_string());
-                        String::new()
-                    }
+                    Some(v) => out.push_str(v),
+                    None => missing.push(name.to_string()),
                 }
-            };
-            out.push_str(&v);
-            rest = &inner[close + 1..];
+            }
+            rest = next;
         } else {
             let len = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .find(|c: char| !is_name_char(c))
                 .unwrap_or(after.len());
-            if len == 0 {
+            let (name, next) = after.split_at_checked(len).unwrap_or((after, ""));
+            if name.is_empty() {
                 out.push('$');
-                rest = after;
-                continue;
+            } else {
+                match vars.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => missing.push(name.to_string()),
+                }
             }
-            match vars.get(&after[..len]) {
-                Some(v) => out.push_str(v),
-                None => missing.push(after[..len].to_string()),
-            }
-            rest = &after[len..];
+            rest = next;
         }
     }
     out.push_str(rest);
-    (out, missing)
 }
 
 /// Lower a compose document. `vars` are the interpolation variables (from `.env`).
@@ -519,11 +569,9 @@ pub fn short_port(t: &str, span: Span) -> PortMapping {
             None => (None, t),
         }
     } else {
-        let parts: Vec<&str> = t.splitn(3, ':').collect();
-        if parts.len() == 3 {
-            (Some(parts[0].to_string()), &t[parts[0].len() + 1..])
-        } else {
-            (None, t)
+        match t.split_once(':') {
+            Some((ip, rest)) if rest.contains(':') => (Some(ip.to_string()), rest),
+            _ => (None, t),
         }
     };
     let (host, container) = match rest.rsplit_once(':') {
@@ -592,5 +640,24 @@ mod tests {
         assert_eq!(interpolate("$$HOME", &vars).0, "$HOME");
         let (v, missing) = interpolate("${NOPE:?required}", &vars);
         assert_eq!((v.as_str(), missing.len()), ("", 1));
+        // nested defaults, `+` alternatives
+        assert_eq!(interpolate("${A:-${B:-latest}}", &vars).0, "latest");
+        assert_eq!(interpolate("${A:-${TAG}}x", &vars).0, "1.2x");
+        assert_eq!(interpolate("${TAG+set}/${NOPE+set}", &vars).0, "set/");
+        assert_eq!(interpolate("${TAG:+on}", &vars).0, "on");
+        // unterminated, multi-byte text at every place
+        assert_eq!(interpolate("é${TAG", &vars).0, "é${TAG");
+        assert_eq!(interpolate("’$TAG’${TAG}€$", &vars).0, "’1.2’1.2€$");
+        assert_eq!(interpolate("$é", &vars).0, "$é");
+    }
+
+    #[test]
+    fn interpolation_is_bounded() {
+        let mut vars = HashMap::new();
+        vars.insert("BIG".to_string(), "x".repeat(100_000));
+        let (v, _) = interpolate(&"$BIG".repeat(100), &vars);
+        assert!(v.len() <= MAX_INTERPOLATED + 200_000, "{}", v.len());
+        let deep = "${A:-".repeat(10_000) + &"}".repeat(10_000);
+        let _ = interpolate(&deep, &vars);
     }
 }

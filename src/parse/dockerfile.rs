@@ -1,4 +1,5 @@
 //! Dockerfiles, through parse-dockerfile, lowered into owned types with byte spans.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::source::Span;
 use parse_dockerfile as pd;
@@ -176,7 +177,8 @@ fn command(text: &str, escape: char, c: &pd::Command<'_>, heredocs: Vec<Word>) -
             heredocs,
         },
         pd::Command::Shell(s) => {
-            let (t, map) = strip_continuations(&text[s.span.clone()], s.span.start, escape);
+            let raw = text.get(s.span.clone()).unwrap_or_default();
+            let (t, map) = strip_continuations(raw, s.span.start, escape);
             CommandSpec {
                 form: Form::Shell { text: t, map },
                 span: s.span.clone(),
@@ -197,61 +199,46 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec
     let mut out = String::with_capacity(raw.len());
     let mut map = Vec::with_capacity(raw.len());
     let bytes = raw.as_bytes();
-    let esc = escape as u32 as u8;
+    let at = |j: usize| bytes.get(j).copied();
+    let skip_while = |mut j: usize, f: &dyn Fn(u8) -> bool| {
+        while at(j).is_some_and(f) {
+            j += 1;
+        }
+        j
+    };
+    let esc = u8::try_from(u32::from(escape)).ok();
     let mut i = 0;
     let mut at_line_start = false;
-    while i < bytes.len() {
+    while let Some(b) = at(i) {
         if at_line_start {
             // skip blank-prefixed comment lines and empty lines inside a continuation
-            let mut j = i;
-            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
-                j += 1;
-            }
-            if j < bytes.len() && bytes[j] == b'#' {
-                while j < bytes.len() && bytes[j] != b'\n' {
-                    j += 1;
-                }
-                i = (j + 1).min(bytes.len());
+            let j = skip_while(i, &|c| c == b' ' || c == b'\t');
+            if at(j) == Some(b'#') {
+                i = (skip_while(j, &|c| c != b'\n') + 1).min(bytes.len());
                 continue;
             }
             at_line_start = false;
         }
-        if bytes[i] == esc && escape.is_ascii() {
+        if Some(b) == esc {
             // escape, optional trailing blanks, newline
-            let mut j = i + 1;
-            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r') {
-                j += 1;
-            }
-            if j < bytes.len() && bytes[j] == b'\n' {
-                i = j + 1;
-                at_line_start = true;
-                continue;
-            }
-            if j == bytes.len() {
-                break;
+            let j = skip_while(i + 1, &|c| c == b' ' || c == b'\t' || c == b'\r');
+            match at(j) {
+                Some(b'\n') => {
+                    i = j + 1;
+                    at_line_start = true;
+                    continue;
+                }
+                None => break,
+                Some(_) => {}
             }
         }
-        let ch_len = utf8_len(bytes[i]);
-        let end = (i + ch_len).min(bytes.len());
-        if let Some(s) = raw.get(i..end) {
-            out.push_str(s);
-            for k in i..end {
-                map.push(base + k);
-            }
-        }
+        // copy one whole character
+        let end = crate::text::ceil_boundary(raw, i + 1);
+        out.push_str(raw.get(i..end).unwrap_or_default());
+        map.extend((i..end).map(|k| base + k));
         i = end;
     }
     (out, map)
-}
-
-fn utf8_len(b: u8) -> usize {
-    match b {
-        0x00..=0x7f => 1,
-        0xc0..=0xdf => 2,
-        0xe0..=0xef => 3,
-        0xf0..=0xff => 4,
-        _ => 1,
-    }
 }
 
 fn end_of(spans: &[&Span], fallback: usize) -> usize {
@@ -324,12 +311,12 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
             ),
         },
         I::Env(e) => (
-            Kind::Env(key_values(&e.arguments, false)),
+            Kind::Env(key_values(text, escape, &e.arguments, false)),
             e.env.span.clone(),
             e.arguments.span.end,
         ),
         I::Arg(a) => (
-            Kind::Arg(key_values(&a.arguments, true)),
+            Kind::Arg(key_values(text, escape, &a.arguments, true)),
             a.arg.span.clone(),
             a.arguments.span.end,
         ),
@@ -452,44 +439,69 @@ fn sources(src: &[pd::Source<'_>]) -> Vec<Word> {
 }
 
 /// Split `ENV`/`ARG` arguments: `K=V K2="v 2"`, or the legacy `ENV K some value`.
-fn key_values(args: &pd::UnescapedString<'_>, is_arg: bool) -> Vec<KeyVal> {
-    let raw = args.value.as_ref();
-    let base = args.span.start;
+///
+/// Spans are the file's: the words are split in the instruction's own text with line
+/// continuations removed, each byte mapped back to where it stands in the file. Where that
+/// text is not the parser's value, every span is the whole argument list.
+fn key_values(
+    text: &str,
+    escape: char,
+    args: &pd::UnescapedString<'_>,
+    is_arg: bool,
+) -> Vec<KeyVal> {
+    let raw_file = text.get(args.span.clone()).unwrap_or_default();
+    let (mut stripped, mut map) = strip_continuations(raw_file, args.span.start, escape);
+    let kept = stripped.trim_end().len();
+    stripped.truncate(kept);
+    map.truncate(kept);
+    let mapped = stripped == args.value;
+    let raw: &str = if mapped { &stripped } else { &args.value };
+    let whole = args.span.clone();
+    // the file span of a byte range of `raw`
+    let file_span = |r: Span| -> Span {
+        if !mapped {
+            return whole.clone();
+        }
+        let start = map.get(r.start).copied().unwrap_or(whole.end);
+        let end = match r.end.checked_sub(1) {
+            Some(last) if r.end > r.start => map.get(last).map_or(whole.end, |x| x + 1),
+            _ => start,
+        };
+        start..end.max(start)
+    };
     let words = split_words(raw);
-    if words.is_empty() {
+    let Some(first) = words.first() else {
         return Vec::new();
-    }
-    let first_has_eq = words[0].0.contains('=');
-    if !is_arg && !first_has_eq {
+    };
+    if !is_arg && !first.0.contains('=') {
         // legacy form: ENV KEY value with spaces
-        let (k, ks) = &words[0];
+        let (k, ks) = first;
         let rest_start = words.get(1).map(|w| w.1.start).unwrap_or(ks.end);
-        let value = raw[rest_start.min(raw.len())..].trim().to_string();
+        let value = raw.get(rest_start..).unwrap_or_default().trim().to_string();
         return vec![KeyVal {
             key: k.clone(),
-            key_span: base + ks.start..base + ks.end,
+            key_span: file_span(ks.clone()),
             value: Some(unquote(&value)),
-            value_span: base + rest_start..base + raw.len(),
+            value_span: file_span(rest_start..raw.len()),
         }];
     }
     words
         .into_iter()
-        .map(|(word, span)| match word.find('=') {
-            Some(eq) => {
-                // the value's raw text starts right after '=' in the source
-                let key = word[..eq].to_string();
+        .map(|(word, span)| match word.split_once('=') {
+            Some((key, value)) => {
+                let eq = span.start + key.len();
                 KeyVal {
-                    key_span: base + span.start..base + span.start + eq,
-                    key,
-                    value: Some(unquote(&word[eq + 1..])),
-                    value_span: base + span.start + eq + 1..base + span.end,
+                    key: key.to_string(),
+                    key_span: file_span(span.start..eq),
+                    value: Some(unquote(value)),
+                    value_span: file_span(eq + 1..span.end),
                 }
             }
             None => KeyVal {
                 key: word,
-                key_span: base + span.start..base + span.end,
+                key_span: file_span(span.clone()),
                 value: None,
-                value_span: base + span.end..base + span.end,
+                value_span: file_span(span.end..span.end),
             },
         })
         .collect()
@@ -497,40 +509,10 @@ fn key_values(args: &pd::UnescapedString<'_>, is_arg: bool) -> Vec<KeyVal> {
 
 /// Words split on unquoted whitespace, with their raw ranges (quotes kept in the text).
 fn split_words(raw: &str) -> Vec<(String, Span)> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in raw.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match (quote, c) {
-            (_, '\\') => {
-                escaped = true;
-                start.get_or_insert(i);
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                start.get_or_insert(i);
-            }
-            (None, c) if c.is_whitespace() => {
-                if let Some(s) = start.take() {
-                    out.push((raw[s..i].to_string(), s..i));
-                }
-            }
-            (None, _) => {
-                start.get_or_insert(i);
-            }
-        }
-    }
-    if let Some(s) = start {
-        out.push((raw[s..].to_string(), s..raw.len()));
-    }
-    out
+    crate::parse::shell::word_spans(raw)
+        .into_iter()
+        .map(|r| (raw.get(r.clone()).unwrap_or_default().to_string(), r))
+        .collect()
 }
 
 /// Remove one level of shell-style quoting.
@@ -553,22 +535,25 @@ pub fn unquote(s: &str) -> String {
     out
 }
 
+/// Longest value [`substitute`] builds: `ARG A=$A$A` repeated doubles a value each line, and
+/// a value past this is unknown rather than gigabytes.
+pub const MAX_SUBSTITUTED: usize = 64 * 1024;
+
 /// Substitute `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR-default}` from `vars`. Returns
-/// `None` when a variable is unknown and has no default.
+/// `None` when a variable is unknown and has no default, or the result would be longer than
+/// [`MAX_SUBSTITUTED`].
 pub fn substitute(text: &str, vars: &HashMap<String, String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
-    while let Some(pos) = rest.find('$') {
-        out.push_str(&rest[..pos]);
-        let after = &rest[pos + 1..];
+    while let Some((before, after)) = rest.split_once('$') {
+        out.push_str(before);
         if let Some(inner) = after.strip_prefix('{') {
-            let close = inner.find('}')?;
-            let expr = &inner[..close];
+            let (expr, next) = inner.split_once('}')?;
             let (name, default) = match expr.find([':', '-']) {
                 Some(i) => {
-                    let d = expr[i..].trim_start_matches(':');
-                    let d = d.strip_prefix('-').or_else(|| d.strip_prefix('+'));
-                    (&expr[..i], d)
+                    let (name, op) = expr.split_at_checked(i)?;
+                    let d = op.trim_start_matches(':');
+                    (name, d.strip_prefix('-').or_else(|| d.strip_prefix('+')))
                 }
                 None => (expr, None),
             };
@@ -576,22 +561,25 @@ pub fn substitute(text: &str, vars: &HashMap<String, String>) -> Option<String> 
                 Some(v) => out.push_str(v),
                 None => out.push_str(default?),
             }
-            rest = &inner[close + 1..];
+            rest = next;
         } else {
             let len = after
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(after.len());
-            if len == 0 {
+            let (name, next) = after.split_at_checked(len)?;
+            if name.is_empty() {
                 out.push('$');
-                rest = after;
-                continue;
+            } else {
+                out.push_str(vars.get(name)?);
             }
-            out.push_str(vars.get(&after[..len])?);
-            rest = &after[len..];
+            rest = next;
+        }
+        if out.len() > MAX_SUBSTITUTED {
+            return None;
         }
     }
     out.push_str(rest);
-    Some(out)
+    (out.len() <= MAX_SUBSTITUTED).then_some(out)
 }
 
 #[cfg(test)]
@@ -636,6 +624,59 @@ mod tests {
         );
         assert_eq!(substitute("x:${T:-1.0}", &vars).as_deref(), Some("x:1.0"));
         assert_eq!(substitute("x:$NOPE", &vars), None);
+        assert_eq!(
+            substitute("é$PY’${PY}", &vars).as_deref(),
+            Some("é3.12’3.12")
+        );
+        assert_eq!(substitute("$é", &vars).as_deref(), Some("$é"));
+    }
+
+    #[test]
+    fn doubling_values_stay_bounded() {
+        // `ARG A=$A$A` on 40 lines would double a value 40 times
+        let mut text = String::from("FROM x\nARG A=ab\n");
+        for _ in 0..40 {
+            text.push_str("ARG A=$A$A\n");
+        }
+        let d = parse(&text).unwrap();
+        let mut vars = HashMap::new();
+        for ins in &d.instructions {
+            if let Kind::Arg(kvs) = &ins.kind {
+                for kv in kvs {
+                    let v = kv.value.clone().unwrap_or_default();
+                    let v = substitute(&v, &vars).unwrap_or(v);
+                    assert!(v.len() <= MAX_SUBSTITUTED);
+                    vars.insert(kv.key.clone(), v);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn env_spans_through_continuations() {
+        let text = "FROM x\nENV A=1 \\\n    B=\"zwei wörter\" \\\n    C=ç\n";
+        let d = parse(text).unwrap();
+        let Kind::Env(kv) = &d.instructions[1].kind else {
+            panic!()
+        };
+        let got: Vec<(&str, &str, &str)> = kv
+            .iter()
+            .map(|k| {
+                (
+                    k.key.as_str(),
+                    &text[k.key_span.clone()],
+                    &text[k.value_span.clone()],
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", "A", "1"),
+                ("B", "B", "\"zwei wörter\""),
+                ("C", "C", "ç")
+            ]
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! `.env` files: `KEY=value` lines, `export` prefixes, quotes and comments.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::source::Span;
 
@@ -23,16 +24,23 @@ pub fn parse(text: &str) -> Vec<Entry> {
         if t.starts_with('#') || t.is_empty() {
             continue;
         }
-        if let Some(r) = t.strip_prefix("export ") {
+        // `export KEY=…`, with any blanks after `export`
+        if let Some(r) = t
+            .strip_prefix("export")
+            .filter(|r| r.starts_with([' ', '\t']))
+        {
+            let r = r.trim_start();
             pos += t.len() - r.len();
             t = r;
         }
-        let Some(eq) = t.find('=') else { continue };
-        let key = t[..eq].trim();
+        let Some((key_raw, raw)) = t.split_once('=') else {
+            continue;
+        };
+        let eq = key_raw.len();
+        let key = key_raw.trim();
         if key.is_empty() || key.contains(char::is_whitespace) {
             continue;
         }
-        let raw = &t[eq + 1..];
         let vlead = raw.len() - raw.trim_start().len();
         let raw_value = raw.trim();
         let value = if let Some(q) = raw_value
@@ -102,6 +110,14 @@ mod tests {
         assert_eq!(&text[e[0].key_span.clone()], "A");
         assert_eq!(e[1].value, "two words");
         assert_eq!(e[2].value, "plain");
+        // several blanks (or a tab) after `export`, multi-byte text before and after
+        let text = "export    KEY=1\nexport\tK2=’x’\nÉ=1\nexportX=2\n";
+        let e = parse(text);
+        assert_eq!(&text[e[0].key_span.clone()], "KEY");
+        assert_eq!(&text[e[1].key_span.clone()], "K2");
+        assert_eq!(&text[e[1].value_span.clone()], "’x’");
+        assert_eq!(&text[e[2].key_span.clone()], "É");
+        assert_eq!(&text[e[3].key_span.clone()], "exportX");
     }
 
     #[test]

@@ -161,6 +161,14 @@ pub fn parse(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError> {
     }
 }
 
+/// A requirement's package name (letters, digits, `-`, `_`, `.`) and the rest after it.
+fn split_name(s: &str) -> (&str, &str) {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(s.len());
+    s.split_at_checked(end).unwrap_or((s, ""))
+}
+
 fn requirements(kind: ManifestKind, text: &str) -> Manifest {
     let mut m = Manifest::new(kind);
     let mut offset = 0;
@@ -168,12 +176,10 @@ fn requirements(kind: ManifestKind, text: &str) -> Manifest {
         let line_start = offset;
         offset += raw_line.len();
         let line = raw_line.trim_end_matches(['\n', '\r']);
-        let content = match line
-            .find(" #")
-            .or_else(|| line.starts_with('#').then_some(0))
-        {
-            Some(i) => &line[..i],
-            None => line,
+        let content = if line.starts_with('#') {
+            ""
+        } else {
+            line.split(" #").next().unwrap_or(line)
         };
         let trimmed = content.trim();
         if trimmed.is_empty() {
@@ -200,14 +206,11 @@ fn requirements(kind: ManifestKind, text: &str) -> Manifest {
             continue; // local path
         }
         let lead = content.len() - content.trim_start().len();
-        let name_end = trimmed
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-            .unwrap_or(trimmed.len());
-        let name = &trimmed[..name_end];
+        let (name, spec_all) = split_name(trimmed);
         if name.is_empty() {
             continue;
         }
-        let spec_all = trimmed[name_end..].trim();
+        let spec_all = spec_all.trim();
         // drop extras and environment markers
         let spec = spec_all
             .trim_start_matches(|c| c != ']' && spec_all.starts_with('['))
@@ -247,14 +250,10 @@ fn toml_manifest(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError>
             {
                 for it in items {
                     if let toml::de::DeValue::String(s) = it.get_ref() {
-                        let name_end = s
-                            .find(|c: char| {
-                                !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                            })
-                            .unwrap_or(s.len());
+                        let (name, spec) = split_name(s);
                         m.deps.push(Dep {
-                            name: s[..name_end].to_string(),
-                            spec: s[name_end..].trim().to_string(),
+                            name: name.to_string(),
+                            spec: spec.trim().to_string(),
                             span: it.span(),
                             hashed: false,
                             git_pinned: None,

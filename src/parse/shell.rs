@@ -1,4 +1,5 @@
 //! Shell scripts through tree-sitter-bash: the simple commands in them, with spans.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::source::Span;
 use tree_sitter::Node;
@@ -203,20 +204,19 @@ pub fn required_vars(text: &str) -> Vec<(String, Span)> {
         if line.trim_start().starts_with('#') {
             continue;
         }
-        let mut rest = line;
         let mut base = start;
-        while let Some(i) = rest.find("${") {
-            let after = &rest[i + 2..];
-            let name_len = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            let op = &after[name_len..];
-            if name_len > 0 && (op.starts_with(":?") || op.starts_with('?')) {
-                let s = base + i;
-                out.push((after[..name_len].to_string(), s..s + 2 + name_len));
+        for (i, piece) in line.split("${").enumerate() {
+            if i > 0 {
+                let name_len = piece
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(piece.len());
+                let (name, op) = piece.split_at_checked(name_len).unwrap_or((piece, ""));
+                if !name.is_empty() && (op.starts_with(":?") || op.starts_with('?')) {
+                    let s = base - 2;
+                    out.push((name.to_string(), s..s + 2 + name_len));
+                }
             }
-            base += i + 2;
-            rest = after;
+            base += piece.len() + 2;
         }
     }
     out
@@ -225,6 +225,18 @@ pub fn required_vars(text: &str) -> Vec<(String, Span)> {
 /// Split a compose-style command string into words the way compose does (shell-like quoting,
 /// no shell run), with byte ranges.
 pub fn split_words(s: &str) -> Vec<(String, Span)> {
+    word_spans(s)
+        .into_iter()
+        .map(|r| {
+            let w = crate::parse::dockerfile::unquote(s.get(r.clone()).unwrap_or_default());
+            (w, r)
+        })
+        .collect()
+}
+
+/// Byte ranges of the words of `s`, split on unquoted whitespace (quotes and escapes kept in
+/// the words; a backslash escapes outside single quotes).
+pub fn word_spans(s: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut quote: Option<char> = None;
@@ -247,7 +259,7 @@ pub fn split_words(s: &str) -> Vec<(String, Span)> {
             }
             (None, c) if c.is_whitespace() => {
                 if let Some(st) = start.take() {
-                    out.push((crate::parse::dockerfile::unquote(&s[st..i]), st..i));
+                    out.push(st..i);
                 }
             }
             (None, _) => {
@@ -256,7 +268,7 @@ pub fn split_words(s: &str) -> Vec<(String, Span)> {
         }
     }
     if let Some(st) = start {
-        out.push((crate::parse::dockerfile::unquote(&s[st..]), st..s.len()));
+        out.push(st..s.len());
     }
     out
 }

@@ -1,6 +1,7 @@
 //! The one YAML wrapper. Builds our own tree from saphyr-parser's event stream so that every
 //! node carries a byte span, nesting depth is bounded, alias expansion is capped (billion
 //! laughs) and `<<` merge keys are applied.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::source::{LineIndex, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -134,15 +135,21 @@ fn reindent_closer(
     offset: usize,
     original: &str,
 ) -> Option<String> {
-    let line_no = original[..offset.min(original.len())].matches('\n').count();
+    let line_no = original
+        .as_bytes()
+        .iter()
+        .take(offset)
+        .filter(|b| **b == b'\n')
+        .count();
     let lines: Vec<&str> = attempt.split('\n').collect();
     let line = lines.get(line_no)?;
     let trimmed = line.trim_start();
     if !(trimmed.starts_with(']') || trimmed.starts_with('}')) {
         return None;
     }
-    let prev_indent = lines[..line_no]
+    let prev_indent = lines
         .iter()
+        .take(line_no)
         .rev()
         .find(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start().len())?;
@@ -152,7 +159,7 @@ fn reindent_closer(
     }
     let _ = index;
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    out[line_no] = format!("{}{}", " ".repeat(prev_indent), trimmed);
+    *out.get_mut(line_no)? = format!("{}{}", " ".repeat(prev_indent), trimmed);
     Some(out.join("\n"))
 }
 

@@ -54,18 +54,20 @@ pub fn masked_text(o: &Outcome, file: FileId) -> String {
         for s in all.filter(|s| s.file == file) {
             let start = f.clamp(s.span.start);
             let end = f.clamp(s.span.end);
-            let keep = f.text[start..end]
+            let keep = f
+                .slice(&(start..end))
                 .chars()
                 .take(2)
                 .map(char::len_utf8)
                 .sum::<usize>();
+            // both ends are char boundaries: every byte of every masked character becomes
+            // `*`, so no character is split and every span stays valid
             for b in bytes.iter_mut().take(end).skip(start + keep) {
                 *b = b'*';
             }
         }
     }
-    // masking may split a multi-byte character; repair lossily
-    String::from_utf8_lossy(&bytes).into_owned()
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]

@@ -139,7 +139,7 @@ impl Rule for HardcodedSecret {
                 let o = Origin::new(f.id, range.clone());
                 out.push(secret_finding(
                     self.meta(),
-                    format!("hardcoded {what}: {}", redact(&f.text[range])),
+                    format!("hardcoded {what}: {}", redact(f.slice(&range))),
                     o,
                 ));
             }

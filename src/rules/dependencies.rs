@@ -643,10 +643,9 @@ const PIP_OPTS_WITH_VALUE: &[&str] = &[
 ];
 
 fn package_name(arg: &str) -> &str {
-    let end = arg
-        .find(['=', '<', '>', '~', '!', '[', ';', '@'])
-        .unwrap_or(arg.len());
-    &arg[..end]
+    arg.split(['=', '<', '>', '~', '!', '[', ';', '@'])
+        .next()
+        .unwrap_or(arg)
 }
 
 /// Package names installed by name in a command, with the origin of the first, and the ecosystem.

@@ -1,0 +1,324 @@
+//! Text helpers that cannot panic, for every module that handles text from scanned files.
+//!
+//! Offsets into a `&str` are bytes; a byte offset found in one string and applied to another,
+//! or computed by arithmetic, may fall inside a multi-byte character, where slicing panics.
+//! The library denies `clippy::string_slice`: text is cut with `str::get`, `split_once`,
+//! `strip_prefix` or the helpers here, which never panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// The greatest char boundary of `s` at or before `i` (`s.len()` when `i` is past the end).
+pub fn floor_boundary(s: &str, i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    let mut i = i;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The least char boundary of `s` at or after `i` (`s.len()` when `i` is past the end).
+pub fn ceil_boundary(s: &str, i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    let mut i = i;
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// `span` shrunk or widened onto char boundaries of `s` and inside it: the start moves back,
+/// the end forward, so the range covers every character the span touches.
+pub fn widen(s: &str, span: &Range<usize>) -> Range<usize> {
+    let start = floor_boundary(s, span.start);
+    let end = ceil_boundary(s, span.end.max(span.start));
+    start..end.max(start)
+}
+
+/// The text of `span` in `s` widened onto char boundaries; never panics.
+pub fn cut<'a>(s: &'a str, span: &Range<usize>) -> &'a str {
+    s.get(widen(s, span)).unwrap_or_default()
+}
+
+/// `s` up to byte `i` (rounded down to a char boundary).
+pub fn head(s: &str, i: usize) -> &str {
+    s.get(..floor_boundary(s, i)).unwrap_or_default()
+}
+
+/// `s` from byte `i` (rounded up to a char boundary).
+pub fn tail(s: &str, i: usize) -> &str {
+    s.get(ceil_boundary(s, i)..).unwrap_or_default()
+}
+
+/// At most `max` bytes of `s`, cut at a char boundary, with `…` when something was left out.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(format!("{}…", head(s, max)))
+    }
+}
+
+/// Whether a character moves the cursor, rewrites the screen or hides text on a terminal:
+/// C0 and C1 controls (ESC starts every escape sequence; BEL and ST end OSC links), DEL, and
+/// the bidirectional overrides and isolates that reorder what is shown.
+fn is_terminal_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a scanned file made safe to print on a terminal: every control character (but
+/// newline and tab) and every bidirectional override is written as a visible `\u{…}` escape,
+/// so a name cannot clear the screen, forge a link or reorder a line.
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_terminal_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_terminal_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`terminal_safe`] for text that must stay on one line: newlines are escaped too.
+pub fn terminal_line(s: &str) -> Cow<'_, str> {
+    if !s.contains(['\n', '\t']) {
+        return terminal_safe(s);
+    }
+    let escaped = s.replace('\n', "\\n").replace('\t', "\\t");
+    Cow::Owned(terminal_safe(&escaped).into_owned())
+}
+
+/// Whether XML 1.0 allows a character: tab, newline, carriage return, and everything from
+/// U+0020 but the surrogates and the non-characters U+FFFE and U+FFFF.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Text made valid in an XML document: each character XML 1.0 forbids becomes a visible
+/// `\u{…}` escape (escaping of `<`, `&` and quotes is the XML writer's job).
+pub fn xml_safe(s: &str) -> Cow<'_, str> {
+    if s.chars().all(is_xml_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_xml_char(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Strip a leading UTF-8 byte-order mark.
+pub fn strip_bom(s: String) -> String {
+    match s.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+/// Characters between consecutive checkpoints of a [`Lines`] index.
+const CHUNK: usize = 64;
+
+/// Line starts of a text, and a sparse table from character index to byte offset, so that
+/// both directions (byte offset ↔ line and character column) take logarithmic time plus at
+/// most [`CHUNK`] characters of walking, however long a line is. Owns no text: each method
+/// takes the text it was built from.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    /// Byte offset of each line's start.
+    starts: Vec<usize>,
+    /// For a text that is not all ASCII: the character index of each line's start.
+    line_chars: Vec<usize>,
+    /// For a text that is not all ASCII: the byte offset of every `CHUNK`-th character.
+    marks: Vec<usize>,
+    ascii: bool,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text).map(|i| i + 1));
+        let ascii = text.is_ascii();
+        let (mut line_chars, mut marks) = (Vec::new(), Vec::new());
+        if !ascii {
+            line_chars.reserve(starts.len());
+            marks.reserve(text.len() / CHUNK + 1);
+            let mut line = 0;
+            for (ci, (bi, _)) in text.char_indices().enumerate() {
+                if ci % CHUNK == 0 {
+                    marks.push(bi);
+                }
+                while starts.get(line) == Some(&bi) {
+                    line_chars.push(ci);
+                    line += 1;
+                }
+            }
+            let total = text.chars().count();
+            while line_chars.len() < starts.len() {
+                line_chars.push(total);
+            }
+        }
+        Lines {
+            starts,
+            line_chars,
+            marks,
+            ascii,
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line of a byte offset (clamped into the text).
+    fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte range of a 0-based line, without its newline.
+    fn line_range(&self, text: &str, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line)?;
+        let end = self
+            .starts
+            .get(line + 1)
+            .map(|e| e - 1)
+            .unwrap_or(text.len());
+        Some(start..end.max(start))
+    }
+
+    /// The character index of a byte offset that is a char boundary.
+    fn char_index(&self, text: &str, offset: usize) -> usize {
+        if self.ascii {
+            return offset;
+        }
+        let k = match self.marks.binary_search(&offset) {
+            Ok(k) => return k * CHUNK,
+            Err(k) => k.saturating_sub(1),
+        };
+        let from = self.marks.get(k).copied().unwrap_or(0);
+        k * CHUNK + text.get(from..offset).map_or(0, |s| s.chars().count())
+    }
+
+    /// The byte offset of a character index (`text.len()` past the end).
+    fn char_offset(&self, text: &str, ci: usize) -> usize {
+        if self.ascii {
+            return ci.min(text.len());
+        }
+        let Some(&from) = self.marks.get(ci / CHUNK) else {
+            return text.len();
+        };
+        let rest = text.get(from..).unwrap_or_default();
+        from + rest
+            .char_indices()
+            .nth(ci % CHUNK)
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len())
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset, which is clamped
+    /// into the text and onto a char boundary.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_boundary(text, offset);
+        let line = self.line_of(offset);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let col = self.char_index(text, offset) - self.char_index(text, start);
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of a 1-based line and a 0-based column counted in characters, clamped to
+    /// the end of that line (`text.len()` for a line past the end).
+    pub fn offset(&self, text: &str, line: usize, col_chars: usize) -> usize {
+        let Some(range) = self.line_range(text, line.saturating_sub(1)) else {
+            return text.len();
+        };
+        if self.ascii {
+            return (range.start + col_chars).min(range.end);
+        }
+        let first = self
+            .line_chars
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        self.char_offset(text, first.saturating_add(col_chars))
+            .clamp(range.start, range.end)
+    }
+
+    /// Byte range of the whole 1-based line, without its newline.
+    pub fn line_span(&self, text: &str, line: usize) -> Range<usize> {
+        self.line_range(text, line.saturating_sub(1))
+            .unwrap_or(text.len()..text.len())
+    }
+}
+
+/// Byte offsets of every `\n` in `text`.
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundaries() {
+        let s = "a’b";
+        assert_eq!(floor_boundary(s, 2), 1);
+        assert_eq!(ceil_boundary(s, 2), 4);
+        assert_eq!(cut(s, &(2..3)), "’");
+        assert_eq!(head(s, 3), "a");
+        assert_eq!(tail(s, 2), "b");
+        assert_eq!(cut(s, &(9..12)), "");
+        assert_eq!(truncate("héllo", 2), "h…");
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(terminal_safe("a\u{1b}]8;;x\u{7}b"), "a\\u{1b}]8;;x\\u{7}b");
+        assert_eq!(terminal_safe("a\u{202e}b\nc"), "a\\u{202e}b\nc");
+        assert_eq!(terminal_line("a\nb"), "a\\nb");
+        assert_eq!(xml_safe("a\u{fffe}b\u{1}"), "a\\u{fffe}b\\u{1}");
+        assert!(matches!(xml_safe("plain é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn lines_both_ways() {
+        for text in ["ab\ncd\n\nlast", "é’\n𝄞x\n\nß😀ẞ", "", "\n\n", "x"] {
+            let lines = Lines::new(text);
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            assert_eq!(lines.count(), starts.len());
+            for (b, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let line = starts.iter().rposition(|s| *s <= b).unwrap();
+                let col = text[starts[line]..b].chars().count();
+                assert_eq!(
+                    lines.line_col(text, b),
+                    (line + 1, col + 1),
+                    "{text:?} at {b}"
+                );
+                assert_eq!(lines.offset(text, line + 1, col), b, "{text:?} at {b}");
+            }
+        }
+    }
+}
