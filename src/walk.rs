@@ -1,7 +1,6 @@
 //! Discovery: find the files twelve understands, classify them by kind, and read them.
 //! Nothing else in the crate reads the disk.
 
-use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a notice.
@@ -185,7 +184,65 @@ fn is_script_name(lower: &str) -> bool {
         || lower.starts_with("docker-entrypoint")
 }
 
+/// The globs of `--exclude` (and the config's `exclude`), checked: an invalid glob is an
+/// error naming it, never an exclude that silently matches nothing.
+pub fn excludes(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override, String> {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+    for ex in globs {
+        // an exclude is a gitignore-style glob; overrides use `!` for "ignore"
+        overrides
+            .add(&format!("!{ex}"))
+            .map_err(|e| format!("invalid exclude glob `{ex}`: {}", glob_error(&e)))?;
+    }
+    overrides.build().map_err(|e| glob_error(&e))
+}
+
+fn glob_error(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::Glob { err, .. } => err.clone(),
+        other => one_line(&other.to_string()),
+    }
+}
+
+/// The ignore files of one directory, in the order they take precedence.
+const IGNORE_FILES: [&str; 2] = [".ignore", ".gitignore"];
+
+/// The ignore rules of one directory (`.ignore`, then `.gitignore`).
+struct Rules {
+    matchers: Vec<ignore::gitignore::Gitignore>,
+}
+
+impl Rules {
+    /// `Some(true)` when a rule of this directory ignores the path, `Some(false)` when one
+    /// re-includes it (`!pattern`), `None` when none speaks of it.
+    fn decide(&self, path: &Path, is_dir: bool) -> Option<bool> {
+        self.matchers
+            .iter()
+            .find_map(|m| match m.matched(path, is_dir) {
+                ignore::Match::None => None,
+                ignore::Match::Ignore(_) => Some(true),
+                ignore::Match::Whitelist(_) => Some(false),
+            })
+    }
+}
+
+/// A directory still to walk, with the ignore rules in force there (nearest last).
+struct Pending {
+    abs: PathBuf,
+    rel: String,
+    rules: Vec<std::sync::Arc<Rules>>,
+    /// Canonical paths of the directories above (and this one), to see a symbolic link
+    /// leading back into one of them.
+    chain: Vec<PathBuf>,
+}
+
 /// Walk `root` and return every file by kind, plus notices for what could not be taken.
+///
+/// Only regular files are found: a FIFO, socket or device is a notice, whatever its name, so
+/// nothing can block the run. Ignore files (`.ignore`, `.gitignore`) are read only inside the
+/// root, and above it only inside the git work tree that holds it (with that repository's
+/// `info/exclude`); they are read the same careful way as every other file. A symbolic link
+/// is followed only while it stays inside the root.
 pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     let mut found = Vec::new();
     let mut notices = Vec::new();
@@ -200,10 +257,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         }
     };
     if canon_root.is_file() {
-        let rel = canon_root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let rel = canon_root.file_name().map(path_text).unwrap_or_default();
         let kind = classify(&rel);
         found.push(Found {
             rel,
@@ -212,95 +266,154 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         });
         return (found, notices);
     }
-    let mut overrides = ignore::overrides::OverrideBuilder::new(&canon_root);
-    for ex in &opts.excludes {
-        // An exclude is a gitignore-style glob; overrides use `!` for "ignore".
-        let _ = overrides.add(&format!("!{ex}"));
-    }
-    let overrides = overrides
-        .build()
+    // globs were checked by the caller (`excludes`); one that fails here excludes nothing
+    let overrides = excludes(&canon_root, &opts.excludes)
         .unwrap_or_else(|_| ignore::overrides::Override::empty());
-    let mut builder = WalkBuilder::new(&canon_root);
-    // symbolic links are followed only while they stay inside the root: a link to a directory
-    // elsewhere is refused here, before the walk descends into it
-    let refused: std::sync::Arc<std::sync::Mutex<Vec<Notice>>> = Default::default();
-    let refused_in_filter = refused.clone();
-    let root_for_filter = canon_root.clone();
-    builder
-        .hidden(false)
-        .follow_links(true)
-        .require_git(false)
-        .overrides(overrides)
-        .filter_entry(move |e| {
-            if e.file_name() == ".git" {
-                return false;
-            }
-            if e.path_is_symlink() {
-                let inside = e
-                    .path()
-                    .canonicalize()
-                    .is_ok_and(|t| t.starts_with(&root_for_filter));
-                if !inside {
-                    if let Ok(mut v) = refused_in_filter.lock() {
-                        v.push(Notice {
-                            path: rel_of(&root_for_filter, e.path()),
-                            message: "skipped: symbolic link leads outside the scanned root".into(),
+    let base_rules = if opts.no_ignore {
+        Vec::new()
+    } else {
+        ancestor_rules(&canon_root, &mut notices)
+    };
+    let mut stack = vec![Pending {
+        abs: canon_root.clone(),
+        rel: String::new(),
+        rules: base_rules,
+        chain: vec![canon_root.clone()],
+    }];
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<(std::ffi::OsString, PathBuf)> = match std::fs::read_dir(&dir.abs) {
+            Ok(rd) => rd
+                .filter_map(|e| match e {
+                    Ok(e) => Some((e.file_name(), e.path())),
+                    Err(err) => {
+                        notices.push(Notice {
+                            path: rel_or_root(&dir.rel),
+                            message: format!("skipped an entry: {}", io_message(&err)),
                         });
+                        None
                     }
-                    return false;
-                }
-            }
-            true
-        });
-    if opts.no_ignore {
-        builder
-            .ignore(false)
-            .git_ignore(false)
-            .git_global(false)
-            .git_exclude(false)
-            .parents(false);
-    }
-    for entry in builder.build() {
-        let entry = match entry {
-            Ok(e) => e,
+                })
+                .collect(),
             Err(err) => {
-                let (path, message) = describe(&canon_root, &err);
                 notices.push(Notice {
-                    path,
-                    message: format!("skipped: {message}"),
+                    path: rel_or_root(&dir.rel),
+                    message: format!("skipped: cannot read the directory: {}", io_message(&err)),
                 });
                 continue;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
+        entries.sort();
+        let mut rules = dir.rules.clone();
+        if !opts.no_ignore
+            && let Some(r) = dir_rules(&dir.abs, &dir.rel, &canon_root, &mut notices)
+        {
+            rules.push(std::sync::Arc::new(r));
         }
-        let path = entry.path();
-        let rel = rel_of(&canon_root, path);
-        if entry.path_is_symlink() {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&canon_root) => {}
-                _ => {
+        let mut subdirs = Vec::new();
+        for (name, path) in entries {
+            if name == ".git" {
+                continue;
+            }
+            let rel = join_rel(&dir.rel, &path_text(&name));
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                notices.push(Notice {
+                    path: rel,
+                    message: "skipped: cannot read its metadata".into(),
+                });
+                continue;
+            };
+            let (meta, canon) = if meta.file_type().is_symlink() {
+                match path.canonicalize() {
+                    Ok(t) if t.starts_with(&canon_root) => match std::fs::metadata(&t) {
+                        Ok(m) => (m, Some(t)),
+                        Err(e) => {
+                            notices.push(Notice {
+                                path: rel,
+                                message: format!(
+                                    "skipped: broken symbolic link: {}",
+                                    io_message(&e)
+                                ),
+                            });
+                            continue;
+                        }
+                    },
+                    Ok(_) => {
+                        notices.push(Notice {
+                            path: rel,
+                            message: "skipped: symbolic link leads outside the scanned root".into(),
+                        });
+                        continue;
+                    }
+                    Err(e) => {
+                        notices.push(Notice {
+                            path: rel,
+                            message: format!("skipped: broken symbolic link: {}", io_message(&e)),
+                        });
+                        continue;
+                    }
+                }
+            } else {
+                (meta, None)
+            };
+            let is_dir = meta.is_dir();
+            if !matches!(overrides.matched(&path, is_dir), ignore::Match::None) {
+                continue;
+            }
+            if rules.iter().rev().find_map(|r| r.decide(&path, is_dir)) == Some(true) {
+                continue;
+            }
+            if is_dir {
+                let canon = match canon {
+                    Some(c) => c,
+                    None => path.canonicalize().unwrap_or_else(|_| path.clone()),
+                };
+                if dir.chain.contains(&canon) {
                     notices.push(Notice {
                         path: rel,
-                        message: "skipped: symbolic link leads outside the scanned root".into(),
+                        message: "skipped: a symbolic link back to one of its own parent directories (loop)".into(),
                     });
                     continue;
                 }
+                let mut chain = dir.chain.clone();
+                chain.push(canon);
+                subdirs.push(Pending {
+                    abs: path,
+                    rel,
+                    rules: rules.clone(),
+                    chain,
+                });
+            } else if meta.is_file() {
+                let kind = classify(&rel);
+                found.push(Found {
+                    rel,
+                    abs: path,
+                    kind,
+                });
+            } else {
+                notices.push(Notice {
+                    path: rel,
+                    message: format!("skipped: not a regular file ({})", special_kind(&meta)),
+                });
             }
         }
-        let kind = classify(&rel);
-        found.push(Found {
-            rel,
-            abs: path.to_path_buf(),
-            kind,
-        });
+        // depth first, in name order
+        stack.extend(subdirs.into_iter().rev());
     }
-    if let Ok(mut v) = refused.lock() {
-        notices.append(&mut v);
+    found.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.abs.cmp(&b.abs)));
+    // two names that differ only in bytes that are not UTF-8 escape alike only if a real
+    // name holds the escape itself: keep the first, and say so
+    let mut unique: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        if unique.last().is_some_and(|u| u.rel == f.rel) {
+            notices.push(Notice {
+                path: f.rel.clone(),
+                message: "skipped: another file's name reads the same once escaped".into(),
+            });
+            continue;
+        }
+        unique.push(f);
     }
-    found.sort_by(|a, b| a.rel.cmp(&b.rel));
-    found.dedup_by(|a, b| a.rel == b.rel);
+    let mut found = unique;
     // Helm: everything under `<chart>/templates/` is a template, not YAML.
     let charts: Vec<String> = found
         .iter()
@@ -324,6 +437,150 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     (found, notices)
 }
 
+fn rel_or_root(rel: &str) -> String {
+    if rel.is_empty() {
+        ".".into()
+    } else {
+        rel.into()
+    }
+}
+
+fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// What a file that is not a regular file is, for its notice.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// A file or directory name as text: UTF-8 as it is, each byte that is not UTF-8 written as
+/// `\xNN`, so that two names that differ only there stay two paths.
+pub fn path_text(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
+/// The ignore rules of one directory, from its `.ignore` and `.gitignore`.
+fn dir_rules(dir: &Path, rel: &str, root: &Path, notices: &mut Vec<Notice>) -> Option<Rules> {
+    let mut matchers = Vec::new();
+    for name in IGNORE_FILES {
+        let path = dir.join(name);
+        if std::fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        let shown = join_rel(rel, name);
+        if let Some(m) = ignore_file(dir, &path, &shown, root, notices) {
+            matchers.push(m);
+        }
+    }
+    (!matchers.is_empty()).then_some(Rules { matchers })
+}
+
+/// One ignore file, read like any scanned file (a regular file inside `inside`, bounded, not
+/// blocking); `None` with a notice when it cannot be taken.
+fn ignore_file(
+    dir: &Path,
+    path: &Path,
+    shown: &str,
+    inside: &Path,
+    notices: &mut Vec<Notice>,
+) -> Option<ignore::gitignore::Gitignore> {
+    let found = Found {
+        rel: shown.to_string(),
+        abs: path.to_path_buf(),
+        kind: FileKind::GitIgnore,
+    };
+    let text = match read_inside(&found, DEFAULT_MAX_FILE_SIZE, inside) {
+        Ok(t) => t,
+        Err(message) => {
+            notices.push(Notice {
+                path: shown.to_string(),
+                message: format!("{message} (its ignore rules are not applied)"),
+            });
+            return None;
+        }
+    };
+    let mut b = ignore::gitignore::GitignoreBuilder::new(dir);
+    for line in text.lines() {
+        // a line that is not a valid glob is ignored, as git does
+        let _ = b.add_line(Some(path.to_path_buf()), line);
+    }
+    b.build().ok()
+}
+
+/// The ignore rules above the root that apply to it: those of the directories between the
+/// top of the git work tree holding the root and the root's parent, nearest last, and the
+/// repository's `info/exclude` first (weakest). Outside a git work tree: none, so that no
+/// file above the scanned root can hide it.
+fn ancestor_rules(root: &Path, notices: &mut Vec<Notice>) -> Vec<std::sync::Arc<Rules>> {
+    let Some(top) = root.ancestors().find(|d| d.join(".git").exists()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let exclude = top.join(".git").join("info").join("exclude");
+    if std::fs::symlink_metadata(&exclude).is_ok()
+        && let Some(m) = ignore_file(top, &exclude, ".git/info/exclude", top, notices)
+    {
+        out.push(std::sync::Arc::new(Rules { matchers: vec![m] }));
+    }
+    let mut above: Vec<&Path> = root
+        .ancestors()
+        .skip(1)
+        .take_while(|d| d.starts_with(top))
+        .collect();
+    above.reverse();
+    for dir in above {
+        let shown = match root.strip_prefix(dir) {
+            Ok(r) => {
+                let up = r.components().count();
+                std::iter::repeat_n("..", up).collect::<Vec<_>>().join("/")
+            }
+            Err(_) => dir.display().to_string(),
+        };
+        if let Some(r) = dir_rules(dir, &shown, top, notices) {
+            out.push(std::sync::Arc::new(r));
+        }
+    }
+    out
+}
+
 /// Whether `root` lies in a git work tree (a `.git` directory or file in it or above it).
 pub fn in_git_work_tree(root: &Path) -> bool {
     let Ok(mut dir) = root.canonicalize() else {
@@ -344,22 +601,82 @@ pub fn in_git_work_tree(root: &Path) -> bool {
 
 /// Read a file for parsing. `Err` carries the notice to show when it cannot be taken.
 pub fn read(found: &Found, max: u64) -> Result<String, String> {
-    let meta = std::fs::metadata(&found.abs).map_err(|e| format!("skipped: cannot read: {e}"))?;
-    if meta.len() > max {
+    read_bytes(found, max).and_then(text_of)
+}
+
+/// Read a file that must be a regular file inside `inside` (after following symbolic links).
+pub fn read_inside(found: &Found, max: u64, inside: &Path) -> Result<String, String> {
+    match found.abs.canonicalize() {
+        Ok(c) if c.starts_with(inside) => read(found, max),
+        Ok(_) => Err("skipped: symbolic link leads outside the scanned root".into()),
+        Err(e) => Err(format!("skipped: cannot read: {}", io_message(&e))),
+    }
+}
+
+/// Open a path for reading without blocking (a FIFO opened for reading waits for a writer)
+/// and check that what was opened is a regular file.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, String> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts
+        .open(path)
+        .map_err(|e| format!("skipped: cannot read: {}", io_message(&e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("skipped: cannot read: {}", io_message(&e)))?;
+    if !meta.is_file() {
         return Err(format!(
-            "skipped: {} bytes is over the {} byte limit",
-            meta.len(),
-            max
+            "skipped: not a regular file ({})",
+            special_kind(&meta)
         ));
     }
-    let bytes = std::fs::read(&found.abs).map_err(|e| format!("skipped: cannot read: {e}"))?;
+    Ok(file)
+}
+
+/// The bytes of a regular file of at most `max` bytes.
+pub fn read_bytes(found: &Found, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = open_regular(&found.abs)?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max {
+        return Err(format!("skipped: {len} bytes is over the {max} byte limit"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // never more than the limit, even when the file grows while it is read
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("skipped: cannot read: {}", io_message(&e)))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("skipped: over the {max} byte limit"));
+    }
+    Ok(bytes)
+}
+
+/// The text of a file's bytes: a binary file (a NUL in its first 8 KiB) is refused, a
+/// byte-order mark dropped, bytes that are not UTF-8 replaced.
+fn text_of(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err("skipped: binary file".into());
     }
-    Ok(match String::from_utf8(bytes) {
+    let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
+    };
+    Ok(crate::text::strip_bom(text))
+}
+
+/// An I/O error's message without the "(os error N)" tail.
+fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rsplit_once(" (os error") {
+        Some((m, _)) => m.to_string(),
+        None => s,
+    }
 }
 
 pub fn parent_dir(rel: &str) -> &str {
@@ -395,41 +712,6 @@ pub fn is_within(rel: &str, dir: &str) -> bool {
     dir.is_empty()
         || rel == dir
         || rel.starts_with(dir) && rel.as_bytes().get(dir.len()) == Some(&b'/')
-}
-
-fn rel_of(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let s: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if s.is_empty() {
-        ".".into()
-    } else {
-        s.join("/")
-    }
-}
-
-/// The path a walk error is about, and what went wrong, without repeating the path.
-fn describe(root: &Path, err: &ignore::Error) -> (String, String) {
-    match err {
-        ignore::Error::WithPath { path, err } => (rel_of(root, path), describe(root, err).1),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            describe(root, err)
-        }
-        ignore::Error::Loop { child, .. } => (
-            rel_of(root, child),
-            "a symbolic link back to one of its own parent directories (loop)".into(),
-        ),
-        ignore::Error::Io(e) => (
-            ".".into(),
-            match e.raw_os_error() {
-                Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
-                None => e.to_string(),
-            },
-        ),
-        other => (".".into(), one_line(&other.to_string())),
-    }
 }
 
 fn one_line(s: &str) -> String {

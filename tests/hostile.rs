@@ -169,3 +169,120 @@ fn helm_templates_and_jinja_files_are_not_parse_errors() {
         .stdout(predicate::str::contains("TF0001").not())
         .stderr(predicate::str::contains("ansible.yml: not checked"));
 }
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// A FIFO blocks whoever opens it for reading until a writer comes: none may be opened,
+/// whatever its name, and each is a notice.
+#[cfg(unix)]
+#[test]
+fn fifos_never_block_and_are_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("requirements.txt"), "flask==3.0.3\n").unwrap();
+    fs::create_dir_all(p.join("sub")).unwrap();
+    fs::create_dir_all(p.join(".git/info")).unwrap();
+    for name in [
+        ".gitignore",
+        ".ignore",
+        "sub/.gitignore",
+        "Dockerfile",
+        ".git/info/exclude",
+    ] {
+        mkfifo(&p.join(name));
+    }
+    let (code, out, err) = check(p);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    for n in [
+        ".gitignore",
+        ".ignore",
+        "sub/.gitignore",
+        "Dockerfile",
+        ".git/info/exclude",
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!("{n}: skipped: not a regular file (a FIFO)"))),
+            "no notice for {n}:\n{err}"
+        );
+    }
+}
+
+/// Outside a git work tree nothing above the root applies: a `*` there must not hide the
+/// project, and a FIFO there must not block.
+#[cfg(unix)]
+#[test]
+fn ignore_files_above_the_root_apply_only_inside_its_git_tree() {
+    let outer = tempfile::tempdir().unwrap();
+    fs::write(outer.path().join(".gitignore"), "*\n").unwrap();
+    fs::write(outer.path().join(".ignore"), "*\n").unwrap();
+    fs::create_dir_all(outer.path().join("mid")).unwrap();
+    mkfifo(&outer.path().join("mid/.gitignore"));
+    let p = outer.path().join("mid/project");
+    fs::create_dir_all(&p).unwrap();
+    fs::write(p.join("Dockerfile"), "FROM python:latest\nCMD [\"app\"]\n").unwrap();
+    let (code, out, err) = check(&p);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("Dockerfile:1:"),
+        "the project was hidden: {out}{err}"
+    );
+    // inside a git work tree, the repository's own ignore files above the root still apply
+    let repo = tempfile::tempdir().unwrap();
+    fs::create_dir_all(repo.path().join(".git")).unwrap();
+    fs::write(repo.path().join(".gitignore"), "generated/\n").unwrap();
+    let svc = repo.path().join("svc");
+    fs::create_dir_all(svc.join("generated")).unwrap();
+    fs::write(svc.join("Dockerfile"), "FROM python:3.12\nCMD [\"app\"]\n").unwrap();
+    fs::write(svc.join("generated/Dockerfile"), "FROM python:latest\n").unwrap();
+    let (_, out, err) = check(&svc);
+    assert!(!out.contains("generated/Dockerfile"), "{out}{err}");
+}
+
+/// Two directories whose names are different invalid UTF-8 stay two paths.
+#[cfg(target_os = "linux")]
+#[test]
+fn names_that_are_not_utf8_stay_distinct() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for raw in [&b"caf\xe9"[..], &b"caf\xea"[..]] {
+        let d = p.join(std::ffi::OsStr::from_bytes(raw));
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("Dockerfile"), "FROM python:latest\nCMD [\"app\"]\n").unwrap();
+    }
+    let (_, out, err) = check(p);
+    assert!(out.contains("caf\\xE9/Dockerfile:1:"), "{out}{err}");
+    assert!(out.contains("caf\\xEA/Dockerfile:1:"), "{out}{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(
+        p.join("package.json"),
+        "\u{feff}{\"name\": \"x\", \"dependencies\": {\"express\": \"4.19.2\"}}\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("compose.yaml"),
+        "\u{feff}services:\n  web:\n    build: .\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("Dockerfile"),
+        "\u{feff}FROM node:20\nCMD [\"node\", \"a.js\"]\n",
+    )
+    .unwrap();
+    let (_, out, err) = check(p);
+    assert!(!out.contains("TF0001"), "{out}{err}");
+}

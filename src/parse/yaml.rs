@@ -11,6 +11,9 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 256;
 /// Most nodes that alias expansion may add to one stream.
 pub const MAX_ALIAS_NODES: usize = 100_000;
+/// Most bytes of scalar text that alias expansion may add to one stream: a 1 MB scalar
+/// aliased 5,000 times is 5,000 nodes but 5 GB.
+pub const MAX_ALIAS_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub enum Value {
@@ -83,17 +86,17 @@ impl Yaml {
     pub fn as_i64(&self) -> Option<i64> {
         self.as_str()?.trim().parse().ok()
     }
-    /// Number of nodes in this tree (for the alias budget).
-    fn size(&self) -> usize {
+    /// Nodes and bytes of scalar text in this tree (for the alias budgets).
+    fn size(&self) -> (usize, usize) {
+        let add = |(n, b): (usize, usize), (n2, b2): (usize, usize)| (n + n2, b + b2);
         match &self.value {
-            Value::Seq(items) => 1 + items.iter().map(Yaml::size).sum::<usize>(),
-            Value::Map(entries) => {
-                1 + entries
-                    .iter()
-                    .map(|(k, v)| k.size() + v.size())
-                    .sum::<usize>()
-            }
-            _ => 1,
+            Value::Seq(items) => items.iter().map(Yaml::size).fold((1, 0), add),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| add(k.size(), v.size()))
+                .fold((1, 0), add),
+            Value::Scalar { text, .. } => (1, text.len()),
+            Value::Null => (1, 0),
         }
     }
 }
@@ -167,7 +170,7 @@ fn parse_indexed(text: &str, index: &LineIndex<'_>) -> Result<Vec<Yaml>, YamlErr
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Yaml> = HashMap::new();
-    let mut alias_budget = MAX_ALIAS_NODES;
+    let mut alias_budget = (MAX_ALIAS_NODES, MAX_ALIAS_BYTES);
     let mut root: Option<Yaml> = None;
     let parser = Parser::new_from_str(text);
     for item in parser {
@@ -270,16 +273,17 @@ fn parse_indexed(text: &str, index: &LineIndex<'_>) -> Result<Vec<Yaml>, YamlErr
                         message: "alias refers to an unknown anchor".into(),
                     });
                 };
-                let size = target.size();
-                if size > alias_budget {
+                let (nodes, bytes) = target.size();
+                if nodes > alias_budget.0 || bytes > alias_budget.1 {
                     return Err(YamlError {
                         offset: start,
                         message: format!(
-                            "alias expansion exceeds {MAX_ALIAS_NODES} nodes (an alias bomb?)"
+                            "alias expansion exceeds {MAX_ALIAS_NODES} nodes or {} MiB (an alias bomb?)",
+                            MAX_ALIAS_BYTES >> 20
                         ),
                     });
                 }
-                alias_budget -= size;
+                alias_budget = (alias_budget.0 - nodes, alias_budget.1 - bytes);
                 let mut node = target.clone();
                 node.span = start..end;
                 node
@@ -314,6 +318,8 @@ fn merge_keys(entries: Vec<(Yaml, Yaml)>) -> Vec<(Yaml, Yaml)> {
     }
     let mut out: Vec<(Yaml, Yaml)> = Vec::new();
     let mut merged: Vec<(Yaml, Yaml)> = Vec::new();
+    // scalar keys seen, so that a merge of thousands of keys stays linear
+    let mut merged_keys: std::collections::HashSet<String> = Default::default();
     for (k, v) in entries {
         if k.as_str() == Some("<<") {
             let sources: Vec<Yaml> = match v.value {
@@ -324,7 +330,11 @@ fn merge_keys(entries: Vec<(Yaml, Yaml)>) -> Vec<(Yaml, Yaml)> {
             for src in sources {
                 if let Value::Map(es) = src.value {
                     for (mk, mv) in es {
-                        if !merged.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
+                        let fresh = match mk.as_str() {
+                            Some(key) => merged_keys.insert(key.to_string()),
+                            None => true,
+                        };
+                        if fresh {
                             merged.push((mk, mv));
                         }
                     }
@@ -334,11 +344,15 @@ fn merge_keys(entries: Vec<(Yaml, Yaml)>) -> Vec<(Yaml, Yaml)> {
             out.push((k, v));
         }
     }
-    for (mk, mv) in merged {
-        if !out.iter().any(|(k2, _)| k2.as_str() == mk.as_str()) {
-            out.push((mk, mv));
-        }
-    }
+    let explicit: std::collections::HashSet<String> = out
+        .iter()
+        .filter_map(|(k, _)| k.as_str().map(str::to_string))
+        .collect();
+    out.extend(
+        merged
+            .into_iter()
+            .filter(|(mk, _)| mk.as_str().is_none_or(|key| !explicit.contains(key))),
+    );
     out
 }
 
@@ -383,6 +397,43 @@ mod tests {
         }
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn alias_budget_counts_bytes() {
+        // 5,000 aliases of a 64 KiB scalar: few nodes, 320 MB of text
+        let mut text = format!("a: &big {}\nb: [", "x".repeat(64 * 1024));
+        text.push_str(&vec!["*big"; 5000].join(", "));
+        text.push_str("]\n");
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn merging_many_keys_is_linear() {
+        let keys: Vec<String> = (0..40_000).map(|i| format!("k{i}: {i}")).collect();
+        let text = format!(
+            "base: &b {{{}}}\nx:\n  <<: *b\n  k7: own\n",
+            keys.join(", ")
+        );
+        let docs = parse(&text).unwrap();
+        let x = docs[0].get("x").unwrap();
+        assert_eq!(x.as_map().unwrap().len(), 40_000);
+        assert_eq!(x.get("k7").unwrap().as_str(), Some("own"));
+    }
+
+    #[test]
+    fn a_long_line_is_linear() {
+        // one flow collection of 2 MiB on one line, multi-byte text in it: each event's
+        // position is found without walking the line from its start
+        let item = "’é𝄞x";
+        let n = (2 << 20) / (item.len() + 2);
+        let text = format!("k: [{}]\n", vec![item; n].join(", "));
+        let docs = parse(&text).unwrap();
+        let seq = docs[0].get("k").unwrap().as_seq().unwrap();
+        assert_eq!(seq.len(), n);
+        let last = seq.last().unwrap();
+        assert_eq!(&text[last.span.clone()], item);
     }
 
     #[test]
