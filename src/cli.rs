@@ -179,7 +179,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Report only findings not recorded in this baseline file
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
     /// Record today's findings in a baseline file (and exit 0)
     #[arg(long, value_name = "FILE")]
@@ -565,12 +565,20 @@ fn analyse(
             return Ok(Err(2));
         }
     }
-    let cfg_path = a.config.clone().or_else(|| config::discover(&a.paths[0]));
-    let cfg = match &cfg_path {
-        Some(p) => match config::load(p) {
-            Ok(c) => c,
-            Err(e) => return report_config_error(&e, io).map(Err),
-        },
+    for glob in &a.exclude {
+        if let Err(e) = crate::walk::excludes(std::path::Path::new("."), std::slice::from_ref(glob))
+        {
+            writeln!(io.err, "error: --exclude: {e}")?;
+            return Ok(Err(2));
+        }
+    }
+    let loaded = match &a.config {
+        Some(p) => Some(config::load(p)),
+        None => config::discover(&a.paths[0]).map(|p| config::load_found(&p)),
+    };
+    let cfg = match loaded {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => return report_config_error(&e, io).map(Err),
         None => Config::default(),
     };
     let settings = Settings::merge(
@@ -625,8 +633,9 @@ fn analyse(
 
 /// What to analyse: each directory given is a root; files given (as pre-commit passes them)
 /// are grouped under the project that holds them — the nearest directory with a twelve
-/// config, else the git work tree, else the directory twelve runs in if it holds them, else
-/// their own directory — and limit the report to themselves.
+/// config, else the git work tree, else their own directory (never the directory twelve
+/// runs in: run from `/`, that would walk the whole file system) — and limit the report to
+/// themselves.
 fn targets(paths: &[PathBuf]) -> Vec<(PathBuf, Option<Vec<PathBuf>>)> {
     let cwd = std::env::current_dir().ok();
     let mut out: Vec<(PathBuf, Option<Vec<PathBuf>>)> = Vec::new();
@@ -645,7 +654,6 @@ fn targets(paths: &[PathBuf]) -> Vec<(PathBuf, Option<Vec<PathBuf>>)> {
         let cwd_abs = cwd.as_ref().and_then(|c| c.canonicalize().ok());
         let root = marked(&config::CONFIG_NAMES)
             .or_else(|| marked(&[".git"]))
-            .or_else(|| cwd_abs.clone().filter(|c| abs.starts_with(c)))
             .unwrap_or(dir);
         let shown = relative_to(&root, cwd_abs.as_deref());
         match out.iter_mut().find(|(r, f)| f.is_some() && *r == shown) {

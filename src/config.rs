@@ -89,7 +89,8 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     loop {
         for n in CONFIG_NAMES {
             let c = dir.join(n);
-            if c.is_file() {
+            // whatever it is (a link, a FIFO): `load_found` decides whether to read it
+            if std::fs::symlink_metadata(&c).is_ok_and(|m| !m.is_dir()) {
                 return Some(c);
             }
         }
@@ -118,6 +119,10 @@ fn distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate, if it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // no name is this long: a longer word is no typo of one, and costs length² to compare
+    if word.len() > 64 {
+        return None;
+    }
     candidates
         .into_iter()
         .map(|c| (distance(word, c), c))
@@ -126,15 +131,73 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Largest config file read.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Load a config file named with `--config`: the user chose it, whatever it is.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let bad = |message: String| ConfigError {
         path: path.to_path_buf(),
         text: String::new(),
         span: None,
-        message: format!("cannot read the config file: {e}"),
+        message,
         help: None,
+    };
+    let mut bytes = Vec::new();
+    {
+        use std::io::Read;
+        let f = std::fs::File::open(path)
+            .map_err(|e| bad(format!("cannot read the config file: {e}")))?;
+        f.take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| bad(format!("cannot read the config file: {e}")))?;
+    }
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(bad(format!(
+            "the config file is over {} KiB",
+            MAX_CONFIG_BYTES >> 10
+        )));
+    }
+    // never quote a file that is not TOML text: it may be anything a link points at
+    let text = String::from_utf8(bytes)
+        .ok()
+        .filter(|t| {
+            !t.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        })
+        .ok_or_else(|| bad("not a TOML file: it holds binary or control characters".into()))?;
+    parse(path, crate::text::strip_bom(text).as_str())
+}
+
+/// Load a config file found by [`discover`] in `dir`: only a regular file inside that
+/// directory is taken. A symbolic link leading elsewhere (say, to `/proc/self/environ`)
+/// is refused without reading it.
+pub fn load_found(path: &Path) -> Result<Config, ConfigError> {
+    let refuse = |message: String, help: Option<String>| ConfigError {
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: None,
+        message,
+        help,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let inside = match (path.canonicalize(), dir.canonicalize()) {
+        (Ok(target), Ok(dir)) => target.starts_with(dir),
+        _ => false,
+    };
+    if !inside {
+        return Err(refuse(
+            "a symbolic link that leads out of its directory: twelve does not follow it".into(),
+            Some("pass the file with --config to use it".into()),
+        ));
+    }
+    crate::walk::open_regular(path).map_err(|e| {
+        refuse(
+            e.trim_start_matches("skipped: ").to_string(),
+            Some("a config is a regular TOML file".into()),
+        )
     })?;
-    parse(path, &text)
+    load(path)
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
@@ -192,6 +255,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 format!("invalid severity `{v}` for `{k}`"),
                 Some("use one of: error, warning, info".into()),
             ));
+        }
+    }
+    for glob in &cfg.exclude {
+        if let Err(e) = crate::walk::excludes(Path::new("."), std::slice::from_ref(glob)) {
+            return Err(err(locate(&format!("\"{glob}\"")), e, None));
         }
     }
     for (glob, sels) in &cfg.per_path_ignores {
@@ -301,6 +369,18 @@ mod tests {
         assert!(e.message.contains("between 0 and 100"), "{}", e.message);
         let e = parse(Path::new("t"), "[min-factor-score]\nconfig = 11\n").unwrap_err();
         assert!(e.message.contains("between 0 and 10"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_invalid_exclude_glob_is_located() {
+        let text = "exclude = [\"ok/**\", \"[\"]\n";
+        let e = parse(Path::new("t"), text).unwrap_err();
+        assert_eq!(&text[e.span.clone().unwrap()], "\"[\"");
+        assert!(
+            e.message.contains("invalid exclude glob `[`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

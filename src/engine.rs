@@ -170,6 +170,12 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
     let unused = ran.iter().copied().find(|m| m.code == "TF0002");
     let (mut diagnostics, mut suppressed) =
         crate::suppress::apply(&project, diagnostics, &settings.per_path, &ran, unused);
+    crate::secrets::mask_messages(
+        &project,
+        diagnostics
+            .iter_mut()
+            .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic)),
+    );
     for d in diagnostics
         .iter_mut()
         .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic))

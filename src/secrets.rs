@@ -270,6 +270,196 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     out
 }
 
+/// The MySQL and MariaDB clients, which take a password glued to `-p` (`-psecret`).
+fn takes_glued_password(program: &str) -> bool {
+    matches!(
+        program,
+        "mysql"
+            | "mysqldump"
+            | "mysqladmin"
+            | "mysqlimport"
+            | "mysqlcheck"
+            | "mysqlshow"
+            | "mariadb"
+            | "mariadb-dump"
+            | "mariadb-admin"
+    )
+}
+
+/// Whether a command-line value is a written secret rather than a reference or placeholder.
+fn is_secret_value(v: &str) -> bool {
+    !v.is_empty() && !v.starts_with('$') && !is_placeholder(v)
+}
+
+/// In a command's words (program first), the values that are secrets: the value of a flag
+/// named like a secret (`--password X`, `--token=X`, `-db-password X`), the password glued
+/// to `-p` of the MySQL clients (`-psecret`), and the value of a secret-named assignment
+/// (`-e DB_PASSWORD=X`, `env API_TOKEN=X cmd`, `--build-arg TOKEN=X`, `--set
+/// auth.password=X`). References (`$PW`) and placeholders are none. Each is (word index,
+/// byte range of the value in the word).
+pub fn secret_args(words: &[&str]) -> Vec<(usize, std::ops::Range<usize>)> {
+    let program = words
+        .first()
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .unwrap_or("");
+    let mut out = Vec::new();
+    let mut skip_next = false;
+    for (i, w) in words.iter().enumerate().skip(1) {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        let flag = w.strip_prefix("--").or_else(|| w.strip_prefix('-'));
+        match flag {
+            Some(f) => {
+                let (name, value) = match f.split_once('=') {
+                    Some((n, v)) => (n, Some(v)),
+                    None => (f, None),
+                };
+                if takes_glued_password(program)
+                    && !w.starts_with("--")
+                    && let Some(pw) = w.strip_prefix("-p")
+                    && is_secret_value(pw)
+                {
+                    out.push((i, 2..w.len()));
+                    continue;
+                }
+                if name.len() < 3 || name.starts_with("no-") || !is_secret_key(name) {
+                    continue;
+                }
+                match value {
+                    Some(v) if is_secret_value(v) => out.push((i, w.len() - v.len()..w.len())),
+                    Some(_) => {}
+                    None => {
+                        if let Some(next) = words.get(i + 1)
+                            && !next.starts_with('-')
+                            && is_secret_value(next)
+                        {
+                            out.push((i + 1, 0..next.len()));
+                            skip_next = true;
+                        }
+                    }
+                }
+            }
+            None => {
+                if let Some((key, value)) = w.split_once('=')
+                    && !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+                    && is_secret_key(key)
+                    && is_secret_value(value)
+                {
+                    out.push((i, w.len() - value.len()..w.len()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A command's words joined by spaces, each secret value in them masked.
+pub fn masked_command(words: &[&str]) -> String {
+    let secret = secret_args(words);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match secret.iter().find(|(wi, _)| *wi == i) {
+            Some((_, r)) => format!(
+                "{}{}",
+                w.get(..r.start).unwrap_or_default(),
+                crate::diagnostic::redact(w.get(r.clone()).unwrap_or_default())
+            ),
+            None => (*w).to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Mask the passwords of URLs with credentials (`git+https://user:pw@host`) in a text meant
+/// for a report: `user:pw****@`.
+pub fn mask_url_credentials(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    for c in URL_CREDS.captures_iter(text) {
+        let Some(pw) = c.get(2) else { continue };
+        // a reference to a variable is no secret; any written password is masked
+        if pw.as_str().starts_with('$') {
+            continue;
+        }
+        let o = out.get_or_insert_with(String::new);
+        o.push_str(text.get(last..pw.start()).unwrap_or_default());
+        o.push_str(&crate::diagnostic::redact(pw.as_str()));
+        last = pw.end();
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(text.get(last..).unwrap_or_default());
+            std::borrow::Cow::Owned(o)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// Mask every secret of the project wherever a finding's message, label or help quotes it,
+/// and every URL password: whatever a rule writes, no report prints a secret in clear.
+pub fn mask_messages<'a>(
+    p: &Project,
+    diagnostics: impl IntoIterator<Item = &'a mut crate::diagnostic::Diagnostic>,
+) {
+    let diagnostics: Vec<&mut crate::diagnostic::Diagnostic> = diagnostics.into_iter().collect();
+    let mut needles: Vec<&str> = p
+        .secret_spans
+        .iter()
+        .chain(diagnostics.iter().flat_map(|d| d.secrets.iter()))
+        .map(|o| p.file(o.file).slice(&o.span))
+        // shorter values are words, not secrets a message could quote by chance
+        .filter(|s| s.chars().count() >= 4)
+        .collect();
+    needles.sort_unstable();
+    needles.dedup();
+    let finder = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&needles)
+        .ok()
+        .filter(|_| !needles.is_empty());
+    let mask = |s: &str| -> Option<String> {
+        let urls = mask_url_credentials(s);
+        let masked = match &finder {
+            Some(f) if f.is_match(urls.as_ref()) => {
+                let mut out = String::with_capacity(urls.len());
+                let mut last = 0;
+                for m in f.find_iter(urls.as_ref()) {
+                    out.push_str(urls.get(last..m.start()).unwrap_or_default());
+                    out.push_str(&crate::diagnostic::redact(
+                        urls.get(m.range()).unwrap_or_default(),
+                    ));
+                    last = m.end();
+                }
+                out.push_str(urls.get(last..).unwrap_or_default());
+                std::borrow::Cow::Owned(out)
+            }
+            _ => urls,
+        };
+        match masked {
+            std::borrow::Cow::Owned(o) => Some(o),
+            std::borrow::Cow::Borrowed(_) => None,
+        }
+    };
+    for d in diagnostics {
+        if let Some(m) = mask(&d.message) {
+            d.message = m;
+        }
+        if let Some(m) = d.help.as_deref().and_then(mask) {
+            d.help = Some(m);
+        }
+        for l in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
+            if let Some(m) = mask(&l.message) {
+                l.message = m;
+            }
+        }
+    }
+}
+
 /// Secret-like keys bound to real-looking scalars anywhere in a YAML tree.
 pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
     if depth > 64 {
@@ -364,6 +554,50 @@ pub fn collect(p: &Project) -> Vec<Origin> {
             }
         }
     }
+    // secret values passed on command lines, wherever a command is written
+    let mut command = |file: crate::source::FileId, words: Vec<(&str, &crate::source::Span)>| {
+        let texts: Vec<&str> = words.iter().map(|(w, _)| *w).collect();
+        for (wi, r) in secret_args(&texts) {
+            let Some((w, span)) = words.get(wi) else {
+                continue;
+            };
+            // exact when the word stands in the file as written, else the whole word
+            let exact = p.file(file).slice(span) == *w;
+            out.push(Origin::new(
+                file,
+                if exact {
+                    span.start + r.start..span.start + r.end
+                } else {
+                    (*span).clone()
+                },
+            ));
+        }
+    };
+    let cmds = p
+        .starts
+        .iter()
+        .flatten()
+        .flat_map(|l| &l.cmds)
+        .chain(p.runs.iter().flatten().flat_map(|(_, c)| c));
+    for c in cmds {
+        let file = c.origin.file;
+        command(
+            file,
+            c.words
+                .iter()
+                .filter(|(_, o)| o.file == file)
+                .map(|(w, o)| (w.as_str(), &o.span))
+                .collect(),
+        );
+    }
+    for s in &p.scripts {
+        for c in &s.script.commands {
+            command(
+                s.file,
+                c.words.iter().map(|(w, sp)| (w.as_str(), sp)).collect(),
+            );
+        }
+    }
     for d in &p.dotenvs {
         for e in d
             .entries
@@ -424,6 +658,53 @@ mod tests {
             assert!(is_placeholder(v), "{v}");
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));
+    }
+
+    #[test]
+    fn secret_flags() {
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        for (cmd, masked) in [
+            (
+                "app --password s3cr3tPw9 --port 80",
+                "app --password s3**** --port 80",
+            ),
+            ("app --api-token=Zx81kQ9r", "app --api-token=Zx****"),
+            (
+                "docker run -e DB_PASSWORD=hunter22 img",
+                "docker run -e DB_PASSWORD=hu**** img",
+            ),
+            ("mysql -u root -pTopS3cret db", "mysql -u root -pTo**** db"),
+            (
+                "helm upgrade x --set auth.password=Qw3rty99",
+                "helm upgrade x --set auth.password=Qw****",
+            ),
+            ("env API_KEY=abcd1234efgh run", "env API_KEY=ab**** run"),
+            // references, placeholders, other flags: nothing to mask
+            ("app --password $DB_PASSWORD", "app --password $DB_PASSWORD"),
+            (
+                "app --password-file /run/secrets/pw",
+                "app --password-file /run/secrets/pw",
+            ),
+            ("app --no-password --token", "app --no-password --token"),
+            ("app --token changeme", "app --token changeme"),
+            ("grep -p pattern", "grep -p pattern"),
+        ] {
+            let w = words(cmd);
+            let refs: Vec<&str> = w.iter().map(String::as_str).collect();
+            assert_eq!(masked_command(&refs), masked, "{cmd}");
+        }
+    }
+
+    #[test]
+    fn url_passwords_in_text() {
+        assert_eq!(
+            mask_url_credentials("`git+https://deploy:s3cretPw@github.com/o/r.git` pins"),
+            "`git+https://deploy:s3****@github.com/o/r.git` pins"
+        );
+        assert_eq!(
+            mask_url_credentials("redis://:${PW}@cache:6379"),
+            "redis://:${PW}@cache:6379"
+        );
     }
 
     #[test]

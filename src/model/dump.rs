@@ -61,7 +61,7 @@ pub fn to_json(o: &Outcome) -> String {
                     json!({
                         "source": match l.source { Source::DockerfileRun => "dockerfile-run", Source::DockerfileStart => "dockerfile", Source::Compose => "compose", Source::Kubernetes => "kubernetes", Source::Procfile => "procfile", Source::Script => "script" },
                         "at": loc(l.origin.file, &l.origin.span),
-                        "commands": l.cmds.iter().map(|c| c.words.iter().map(|(w, _)| w.clone()).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>(),
+                        "commands": l.cmds.iter().map(|c| crate::secrets::masked_command(&c.words.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>())).collect::<Vec<_>>(),
                         "one_off": l.one_off,
                         "dev": l.dev,
                     })

@@ -13,10 +13,8 @@ pub fn render(outcomes: &[Outcome]) -> String {
                 None => o.display_root.display().to_string(),
             };
             // one line per finding, whatever a path or message holds
-            let line = format!("{loc}: {} [{}] {}", d.code, d.severity.as_str(), d.message)
-                .replace('\r', "\\r")
-                .replace('\n', "\\n");
-            let _ = writeln!(s, "{line}");
+            let line = format!("{loc}: {} [{}] {}", d.code, d.severity.as_str(), d.message);
+            let _ = writeln!(s, "{}", crate::text::terminal_line(&line));
         }
     }
     s

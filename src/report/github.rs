@@ -30,7 +30,10 @@ pub fn render(outcomes: &[Outcome]) -> String {
             if let (Some((path, line, col)), Some(l)) = (position(o, d), &d.primary) {
                 let f = o.project.file(l.origin.file);
                 let (end_line, end_col) = f.line_col(l.origin.span.end.max(l.origin.span.start));
-                props.push(format!("file={}", property(&path)));
+                props.push(format!(
+                    "file={}",
+                    property(&crate::text::terminal_safe(&path))
+                ));
                 props.push(format!("line={line}"));
                 props.push(format!("col={col}"));
                 props.push(format!("endLine={end_line}"));
@@ -47,10 +50,11 @@ pub fn render(outcomes: &[Outcome]) -> String {
                 message.push_str("\nhelp: ");
                 message.push_str(h);
             }
+            // the runner prints the message in the job log, which renders terminal sequences
             out.push_str(&format!(
                 "::{command} {}::{}\n",
                 props.join(","),
-                data(&message)
+                data(&crate::text::terminal_safe(&message))
             ));
         }
     }

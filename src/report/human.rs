@@ -1,11 +1,13 @@
 //! The human report: miette snippets with labels in every file involved, help, rule code, and
 //! a summary line. Secrets are masked in the snippets.
 
+use super::snippet::Window;
 use super::{Masked, counts};
 use crate::diagnostic::{Diagnostic as Finding, Severity};
 use crate::engine::Outcome;
 use crate::source::FileId;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use crate::text::terminal_line;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::fmt::{self, Write};
 
 #[derive(Debug)]
@@ -14,7 +16,7 @@ struct Rendered {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Window>,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
 }
@@ -70,54 +72,72 @@ fn severity(s: Severity) -> miette::Severity {
     }
 }
 
-fn label(o: &Outcome, file: FileId, span: &crate::source::Span, msg: &str) -> LabeledSpan {
+/// The snippet of one file for a finding: its window and the labels in it. Every text
+/// that came from a scanned file is made safe for a terminal.
+fn snippet(
+    o: &Outcome,
+    m: &Masked<'_>,
+    file: FileId,
+    labels: &[(&crate::source::Span, &str)],
+) -> (Window, Vec<LabeledSpan>) {
     let f = o.project.file(file);
-    let start = f.clamp(span.start);
-    let end = f.clamp(span.end.max(start));
-    LabeledSpan::new(Some(msg.to_string()), start, end - start)
-}
-
-fn source(o: &Outcome, m: &Masked<'_>, file: FileId) -> NamedSource<String> {
-    let f = o.project.file(file);
-    NamedSource::new(o.display_path(&f.rel), m.get(file).as_ref().clone()).with_language("text")
+    let text = m.get(file);
+    let spans: Vec<crate::source::Span> = labels.iter().map(|(s, _)| (*s).clone()).collect();
+    let name = terminal_line(&o.display_path(&f.rel)).into_owned();
+    let (window, mapped) = Window::new(name, f, &text, &spans);
+    let labels = mapped
+        .into_iter()
+        .zip(labels)
+        .map(|(r, (_, msg))| {
+            LabeledSpan::new(
+                Some(terminal_line(msg).into_owned()),
+                r.start,
+                r.end - r.start,
+            )
+        })
+        .collect();
+    (window, labels)
 }
 
 fn render_one(o: &Outcome, m: &Masked<'_>, d: &Finding) -> Rendered {
     let mut r = Rendered {
         code: Some(format!("{}({})", d.code, d.name)),
-        message: d.message.clone(),
+        message: terminal_line(&d.message).into_owned(),
         severity: severity(d.severity),
-        help: d.help.clone(),
+        help: d.help.as_deref().map(|h| terminal_line(h).into_owned()),
         source: None,
         labels: Vec::new(),
         related: Vec::new(),
     };
     if let Some(p) = &d.primary {
-        r.source = Some(source(o, m, p.origin.file));
-        r.labels
-            .push(label(o, p.origin.file, &p.origin.span, &p.message));
+        let file = p.origin.file;
+        let mut here = vec![(&p.origin.span, p.message.as_str())];
         let mut others: Vec<FileId> = Vec::new();
         for s in &d.secondary {
-            if s.origin.file == p.origin.file {
-                r.labels
-                    .push(label(o, s.origin.file, &s.origin.span, &s.message));
+            if s.origin.file == file {
+                here.push((&s.origin.span, s.message.as_str()));
             } else if !others.contains(&s.origin.file) {
                 others.push(s.origin.file);
             }
         }
-        for file in others {
+        let (window, labels) = snippet(o, m, file, &here);
+        r.source = Some(window);
+        r.labels = labels;
+        for other in others {
+            let there: Vec<(&crate::source::Span, &str)> = d
+                .secondary
+                .iter()
+                .filter(|s| s.origin.file == other)
+                .map(|s| (&s.origin.span, s.message.as_str()))
+                .collect();
+            let (window, labels) = snippet(o, m, other, &there);
             r.related.push(Rendered {
                 code: None,
                 message: format!("{}: the other end", d.code),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Some(source(o, m, file)),
-                labels: d
-                    .secondary
-                    .iter()
-                    .filter(|s| s.origin.file == file)
-                    .map(|s| label(o, file, &s.origin.span, &s.message))
-                    .collect(),
+                source: Some(window),
+                labels,
                 related: Vec::new(),
             });
         }
@@ -147,7 +167,7 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
         for d in &o.diagnostics {
             let r = render_one(o, &m, d);
             if handler.render_report(&mut s, &r).is_err() {
-                let _ = writeln!(s, "{}: {}", d.code, d.message);
+                let _ = writeln!(s, "{}: {}", d.code, terminal_line(&d.message));
             }
             s.push('\n');
         }
@@ -188,7 +208,12 @@ pub fn notices(outcomes: &[Outcome]) -> String {
     let mut s = String::new();
     for o in outcomes {
         for n in &o.project.notices {
-            let _ = writeln!(s, "note: {}: {}", o.display_path(&n.path), n.message);
+            let _ = writeln!(
+                s,
+                "note: {}: {}",
+                terminal_line(&o.display_path(&n.path)),
+                terminal_line(&n.message)
+            );
         }
     }
     s

@@ -22,11 +22,12 @@ pub fn render(outcomes: &[Outcome]) -> String {
                 Some((p, l, c)) => format!("{p}:{l}:{c}: [{}] {}", d.severity.as_str(), d.message),
                 None => format!("[{}] {}", d.severity.as_str(), d.message),
             };
+            // XML 1.0 has no way to write some characters (U+FFFE, most controls)
             cases
                 .entry(d.code)
                 .or_insert((factor, d.name, Vec::new()))
                 .2
-                .push(line);
+                .push(crate::text::xml_safe(&line).into_owned());
         }
     }
     let mut suites: BTreeMap<Factor, TestSuite> = BTreeMap::new();

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod score_json;
+pub mod snippet;
 pub mod statistics;
 pub mod svg;
 pub mod table;
