@@ -116,3 +116,66 @@ impl<'a> LineIndex<'a> {
         self.lines.offset(self.text, line, col_chars)
     }
 }
+
+/// Spans of many files, asked whether one of them covers a range: sorted once, each question
+/// a binary search (not a scan of every span).
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// Per file: spans sorted by start, with the greatest end up to each.
+    files: std::collections::HashMap<FileId, (Vec<Span>, Vec<usize>)>,
+}
+
+impl Coverage {
+    pub fn new(spans: impl IntoIterator<Item = Origin>) -> Coverage {
+        let mut by_file: std::collections::HashMap<FileId, Vec<Span>> = Default::default();
+        for o in spans {
+            by_file.entry(o.file).or_default().push(o.span);
+        }
+        let files = by_file
+            .into_iter()
+            .map(|(f, mut v)| {
+                v.sort_by_key(|s| s.start);
+                let mut most = 0;
+                let ends = v
+                    .iter()
+                    .map(|s| {
+                        most = most.max(s.end.max(s.start));
+                        most
+                    })
+                    .collect();
+                (f, (v, ends))
+            })
+            .collect();
+        Coverage { files }
+    }
+
+    /// Whether one span of `file` holds all of `range`.
+    pub fn covers(&self, file: FileId, range: &Span) -> bool {
+        let Some((spans, ends)) = self.files.get(&file) else {
+            return false;
+        };
+        // the spans starting at or before the range; the widest reach among them decides
+        let n = spans.partition_point(|s| s.start <= range.start);
+        n > 0 && ends.get(n - 1).is_some_and(|e| *e >= range.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage() {
+        let f = FileId(0);
+        let c = Coverage::new([
+            Origin::new(f, 10..20),
+            Origin::new(f, 0..5),
+            Origin::new(f, 12..30),
+        ]);
+        assert!(c.covers(f, &(1..4)));
+        assert!(c.covers(f, &(15..25)));
+        assert!(!c.covers(f, &(4..11)));
+        assert!(!c.covers(f, &(31..32)));
+        assert!(!c.covers(FileId(1), &(1..2)));
+    }
+}

@@ -17,6 +17,9 @@ use crate::source::{FileId, Origin, Span};
 use crate::walk::FileKind;
 use std::collections::HashMap;
 
+/// TF0002 findings for one suppression, at most; the rest are counted in one more.
+const MAX_UNUSED_PER_SUPPRESSION: usize = 10;
+
 /// The Kubernetes annotation that suppresses findings on its object.
 pub const ANNOTATION: &str = "twelve/ignore";
 
@@ -316,6 +319,11 @@ pub fn apply(
         .iter()
         .map(|d| vec![false; d.selectors.len()])
         .collect();
+    // the suppressions of each file, so a finding looks only at its own file's
+    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (di, dir) in dirs.iter().enumerate() {
+        by_file.entry(dir.file).or_default().push(di);
+    }
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for d in diagnostics {
@@ -324,7 +332,13 @@ pub fn apply(
             continue;
         };
         let mut by: Option<(Kind, Option<String>, Option<Origin>)> = None;
-        for (di, dir) in dirs.iter().enumerate() {
+        let here = d
+            .file()
+            .and_then(|f| by_file.get(&f))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for &di in here {
+            let dir = &dirs[di];
             if !covers(&dir.scope, p, &d, dir.file) {
                 continue;
             }
@@ -369,12 +383,27 @@ pub fn apply(
     }
     if let Some(meta) = unused {
         for (di, dir) in dirs.iter().enumerate() {
+            // one finding per selector, up to a few per suppression: a comment naming
+            // thousands of selectors is one problem, not thousands
+            let mut reported = 0usize;
+            let mut more = 0usize;
+            let mut seen: std::collections::HashSet<&str> = Default::default();
             for (si, (sel, span)) in dir.selectors.iter().enumerate() {
-                if used[di][si] {
+                if used[di][si] || !seen.insert(sel.as_str()) {
                     continue;
                 }
+                let known = rules::selector_is_known(sel);
+                // only rules that ran can be said to have found nothing
+                if known && !ran.iter().any(|m| rules::selector_matches(sel, m)) {
+                    continue;
+                }
+                if reported == MAX_UNUSED_PER_SUPPRESSION {
+                    more += 1;
+                    continue;
+                }
+                reported += 1;
                 let origin = Origin::new(dir.file, span.clone());
-                if !rules::selector_is_known(sel) {
+                if !known {
                     let mut d =
                         rules::diag(meta, format!("suppression names `{sel}`, which is no rule"))
                             .at(origin, "unknown rule");
@@ -386,10 +415,6 @@ pub fn apply(
                     kept.push(d);
                     continue;
                 }
-                // only rules that ran can be said to have found nothing
-                if !ran.iter().any(|m| rules::selector_matches(sel, m)) {
-                    continue;
-                }
                 let what = match dir.kind {
                     Kind::File => "file-level suppression",
                     Kind::Annotation => "annotation",
@@ -399,6 +424,20 @@ pub fn apply(
                     rules::diag(meta, format!("{what} of `{sel}` matches no finding"))
                         .at(origin, "unused")
                         .help("remove it: the finding it was for is gone (or it is on the wrong line)"),
+                );
+            }
+            if more > 0
+                && let Some((_, span)) = dir.selectors.last()
+            {
+                kept.push(
+                    rules::diag(
+                        meta,
+                        format!(
+                            "this suppression names {more} more selectors that are no rule or match no finding"
+                        ),
+                    )
+                    .at(Origin::new(dir.file, span.clone()), "and more")
+                    .help("name only the rules the line needs"),
                 );
             }
         }

@@ -6,7 +6,7 @@ use crate::meta;
 use crate::model::Project;
 use crate::parse::dockerfile::Kind;
 use crate::secrets::{is_placeholder, is_secret_key, scan, yaml_secrets};
-use crate::source::{FileId, Origin, Span};
+use crate::source::{Coverage, FileId, Origin, Span};
 use crate::walk;
 
 /// Value spans that a more specific rule (TF0303–TF0306) owns, so TF0301 does not repeat it.
@@ -121,19 +121,19 @@ impl Rule for HardcodedSecret {
             }
         }
         // high-confidence patterns anywhere else
+        let dotenvs: std::collections::HashSet<FileId> = p.dotenvs.iter().map(|d| d.file).collect();
+        let taken = Coverage::new(
+            owned
+                .into_iter()
+                .map(|(f, s)| Origin::new(f, s))
+                .chain(seen),
+        );
         for f in &p.files {
-            if p.is_test_file(f.id) || p.dotenvs.iter().any(|d| d.file == f.id) {
+            if p.is_test_file(f.id) || dotenvs.contains(&f.id) {
                 continue;
             }
             for (range, what) in scan(&f.text) {
-                let inside = |(fid, s): &(FileId, Span)| {
-                    *fid == f.id && s.start <= range.start && range.end <= s.end.max(s.start)
-                };
-                if owned.iter().any(inside)
-                    || seen.iter().any(|o| {
-                        o.file == f.id && o.span.start <= range.start && range.end <= o.span.end
-                    })
-                {
+                if taken.covers(f.id, &range) {
                     continue;
                 }
                 let o = Origin::new(f.id, range.clone());
@@ -481,7 +481,7 @@ impl Rule for UndocumentedEnvVars {
         if p.dotenvs.iter().any(|d| d.example) {
             return;
         }
-        let mut names: Vec<&str> = Vec::new();
+        let mut names: std::collections::BTreeSet<&str> = Default::default();
         let mut first: Option<Origin> = None;
         for py in &p.sources {
             if py.test_tree || p.is_test_file(py.file) {
@@ -492,13 +492,10 @@ impl Rule for UndocumentedEnvVars {
                     continue;
                 }
                 first.get_or_insert_with(|| Origin::new(py.file, r.span.clone()));
-                if !names.contains(&r.name.as_str()) {
-                    names.push(&r.name);
-                }
+                names.insert(&r.name);
             }
         }
         let Some(at) = first else { return };
-        names.sort_unstable();
         let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
         let more = if names.len() > 5 {
             format!(" and {} more", names.len() - 5)
@@ -630,9 +627,10 @@ impl Rule for UndeclaredEnvVar {
         for ai in 0..p.apps.len() {
             // variables the code cannot run without, first read of each
             let mut required: Vec<(&str, Origin)> = Vec::new();
+            let mut known: std::collections::HashSet<&str> = Default::default();
             for src in p.sources_of_app(ai) {
                 for r in src.facts.env_reads.iter().filter(|r| r.required) {
-                    if !required.iter().any(|(n, _)| *n == r.name) {
+                    if known.insert(&r.name) {
                         required.push((&r.name, Origin::new(src.file, r.span.clone())));
                     }
                 }
@@ -645,7 +643,7 @@ impl Rule for UndeclaredEnvVar {
             {
                 if let Some(sm) = p.scripts.iter().find(|s| s.file == line.origin.file) {
                     for (name, span) in &sm.required_vars {
-                        if !required.iter().any(|(n, _)| n == name) {
+                        if known.insert(name) {
                             required.push((name, Origin::new(sm.file, span.clone())));
                         }
                     }
@@ -655,7 +653,7 @@ impl Rule for UndeclaredEnvVar {
                 continue;
             }
             // the image's own ENV
-            let image_env: Vec<String> = p.apps[ai]
+            let image_env: std::collections::HashSet<String> = p.apps[ai]
                 .dockerfile
                 .map(|di| {
                     p.dockerfiles[di]
@@ -676,7 +674,7 @@ impl Rule for UndeclaredEnvVar {
                     continue;
                 }
                 for (name, read) in &required {
-                    if env.provided.contains(*name) || image_env.iter().any(|e| e == name) {
+                    if env.provided.contains(*name) || image_env.contains(*name) {
                         continue;
                     }
                     out.push(
