@@ -82,8 +82,10 @@ impl Baseline {
             let fps = fingerprints(o, &m, &o.diagnostics);
             let keep: Vec<bool> = fps
                 .iter()
-                .map(|fp| match self.counts.get_mut(fp) {
-                    Some(n) if *n > 0 => {
+                .zip(&o.diagnostics)
+                .map(|(fp, d)| match self.counts.get_mut(fp) {
+                    // an internal fault is never baselined away
+                    Some(n) if *n > 0 && d.code != crate::fault::CODE => {
                         *n -= 1;
                         false
                     }

@@ -715,7 +715,9 @@ fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
             .chain(&d.secondary)
             .any(|l| wanted.contains(&l.origin.file))
     };
-    o.diagnostics.retain(|d| touches(d));
+    // an internal fault is reported whatever files were given
+    o.diagnostics
+        .retain(|d| touches(d) || d.code == crate::fault::CODE);
     o.suppressed.retain(|s| touches(&s.diagnostic));
     // notes about the rest of the repository are not about these files
     o.project.notices.retain(|n| rels.contains(&n.path));
@@ -876,7 +878,24 @@ fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             .any(|d| d.severity >= t)
     });
     let missed = gates_missed(&an, io)?;
+    if faulted(&an, io)? {
+        return Ok(2);
+    }
     Ok(i32::from(failed || missed))
+}
+
+/// Say so when the run hit an internal fault (a TF0004 finding): the report is incomplete,
+/// and the exit code is 2 whatever else happened.
+fn faulted(an: &Analysis, io: &mut Io<'_>) -> std::io::Result<bool> {
+    let n: usize = an.outcomes.iter().map(|o| o.internal).sum();
+    if n > 0 {
+        writeln!(
+            io.err,
+            "error: twelve hit {n} internal error{} (TF0004 in the report): the report is incomplete; please report it",
+            if n == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(n > 0)
 }
 
 fn score_cmd(a: ScoreArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
@@ -897,7 +916,11 @@ fn score_cmd(a: ScoreArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     if a.format != ScoreFormat::Json && !a.run.quiet {
         write!(io.err, "{}", report::human::notices(&an.outcomes))?;
     }
-    Ok(i32::from(gates_missed(&an, io)?))
+    let missed = gates_missed(&an, io)?;
+    if faulted(&an, io)? {
+        return Ok(2);
+    }
+    Ok(i32::from(missed))
 }
 
 /// Whether stdout is a terminal (for `--color auto`).

@@ -103,6 +103,8 @@ pub struct Outcome {
     pub suppressed: Vec<crate::suppress::Suppressed>,
     /// Findings left out because a `--baseline` records them.
     pub baselined: usize,
+    /// Internal faults (TF0004 findings) of this run: when any, the run exits 2.
+    pub internal: usize,
 }
 
 impl Outcome {
@@ -139,22 +141,34 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
     let mut project = Project::load(root, &opts);
     project.extra_test_dirs = settings.test_paths.clone();
     let enabled = settings.enabled();
-    let results: Vec<(bool, Vec<Diagnostic>)> = enabled
+    // a rule that panics is reported and left out; every other rule still runs
+    let results: Vec<Result<(bool, Vec<Diagnostic>), String>> = enabled
         .par_iter()
         .map(|r| {
-            let applies = r.applies(&project);
-            let mut out = Vec::new();
-            if applies {
-                r.check(&project, &mut out);
-            }
-            (applies, out)
+            crate::fault::catch(|| {
+                crate::fault::injection_point("rule", r.meta().code);
+                let applies = r.applies(&project);
+                let mut out = Vec::new();
+                if applies {
+                    r.check(&project, &mut out);
+                }
+                (applies, out)
+            })
         })
         .collect();
+    let mut failed_rules: Vec<(&'static rules::Meta, String)> = Vec::new();
     let mut checks = Vec::new();
     let mut diagnostics = Vec::new();
     // a directory with nothing twelve reads has no score, not a perfect one
     let scored = project.has_anything_to_check();
-    for (r, (applies, out)) in enabled.iter().zip(results) {
+    for (r, result) in enabled.iter().zip(results) {
+        let (applies, out) = match result {
+            Ok(x) => x,
+            Err(msg) => {
+                failed_rules.push((r.meta(), msg));
+                continue;
+            }
+        };
         if applies && scored {
             checks.push(Check {
                 inputs: r.app_inputs(),
@@ -196,6 +210,10 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
     suppressed.sort_by_key(|s| key(&s.diagnostic));
     diagnostics
         .dedup_by(|a, b| a.code == b.code && a.primary == b.primary && a.message == b.message);
+    // internal faults come last, past suppression: nothing may hide them
+    let faults = rules::tool::internal_errors(&project, &failed_rules);
+    let internal = faults.len();
+    diagnostics.extend(faults);
     Outcome {
         display_root: root.to_path_buf(),
         project,
@@ -203,5 +221,6 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         checks,
         suppressed,
         baselined: 0,
+        internal,
     }
 }

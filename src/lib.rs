@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod fault;
 pub mod model;
 pub mod parse;
 pub mod report;

@@ -66,7 +66,20 @@ fn main() -> ExitCode {
         err: &mut err,
         stdout_is_terminal: cli::stdout_is_terminal(),
     };
-    let result = cli::run(cli, &mut io).and_then(|code| out.flush().map(|_| code));
+    twelve::fault::install_hook();
+    // a panic outside the boundaries that catch one (a file's parse, a rule's check) still
+    // ends in a message and exit 2, not a crash
+    let result = match twelve::fault::catch(|| cli::run(cli, &mut io)) {
+        Ok(r) => r.and_then(|code| out.flush().map(|_| code)),
+        Err(msg) => {
+            let _ = out.flush();
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: internal error: {msg}; please report it"
+            );
+            return ExitCode::from(2);
+        }
+    };
     match result {
         Ok(code) => ExitCode::from(code as u8),
         // a closed pipe (`twelve check | head`) is a quiet exit

@@ -286,3 +286,55 @@ fn a_byte_order_mark_is_not_a_parse_error() {
     let (_, out, err) = check(p);
     assert!(!out.contains("TF0001"), "{out}{err}");
 }
+
+/// A panic in one file's parse or one rule's check loses neither the report nor the other
+/// files' and rules' findings: it is a TF0004 finding naming the file or the rule, in every
+/// format, and the run exits 2.
+#[test]
+fn an_injected_panic_yields_a_report_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("Dockerfile"), "FROM python:latest\nCMD [\"app\"]\n").unwrap();
+    fs::write(p.join("app.py"), "import os\nTOKEN = 'x'\n").unwrap();
+    for (inject, expect) in [
+        ("parse:app.py", "internal error while reading `app.py`"),
+        (
+            "rule:TF0301",
+            "internal error in rule TF0301 (hardcoded-secret)",
+        ),
+    ] {
+        for format in ["concise", "json", "sarif", "human"] {
+            let out = Command::cargo_bin("twelve")
+                .unwrap()
+                .env("TWELVE_INJECT_PANIC", inject)
+                .args(["check", "--ignore", "TF0101", "--format", format])
+                .arg(p)
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{inject} {format}: {stdout}{stderr}"
+            );
+            assert!(stdout.contains("TF0004"), "{inject} {format}: {stdout}");
+            assert!(stdout.contains(expect), "{inject} {format}: {stdout}");
+            assert!(stderr.contains("internal error"), "{stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            // the rest of the run is there
+            assert!(stdout.contains("TF0206"), "{inject} {format}: {stdout}");
+        }
+    }
+    // the fault cannot be selected, suppressed or baselined away
+    let out = Command::cargo_bin("twelve")
+        .unwrap()
+        .env("TWELVE_INJECT_PANIC", "parse:app.py")
+        .args(["check", "--select", "TF0206", "--format", "concise"])
+        .arg(p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TF0004"));
+}

@@ -202,6 +202,9 @@ pub struct Project {
     pub paths: Vec<(String, FileKind)>,
     pub notices: Vec<Notice>,
     pub parse_errors: Vec<(Origin, String)>,
+    /// Files whose parse or lowering hit an internal fault (a panic, caught): reported as
+    /// TF0004, and the run exits 2.
+    pub internal_errors: Vec<(Origin, String)>,
     pub dockerfiles: Vec<DockerfileModel>,
     pub compose: Vec<ComposeModel>,
     pub k8s: Vec<K8sModel>,
@@ -250,6 +253,8 @@ enum Parsed {
     Procfile(Vec<(String, String, crate::source::Span)>),
     Text,
     Error(usize, String),
+    /// The parser panicked (an internal fault, caught): the message.
+    Internal(String),
     /// Looks like a template (Jinja, Go templates): not checked, said in a notice.
     Template,
 }
@@ -481,7 +486,11 @@ impl Project {
             .par_iter()
             .map(|(id, kind)| {
                 let f = &files[id.0 as usize];
-                parse_one(*kind, &f.rel, &f.text)
+                crate::fault::catch(|| {
+                    crate::fault::injection_point("parse", &f.rel);
+                    parse_one(*kind, &f.rel, &f.text)
+                })
+                .unwrap_or_else(Parsed::Internal)
             })
             .collect();
         let mut p = Project {
@@ -503,12 +512,20 @@ impl Project {
                 Parsed::Error(offset, message) => p
                     .parse_errors
                     .push((Origin::new(*id, offset..offset), one_line(&message))),
+                Parsed::Internal(message) => {
+                    p.internal_errors.push((Origin::new(*id, 0..0), message))
+                }
                 Parsed::Template => notices.push(Notice {
                     path: rel.clone(),
                     message: "not checked: looks like a template (`{{`/`{%`), not plain syntax"
                         .into(),
                 }),
-                Parsed::Dockerfile(df) => p.dockerfiles.push(lower_dockerfile(*id, &rel, df)),
+                Parsed::Dockerfile(df) => {
+                    match crate::fault::catch(|| lower_dockerfile(*id, &rel, df)) {
+                        Ok(d) => p.dockerfiles.push(d),
+                        Err(m) => p.internal_errors.push((Origin::new(*id, 0..0), m)),
+                    }
+                }
                 Parsed::Yaml(docs) => match kind {
                     FileKind::Compose => compose_docs.push((*id, dir, docs)),
                     FileKind::HelmChart => {}
@@ -520,13 +537,19 @@ impl Project {
                         if in_chart {
                             p.helm_values.push((*id, docs));
                         } else if docs.iter().any(k8s::is_object) {
-                            for d in &docs {
+                            let lowered = crate::fault::catch(|| {
                                 let mut objs = Vec::new();
-                                k8s::lower(d, &mut objs);
-                                p.k8s.extend(
+                                for d in &docs {
+                                    k8s::lower(d, &mut objs);
+                                }
+                                objs
+                            });
+                            match lowered {
+                                Ok(objs) => p.k8s.extend(
                                     objs.into_iter()
                                         .map(|object| K8sModel { file: *id, object }),
-                                );
+                                ),
+                                Err(m) => p.internal_errors.push((Origin::new(*id, 0..0), m)),
                             }
                         } else {
                             p.other_yaml.push((*id, docs));
@@ -605,7 +628,13 @@ impl Project {
         for (id, dir, docs) in compose_docs {
             let vars = p.dotenv_vars(&dir);
             for d in &docs {
-                let compose = compose::lower(d, &vars);
+                let compose = match crate::fault::catch(|| compose::lower(d, &vars)) {
+                    Ok(c) => c,
+                    Err(m) => {
+                        p.internal_errors.push((Origin::new(id, 0..0), m));
+                        continue;
+                    }
+                };
                 let rel = p.files[id.0 as usize].rel.clone();
                 let env_files = compose
                     .services

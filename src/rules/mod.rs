@@ -118,6 +118,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &tool::ParseError,
         &tool::UnusedSuppression,
         &tool::NothingToCheck,
+        &tool::InternalError,
         &codebase::NotVersionControlled,
         &codebase::CommittedBuildOutput,
         &codebase::EnvironmentCopiedConfig,

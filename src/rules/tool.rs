@@ -81,3 +81,55 @@ impl Rule for NothingToCheck {
         }
     }
 }
+
+/// An internal fault: a panic caught while reading one file or running one rule. The engine
+/// reports these itself, whatever rules are selected, and they cannot be suppressed or
+/// baselined; the rule only carries the metadata and the doc.
+pub struct InternalError;
+impl Rule for InternalError {
+    fn meta(&self) -> &'static Meta {
+        meta!(
+            "TF0004",
+            "internal-error",
+            0,
+            Error,
+            "twelve failed on this input: a file or a rule could not be checked"
+        )
+    }
+    fn applies(&self, _: &Project) -> bool {
+        false
+    }
+    fn check(&self, _: &Project, _: &mut Vec<Diagnostic>) {}
+}
+
+/// The findings of a project's internal faults: each file whose reading failed, and each
+/// rule (by its meta) whose check failed.
+pub fn internal_errors(p: &Project, rules: &[(&'static Meta, String)]) -> Vec<Diagnostic> {
+    let meta = InternalError.meta();
+    let mut out: Vec<Diagnostic> = p
+        .internal_errors
+        .iter()
+        .map(|(origin, msg)| {
+            diag(
+                meta,
+                format!(
+                    "internal error while reading `{}`: {msg}; please report it",
+                    p.rel(origin.file)
+                ),
+            )
+            .at(origin.clone(), "twelve could not check this file")
+            .help("this is a bug in twelve, not in the file: the other files were still checked")
+        })
+        .collect();
+    out.extend(rules.iter().map(|(m, msg)| {
+        diag(
+            meta,
+            format!(
+                "internal error in rule {} ({}): {msg}; please report it",
+                m.code, m.name
+            ),
+        )
+        .help("this is a bug in twelve: every other rule still ran")
+    }));
+    out
+}
