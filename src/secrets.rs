@@ -240,10 +240,8 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> =
     });
 
 static URL_CREDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://([^\s:/@'"`]+):([^\s@/'"`]+)@[A-Za-z0-9\[\]._\-]"#,
-    )
-    .expect("valid pattern")
+    Regex::new(r#"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://([^\s:/@'"`]+):([^\s@/'"`]+)@\S"#)
+        .expect("valid pattern")
 });
 
 /// High-confidence secrets in text: (byte range of the secret value, what it is).
@@ -460,6 +458,66 @@ pub fn mask_messages<'a>(
     }
 }
 
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)(?:^|[\s{,;(])["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*["']?([^\s"',;}#]+)"#,
+    )
+    .expect("valid pattern")
+});
+
+static NAME_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["']?\b(name|value)["']?[ \t]*:[ \t]*["']?([^\s"',}#]+)"#).expect("valid pattern")
+});
+
+/// Secret values assigned to secret-named keys in any text (`KEY=value`, `key: value`,
+/// `"key": "value"`), for files twelve has no model of (one that failed to parse, a shell
+/// script's assignments, a Helm template): their reports must still mask what a reader
+/// would see as a secret. Byte ranges of the values.
+pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = ASSIGNMENT
+        .captures_iter(text)
+        .filter_map(|c| {
+            let (k, v) = (c.get(1)?, c.get(2)?);
+            (is_secret_key(k.as_str()) && is_secret_value(v.as_str())).then(|| v.range())
+        })
+        .collect();
+    // `name: DB_PASSWORD` then `value: x` (a Kubernetes env entry), and secret flags on any
+    // line read as a command (`--password X`)
+    let mut offset = 0;
+    let mut named_secret_lines = 0u8;
+    for line in text.split_inclusive('\n') {
+        let c = NAME_VALUE.captures(line);
+        let field = |name: &str| {
+            c.as_ref()
+                .filter(|c| c.get(1).is_some_and(|f| f.as_str() == name))
+                .and_then(|c| c.get(2))
+        };
+        if let Some(key) = field("name") {
+            named_secret_lines = if is_secret_key(key.as_str()) { 3 } else { 0 };
+        } else if named_secret_lines > 0 {
+            named_secret_lines -= 1;
+            if let Some(v) = field("value").filter(|v| is_secret_value(v.as_str())) {
+                out.push(offset + v.start()..offset + v.end());
+                named_secret_lines = 0;
+            }
+        }
+        if line.contains('-') {
+            let spans = crate::parse::shell::word_spans(line);
+            let words: Vec<&str> = spans
+                .iter()
+                .map(|r| line.get(r.clone()).unwrap_or_default())
+                .collect();
+            for (wi, r) in secret_args(&words) {
+                if let Some(w) = spans.get(wi) {
+                    out.push(offset + w.start + r.start..offset + w.start + r.end);
+                }
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
 /// Secret-like keys bound to real-looking scalars anywhere in a YAML tree.
 pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
     if depth > 64 {
@@ -492,6 +550,28 @@ pub fn collect(p: &Project) -> Vec<Origin> {
     let mut out = Vec::new();
     for f in &p.files {
         out.extend(scan(&f.text).into_iter().map(|(r, _)| Origin::new(f.id, r)));
+    }
+    // files without a (full) model of their values: unparsable ones, code with syntax
+    // errors, scripts, templates, Procfiles
+    let unmodelled: std::collections::BTreeSet<crate::source::FileId> = p
+        .parse_errors
+        .iter()
+        .chain(&p.internal_errors)
+        .map(|(o, _)| o.file)
+        .chain(p.scripts.iter().map(|s| s.file))
+        .chain(p.procfiles.iter().map(|s| s.file))
+        .chain(p.helm_templates.iter().copied())
+        // code that parsed only in part: its bindings may be missing
+        .chain(
+            p.sources
+                .iter()
+                .filter(|s| s.facts.has_error)
+                .map(|s| s.file),
+        )
+        .collect();
+    for id in unmodelled {
+        let f = p.file(id);
+        out.extend(assignments(&f.text).into_iter().map(|r| Origin::new(id, r)));
     }
     for py in &p.sources {
         for b in py
@@ -693,6 +773,22 @@ mod tests {
             let refs: Vec<&str> = w.iter().map(String::as_str).collect();
             assert_eq!(masked_command(&refs), masked, "{cmd}");
         }
+    }
+
+    #[test]
+    fn assignments_in_any_text() {
+        let t = "ENV SECRET_KEY=9f3b2c7d1e8a4f6b\nexport API_TOKEN='Zx81kQ9rT'\npassword: hunter2hunter\n\"db_password\": \"Qw3rty99\"\nPORT=8000\nTOKEN=$TOKEN\nsecret: changeme\n";
+        let got: Vec<&str> = assignments(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            got,
+            ["9f3b2c7d1e8a4f6b", "Zx81kQ9rT", "hunter2hunter", "Qw3rty99"]
+        );
+        let t = "BOGUS x\nCMD app --password s3cr3tPw9 &\n";
+        let got: Vec<&str> = assignments(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(got, ["s3cr3tPw9"]);
+        let t = "env:\n  - name: DB_PASSWORD\n    value: hunter2hunter\n  - name: PORT\n    value: \"8000\"\n";
+        let got: Vec<&str> = assignments(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(got, ["hunter2hunter"]);
     }
 
     #[test]

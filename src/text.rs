@@ -69,8 +69,16 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 /// C0 and C1 controls (ESC starts every escape sequence; BEL and ST end OSC links), DEL, and
 /// the bidirectional overrides and isolates that reorder what is shown.
 fn is_terminal_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// The bidirectional formatting characters: embeddings, overrides and isolates, and the
+/// marks (LRM, RLM, ALM) that reorder the neutral text around them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
 }
 
 /// Text from a scanned file made safe to print on a terminal: every control character (but

@@ -1,78 +1,176 @@
-//! Property tests: whatever the bytes, no parser or lowering step panics, and every span it
-//! returns lies inside the text (so reports can always slice it).
+//! Property tests: whatever the text, no parser or lowering step panics, and every span it
+//! returns lies inside the text on char boundaries (so reports can always slice it).
+//!
+//! Two generators: the characters that matter to these formats, and the same mixed with
+//! multi-byte text of every width at every place (2-, 3- and 4-byte characters, combining
+//! marks, zero-width joiners, bidirectional marks, full-width digits, emoji, a BOM, a
+//! non-character), so that no byte offset computed on ASCII assumptions survives.
 
 use proptest::prelude::*;
 use std::collections::HashMap;
 use twelve::model::images::ImageRef;
+use twelve::parse::code::CodeFacts;
 use twelve::parse::manifest::{self, ManifestKind};
 use twelve::parse::{compose, dockerfile, dotenv, k8s, python, shell, yaml};
 
-/// Text made of the characters that matter to these formats.
-fn structured() -> impl Strategy<Value = String> {
-    prop::string::string_regex("[\\[\\]{}:,\\-#&*!|>'\"\\\\\\n \\ta-zA-Z0-9$=@./()<;`%_~]{0,300}")
-        .unwrap()
+const SYNTAX: &str = "[]{}:,-#&*!|>'\"\\\n \tabcxyzAZ019$=@./()<;`%_~";
+
+/// Characters that are more than one byte, or invisible, or reorder text.
+const WIDE: &[&str] = &[
+    "é",
+    "ß",
+    "İ",
+    "ẞ",
+    "’",
+    "€",
+    "—",
+    "中",
+    "ế",
+    "１",
+    "e\u{301}",
+    "\u{200d}",
+    "\u{200f}",
+    "\u{202e}",
+    "\u{2028}",
+    "\u{85}",
+    "\u{feff}",
+    "\u{fffe}",
+    "𝄞",
+    "😀",
+    "👩\u{200d}💻",
+];
+
+fn syntax_char() -> impl Strategy<Value = String> {
+    prop::sample::select(SYNTAX.chars().collect::<Vec<_>>()).prop_map(String::from)
 }
 
-fn in_bounds(r: &std::ops::Range<usize>, len: usize) -> bool {
-    r.start <= r.end && r.end <= len
+fn wide_char() -> impl Strategy<Value = String> {
+    prop::sample::select(WIDE.to_vec()).prop_map(String::from)
 }
 
-fn check_yaml_spans(y: &yaml::Yaml, len: usize) -> bool {
-    in_bounds(&y.span, len)
+/// Syntax characters, words, and multi-byte characters at any place.
+fn text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        6 => syntax_char(),
+        2 => wide_char(),
+        1 => prop::sample::select(vec![
+            "services:", "image: ", "FROM ", "ENV ", "ARG ", "RUN ", "${", ":-", "://",
+            "password", "os.environ[", "process.env.", "import ", "- ", "\n  ", "# twelve: ignore[",
+            "apiVersion: v1\nkind: ", "{{", "\"", "C:\\", "/home/", "export ", "sh -c ",
+        ])
+        .prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..200).prop_map(|v| v.concat())
+}
+
+fn ok_span(r: &std::ops::Range<usize>, text: &str) -> bool {
+    r.start <= r.end
+        && r.end <= text.len()
+        && text.is_char_boundary(r.start)
+        && text.is_char_boundary(r.end)
+}
+
+fn check_yaml_spans(y: &yaml::Yaml, text: &str) -> bool {
+    ok_span(&y.span, text)
         && match &y.value {
-            yaml::Value::Seq(items) => items.iter().all(|i| check_yaml_spans(i, len)),
+            yaml::Value::Seq(items) => items.iter().all(|i| check_yaml_spans(i, text)),
             yaml::Value::Map(es) => es
                 .iter()
-                .all(|(k, v)| check_yaml_spans(k, len) && check_yaml_spans(v, len)),
+                .all(|(k, v)| check_yaml_spans(k, text) && check_yaml_spans(v, text)),
             _ => true,
         }
 }
 
+/// Every span of a language's facts.
+fn facts_ok(f: &CodeFacts, text: &str) -> bool {
+    let mut spans: Vec<&std::ops::Range<usize>> = Vec::new();
+    spans.extend(f.imports.iter().map(|(_, s)| s));
+    for r in &f.env_reads {
+        spans.push(&r.span);
+        spans.extend(r.default_span.iter());
+    }
+    for c in &f.calls {
+        spans.push(&c.span);
+        for a in &c.args {
+            spans.push(&a.span);
+            spans.push(&a.value_span);
+        }
+    }
+    spans.extend(f.bindings.iter().map(|b| &b.value_span));
+    spans.extend(f.urls.iter().map(|u| &u.span));
+    spans.extend(f.abs_paths.iter().map(|(_, s)| s));
+    spans.extend(f.env_branches.iter().map(|(_, _, s)| s));
+    spans.extend(f.programs.iter().map(|(_, s)| s));
+    for l in &f.listens {
+        spans.push(&l.span);
+        spans.extend(l.host.iter().map(|(_, s)| s));
+        spans.extend(l.port.iter().map(|(_, s)| s));
+    }
+    spans.extend(f.file_logs.iter().map(|l| &l.span));
+    spans.extend(f.local_sessions.iter().map(|(_, s)| s));
+    spans.into_iter().all(|s| ok_span(s, text))
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 768, ..ProptestConfig::default() })]
 
     #[test]
-    fn yaml_compose_k8s(text in structured()) {
+    fn yaml_compose_k8s(text in text()) {
         match yaml::parse(&text) {
             Ok(docs) => {
                 for d in &docs {
-                    prop_assert!(check_yaml_spans(d, text.len()));
+                    prop_assert!(check_yaml_spans(d, &text));
                     let c = compose::lower(d, &HashMap::new());
                     for s in &c.services {
-                        prop_assert!(in_bounds(&s.name_span, text.len()));
+                        prop_assert!(ok_span(&s.name_span, &text));
                         for e in &s.environment {
-                            prop_assert!(in_bounds(&e.key_span, text.len()));
+                            prop_assert!(ok_span(&e.key_span, &text));
+                            prop_assert!(ok_span(&e.value_span, &text));
+                        }
+                        for p in &s.ports {
+                            prop_assert!(ok_span(&p.span, &text));
                         }
                     }
                     let mut objs = Vec::new();
                     k8s::lower(d, &mut objs);
-                }
-            }
-            Err(e) => prop_assert!(e.offset <= text.len()),
-        }
-    }
-
-    #[test]
-    fn dockerfile(text in structured()) {
-        let text = format!("FROM x\n{text}");
-        match dockerfile::parse(&text) {
-            Ok(df) => {
-                for i in &df.instructions {
-                    prop_assert!(in_bounds(&i.span, text.len()));
-                    if let dockerfile::Kind::Run(spec) | dockerfile::Kind::Cmd(spec) = &i.kind
-                        && let dockerfile::Form::Shell { text: t, .. } = &spec.form
-                    {
-                        let r = spec.file_span(&(0..t.len()));
-                        prop_assert!(in_bounds(&r, text.len()));
+                    for o in &objs {
+                        prop_assert!(ok_span(&o.span, &text));
                     }
                 }
             }
-            Err(e) => prop_assert!(e.offset <= text.len()),
+            Err(e) => prop_assert!(e.offset <= text.len() && text.is_char_boundary(e.offset)),
         }
     }
 
     #[test]
-    fn manifests(text in structured()) {
+    fn dockerfile(body in text()) {
+        let text = format!("FROM x\n{body}");
+        match dockerfile::parse(&text) {
+            Ok(df) => {
+                for i in &df.instructions {
+                    prop_assert!(ok_span(&i.span, &text));
+                    match &i.kind {
+                        dockerfile::Kind::Run(spec) | dockerfile::Kind::Cmd(spec) => {
+                            if let dockerfile::Form::Shell { text: t, .. } = &spec.form {
+                                prop_assert!(ok_span(&spec.file_span(&(0..t.len())), &text));
+                            }
+                        }
+                        dockerfile::Kind::Env(kvs) | dockerfile::Kind::Arg(kvs) => {
+                            for kv in kvs {
+                                prop_assert!(ok_span(&kv.key_span, &text));
+                                prop_assert!(ok_span(&kv.value_span, &text));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Err(e) => prop_assert!(e.offset <= text.len() && text.is_char_boundary(e.offset)),
+        }
+    }
+
+    #[test]
+    fn manifests(text in text()) {
         for kind in [
             ManifestKind::Requirements,
             ManifestKind::Pyproject,
@@ -84,7 +182,7 @@ proptest! {
             match manifest::parse(kind, &text) {
                 Ok(m) => {
                     for d in &m.deps {
-                        prop_assert!(in_bounds(&d.span, text.len()));
+                        prop_assert!(ok_span(&d.span, &text));
                     }
                 }
                 Err(e) => prop_assert!(e.offset <= text.len()),
@@ -93,29 +191,97 @@ proptest! {
     }
 
     #[test]
-    fn code_shell_and_small_formats(text in structured()) {
+    fn source_facts_of_every_language(text in text()) {
+        prop_assert!(facts_ok(&python::parse(&text), &text));
+        for dialect in ["a.js", "a.ts", "a.tsx"] {
+            let d = twelve::parse::javascript::dialect_of(dialect);
+            prop_assert!(facts_ok(&twelve::parse::javascript::parse(&text, d), &text));
+        }
+        prop_assert!(facts_ok(&twelve::parse::golang::parse(&text), &text));
+        prop_assert!(facts_ok(&twelve::parse::rust::parse(&text), &text));
+    }
+
+    #[test]
+    fn shell_and_small_formats(text in text()) {
         let s = shell::parse(&text);
         for c in &s.commands {
-            prop_assert!(in_bounds(&c.span, text.len()));
+            prop_assert!(ok_span(&c.span, &text));
+            for (_, w) in &c.words {
+                prop_assert!(ok_span(w, &text));
+            }
         }
-        let f = python::parse(&text);
-        for c in &f.calls {
-            prop_assert!(in_bounds(&c.span, text.len()));
+        for (_, r) in shell::required_vars(&text) {
+            prop_assert!(ok_span(&r, &text));
+        }
+        for (_, r) in shell::split_words(&text) {
+            prop_assert!(ok_span(&r, &text));
         }
         for e in dotenv::parse(&text) {
-            prop_assert!(in_bounds(&e.value_span, text.len()));
+            prop_assert!(ok_span(&e.key_span, &text));
+            prop_assert!(ok_span(&e.value_span, &text));
         }
         for (_, _, span) in dotenv::parse_procfile(&text) {
-            prop_assert!(in_bounds(&span, text.len()));
+            prop_assert!(ok_span(&span, &text));
         }
         let _ = compose::short_port(&text, 0..0);
-        let _ = compose::interpolate(&text, &HashMap::new());
-        let _ = dockerfile::substitute(&text, &HashMap::new());
-        let _ = shell::split_words(&text);
+        let vars: HashMap<String, String> = [("A".to_string(), text.clone())].into();
+        let _ = compose::interpolate(&text, &vars);
+        let _ = dockerfile::substitute(&text, &vars);
+        let (t, map) = dockerfile::strip_continuations(&text, 0, '\\');
+        prop_assert_eq!(t.len(), map.len());
+        prop_assert!(map.iter().all(|o| *o < text.len().max(1)));
         let _ = ImageRef::parse(&text);
         let _ = twelve::walk::classify(&text);
+        let _ = twelve::walk::join("a/b", &text);
+        let _ = twelve::parse::code::is_machine_path(&text);
+        let _ = twelve::parse::code::split_address(&text);
+        let _ = twelve::secrets::is_secret_key(&text);
+        let _ = twelve::secrets::is_placeholder(&text);
+        let _ = twelve::config::suggest(&text, ["select", "ignore"]);
+        let _ = twelve::config::parse(std::path::Path::new("twelve.toml"), &text);
         for (r, _) in twelve::secrets::scan(&text) {
-            prop_assert!(in_bounds(&r, text.len()) && text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            prop_assert!(ok_span(&r, &text));
         }
+        let words: Vec<&str> = text.split(' ').collect();
+        for (wi, r) in twelve::secrets::secret_args(&words) {
+            prop_assert!(ok_span(&r, words[wi]));
+        }
+        let _ = twelve::secrets::masked_command(&words);
+        let _ = twelve::secrets::mask_url_credentials(&text);
+    }
+
+    /// Line and column lookups agree with a walk of the text, in both directions.
+    #[test]
+    fn lines_and_columns(text in text(), at in 0usize..2000) {
+        let f = twelve::source::SourceFile::new(
+            twelve::source::FileId(0), "x".into(), "x".into(), text.clone());
+        let (line, col) = f.line_col(at);
+        let b = twelve::text::floor_boundary(&text, at);
+        let before = &text[..b];
+        prop_assert_eq!(line, before.matches('\n').count() + 1);
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        prop_assert_eq!(col, text[line_start..b].chars().count() + 1);
+        prop_assert_eq!(f.offset_of(line, col - 1), b);
+        prop_assert!(ok_span(&f.line_span(line), &text));
+    }
+
+    /// The text helpers keep their promises on any text.
+    #[test]
+    fn text_helpers(text in text(), a in 0usize..1000, b in 0usize..1000) {
+        let r = twelve::text::widen(&text, &(a.min(b)..a.max(b)));
+        prop_assert!(ok_span(&r, &text));
+        let _ = twelve::text::cut(&text, &(a..b));
+        let t = twelve::text::truncate(&text, a);
+        prop_assert!(t.len() <= a + '…'.len_utf8() || t.len() == text.len());
+        let safe = twelve::text::terminal_safe(&text);
+        prop_assert!(!safe.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+        let line = twelve::text::terminal_line(&text);
+        prop_assert!(!line.contains('\n'));
+        let xml = twelve::text::xml_safe(&text);
+        let doc = format!(
+            "<a>{}</a>",
+            xml.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+        );
+        prop_assert!(roxmltree::Document::parse(&doc).is_ok(), "{:?}", doc);
     }
 }

@@ -82,12 +82,12 @@ pub fn parse_procfile(text: &str) -> Vec<(String, String, Span)> {
         if body.trim_start().starts_with('#') {
             continue;
         }
-        if let Some((name, cmd)) = body.split_once(':') {
-            let name = name.trim();
+        if let Some((raw_name, cmd)) = body.split_once(':') {
+            let name = raw_name.trim();
             if name.is_empty() || name.contains(char::is_whitespace) {
                 continue;
             }
-            let cstart = start + name.len() + 1 + (cmd.len() - cmd.trim_start().len());
+            let cstart = start + raw_name.len() + 1 + (cmd.len() - cmd.trim_start().len());
             out.push((
                 name.to_string(),
                 cmd.trim().to_string(),
@@ -125,5 +125,9 @@ mod tests {
         let p = parse_procfile("web: gunicorn app:app\nrelease: python manage.py migrate\n");
         assert_eq!(p[1].0, "release");
         assert_eq!(p[0].1, "gunicorn app:app");
+        // blanks before the name (found by the property test)
+        let text = "  web : run ’x’\n";
+        let p = parse_procfile(text);
+        assert_eq!(&text[p[0].2.clone()], "run ’x’");
     }
 }

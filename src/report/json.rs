@@ -69,7 +69,8 @@ struct Location {
     column: usize,
     end_line: usize,
     end_column: usize,
-    /// The source line, secrets masked.
+    /// The source line, secrets masked (a line over 1,000 characters: 1,000 around the
+    /// finding, `…` where text is left out).
     snippet: String,
 }
 
@@ -117,14 +118,13 @@ fn location(o: &Outcome, m: &Masked<'_>, origin: &crate::source::Origin) -> Loca
     let (line, column) = f.line_col(origin.span.start);
     let (end_line, end_column) = f.line_col(origin.span.end);
     let masked = m.get(origin.file);
-    let ls = f.line_span(line);
     Location {
         path: o.display_path(&f.rel),
         line,
         column,
         end_line,
         end_column,
-        snippet: masked.get(ls).unwrap_or("").to_string(),
+        snippet: super::quoted_line(f, &masked, &origin.span).into_owned(),
     }
 }
 

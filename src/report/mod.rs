@@ -90,6 +90,37 @@ pub fn counts<'a>(ds: impl IntoIterator<Item = &'a Diagnostic>) -> Counts {
     c
 }
 
+/// Characters of a line that reports quote at most (JSON snippets, fingerprints).
+pub const MAX_QUOTED_LINE: usize = 1000;
+
+/// The (masked) line of a span, as reports quote it: the whole line when it is at most
+/// [`MAX_QUOTED_LINE`] characters, else that many around the span, with `…` where text is
+/// left out. Bounded whatever the line, and the same for the same text around the span
+/// wherever the line moves.
+pub fn quoted_line<'t>(
+    f: &crate::source::SourceFile,
+    masked: &'t str,
+    span: &crate::source::Span,
+) -> std::borrow::Cow<'t, str> {
+    let (n, _) = f.line_col(span.start);
+    let line = f.line_span(n);
+    let focus = Some(span.start..span.end.min(line.end));
+    let kept = snippet::keep(masked, line.clone(), focus, MAX_QUOTED_LINE);
+    let text = masked.get(kept.clone()).unwrap_or_default();
+    if kept == line {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 6);
+    if kept.start > line.start {
+        out.push('…');
+    }
+    out.push_str(text);
+    if kept.end < line.end {
+        out.push('…');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// 1-based (line, column) of the start of a finding's primary span.
 pub fn position(o: &Outcome, d: &Diagnostic) -> Option<(String, usize, usize)> {
     let l = d.primary.as_ref()?;
@@ -158,11 +189,8 @@ pub fn fingerprint(o: &Outcome, m: &Masked<'_>, d: &Diagnostic, occurrence: usiz
     let (path, line) = match &d.primary {
         Some(l) => {
             let f = o.project.file(l.origin.file);
-            let (n, _) = f.line_col(l.origin.span.start);
             let text = m.get(l.origin.file);
-            let line = text
-                .get(f.line_span(n))
-                .unwrap_or("")
+            let line = quoted_line(f, &text, &l.origin.span)
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");

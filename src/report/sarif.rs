@@ -59,15 +59,19 @@ fn physical(o: &Outcome, m: &Masked<'_>, origin: &Origin) -> Value {
     {
         region["snippet"] = json!({ "text": snippet });
     }
-    json!({
+    let mut location = json!({
         "artifactLocation": artifact(&o.display_path(&f.rel)),
         "region": region,
-        "contextRegion": {
+    });
+    // the whole line as context, unless it is too long to quote (a minified file)
+    if let Some(line) = text.get(f.line_span(sl)).filter(|l| l.len() <= 1000) {
+        location["contextRegion"] = json!({
             "startLine": sl,
             "endLine": sl,
-            "snippet": { "text": text.get(f.line_span(sl)).unwrap_or("") },
-        },
-    })
+            "snippet": { "text": line },
+        });
+    }
+    location
 }
 
 fn result(

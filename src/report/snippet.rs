@@ -40,7 +40,7 @@ pub struct Window {
 /// Whether a character must not reach a terminal: controls (but tab), bidirectional
 /// overrides and isolates.
 fn unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\t') || crate::text::is_bidi_control(c)
 }
 
 impl Window {
@@ -110,7 +110,7 @@ impl Window {
                     });
                 }
             }
-            let kept = keep(text, span.start..content_end, focus);
+            let kept = keep(text, span.start..content_end, focus, MAX_SHOWN_LINE);
             let skipped_chars = text
                 .get(span.start..kept.start)
                 .map_or(0, |s| s.chars().count());
@@ -177,11 +177,16 @@ impl Window {
     }
 }
 
-/// The part of a line to show: all of it when short, else `MAX_SHOWN_LINE` characters that
-/// start a little before what the labels cover.
-fn keep(text: &str, line: Range<usize>, focus: Option<Range<usize>>) -> Range<usize> {
+/// The part of a line to show: all of it when at most `max` characters, else `max`
+/// characters that start a little before what the labels cover.
+pub fn keep(
+    text: &str,
+    line: Range<usize>,
+    focus: Option<Range<usize>>,
+    max: usize,
+) -> Range<usize> {
     let content = text.get(line.clone()).unwrap_or_default();
-    if content.chars().count() <= MAX_SHOWN_LINE {
+    if content.len() <= max || content.chars().count() <= max {
         return line;
     }
     let focus_start = focus.map_or(line.start, |f| f.start);
@@ -195,7 +200,7 @@ fn keep(text: &str, line: Range<usize>, focus: Option<Range<usize>>) -> Range<us
     let rest = text.get(start..line.end).unwrap_or_default();
     let end = rest
         .char_indices()
-        .nth(MAX_SHOWN_LINE)
+        .nth(max)
         .map_or(line.end, |(i, _)| start + i);
     start..end
 }
