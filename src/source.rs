@@ -111,6 +111,17 @@ impl<'a> LineIndex<'a> {
             lines: Lines::new(text),
         }
     }
+    /// Lines as YAML counts them (a lone `\r` ends one too), as saphyr reports them.
+    pub fn yaml(text: &'a str) -> Self {
+        LineIndex {
+            text,
+            lines: Lines::yaml(text),
+        }
+    }
+    /// 0-based line of a byte offset.
+    pub fn line_at(&self, offset: usize) -> usize {
+        self.lines.line_at(offset)
+    }
     /// Byte offset of a 1-based line and a 0-based column in characters, clamped to the line.
     pub fn offset(&self, line: usize, col_chars: usize) -> usize {
         self.lines.offset(self.text, line, col_chars)

@@ -155,6 +155,16 @@ fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
     None
 }
 
+/// One line's suppression as written: whether it is file-level, each selector with its byte
+/// range in the line, and the reason. `None` when the line holds none (for fuzzing and
+/// property tests; the pass itself reads whole files).
+pub fn line_directive(
+    line: &str,
+    markers: &[&str],
+) -> Option<(bool, Vec<(String, Span)>, Option<String>)> {
+    parse_directive(line, markers).map(|p| (p.is_file, p.selectors, p.reason))
+}
+
 /// Every suppression written in the project's files and Kubernetes annotations.
 fn directives(p: &Project) -> Vec<Directive> {
     let kinds: HashMap<&str, FileKind> = p.paths.iter().map(|(r, k)| (r.as_str(), *k)).collect();

@@ -158,9 +158,23 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// Lines ended by `\n`, as editors and reports count them.
     pub fn new(text: &str) -> Lines {
+        Lines::build(text, false)
+    }
+
+    /// Lines as YAML counts them: ended by `\n`, `\r\n` or a lone `\r`.
+    pub fn yaml(text: &str) -> Lines {
+        Lines::build(text, true)
+    }
+
+    fn build(text: &str, lone_cr: bool) -> Lines {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text).map(|i| i + 1));
+        let bytes = text.as_bytes();
+        starts.extend(bytes.iter().enumerate().filter_map(|(i, b)| {
+            let ends = *b == b'\n' || (lone_cr && *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            ends.then_some(i + 1)
+        }));
         let ascii = text.is_ascii();
         let (mut line_chars, mut marks) = (Vec::new(), Vec::new());
         if !ascii {
@@ -191,6 +205,16 @@ impl Lines {
 
     pub fn count(&self) -> usize {
         self.starts.len()
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_at(&self, offset: usize) -> usize {
+        self.line_of(offset)
+    }
+
+    /// Byte offset where a 0-based line starts (`None` past the last line).
+    pub fn start_of(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
     }
 
     /// 0-based line of a byte offset (clamped into the text).
@@ -276,14 +300,6 @@ impl Lines {
     }
 }
 
-/// Byte offsets of every `\n` in `text`.
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +326,17 @@ mod tests {
     }
 
     #[test]
+    fn yaml_lines_end_at_a_lone_carriage_return() {
+        let text = "a\rb\r\nc\nd";
+        let y = Lines::yaml(text);
+        assert_eq!(y.count(), 4);
+        assert_eq!(y.offset(text, 2, 0), 2);
+        assert_eq!(y.offset(text, 3, 0), 5);
+        assert_eq!(y.offset(text, 4, 0), 7);
+        assert_eq!(Lines::new(text).count(), 3);
+    }
+
+    #[test]
     fn lines_both_ways() {
         for text in ["ab\ncd\n\nlast", "é’\n𝄞x\n\nß😀ẞ", "", "\n\n", "x"] {
             let lines = Lines::new(text);
@@ -317,6 +344,7 @@ mod tests {
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect();
             assert_eq!(lines.count(), starts.len());
+            assert_eq!(Lines::yaml(text).count(), starts.len());
             for (b, _) in text.char_indices().chain([(text.len(), ' ')]) {
                 let line = starts.iter().rposition(|s| *s <= b).unwrap();
                 let col = text[starts[line]..b].chars().count();

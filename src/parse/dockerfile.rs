@@ -139,6 +139,16 @@ pub struct ParseError {
 
 /// Parse a Dockerfile. One error fails the file (reported as TF0001 by the caller).
 pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
+    // parse-dockerfile skips a byte-order mark and counts its spans without it: three
+    // blanks in its place keep every offset the file's own (found by fuzzing)
+    let unmarked;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!("   {rest}");
+            unmarked.as_str()
+        }
+        None => text,
+    };
     let parsed = pd::parse(text).map_err(|e| {
         let line = e.line().max(1);
         let col = e.column().saturating_sub(1);
@@ -677,6 +687,17 @@ mod tests {
                 ("C", "C", "ç")
             ]
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_keeps_spans_in_place() {
+        let text = "\u{feff}FROM envoy:v1\nEXPOSE 8000\n";
+        let d = parse(text).unwrap();
+        let Kind::From { image, .. } = &d.instructions[0].kind else {
+            panic!()
+        };
+        assert_eq!(&text[image.span.clone()], "envoy:v1");
+        assert_eq!(&text[d.instructions[1].span.clone()], "EXPOSE 8000");
     }
 
     #[test]

@@ -114,7 +114,7 @@ enum Frame {
 /// saphyr: such lines are re-indented in a copy and parsed again, with positions still
 /// computed against the original text.
 pub fn parse(text: &str) -> Result<Vec<Yaml>, YamlError> {
-    let index = LineIndex::new(text);
+    let index = LineIndex::yaml(text);
     let mut copy: Option<String> = None;
     for _ in 0..64 {
         let attempt = copy.as_deref().unwrap_or(text);
@@ -138,14 +138,24 @@ fn reindent_closer(
     offset: usize,
     original: &str,
 ) -> Option<String> {
-    let line_no = original
-        .as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|b| **b == b'\n')
-        .count();
-    let lines: Vec<&str> = attempt.split('\n').collect();
-    let line = lines.get(line_no)?;
+    let _ = original;
+    let line_no = index.line_at(offset);
+    // the attempt's lines as YAML counts them, each with the break that ends it
+    let mut lines: Vec<(&str, &str)> = Vec::new();
+    let mut rest = attempt;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let (line, tail) = rest.split_at_checked(end)?;
+        let brk = if tail.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(!tail.is_empty())
+        };
+        let (sep, next) = tail.split_at_checked(brk)?;
+        lines.push((line, sep));
+        rest = next;
+    }
+    let (line, _) = lines.get(line_no)?;
     let trimmed = line.trim_start();
     if !(trimmed.starts_with(']') || trimmed.starts_with('}')) {
         return None;
@@ -154,16 +164,24 @@ fn reindent_closer(
         .iter()
         .take(line_no)
         .rev()
+        .map(|(l, _)| l)
         .find(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start().len())?;
     let indent = line.len() - trimmed.len();
     if prev_indent <= indent {
         return None;
     }
-    let _ = index;
-    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    *out.get_mut(line_no)? = format!("{}{}", " ".repeat(prev_indent), trimmed);
-    Some(out.join("\n"))
+    let mut out = String::with_capacity(attempt.len() + prev_indent);
+    for (i, (l, sep)) in lines.iter().enumerate() {
+        if i == line_no {
+            out.push_str(&" ".repeat(prev_indent));
+            out.push_str(trimmed);
+        } else {
+            out.push_str(l);
+        }
+        out.push_str(sep);
+    }
+    Some(out)
 }
 
 fn parse_indexed(text: &str, index: &LineIndex<'_>) -> Result<Vec<Yaml>, YamlError> {
@@ -453,6 +471,17 @@ mod tests {
         assert_eq!(c.as_seq().unwrap().len(), 2);
         let p = docs[0].get("svc").unwrap().get("ports").unwrap();
         assert_eq!(&text[p.span.clone()], "[\"1\"]");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_for_yaml() {
+        // found by fuzzing: saphyr counts a lone CR as a line break, so must the index
+        let text = "# note\rkey: value\nother: x\n";
+        let docs = parse(text).unwrap();
+        let v = docs[0].get("key").unwrap();
+        assert_eq!(&text[v.span.clone()], "value");
+        let o = docs[0].get("other").unwrap();
+        assert_eq!(&text[o.span.clone()], "x");
     }
 
     #[test]
