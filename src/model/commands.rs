@@ -105,19 +105,45 @@ pub struct CommandLine {
     pub one_off: bool,
 }
 
+/// A file whose commands are read: its id and text. Every span a command gets is checked
+/// against the text (inside it, on char boundaries), whatever the mapping that made it.
+#[derive(Clone, Copy)]
+pub struct Src<'a> {
+    pub id: FileId,
+    pub text: &'a str,
+}
+
+impl Src<'_> {
+    fn origin(&self, span: Span) -> Origin {
+        Origin::new(self.id, crate::text::widen(self.text, &span))
+    }
+    /// Where `inner` (a word's text with its quotes removed) stands inside `at`: the offset
+    /// of its first byte when the file holds it as written, bare or in one pair of quotes.
+    fn offset_of_word(&self, at: &Span, inner: &str) -> Option<usize> {
+        let raw = self.text.get(at.clone())?;
+        if raw == inner {
+            return Some(at.start);
+        }
+        let quoted = raw
+            .strip_prefix(['"', '\''])
+            .and_then(|r| r.strip_suffix(['"', '\'']));
+        (quoted == Some(inner)).then_some(at.start + 1)
+    }
+}
+
 /// How deep `sh -c 'sh -c "…"'` is followed.
 const MAX_SHELL_NESTING: usize = 4;
 
-fn script_cmds(file: FileId, script: &Script, map: impl Fn(&Span) -> Span) -> Vec<Cmd> {
+fn script_cmds(src: Src<'_>, script: &Script, map: impl Fn(&Span) -> Span) -> Vec<Cmd> {
     let mut out = Vec::new();
-    script_cmds_into(file, script, &map, 0, &mut out);
+    script_cmds_into(src, script, &map, 0, &mut out);
     out
 }
 
 /// The commands of a script; a command that is itself `sh -c '<script>'` is replaced by the
 /// commands of its script, located at the script word.
 fn script_cmds_into(
-    file: FileId,
+    src: Src<'_>,
     script: &Script,
     map: &dyn Fn(&Span) -> Span,
     depth: usize,
@@ -130,8 +156,8 @@ fn script_cmds_into(
             let (inner, wspan) = &c.words[i];
             let at = map(wspan);
             let start = out.len();
-            let inner_map = within_word(at, inner.len());
-            script_cmds_into(file, &shell::parse(inner), &inner_map, depth + 1, out);
+            let inner_map = within_word(src, at, inner);
+            script_cmds_into(src, &shell::parse(inner), &inner_map, depth + 1, out);
             for cmd in &mut out[start..] {
                 cmd.background |= c.background;
                 cmd.in_loop |= c.in_loop;
@@ -142,9 +168,9 @@ fn script_cmds_into(
             words: c
                 .words
                 .iter()
-                .map(|(w, s)| (w.clone(), Origin::new(file, map(s))))
+                .map(|(w, s)| (w.clone(), src.origin(map(s))))
                 .collect(),
-            origin: Origin::new(file, map(&c.span)),
+            origin: src.origin(map(&c.span)),
             background: c.background,
             pipeline: c.pipeline,
             in_loop: c.in_loop,
@@ -153,16 +179,9 @@ fn script_cmds_into(
 }
 
 /// Map spans of a script onto the file, given the span of the word that holds it: exact when
-/// the word is the script as written, bare or in one pair of quotes; else the whole word.
-fn within_word(at: Span, script_len: usize) -> impl Fn(&Span) -> Span {
-    let width = at.end.saturating_sub(at.start);
-    let offset = if width == script_len {
-        Some(at.start)
-    } else if width == script_len + 2 {
-        Some(at.start + 1)
-    } else {
-        None
-    };
+/// the file holds the script as written, bare or in one pair of quotes; else the whole word.
+fn within_word(src: Src<'_>, at: Span, script: &str) -> impl Fn(&Span) -> Span {
+    let offset = src.offset_of_word(&at, script);
     move |s: &Span| match offset {
         Some(o) => (o + s.start).min(at.end)..(o + s.end).min(at.end),
         None => at.clone(),
@@ -186,11 +205,11 @@ fn shell_c_script<S>(words: &[(String, S)]) -> Option<usize> {
 
 /// Words run without a shell (exec form, compose list, k8s command): one command, unless it is
 /// `sh -c '<script>'`, whose script is parsed (its commands located at the script word).
-pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cmd> {
+pub fn from_words(src: Src<'_>, words: &[(String, Span)], span: &Span) -> Vec<Cmd> {
     if let Some(i) = shell_c_script(words) {
         let (script, sspan) = &words[i];
         let parsed = shell::parse(script);
-        return script_cmds(file, &parsed, within_word(sspan.clone(), script.len()));
+        return script_cmds(src, &parsed, within_word(src, sspan.clone(), script));
     }
     if words.is_empty() {
         return Vec::new();
@@ -198,9 +217,9 @@ pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cm
     vec![Cmd {
         words: words
             .iter()
-            .map(|(w, s)| (w.clone(), Origin::new(file, s.clone())))
+            .map(|(w, s)| (w.clone(), src.origin(s.clone())))
             .collect(),
-        origin: Origin::new(file, span.clone()),
+        origin: src.origin(span.clone()),
         background: false,
         pipeline: None,
         in_loop: false,
@@ -208,43 +227,52 @@ pub fn from_words(file: FileId, words: &[(String, Span)], span: &Span) -> Vec<Cm
 }
 
 /// A Dockerfile RUN/CMD/ENTRYPOINT.
-pub fn from_spec(file: FileId, spec: &CommandSpec) -> Vec<Cmd> {
+pub fn from_spec(src: Src<'_>, spec: &CommandSpec) -> Vec<Cmd> {
     let mut out = match &spec.form {
         Form::Exec(words) => {
             let ws: Vec<(String, Span)> = words
                 .iter()
                 .map(|w| (w.text.clone(), w.span.clone()))
                 .collect();
-            from_words(file, &ws, &spec.span)
+            from_words(src, &ws, &spec.span)
         }
         Form::Shell { text, .. } => {
             let parsed = shell::parse(text);
-            script_cmds(file, &parsed, |s| spec.file_span(s))
+            script_cmds(src, &parsed, |s| spec.file_span(s))
         }
     };
     for doc in &spec.heredocs {
         let parsed = shell::parse(&doc.text);
-        let base = doc.span.start;
-        out.extend(script_cmds(file, &parsed, |s| base + s.start..base + s.end));
+        // exact where the file holds the body as written, else the whole body
+        let base = (src
+            .text
+            .get(doc.span.start..doc.span.start + doc.text.len())
+            == Some(doc.text.as_str()))
+        .then_some(doc.span.start);
+        let whole = doc.span.clone();
+        out.extend(script_cmds(src, &parsed, |s| match base {
+            Some(b) => b + s.start..b + s.end,
+            None => whole.clone(),
+        }));
     }
     out
 }
 
 /// A compose `command:`/`entrypoint:` value: a string is split into words, not run by a shell.
-pub fn from_compose(file: FileId, v: &CmdValue) -> (Vec<Cmd>, Span) {
+pub fn from_compose(src: Src<'_>, v: &CmdValue) -> (Vec<Cmd>, Span) {
     match v {
         CmdValue::String(s) => {
-            // the scalar may be quoted in the file: locate the words inside its text when possible
+            // the scalar may be quoted in the file: locate the words inside its text when the
+            // file holds it as written (no escapes, not folded), else at the whole scalar
+            let at = src.offset_of_word(&s.span, &s.text);
             let words: Vec<(String, Span)> = shell::split_words(&s.text)
                 .into_iter()
-                .map(|(w, r)| {
-                    let quoted_offset = usize::from(s.span.end - s.span.start != s.text.len());
-                    let start = (s.span.start + quoted_offset + r.start).min(s.span.end);
-                    let end = (s.span.start + quoted_offset + r.end).min(s.span.end);
-                    (w, start..end)
+                .map(|(w, r)| match at {
+                    Some(o) => (w, o + r.start..o + r.end),
+                    None => (w, s.span.clone()),
                 })
                 .collect();
-            (from_words(file, &words, &s.span), s.span.clone())
+            (from_words(src, &words, &s.span), s.span.clone())
         }
         CmdValue::List(items) => {
             let words: Vec<(String, Span)> = items
@@ -255,12 +283,20 @@ pub fn from_compose(file: FileId, v: &CmdValue) -> (Vec<Cmd>, Span) {
                 (Some(a), Some(b)) => a.span.start..b.span.end,
                 _ => 0..0,
             };
-            (from_words(file, &words, &span), span)
+            (from_words(src, &words, &span), span)
         }
     }
 }
 
 impl Project {
+    /// A file as a source of commands.
+    pub fn src(&self, id: FileId) -> Src<'_> {
+        Src {
+            id,
+            text: &self.file(id).text,
+        }
+    }
+
     /// Every RUN of a Dockerfile (all stages) as commands: (instruction index, commands).
     pub fn run_commands(&self, df: usize) -> &[(usize, Vec<Cmd>)] {
         self.runs.get(df).map(Vec::as_slice).unwrap_or(&[])
@@ -293,7 +329,7 @@ impl Project {
             .iter()
             .enumerate()
             .filter_map(|(i, ins)| match &ins.kind {
-                Kind::Run(spec) => Some((i, from_spec(d.file, spec))),
+                Kind::Run(spec) => Some((i, from_spec(self.src(d.file), spec))),
                 _ => None,
             })
             .collect()
@@ -316,7 +352,7 @@ impl Project {
             }
             for spec in [entry, cmd].into_iter().flatten() {
                 out.push(CommandLine {
-                    cmds: from_spec(d.file, spec),
+                    cmds: from_spec(self.src(d.file), spec),
                     origin: Origin::new(d.file, spec.span.clone()),
                     source: Source::DockerfileStart,
                     dev: d.dev,
@@ -328,7 +364,7 @@ impl Project {
             let cm = &self.compose[*ci];
             let svc = &cm.compose.services[*si];
             for v in [&svc.entrypoint, &svc.command].into_iter().flatten() {
-                let (cmds, span) = from_compose(cm.file, v);
+                let (cmds, span) = from_compose(self.src(cm.file), v);
                 out.push(CommandLine {
                     cmds,
                     origin: Origin::new(cm.file, span),
@@ -353,7 +389,7 @@ impl Project {
             }
             let span = words[0].1.start..words.last().map(|w| w.1.end).unwrap_or(0);
             out.push(CommandLine {
-                cmds: from_words(km.file, &words, &span),
+                cmds: from_words(self.src(km.file), &words, &span),
                 origin: Origin::new(km.file, span),
                 source: Source::Kubernetes,
                 dev: false,
@@ -370,7 +406,9 @@ impl Project {
                     let parsed = shell::parse(text);
                     let base = span.start;
                     out.push(CommandLine {
-                        cmds: script_cmds(pf.file, &parsed, |s| base + s.start..base + s.end),
+                        cmds: script_cmds(self.src(pf.file), &parsed, |s| {
+                            base + s.start..base + s.end
+                        }),
                         origin: Origin::new(pf.file, span.clone()),
                         source: Source::Procfile,
                         dev: false,
@@ -403,7 +441,7 @@ impl Project {
         for (si, dev, one_off) in scripts {
             let sm = &self.scripts[si];
             out.push(CommandLine {
-                cmds: script_cmds(sm.file, &sm.script, |s| s.clone()),
+                cmds: script_cmds(self.src(sm.file), &sm.script, |s| s.clone()),
                 origin: Origin::new(sm.file, 0..0),
                 source: Source::Script,
                 dev,
