@@ -93,17 +93,19 @@ fn comment_markers(rel: &str, kind: FileKind) -> &'static [&'static str] {
 }
 
 /// A directive as written on one line.
-struct Parsed {
+pub struct Parsed {
     /// Byte offset of the comment marker in the line.
-    marker_at: usize,
-    is_file: bool,
+    pub marker_at: usize,
+    /// `ignore-file[…]`.
+    pub is_file: bool,
     /// Selectors with their spans in the line.
-    selectors: Vec<(String, Span)>,
-    reason: Option<String>,
+    pub selectors: Vec<(String, Span)>,
+    pub reason: Option<String>,
 }
 
-/// Parse `twelve: ignore[...]` / `twelve: ignore-file[...]` after a comment marker on a line.
-fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
+/// Parse `twelve: ignore[...]` / `twelve: ignore-file[...]` after a comment marker on a line
+/// (public for fuzzing; the pass itself reads whole files).
+pub fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
     const KEYWORD: &str = "twelve:";
     for (at, _) in line.match_indices(KEYWORD) {
         // the marker must open a comment: `#` / `//` right before (spaces allowed), itself at
@@ -153,16 +155,6 @@ fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
         });
     }
     None
-}
-
-/// One line's suppression as written: whether it is file-level, each selector with its byte
-/// range in the line, and the reason. `None` when the line holds none (for fuzzing and
-/// property tests; the pass itself reads whole files).
-pub fn line_directive(
-    line: &str,
-    markers: &[&str],
-) -> Option<(bool, Vec<(String, Span)>, Option<String>)> {
-    parse_directive(line, markers).map(|p| (p.is_file, p.selectors, p.reason))
 }
 
 /// Every suppression written in the project's files and Kubernetes annotations.

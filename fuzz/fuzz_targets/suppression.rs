@@ -9,8 +9,9 @@ fuzz_target!(|data: &[u8]| {
     let text = common::text(data);
     for line in text.split('\n') {
         for markers in [&["#"][..], &["//"][..], &["#", "//"][..]] {
-            if let Some((_, selectors, _)) = twelve::suppress::line_directive(line, markers) {
-                for (sel, r) in &selectors {
+            if let Some(d) = twelve::suppress::parse_directive(line, markers) {
+                assert!(d.marker_at < line.len().max(1));
+                for (sel, r) in &d.selectors {
                     assert_eq!(common::span(line, r, "selector"), sel);
                 }
             }
