@@ -429,10 +429,16 @@ impl Rule for HardcodedConnectionString {
                 let mut d = diag(self.meta(), format!("a `{scheme}` connection string is written in the code"))
                     .at(at, "connection string")
                     .help("read the URL from the environment (`os.environ[\"DATABASE_URL\"]`) so each deploy attaches its own service");
+                // each secret of the literal, where the file holds it (after any prefix,
+                // quotes or escapes), else the whole literal
+                let written = p.file(py.file).slice(&u.span);
                 for (r, _) in scan(&u.value) {
-                    // the literal's text starts one quote after its span
-                    let start = u.span.start + 1 + r.start;
-                    d = d.secret(Origin::new(py.file, start..start + r.len()));
+                    let secret = u.value.get(r).unwrap_or_default();
+                    let span = match written.find(secret) {
+                        Some(i) => u.span.start + i..u.span.start + i + secret.len(),
+                        None => u.span.clone(),
+                    };
+                    d = d.secret(Origin::new(py.file, span));
                 }
                 out.push(d);
             }
