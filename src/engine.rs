@@ -121,6 +121,25 @@ impl Outcome {
     }
 }
 
+/// Longest message, label or help a finding carries: a rule quoting a 1 MB value from a file
+/// says so in its first few kilobytes.
+pub const MAX_MESSAGE: usize = 4096;
+
+fn bound_text(d: &mut Diagnostic) {
+    let cut = |s: &mut String| {
+        if s.len() > MAX_MESSAGE {
+            *s = crate::text::truncate(s, MAX_MESSAGE).into_owned();
+        }
+    };
+    cut(&mut d.message);
+    if let Some(h) = &mut d.help {
+        cut(h);
+    }
+    for l in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
+        cut(&mut l.message);
+    }
+}
+
 pub fn run(root: &Path, settings: &Settings) -> Outcome {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(j) = settings.jobs {
@@ -190,6 +209,12 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
             .iter_mut()
             .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic)),
     );
+    for d in diagnostics
+        .iter_mut()
+        .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic))
+    {
+        bound_text(d);
+    }
     for d in diagnostics
         .iter_mut()
         .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic))

@@ -272,6 +272,27 @@ fn doubling_build_args_stay_bounded() {
     assert!(r.code <= 1, "{}", r.err);
 }
 
+/// A rule quoting a huge value (a 1 MB version spec) printed all of it in every message.
+#[test]
+fn a_message_quoting_a_huge_value_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    git_init(p);
+    fs::write(
+        p.join("requirements.txt"),
+        format!("flask>={}\n", "1.".repeat(500_000)),
+    )
+    .unwrap();
+    let r = run(p, &["check", ".", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.err);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "TF0202");
+    assert!(f["message"].as_str().unwrap().len() <= 4100);
+    assert!(f["location"]["snippet"].as_str().unwrap().chars().count() <= 1002);
+    assert!(r.out.len() < 64 * 1024, "{} bytes", r.out.len());
+}
+
 // ---- silent drops ---------------------------------------------------------------------
 
 /// `--exclude '['` (an invalid glob) was silently ignored.

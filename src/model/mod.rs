@@ -396,7 +396,7 @@ impl Project {
     pub fn load(root: &Path, opts: &WalkOptions) -> Project {
         let (mut found, mut notices) = walk::discover(root, opts);
         // project templates (cookiecutter, copier): paths holding `{{` are not a project yet
-        let mut template_roots: Vec<String> = Vec::new();
+        let mut template_roots: std::collections::BTreeSet<String> = Default::default();
         found.retain(|f| {
             if !f.rel.contains("{{") {
                 return true;
@@ -404,10 +404,7 @@ impl Project {
             // the path down to the first segment that holds `{{`
             let segs: Vec<&str> = f.rel.split('/').collect();
             let upto = segs.iter().position(|s| s.contains("{{")).unwrap_or(0);
-            let root = segs[..=upto].join("/");
-            if !template_roots.contains(&root) {
-                template_roots.push(root);
-            }
+            template_roots.insert(segs[..=upto].join("/"));
             false
         });
         for r in template_roots {
@@ -419,7 +416,12 @@ impl Project {
         }
         let paths: Vec<(String, FileKind)> =
             found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
-        let mut dependency_trees: Vec<String> = Vec::new();
+        let mut dependency_trees: std::collections::BTreeSet<String> = Default::default();
+        let dockerfile_dirs: std::collections::HashSet<&str> = found
+            .iter()
+            .filter(|d| d.kind == FileKind::Dockerfile)
+            .map(|d| walk::parent_dir(&d.rel))
+            .collect();
         let to_read: Vec<&Found> = found
             .iter()
             .filter(|f| {
@@ -427,14 +429,16 @@ impl Project {
                 if f.kind.lang().is_some()
                     && let Some(tree) = walk::dependency_tree(&f.rel)
                 {
-                    if !dependency_trees.iter().any(|t: &String| t == tree) {
-                        dependency_trees.push(tree.to_string());
+                    if !dependency_trees.contains(tree) {
+                        dependency_trees.insert(tree.to_string());
                     }
                     return false;
                 }
-                f.kind.is_read()
-                    || is_extensionless_beside_dockerfile(f, &found)
-                    || is_migration_marker(&f.rel)
+                // an extension-less file beside a Dockerfile may be its entrypoint script
+                let beside_dockerfile = f.kind == FileKind::Other
+                    && !walk::file_name(&f.rel).contains('.')
+                    && dockerfile_dirs.contains(walk::parent_dir(&f.rel));
+                f.kind.is_read() || beside_dockerfile || is_migration_marker(&f.rel)
             })
             .collect();
         let read: Vec<(String, PathBuf, FileKind, Result<String, String>)> = to_read
@@ -1206,14 +1210,6 @@ impl Project {
             })
         })
     }
-}
-
-fn is_extensionless_beside_dockerfile(f: &Found, all: &[Found]) -> bool {
-    f.kind == FileKind::Other
-        && !walk::file_name(&f.rel).contains('.')
-        && all.iter().any(|d| {
-            d.kind == FileKind::Dockerfile && walk::parent_dir(&d.rel) == walk::parent_dir(&f.rel)
-        })
 }
 
 fn one_line(s: &str) -> String {
