@@ -222,9 +222,15 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec
     while let Some(b) = at(i) {
         if at_line_start {
             // skip blank-prefixed comment lines and empty lines inside a continuation
-            let j = skip_while(i, &|c| c == b' ' || c == b'\t');
+            let j = skip_while(i, &|c| c == b' ' || c == b'\t' || c == b'\r');
             if at(j) == Some(b'#') {
                 i = (skip_while(j, &|c| c != b'\n') + 1).min(bytes.len());
+                continue;
+            }
+            // an empty line inside a continuation is dropped, as BuildKit does (found by
+            // fuzzing: it was kept, splitting the command)
+            if at(j) == Some(b'\n') {
+                i = j + 1;
                 continue;
             }
             at_line_start = false;
@@ -687,6 +693,23 @@ mod tests {
                 ("C", "C", "ç")
             ]
         );
+    }
+
+    #[test]
+    fn empty_lines_inside_a_continuation_are_dropped() {
+        let text = "FROM x\nRUN apt-get install \\\n\n   \n    -y curl\nENV A=1 \\\n\n    B=2\n";
+        let d = parse(text).unwrap();
+        let Kind::Run(run) = &d.instructions[1].kind else {
+            panic!()
+        };
+        let Form::Shell { text: t, .. } = &run.form else {
+            panic!()
+        };
+        assert_eq!(t, "apt-get install     -y curl");
+        let Kind::Env(kv) = &d.instructions[2].kind else {
+            panic!()
+        };
+        assert_eq!(&text[kv[1].key_span.clone()], "B");
     }
 
     #[test]
