@@ -24,13 +24,19 @@ fuzz_target!(|data: &[u8]| {
         match &i.kind {
             Kind::Env(kvs) | Kind::Arg(kvs) => {
                 for kv in kvs {
-                    // the key as written, once line continuations inside it are removed
+                    // the key as written, but for line continuations, escapes and blanks
                     let held = common::span(&text, &kv.key_span, "ENV/ARG key");
-                    // (with either escape character: `# escape=` may have chosen the backtick)
-                    let holds = ['\\', '`'].into_iter().any(|esc| {
-                        dockerfile::strip_continuations(held, 0, esc).0.contains(&kv.key)
-                    }) || held.contains(&kv.key);
-                    assert!(holds, "key {:?} at {:?} holds {held:?}", kv.key, kv.key_span);
+                    let bare = |s: &str| -> String {
+                        s.chars()
+                            .filter(|c| !matches!(c, '\\' | '`' | '\n' | '\r' | ' ' | '\t'))
+                            .collect()
+                    };
+                    assert!(
+                        bare(held).contains(&bare(&kv.key)),
+                        "key {:?} at {:?} holds {held:?}",
+                        kv.key,
+                        kv.key_span
+                    );
                     common::span(&text, &kv.value_span, "ENV/ARG value");
                     if let Some(v) = &kv.value {
                         let v = dockerfile::substitute(v, &vars).unwrap_or_else(|| v.clone());

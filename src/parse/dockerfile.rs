@@ -238,14 +238,12 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec
         if Some(b) == esc {
             // escape, optional trailing blanks, newline
             let j = skip_while(i + 1, &|c| c == b' ' || c == b'\t' || c == b'\r');
-            match at(j) {
-                Some(b'\n') => {
-                    i = j + 1;
-                    at_line_start = true;
-                    continue;
-                }
-                None => break,
-                Some(_) => {}
+            // an escape that ends the text is a character like any other, as the parser
+            // keeps it
+            if at(j) == Some(b'\n') {
+                i = j + 1;
+                at_line_start = true;
+                continue;
             }
         }
         // copy one whole character
