@@ -24,11 +24,14 @@ fuzz_target!(|data: &[u8]| {
         match &i.kind {
             Kind::Env(kvs) | Kind::Arg(kvs) => {
                 for kv in kvs {
-                    // the key as written, but for line continuations, escapes and blanks
+                    // the key as written, but for line continuations, the comment lines
+                    // inside them, escapes and blanks
                     let held = common::span(&text, &kv.key_span, "ENV/ARG key");
                     let bare = |s: &str| -> String {
-                        s.chars()
-                            .filter(|c| !matches!(c, '\\' | '`' | '\n' | '\r' | ' ' | '\t'))
+                        s.split('\n')
+                            .filter(|l| !l.trim_start().starts_with('#'))
+                            .flat_map(str::chars)
+                            .filter(|c| !matches!(c, '\\' | '`' | '\r' | ' ' | '\t'))
                             .collect()
                     };
                     assert!(

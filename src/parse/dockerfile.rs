@@ -167,9 +167,52 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
     let instructions = parsed
         .instructions
         .iter()
-        .map(|i| lower(text, escape, i))
+        .map(|i| {
+            let mut ins = lower(text, escape, i);
+            on_char_boundaries(text, &mut ins);
+            ins
+        })
         .collect();
     Ok(Dockerfile { instructions })
+}
+
+/// Move every span of an instruction onto char boundaries of the text: parse-dockerfile can
+/// end one inside a character (a comment line ending in a multi-byte character after a line
+/// continuation, at the end of the file; found by fuzzing).
+fn on_char_boundaries(text: &str, ins: &mut Instruction) {
+    let fix = |s: &mut Span| *s = crate::text::widen(text, s);
+    let words = |ws: &mut Vec<Word>| ws.iter_mut().for_each(|w| fix(&mut w.span));
+    fix(&mut ins.span);
+    fix(&mut ins.keyword_span);
+    let mut spec = |c: &mut CommandSpec| {
+        fix(&mut c.span);
+        if let Form::Exec(ws) = &mut c.form {
+            words(ws);
+        }
+        words(&mut c.heredocs);
+    };
+    match &mut ins.kind {
+        Kind::From { image, name } => {
+            fix(&mut image.span);
+            if let Some(n) = name {
+                fix(&mut n.span);
+            }
+        }
+        Kind::Run(c) | Kind::Cmd(c) | Kind::Entrypoint(c) | Kind::Healthcheck(Some(c)) => spec(c),
+        Kind::Env(kvs) | Kind::Arg(kvs) => {
+            for kv in kvs {
+                fix(&mut kv.key_span);
+                fix(&mut kv.value_span);
+            }
+        }
+        Kind::Expose(ws) | Kind::Volume(ws) => words(ws),
+        Kind::Copy { srcs, dest, .. } | Kind::Add { srcs, dest } => {
+            words(srcs);
+            fix(&mut dest.span);
+        }
+        Kind::Stopsignal(w) | Kind::User(w) | Kind::Workdir(w) => fix(&mut w.span),
+        Kind::Healthcheck(None) | Kind::Other(_) => {}
+    }
 }
 
 fn w(s: &pd::UnescapedString<'_>) -> Word {
@@ -187,8 +230,9 @@ fn command(text: &str, escape: char, c: &pd::Command<'_>, heredocs: Vec<Word>) -
             heredocs,
         },
         pd::Command::Shell(s) => {
-            let raw = text.get(s.span.clone()).unwrap_or_default();
-            let (t, map) = strip_continuations(raw, s.span.start, escape);
+            let span = crate::text::widen(text, &s.span);
+            let raw = text.get(span.clone()).unwrap_or_default();
+            let (t, map) = strip_continuations(raw, span.start, escape);
             CommandSpec {
                 form: Form::Shell { text: t, map },
                 span: s.span.clone(),
@@ -463,14 +507,14 @@ fn key_values(
     args: &pd::UnescapedString<'_>,
     is_arg: bool,
 ) -> Vec<KeyVal> {
-    let raw_file = text.get(args.span.clone()).unwrap_or_default();
-    let (mut stripped, mut map) = strip_continuations(raw_file, args.span.start, escape);
+    let whole = crate::text::widen(text, &args.span);
+    let raw_file = text.get(whole.clone()).unwrap_or_default();
+    let (mut stripped, mut map) = strip_continuations(raw_file, whole.start, escape);
     let kept = stripped.trim_end().len();
     stripped.truncate(kept);
     map.truncate(kept);
     let mapped = stripped == args.value;
     let raw: &str = if mapped { &stripped } else { &args.value };
-    let whole = args.span.clone();
     // the file span of a byte range of `raw`
     let file_span = |r: Span| -> Span {
         if !mapped {
@@ -708,6 +752,22 @@ mod tests {
             panic!()
         };
         assert_eq!(&text[kv[1].key_span.clone()], "B");
+    }
+
+    #[test]
+    fn spans_stay_on_char_boundaries_after_a_trailing_comment() {
+        // parse-dockerfile ends this ENV's span inside the final character
+        let text = "FROM x\nENV a=b \\\n# c \u{fffd}";
+        let d = parse(text).unwrap();
+        for i in &d.instructions {
+            assert!(text.get(i.span.clone()).is_some(), "{:?}", i.span);
+            if let Kind::Env(kvs) = &i.kind {
+                for kv in kvs {
+                    assert!(text.get(kv.key_span.clone()).is_some());
+                    assert!(text.get(kv.value_span.clone()).is_some());
+                }
+            }
+        }
     }
 
     #[test]
