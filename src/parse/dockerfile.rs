@@ -184,7 +184,7 @@ fn on_char_boundaries(text: &str, ins: &mut Instruction) {
     let words = |ws: &mut Vec<Word>| ws.iter_mut().for_each(|w| fix(&mut w.span));
     fix(&mut ins.span);
     fix(&mut ins.keyword_span);
-    let mut spec = |c: &mut CommandSpec| {
+    let spec = |c: &mut CommandSpec| {
         fix(&mut c.span);
         if let Form::Exec(ws) = &mut c.form {
             words(ws);
