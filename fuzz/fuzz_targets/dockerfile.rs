@@ -31,7 +31,9 @@ fuzz_target!(|data: &[u8]| {
                         s.split('\n')
                             .filter(|l| !l.trim_start().starts_with('#'))
                             .flat_map(str::chars)
-                            .filter(|c| !matches!(c, '\\' | '`' | '\r' | ' ' | '\t'))
+                            .filter(|c| {
+                                !matches!(c, '\\' | '`' | '\r' | ' ' | '\t' | '\x0b' | '\x0c')
+                            })
                             .collect()
                     };
                     assert!(

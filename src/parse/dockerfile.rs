@@ -266,7 +266,10 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec
     while let Some(b) = at(i) {
         if at_line_start {
             // skip blank-prefixed comment lines and empty lines inside a continuation
-            let j = skip_while(i, &|c| c == b' ' || c == b'\t' || c == b'\r');
+            // blanks as the parser counts them: space, tab, vertical tab, form feed (and CR)
+            let j = skip_while(i, &|c| {
+                matches!(c, b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r')
+            });
             if at(j) == Some(b'#') {
                 i = (skip_while(j, &|c| c != b'\n') + 1).min(bytes.len());
                 continue;
@@ -281,7 +284,9 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec
         }
         if Some(b) == esc {
             // escape, optional trailing blanks, newline
-            let j = skip_while(i + 1, &|c| c == b' ' || c == b'\t' || c == b'\r');
+            let j = skip_while(i + 1, &|c| {
+                matches!(c, b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r')
+            });
             // an escape that ends the text is a character like any other, as the parser
             // keeps it
             if at(j) == Some(b'\n') {
