@@ -283,10 +283,8 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec
             at_line_start = false;
         }
         if Some(b) == esc {
-            // escape, optional trailing blanks, newline
-            let j = skip_while(i + 1, &|c| {
-                matches!(c, b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r')
-            });
+            // escape, optional trailing spaces and tabs, newline
+            let j = skip_while(i + 1, &|c| matches!(c, b' ' | b'\t' | b'\r'));
             // an escape that ends the text is a character like any other, as the parser
             // keeps it
             if at(j) == Some(b'\n') {
@@ -757,6 +755,26 @@ mod tests {
             panic!()
         };
         assert_eq!(&text[kv[1].key_span.clone()], "B");
+    }
+
+    #[test]
+    fn vertical_tab_and_form_feed_are_blanks_at_the_start_of_a_continued_line() {
+        // a line of form feeds inside a continuation is empty, and a comment may follow a
+        // vertical tab, as the parser counts blanks (found by fuzzing)
+        for text in [
+            "FROM x\nENV A=1 \\\n\x0c\x0c\n    B=2\n",
+            "FROM x\nENV A=1 \\\n\x0b# c\n    B=2\n",
+        ] {
+            let d = parse(text).unwrap();
+            let Kind::Env(kv) = &d.instructions[1].kind else {
+                panic!("{:?}", d.instructions[1].kind)
+            };
+            assert_eq!(kv.len(), 2, "{text:?}: {kv:?}");
+            assert_eq!(&text[kv[1].key_span.clone()], "B", "{text:?}");
+        }
+        // after an escape, only spaces and tabs may come before the newline: a vertical tab
+        // there ends the instruction, for the parser and for twelve
+        assert!(parse("FROM x\nENV A=1 \\\x0b\n    B=2\n").is_err());
     }
 
     #[test]
