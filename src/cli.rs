@@ -401,10 +401,20 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
                 writeln!(io.err, "error: `{}` does not exist", path.display())?;
                 return Ok(2);
             }
-            let settings = Settings {
-                no_ignore,
-                ..Settings::default()
+            // the model as `check` builds it: with the config's test paths, excludes and
+            // component kinds
+            let cfg = match config::discover(&path).map(|p| config::load_found(&p)) {
+                Some(Ok(c)) => c,
+                Some(Err(e)) => return report_config_error(&e, io),
+                None => Config::default(),
             };
+            let settings = Settings::merge(
+                &cfg,
+                Settings {
+                    no_ignore,
+                    ..Settings::default()
+                },
+            );
             let o = engine::run(
                 &path,
                 &Settings {
@@ -412,6 +422,9 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
                     ..settings
                 },
             );
+            if let Some(e) = unknown_component(&cfg, std::slice::from_ref(&o)) {
+                return report_config_error(&e, io);
+            }
             writeln!(io.out, "{}", crate::model::dump::to_json(&o))?;
             Ok(0)
         }
@@ -513,6 +526,12 @@ fail-on = "warning"
 # Rules ignored in files you cannot edit (globs from this file's directory).
 # [per-path-ignores]
 # "third_party/**" = ["dependencies"]
+
+# The kind of a component where twelve reads it wrong: app, backing, product, node-agent,
+# placeholder or tooling. Keys as `twelve model` prints them (`path:name`, or the path of a
+# Dockerfile); rules meant for the app judge only kind `app`.
+# [components]
+# "compose.yaml:search" = "backing"
 "#;
 
 fn init(dir: &std::path::Path, force: bool, io: &mut Io<'_>) -> std::io::Result<i32> {
@@ -606,6 +625,9 @@ fn analyse(
         .iter()
         .map(|(root, _)| engine::run(root, &settings))
         .collect();
+    if let Some(e) = unknown_component(&cfg, &outcomes) {
+        return report_config_error(&e, io).map(Err);
+    }
     // the scorecard is the repository's, whatever files the report is limited to
     let cards = score::Scorecards::new(&outcomes);
     for (o, (_, files)) in outcomes.iter_mut().zip(&targets) {
@@ -629,6 +651,18 @@ fn analyse(
         cfg,
         color,
     }))
+}
+
+/// A `[components]` key of the config that names no component of any repository checked.
+fn unknown_component(cfg: &Config, outcomes: &[Outcome]) -> Option<ConfigError> {
+    if cfg.components.is_empty() {
+        return None;
+    }
+    let known: Vec<&str> = outcomes
+        .iter()
+        .flat_map(|o| o.project.components.iter().map(|c| c.key.as_str()))
+        .collect();
+    cfg.unknown_component(&known)
 }
 
 /// What to analyse: each directory given is a root; files given (as pre-commit passes them)

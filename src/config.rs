@@ -35,6 +35,14 @@ pub struct Config {
     /// Lowest acceptable score (0–10) per factor: slug (`config`), numeral (`III`) or `all`.
     #[serde(default)]
     pub min_factor_score: BTreeMap<String, Number>,
+    /// The kind of a component, where twelve's own reading is wrong: `"compose.yaml:db" =
+    /// "backing"`. Keys are as `twelve model` prints them.
+    #[serde(default)]
+    pub components: BTreeMap<String, String>,
+    /// The file this configuration was read from, and its text: to locate a `[components]` key
+    /// that names no component, once the repository is read.
+    #[serde(skip)]
+    pub source: Option<(PathBuf, String)>,
 }
 
 /// A TOML number, integer or float (`8` and `7.5` both read as a score).
@@ -76,6 +84,7 @@ const KEYS: &[&str] = &[
     "min-score",
     "min-factor-score",
     "per-path-ignores",
+    "components",
 ];
 
 /// Find the config file for `start`: the nearest `twelve.toml` or `.twelve.toml` upward.
@@ -209,7 +218,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             message,
             help,
         };
-    let cfg: Config = toml::from_str(text).map_err(|e| {
+    let mut cfg: Config = toml::from_str(text).map_err(|e| {
         let msg = e.message().trim().to_string();
         let help = msg
             .strip_prefix("unknown field `")
@@ -311,10 +320,46 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ));
         }
     }
+    let kinds = || crate::model::components::Kind::ALL.map(|k| k.as_str());
+    for (k, v) in &cfg.components {
+        if crate::model::components::Kind::parse(v).is_none() {
+            return Err(err(
+                locate(&format!("\"{v}\"")),
+                format!("unknown component kind `{v}` for `{k}`"),
+                Some(match suggest(v, kinds()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("use one of: {}", kinds().join(", ")),
+                }),
+            ));
+        }
+    }
+    cfg.source = Some((path.to_path_buf(), text.to_string()));
     Ok(cfg)
 }
 
 impl Config {
+    /// A `[components]` key that names no component the model found, as a located error.
+    pub fn unknown_component(&self, known: &[&str]) -> Option<ConfigError> {
+        let (path, text) = self.source.as_ref()?;
+        let k = self
+            .components
+            .keys()
+            .find(|k| !known.contains(&k.as_str()))?;
+        let span = [format!("\"{k}\""), format!("'{k}'")]
+            .iter()
+            .find_map(|q| text.find(q.as_str()).map(|i| i..i + q.len()));
+        Some(ConfigError {
+            path: path.clone(),
+            text: text.clone(),
+            span,
+            message: format!("`{k}` in [components] names no component of the repository"),
+            help: Some(match suggest(k, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? (`twelve model` lists every component)"),
+                None => "`twelve model` lists every component and its key".into(),
+            }),
+        })
+    }
+
     /// The score gates this file sets.
     pub fn gates(&self) -> crate::score::Gates {
         let mut g = crate::score::Gates {

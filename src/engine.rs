@@ -22,6 +22,8 @@ pub struct Settings {
     pub jobs: Option<usize>,
     /// Config `[per-path-ignores]`.
     pub per_path: Vec<crate::suppress::PathIgnore>,
+    /// Config `[components]`: a kind per component key.
+    pub components: Vec<(String, crate::model::components::Kind)>,
 }
 
 /// Stack size of the worker threads: parsers of third-party formats recurse, and a hostile file
@@ -60,6 +62,11 @@ impl Settings {
                     selectors: selectors.clone(),
                 })
                 .chain(cli.per_path)
+                .collect(),
+            components: cfg
+                .components
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), crate::model::components::Kind::parse(v)?)))
                 .collect(),
         }
     }
@@ -157,8 +164,14 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         excludes: settings.exclude.clone(),
         ..WalkOptions::default()
     };
-    let mut project = Project::load(root, &opts);
-    project.extra_test_dirs = settings.test_paths.clone();
+    let project = Project::load_with(
+        root,
+        &opts,
+        &crate::model::Options {
+            test_dirs: settings.test_paths.clone(),
+            components: settings.components.clone(),
+        },
+    );
     let enabled = settings.enabled();
     // a rule that panics is reported and left out; every other rule still runs
     let results: Vec<Result<(bool, Vec<Diagnostic>), String>> = enabled

@@ -75,6 +75,19 @@ pub fn to_json(o: &Outcome) -> String {
         .iter()
         .map(|s| json!({"name": s.name, "kind": s.kind, "image": s.image, "at": loc(s.origin.file, &s.origin.span)}))
         .collect();
+    let components: Vec<Value> = p
+        .components
+        .iter()
+        .map(|c| {
+            let site = match c.site {
+                crate::model::components::Site::Compose { .. } => "compose",
+                crate::model::components::Site::Kubernetes { .. } => "kubernetes",
+                crate::model::components::Site::Dockerfile { .. } => "dockerfile",
+                crate::model::components::Site::Procfile { .. } => "procfile",
+            };
+            json!({"key": c.key, "name": c.name, "source": site, "kind": c.kind, "evidence": c.evidence, "at": loc(c.origin.file, &c.origin.span)})
+        })
+        .collect();
     let files: Vec<Value> = p
         .paths
         .iter()
@@ -82,6 +95,7 @@ pub fn to_json(o: &Outcome) -> String {
         .collect();
     let v = json!({
         "version": 1,
+        "components": components,
         "apps": apps,
         "services": services,
         "manifests": p.manifests.iter().map(|m| json!({"path": o.display_path(p.rel(m.file)), "kind": m.manifest.kind, "dependencies": m.manifest.deps.len()})).collect::<Vec<_>>(),

@@ -44,16 +44,26 @@ impl ImageRef {
 
 const BACKING: &[(&str, &str)] = &[
     ("postgres", "postgres"),
+    ("postgresql", "postgres"),
+    ("postgresql-ha", "postgres"),
     ("postgis", "postgres"),
+    ("pgvector", "postgres"),
+    ("timescaledb-ha", "postgres"),
     ("timescaledb", "postgres"),
     ("mysql", "mysql"),
     ("mariadb", "mariadb"),
     ("percona", "mysql"),
+    ("percona-server", "mysql"),
+    ("percona-xtradb-cluster", "mysql"),
+    ("mysql-server", "mysql"),
+    ("mariadb-galera", "mariadb"),
     ("mongo", "mongodb"),
     ("mongodb", "mongodb"),
     ("redis", "redis"),
     ("redis-stack", "redis"),
     ("valkey", "valkey"),
+    ("redis-cluster", "redis"),
+    ("dragonfly", "redis"),
     ("keydb", "redis"),
     ("memcached", "memcached"),
     ("rabbitmq", "rabbitmq"),
@@ -72,6 +82,16 @@ const BACKING: &[(&str, &str)] = &[
     ("clickhouse", "clickhouse"),
     ("influxdb", "influxdb"),
     ("etcd", "etcd"),
+    ("cockroach", "cockroachdb"),
+    ("hazelcast", "hazelcast"),
+    ("scylla", "scylla"),
+    ("couchbase", "couchbase"),
+    ("arangodb", "arangodb"),
+    ("meilisearch", "meilisearch"),
+    ("typesense", "typesense"),
+    ("qdrant", "qdrant"),
+    ("solr", "solr"),
+    ("questdb", "questdb"),
     ("mssql-server", "mssql"),
     ("localstack", "localstack"),
 ];
@@ -109,6 +129,46 @@ const INFRA: &[&str] = &[
     "vector",
     "datadog-agent",
     "newrelic-infrastructure",
+    // dashboards, UIs and off-the-shelf servers a repository runs but does not build
+    "alertmanager",
+    "pushgateway",
+    "kube-state-metrics",
+    "oauth2-proxy",
+    "cloud-sql-proxy",
+    "pgbouncer",
+    "phpmyadmin",
+    "redis-commander",
+    "mongo-express",
+    "kafka-ui",
+    "portainer",
+    "portainer-ce",
+    "watchtower",
+    "dozzle",
+    "uptime-kuma",
+    "metabase",
+    "superset",
+    "redash",
+    "keycloak",
+    "vault",
+    "consul",
+    "gitea",
+    "gogs",
+    "gitlab-ce",
+    "gitlab-ee",
+    "gitlab-runner",
+    "jenkins",
+    "sonarqube",
+    "nexus3",
+    "jellyfin",
+    "plex",
+    "pms-docker",
+    "emby",
+    "mailcatcher",
+    "smtp4dev",
+    "swagger-ui",
+    "httpd",
+    "varnish",
+    "squid",
 ];
 
 /// Infrastructure known by repository, where the last path segment alone is too generic.
@@ -130,7 +190,9 @@ pub fn is_infra(image: &str) -> bool {
     let r = ImageRef::parse(image);
     let name = r.name().to_ascii_lowercase();
     let repo = r.repository.to_ascii_lowercase();
-    INFRA.contains(&name.as_str()) || INFRA_REPOSITORIES.iter().any(|x| repo.ends_with(x))
+    INFRA.contains(&name.as_str())
+        || name.ends_with("exporter")
+        || INFRA_REPOSITORIES.iter().any(|x| repo.ends_with(x))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! facts carry their origin. Rules read only this.
 
 pub mod commands;
+pub mod components;
 pub mod dump;
 pub mod images;
 
@@ -194,6 +195,15 @@ pub struct BackingService {
     pub origin: Origin,
 }
 
+/// What the user's configuration tells the model.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Directories that count as test, example or docs trees, beyond the defaults.
+    pub test_dirs: Vec<String>,
+    /// `[components]`: a kind per component key.
+    pub components: Vec<(String, components::Kind)>,
+}
+
 #[derive(Debug, Default)]
 pub struct Project {
     pub root: PathBuf,
@@ -223,6 +233,10 @@ pub struct Project {
     pub other_yaml: Vec<(FileId, Vec<Yaml>)>,
     pub apps: Vec<App>,
     pub services: Vec<BackingService>,
+    /// Every compose service, Kubernetes workload, Dockerfile and Procfile entry, with its kind.
+    pub components: Vec<components::Component>,
+    /// Kinds set in `[components]` of `twelve.toml`, by component key.
+    pub component_overrides: Vec<(String, components::Kind)>,
     /// Path prefixes (directories) that count as test/example/doc trees, beyond the defaults.
     pub extra_test_dirs: Vec<String>,
     /// For each entry of `python`, the app whose build context holds it.
@@ -394,6 +408,11 @@ pub fn is_dev_path(rel: &str) -> bool {
 impl Project {
     /// Walk `root`, read and parse every file in parallel, and lower it all into the model.
     pub fn load(root: &Path, opts: &WalkOptions) -> Project {
+        Project::load_with(root, opts, &Options::default())
+    }
+
+    /// `load`, with what the user's configuration says about the repository.
+    pub fn load_with(root: &Path, opts: &WalkOptions, options: &Options) -> Project {
         let (mut found, mut notices) = walk::discover(root, opts);
         // project templates (cookiecutter, copier): paths holding `{{` are not a project yet
         let mut template_roots: std::collections::BTreeSet<String> = Default::default();
@@ -500,6 +519,8 @@ impl Project {
         let mut p = Project {
             root: root.to_path_buf(),
             in_git: walk::in_git_work_tree(root),
+            extra_test_dirs: options.test_dirs.clone(),
+            component_overrides: options.components.clone(),
             paths,
             ..Project::default()
         };
@@ -975,19 +996,128 @@ impl Project {
         }
     }
 
+    /// The kind a user gave a component in `[components]`.
+    fn overridden(&self, key: &str) -> Option<components::Verdict> {
+        self.component_overrides
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, kind)| components::verdict(*kind, "set in twelve.toml"))
+    }
+
+    /// A component in a test, example or docs tree is tooling.
+    fn in_test_tree(&self, file: FileId) -> Option<components::Verdict> {
+        self.is_test_file(file).then(|| {
+            components::verdict(components::Kind::Tooling, "in a test, example or docs tree")
+        })
+    }
+
+    /// What a compose service is, from its build, image, environment, volumes and name.
+    fn classify_service(
+        &self,
+        cm: &ComposeModel,
+        svc: &Service,
+        dockerfile: Option<usize>,
+    ) -> components::Verdict {
+        use components::{Kind, verdict};
+        let key = format!("{}:{}", self.rel(cm.file), svc.name);
+        if let Some(v) = self.overridden(&key).or_else(|| self.in_test_tree(cm.file)) {
+            return v;
+        }
+        if let Some(b) = &svc.build {
+            let df = dockerfile.map(|d| &self.dockerfiles[d]);
+            return match df.and_then(|d| Some((d.backing?, d.final_stage()?.base.clone()?))) {
+                Some((kind, base)) => components::Verdict {
+                    kind: Kind::Backing,
+                    evidence: format!("built here FROM `{base}`, a {kind} server"),
+                    service: Some(kind),
+                },
+                None => verdict(Kind::App, format!("built here from `{}`", b.context)),
+            };
+        }
+        let Some(image) = svc.image.as_ref().map(|i| i.text.as_str()) else {
+            return verdict(
+                Kind::App,
+                "no image or build: completes a service of its name",
+            );
+        };
+        let targets = || svc.volumes.iter().map(|v| v.target.as_str());
+        components::by_image(image)
+            .or_else(|| {
+                components::by_signals(svc.environment.iter().map(|e| e.key.as_str()), targets())
+            })
+            .or_else(|| components::by_name(&svc.name, targets()))
+            .unwrap_or_else(|| {
+                verdict(
+                    Kind::App,
+                    format!("runs `{image}`, not a known service or product"),
+                )
+            })
+    }
+
+    /// What a Kubernetes workload is, from its kind, hooks, host access and main container.
+    /// `built` says whether an image is one this repository builds.
+    fn classify_workload(
+        &self,
+        km: &K8sModel,
+        built: &dyn Fn(&str) -> bool,
+    ) -> components::Verdict {
+        use components::{Kind, verdict};
+        let o = &km.object;
+        let key = format!(
+            "{}:{}",
+            self.rel(km.file),
+            o.name.as_deref().unwrap_or(&o.kind)
+        );
+        if let Some(v) = self.overridden(&key).or_else(|| self.in_test_tree(km.file)) {
+            return v;
+        }
+        if components::helm_test_hook(&o.annotations) {
+            return verdict(Kind::Tooling, "a Helm test hook");
+        }
+        let Some(pod) = &o.pod else {
+            return verdict(Kind::Placeholder, "no pod template");
+        };
+        if let Some(v) = components::node_agent(&o.kind, pod.host_namespaces, &pod.host_paths) {
+            return v;
+        }
+        let main = components::main_container(
+            pod.containers
+                .iter()
+                .map(|c| c.image.as_ref().map(|i| i.text.as_str())),
+        );
+        let Some(c) = pod.containers.get(main) else {
+            return verdict(Kind::Placeholder, "no containers");
+        };
+        let image = c.image.as_ref().map(|i| i.text.as_str()).unwrap_or("");
+        if built(image) {
+            return verdict(Kind::App, format!("runs `{image}`, built here"));
+        }
+        let mounts = || c.mounts.iter().map(|m| m.1.as_str());
+        components::by_image(image)
+            .or_else(|| components::by_signals(c.env.iter().map(|e| e.name.as_str()), mounts()))
+            .or_else(|| components::by_name(o.name.as_deref().unwrap_or(""), mounts()))
+            .unwrap_or_else(|| {
+                verdict(
+                    Kind::App,
+                    format!("runs `{image}`, not a known service or product"),
+                )
+            })
+    }
+
     /// Build links: Dockerfile ↔ compose services (context + dockerfile) ↔ k8s workloads
-    /// (image repository name); classify backing services.
+    /// (image repository name); classify every component.
     fn link(&mut self) {
+        use components::{Component, Kind, Site};
         let mut apps: Vec<App> = Vec::new();
         let mut df_app: HashMap<usize, usize> = HashMap::new();
         let mut compose_backing: Vec<usize> = Vec::new();
+        let mut comps: Vec<Component> = Vec::new();
         // compose services first: they may set a Dockerfile's context
         for (ci, cm) in self.compose.iter().enumerate() {
             for (si, svc) in cm.compose.services.iter().enumerate() {
-                if let Some(b) = &svc.build {
-                    let Some(context) = walk::join(&cm.dir, &b.context) else {
-                        continue;
-                    };
+                let build = svc.build.as_ref().and_then(|b| {
+                    let context = walk::join(&cm.dir, &b.context)?;
                     let df_rel = match &b.dockerfile {
                         Some(d) => walk::join(&context, d),
                         None => walk::join(&context, "Dockerfile"),
@@ -997,23 +1127,51 @@ impl Project {
                             .iter()
                             .position(|d| self.files[d.file.0 as usize].rel == r)
                     });
-                    if let Some(di) = df_idx.filter(|d| self.dockerfiles[*d].backing.is_some()) {
-                        // a compose-built image of a backing service (`FROM postgres:16`)
-                        self.dockerfiles[di].context = context.clone();
-                        compose_backing.push(di);
+                    Some((context, df_idx))
+                });
+                let v = self.classify_service(cm, svc, build.as_ref().and_then(|b| b.1));
+                let origin = Origin::new(cm.file, svc.name_span.clone());
+                comps.push(Component {
+                    key: format!("{}:{}", self.rel(cm.file), svc.name),
+                    name: svc.name.clone(),
+                    site: Site::Compose {
+                        compose: ci,
+                        service: si,
+                    },
+                    kind: v.kind,
+                    evidence: v.evidence.clone(),
+                    origin: origin.clone(),
+                });
+                let image = svc.image.as_ref().map(|i| i.text.as_str()).unwrap_or("");
+                match v.kind {
+                    Kind::App => {}
+                    Kind::Backing => {
+                        let base = build.as_ref().and_then(|(context, df)| {
+                            let d = &self.dockerfiles[(*df)?];
+                            compose_backing.push((*df)?);
+                            Some((context.clone(), d.final_stage()?.base.clone()?))
+                        });
                         self.services.push(BackingService {
                             name: svc.name.clone(),
-                            kind: self.dockerfiles[di].backing.unwrap_or("service").into(),
-                            image: self.dockerfiles[di]
-                                .final_stage()
-                                .and_then(|s| s.base.clone())
-                                .unwrap_or_default(),
-                            origin: Origin::new(cm.file, svc.name_span.clone()),
+                            kind: v.service.unwrap_or("service").into(),
+                            image: base.map(|b| b.1).unwrap_or_else(|| image.into()),
+                            origin,
                         });
                         continue;
                     }
-                    if let Some(di) = df_idx {
-                        self.dockerfiles[di].context = context.clone();
+                    Kind::Product => {
+                        self.services.push(BackingService {
+                            name: svc.name.clone(),
+                            kind: "infrastructure".into(),
+                            image: image.into(),
+                            origin,
+                        });
+                        continue;
+                    }
+                    Kind::NodeAgent | Kind::Placeholder | Kind::Tooling => continue,
+                }
+                match build {
+                    Some((context, Some(di))) => {
                         let ai = *df_app.entry(di).or_insert_with(|| {
                             apps.push(App {
                                 name: svc.name.clone(),
@@ -1025,49 +1183,75 @@ impl Project {
                             apps.len() - 1
                         });
                         apps[ai].compose.push((ci, si));
-                    } else {
-                        apps.push(App {
-                            name: svc.name.clone(),
-                            dockerfile: None,
-                            context: Some(context),
-                            compose: vec![(ci, si)],
-                            k8s: Vec::new(),
-                        });
                     }
-                    continue;
-                }
-                let image = svc.image.as_ref().map(|i| i.text.as_str()).unwrap_or("");
-                if let Some(kind) = images::backing_kind(image) {
-                    self.services.push(BackingService {
+                    Some((context, None)) => apps.push(App {
                         name: svc.name.clone(),
-                        kind: kind.into(),
-                        image: image.into(),
-                        origin: Origin::new(cm.file, svc.name_span.clone()),
-                    });
-                } else if images::is_infra(image) {
-                    self.services.push(BackingService {
-                        name: svc.name.clone(),
-                        kind: "infrastructure".into(),
-                        image: image.into(),
-                        origin: Origin::new(cm.file, svc.name_span.clone()),
-                    });
-                } else {
-                    apps.push(App {
+                        dockerfile: None,
+                        context: Some(context),
+                        compose: vec![(ci, si)],
+                        k8s: Vec::new(),
+                    }),
+                    None => apps.push(App {
                         name: svc.name.clone(),
                         dockerfile: None,
                         context: None,
                         compose: vec![(ci, si)],
                         k8s: Vec::new(),
-                    });
+                    }),
                 }
+            }
+        }
+        // a Dockerfile's context is the one a compose service builds it with
+        for c in &comps {
+            if let Site::Compose { compose, service } = c.site
+                && let Some(b) = &self.compose[compose].compose.services[service].build
+                && let Some(context) = walk::join(&self.compose[compose].dir, &b.context)
+                && let Some(di) = df_app
+                    .iter()
+                    .find(|(_, ai)| apps[**ai].compose.contains(&(compose, service)))
+                    .map(|(di, _)| *di)
+                    .or_else(|| {
+                        compose_backing.iter().copied().find(|d| {
+                            let r = match &b.dockerfile {
+                                Some(d) => walk::join(&context, d),
+                                None => walk::join(&context, "Dockerfile"),
+                            };
+                            r.as_deref() == Some(self.rel(self.dockerfiles[*d].file))
+                        })
+                    })
+            {
+                self.dockerfiles[di].context = context;
             }
         }
         // a service that only runs the image another compose service builds (the same service
         // in another compose file) is that app, not one more
         self.merge_image_only_services(&mut apps, &mut df_app);
-        // Dockerfiles not built by compose are apps of their own directory
+        // every Dockerfile is a component; those not built by compose are apps of their own
+        // directory
         for (di, d) in self.dockerfiles.iter().enumerate() {
-            if df_app.contains_key(&di) || d.backing.is_some() {
+            let rel = self.rel(d.file).to_string();
+            let v = self
+                .overridden(&rel)
+                .or_else(|| self.in_test_tree(d.file))
+                .unwrap_or_else(|| {
+                    match (d.backing, d.final_stage().and_then(|s| s.base.clone())) {
+                        (Some(kind), Some(base)) => components::Verdict {
+                            kind: Kind::Backing,
+                            evidence: format!("FROM `{base}`, a {kind} server"),
+                            service: Some(kind),
+                        },
+                        _ => components::verdict(Kind::App, "an image built here"),
+                    }
+                });
+            comps.push(Component {
+                key: rel,
+                name: d.dir.rsplit('/').next().unwrap_or("").to_string(),
+                site: Site::Dockerfile { dockerfile: di },
+                kind: v.kind,
+                evidence: v.evidence,
+                origin: Origin::new(d.file, 0..0),
+            });
+            if df_app.contains_key(&di) || v.kind != Kind::App {
                 continue;
             }
             let name = match d.dir.rsplit('/').next() {
@@ -1091,7 +1275,6 @@ impl Project {
                 k8s: Vec::new(),
             });
         }
-        // image names each app builds: compose `image:` on the building service, else app name
         // the names an app's image may go by, best evidence first: the compose `image:` that
         // names the build output, the Dockerfile's directory, the app (service) name
         let built_names: Vec<Vec<(String, u8)>> = apps
@@ -1117,39 +1300,93 @@ impl Project {
                 names
             })
             .collect();
+        let built_by = |image: &str| {
+            let name = ImageRef::parse(image).name().to_string();
+            built_names
+                .iter()
+                .enumerate()
+                .filter_map(|(ai, names)| {
+                    names
+                        .iter()
+                        .filter(|(n, _)| *n == name)
+                        .map(|(_, rank)| (*rank, ai))
+                        .min()
+                })
+                .min()
+                .map(|(_, ai)| ai)
+        };
+        // an image this repository builds: one an app of a Dockerfile here goes by
+        let builds: Vec<bool> = apps
+            .iter()
+            .map(|a| a.dockerfile.is_some() || a.context.is_some())
+            .collect();
+        let built = |image: &str| built_by(image).is_some_and(|ai| builds[ai]);
         for (oi, km) in self.k8s.iter().enumerate() {
             let Some(pod) = &km.object.pod else { continue };
-            for (ci, c) in pod.containers.iter().enumerate() {
-                let Some(image) = &c.image else { continue };
-                if let Some(kind) = images::backing_kind(&image.text) {
+            let v = self.classify_workload(km, &built);
+            let name = km
+                .object
+                .name
+                .clone()
+                .unwrap_or_else(|| km.object.kind.clone());
+            let at = Origin::new(km.file, km.object.kind_span.clone());
+            comps.push(Component {
+                key: format!("{}:{name}", self.rel(km.file)),
+                name: name.clone(),
+                site: Site::Kubernetes { object: oi },
+                kind: v.kind,
+                evidence: v.evidence.clone(),
+                origin: at.clone(),
+            });
+            match v.kind {
+                Kind::App => {}
+                Kind::Backing => {
+                    let main = components::main_container(
+                        pod.containers
+                            .iter()
+                            .map(|c| c.image.as_ref().map(|i| i.text.as_str())),
+                    );
+                    let image = pod.containers.get(main).and_then(|c| c.image.as_ref());
                     self.services.push(BackingService {
-                        name: km.object.name.clone().unwrap_or_else(|| c.name.clone()),
-                        kind: kind.into(),
-                        image: image.text.clone(),
-                        origin: Origin::new(km.file, image.span.clone()),
+                        name,
+                        kind: v.service.unwrap_or("service").into(),
+                        image: image.map(|i| i.text.clone()).unwrap_or_default(),
+                        origin: image.map_or(at, |i| Origin::new(km.file, i.span.clone())),
                     });
                     continue;
                 }
-                if images::is_infra(&image.text) {
+                _ => continue,
+            }
+            // the app's containers: not a sidecar (a proxy, an exporter) or a product beside
+            // it, unless that is all the pod runs (a kind set in the config)
+            let beside = |image: &str| {
+                !built(image)
+                    && (components::is_sidecar(image)
+                        || images::is_infra(image)
+                        || images::backing_kind(image).is_some())
+            };
+            let main = components::main_container(
+                pod.containers
+                    .iter()
+                    .map(|c| c.image.as_ref().map(|i| i.text.as_str())),
+            );
+            let all_beside = pod
+                .containers
+                .iter()
+                .all(|c| c.image.as_ref().is_none_or(|i| beside(&i.text)));
+            for (ci, c) in pod.containers.iter().enumerate() {
+                let Some(image) = &c.image else { continue };
+                if beside(&image.text) && !(all_beside && ci == main) {
                     continue;
                 }
-                let name = ImageRef::parse(&image.text).name().to_string();
-                let hit = built_names
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(ai, names)| {
-                        names
-                            .iter()
-                            .filter(|(n, _)| *n == name)
-                            .map(|(_, rank)| (*rank, ai))
-                            .min()
-                    })
-                    .min()
-                    .map(|(_, ai)| ai);
-                match hit {
+                match built_by(&image.text) {
                     Some(ai) => apps[ai].k8s.push((oi, ci)),
                     None => apps.push(App {
-                        name: km.object.name.clone().unwrap_or(name),
+                        name: km
+                            .object
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| ImageRef::parse(&image.text).name().to_string()),
                         dockerfile: None,
                         context: None,
                         compose: Vec::new(),
@@ -1158,14 +1395,37 @@ impl Project {
                 }
             }
         }
+        for (pi, pf) in self.procfiles.iter().enumerate() {
+            for (ei, (name, _, span)) in pf.entries.iter().enumerate() {
+                let key = format!("{}:{name}", self.rel(pf.file));
+                let v = self
+                    .overridden(&key)
+                    .or_else(|| self.in_test_tree(pf.file))
+                    .unwrap_or_else(|| components::verdict(Kind::App, "a Procfile process"));
+                comps.push(Component {
+                    key,
+                    name: name.clone(),
+                    site: Site::Procfile {
+                        procfile: pi,
+                        entry: ei,
+                    },
+                    kind: v.kind,
+                    evidence: v.evidence,
+                    origin: Origin::new(pf.file, span.clone()),
+                });
+            }
+        }
         for (di, d) in self.dockerfiles.iter().enumerate() {
             if compose_backing.contains(&di) {
                 continue;
             }
-            if let Some(kind) = d.backing {
+            let backing = comps
+                .iter()
+                .any(|c| c.site == Site::Dockerfile { dockerfile: di } && c.kind == Kind::Backing);
+            if backing {
                 self.services.push(BackingService {
                     name: d.dir.rsplit('/').next().unwrap_or("").to_string(),
-                    kind: kind.into(),
+                    kind: d.backing.unwrap_or("service").into(),
                     image: d
                         .final_stage()
                         .and_then(|s| s.base.clone())
@@ -1175,6 +1435,7 @@ impl Project {
             }
         }
         self.apps = apps;
+        self.components = comps;
         self.source_app = self
             .sources
             .iter()

@@ -47,6 +47,8 @@ pub struct Container {
     pub probes: Vec<Probe>,
     /// volumeMounts: (volume name, mount path, read-only).
     pub mounts: Vec<(String, String, bool, Span)>,
+    /// `securityContext.privileged: true`.
+    pub privileged: bool,
     pub span: Span,
 }
 
@@ -60,6 +62,10 @@ pub struct PodSpec {
     pub restart_policy: Option<String>,
     /// Pod volumes: (name, kind of source such as `persistentVolumeClaim`, `hostPath`, `emptyDir`).
     pub volumes: Vec<(String, String)>,
+    /// The host directories or files `hostPath` volumes mount.
+    pub host_paths: Vec<String>,
+    /// `hostPID` or `hostIPC`: the pod shares the node's process or IPC namespace.
+    pub host_namespaces: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +183,16 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
                 Some((name, kind))
             })
             .collect(),
+        host_paths: p
+            .get("volumes")
+            .and_then(Yaml::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|v| Some(v.get("hostPath")?.get("path")?.as_str()?.to_string()))
+            .collect(),
+        host_namespaces: ["hostPID", "hostIPC"]
+            .iter()
+            .any(|k| p.get(k).and_then(Yaml::as_bool) == Some(true)),
     });
     let mut data = Vec::new();
     if kind == "ConfigMap" || kind == "Secret" {
@@ -413,6 +429,11 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     })
                     .collect(),
                 probes,
+                privileged: c
+                    .get("securityContext")
+                    .and_then(|s| s.get("privileged"))
+                    .and_then(Yaml::as_bool)
+                    == Some(true),
                 mounts: c
                     .get("volumeMounts")
                     .and_then(Yaml::as_seq)

@@ -1,0 +1,165 @@
+//! Components as a user sees them: `twelve model` names each compose service, Kubernetes
+//! workload, Dockerfile and Procfile entry with its kind and evidence; `[components]` in
+//! `twelve.toml` overrides a kind, and a key or kind that means nothing is a located error.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+const STACK: &str = "fixtures/projects/platform-stack";
+
+fn twelve(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("twelve").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// key → (kind, evidence) from `twelve model`.
+fn kinds(dir: &Path, path: &str) -> BTreeMap<String, (String, String)> {
+    let out = twelve(dir).args(["model", path]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap().to_string(),
+                (
+                    c["kind"].as_str().unwrap().to_string(),
+                    c["evidence"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_model_names_every_kind_of_component() {
+    let got = kinds(repo(), STACK);
+    let expected = [
+        ("compose.yaml:api", "app"),
+        ("compose.yaml:worker", "app"),
+        ("compose.yaml:migrate", "app"),
+        ("compose.yaml:db", "backing"),
+        ("compose.yaml:dashboards", "product"),
+        ("tests/compose.yaml:e2e", "tooling"),
+        ("Dockerfile", "app"),
+        ("db/Dockerfile", "backing"),
+        ("k8s/cache.yaml:cache", "backing"),
+        ("k8s/deployment.yaml:api", "app"),
+        ("k8s/node-agent.yaml:log-shipper", "node-agent"),
+        ("k8s/smoke-test.yaml:api-smoke-test", "tooling"),
+        ("k8s/volume-demo.yaml:volume-demo", "placeholder"),
+    ];
+    let got_kinds: BTreeMap<&str, &str> = got
+        .iter()
+        .map(|(k, (kind, _))| (k.as_str(), kind.as_str()))
+        .collect();
+    assert_eq!(got_kinds, expected.into_iter().collect(), "{got:#?}");
+    // the evidence says why, in words a user can check
+    assert!(got["compose.yaml:db"].1.contains("postgres"), "{got:?}");
+    assert!(got["k8s/cache.yaml:cache"].1.contains("redis"), "{got:?}");
+    assert!(
+        got["k8s/node-agent.yaml:log-shipper"]
+            .1
+            .contains("DaemonSet")
+    );
+}
+
+#[test]
+fn the_stack_of_non_app_components_gives_no_finding() {
+    // a database built FROM postgres, a dashboard, a node agent, a broker with an exporter
+    // sidecar, a pause pod and a test hook: none of them is the app, none is reported
+    let out = twelve(repo())
+        .args(["check", STACK, "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["diagnostics"].as_array().map(Vec::len).unwrap_or(0);
+    assert_eq!(findings, 0, "{v:#}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_kind_set_in_the_config_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join(STACK), tmp.path());
+    fs::write(
+        tmp.path().join("twelve.toml"),
+        "[components]\n\"compose.yaml:dashboards\" = \"app\"\n\"k8s/cache.yaml:cache\" = \"app\"\n",
+    )
+    .unwrap();
+    let got = kinds(tmp.path(), ".");
+    assert_eq!(
+        got["compose.yaml:dashboards"],
+        ("app".to_string(), "set in twelve.toml".to_string())
+    );
+    assert_eq!(got["k8s/cache.yaml:cache"].0, "app");
+    // and `check` judges it as an app now: one replica, nothing scales it
+    let out = twelve(tmp.path())
+        .args(["check", ".", "--format", "concise", "--select", "TF0801"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("k8s/cache.yaml"), "{text}");
+}
+
+#[test]
+fn an_unknown_component_key_is_a_located_error_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join(STACK), tmp.path());
+    fs::write(
+        tmp.path().join("twelve.toml"),
+        "# kinds twelve got wrong\n[components]\n\"compose.yaml:dashbords\" = \"app\"\n",
+    )
+    .unwrap();
+    for cmd in ["check", "model"] {
+        let out = twelve(tmp.path()).args([cmd, "."]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {err}");
+        assert!(err.contains("twelve.toml:3"), "{cmd}: {err}");
+        assert!(err.contains("names no component"), "{cmd}: {err}");
+        assert!(err.contains("compose.yaml:dashboards"), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn an_unknown_component_kind_is_a_located_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join(STACK), tmp.path());
+    fs::write(
+        tmp.path().join("twelve.toml"),
+        "[components]\n\"compose.yaml:db\" = \"backng\"\n",
+    )
+    .unwrap();
+    let out = twelve(tmp.path()).args(["check", "."]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("twelve.toml:2"), "{err}");
+    assert!(err.contains("did you mean `backing`"), "{err}");
+}
