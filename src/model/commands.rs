@@ -369,7 +369,7 @@ impl Project {
                     cmds,
                     origin: Origin::new(cm.file, span),
                     source: Source::Compose,
-                    dev: cm.dev,
+                    dev: cm.dev_services.get(*si).is_some_and(Option::is_some),
                     one_off: svc.restart.as_deref() == Some("no") && !svc.profiles.is_empty(),
                 });
             }
@@ -477,5 +477,82 @@ impl Project {
                     .count()
             })
             .map(|(i, _)| i)
+    }
+}
+
+/// The dev server or reloader a command runs, if any: `--reload`, `runserver`, `flask run`,
+/// nodemon, `ng serve`, `npm run dev`, `next dev`, `vite`, watchers.
+pub fn dev_server<'a>(words: &[&'a str]) -> Option<&'a str> {
+    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    for (i, w) in words.iter().enumerate() {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let b = base(w);
+        let hit = matches!(
+            *w,
+            "--reload" | "--watch" | "--hot" | "runserver" | "runserver_plus"
+        ) || matches!(
+            b.as_str(),
+            "nodemon"
+                | "ts-node-dev"
+                | "webpack-dev-server"
+                | "watchmedo"
+                | "reflex"
+                | "air"
+                | "entr"
+                | "tsx-watch"
+        ) || (matches!(b.as_str(), "flask") && next == "run")
+            || (matches!(b.as_str(), "ng" | "webpack" | "vue-cli-service") && next == "serve")
+            || (matches!(b.as_str(), "next" | "nuxt" | "vite" | "astro" | "remix")
+                && next == "dev")
+            || (b == "vite" && (next.is_empty() || next.starts_with('-')))
+            || (matches!(b.as_str(), "npm" | "yarn" | "pnpm" | "bun")
+                && (next == "dev"
+                    || (next == "run"
+                        && words.get(i + 2).is_some_and(|s| {
+                            matches!(*s, "dev" | "develop" | "start:dev" | "watch" | "serve")
+                        }))))
+            || (b == "cargo" && next == "watch");
+        if hit {
+            return Some(w);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod dev_server_tests {
+    use super::dev_server;
+
+    #[test]
+    fn dev_servers_and_reloaders() {
+        let dev = |c: &str| dev_server(&c.split_whitespace().collect::<Vec<_>>()).map(String::from);
+        for c in [
+            "uvicorn main:app --host 0.0.0.0 --reload",
+            "python manage.py runserver 0.0.0.0:8000",
+            "flask run --host 0.0.0.0",
+            "npx nodemon server.js",
+            "ng serve --host 0.0.0.0",
+            "npm run dev",
+            "yarn dev",
+            "pnpm run start:dev",
+            "next dev",
+            "vite --host",
+            "cargo watch -x run",
+            "/app/node_modules/.bin/nodemon index.js",
+        ] {
+            assert!(dev(c).is_some(), "{c}");
+        }
+        for c in [
+            "gunicorn -b 0.0.0.0:8000 app:app",
+            "npm start",
+            "npm run build",
+            "node server.js",
+            "python manage.py migrate",
+            "next start",
+            "flask db upgrade",
+            "vite build",
+        ] {
+            assert_eq!(dev(c), None, "{c}");
+        }
     }
 }

@@ -32,6 +32,7 @@ pub fn to_json(o: &Outcome) -> String {
                     let s = &cm.compose.services[*si];
                     json!({
                         "service": s.name,
+                        "dev": p.dev_service(cm, &s.name),
                         "at": loc(cm.file, &s.name_span),
                         "ports": s.ports.iter().map(|pm| json!({"host_ip": pm.host_ip, "host": pm.host, "container": pm.container})).collect::<Vec<_>>(),
                         "environment": p.service_env(*ci, *si).0.iter().map(|e| json!({"name": e.key, "at": loc(e.origin.file, &e.origin.span)})).collect::<Vec<_>>(),

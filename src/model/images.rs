@@ -93,6 +93,10 @@ const BACKING: &[(&str, &str)] = &[
     ("solr", "solr"),
     ("questdb", "questdb"),
     ("mssql-server", "mssql"),
+    ("mssql-server-linux", "mssql"),
+    ("mssql-server-windows-express", "mssql"),
+    ("mssql-server-windows-developer", "mssql"),
+    ("azure-sql-edge", "mssql"),
     ("localstack", "localstack"),
 ];
 
@@ -183,8 +187,22 @@ const INFRA_REPOSITORIES: &[&str] = &[
 pub fn backing_kind(image: &str) -> Option<&'static str> {
     let r = ImageRef::parse(image);
     let name = r.name().to_ascii_lowercase();
-    BACKING.iter().find(|(n, _)| name == *n).map(|(_, k)| *k)
+    let repo = r.repository.to_ascii_lowercase();
+    BACKING
+        .iter()
+        .find(|(n, _)| name == *n)
+        .or_else(|| BACKING_REPOSITORIES.iter().find(|(n, _)| repo.ends_with(n)))
+        .map(|(_, k)| *k)
 }
+
+/// Backing services known by repository, where the last path segment alone is too generic
+/// (`mcr.microsoft.com/mssql/server`).
+const BACKING_REPOSITORIES: &[(&str, &str)] = &[
+    ("mssql/server", "mssql"),
+    ("mssql/rhel/server", "mssql"),
+    ("cockroachdb/cockroach", "cockroachdb"),
+    ("bitnami/kafka", "kafka"),
+];
 
 pub fn is_infra(image: &str) -> bool {
     let r = ImageRef::parse(image);
@@ -213,6 +231,11 @@ mod tests {
         );
         assert_eq!(backing_kind("bitnami/redis"), Some("redis"));
         assert_eq!(backing_kind("myorg/api"), None);
+        assert_eq!(
+            backing_kind("mcr.microsoft.com/mssql/server:2022-latest"),
+            Some("mssql")
+        );
+        assert_eq!(backing_kind("ghcr.io/acme/server:1"), None);
         assert!(is_infra("traefik:v3"));
     }
 }

@@ -112,6 +112,11 @@ pub struct ComposeModel {
     pub compose: ComposeFile,
     /// An override or development file (`docker-compose.override.yml`, `*.local.yml`, `*.dev.yml`).
     pub dev: bool,
+    /// Per service (same order as `compose.services`): why it is a development service, if
+    /// it is one: its file is a development file by its name, or it runs a dev server or
+    /// reloader, builds a dev stage, or keeps `node_modules` in an anonymous volume beside
+    /// mounted source.
+    pub dev_services: Vec<Option<String>>,
     /// Per service (same order as `compose.services`): its `env_file:` entries resolved to the
     /// env files of the repository. `None` for a file that is not in the repository (ignored
     /// or created at deploy time): it provides an unknown set of variables.
@@ -691,6 +696,7 @@ impl Project {
                     file: id,
                     dir: dir.clone(),
                     dev: is_dev_path(&rel),
+                    dev_services: Vec::new(),
                     compose,
                     env_files,
                 });
@@ -698,6 +704,7 @@ impl Project {
         }
         notices.sort();
         p.notices = notices;
+        p.mark_dev_services();
         p.link();
         p.compute_commands();
         p.secret_spans = crate::secrets::collect(&p);
@@ -994,6 +1001,30 @@ impl Project {
         for v in df_app.values_mut() {
             *v = new_index[*v];
         }
+    }
+
+    /// Why each compose service is a development service, if it is one. A `*prod*` sibling
+    /// does not make a compose file a development one: it is as often an override applied on
+    /// top of it (`-f compose.yaml -f compose.prod.yaml`), so the base reaches production too.
+    fn mark_dev_services(&mut self) {
+        for cm in &mut self.compose {
+            let file_dev = cm.dev.then(|| {
+                let rel = self.files[cm.file.0 as usize].rel.as_str();
+                format!("`{}` is a development file", walk::file_name(rel))
+            });
+            cm.dev_services = cm
+                .compose
+                .services
+                .iter()
+                .map(|s| file_dev.clone().or_else(|| dev_service(s)))
+                .collect();
+        }
+    }
+
+    /// Why the compose service named `name` of `cm` is a development service, if it is one.
+    pub fn dev_service<'a>(&self, cm: &'a ComposeModel, name: &str) -> Option<&'a str> {
+        let si = cm.compose.services.iter().position(|s| s.name == name)?;
+        cm.dev_services.get(si)?.as_deref()
     }
 
     /// The kind a user gave a component in `[components]`.
@@ -1471,6 +1502,39 @@ impl Project {
             })
         })
     }
+}
+
+/// A compose service's own signs of development: a dev server or reloader as its command, a
+/// dev build stage, an anonymous volume keeping the image's `node_modules` under mounted source.
+fn dev_service(s: &Service) -> Option<String> {
+    let words: Vec<&str> = [&s.entrypoint, &s.command]
+        .into_iter()
+        .flatten()
+        .flat_map(|c| match c {
+            compose::CmdValue::String(t) => t.text.split_whitespace().collect::<Vec<_>>(),
+            compose::CmdValue::List(l) => l
+                .iter()
+                .flat_map(|w| w.text.split_whitespace())
+                .collect::<Vec<_>>(),
+        })
+        .collect();
+    if let Some(w) = commands::dev_server(&words) {
+        return Some(format!("runs `{w}`, a development server"));
+    }
+    if let Some(t) = s.build.as_ref().and_then(|b| b.target.as_deref()) {
+        let lower = t.to_ascii_lowercase();
+        if ["dev", "development", "develop", "local", "debug"].contains(&lower.as_str()) {
+            return Some(format!("builds the `{t}` stage"));
+        }
+    }
+    let anonymous_modules = s
+        .volumes
+        .iter()
+        .any(|v| v.source.is_none() && v.target.trim_end_matches('/').ends_with("/node_modules"));
+    if anonymous_modules && s.volumes.iter().any(|v| v.bind) {
+        return Some("mounts its source, keeping `node_modules` in an anonymous volume".into());
+    }
+    None
 }
 
 fn one_line(s: &str) -> String {

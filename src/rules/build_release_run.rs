@@ -232,7 +232,7 @@ impl Rule for SourceMountedIntoContainer {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, cm, s) in p.app_services() {
-            if cm.dev || p.is_test_file(cm.file) {
+            if p.dev_service(cm, &s.name).is_some() || p.is_test_file(cm.file) {
                 continue;
             }
             let Some(ctx) = &p.apps[ai].context else {

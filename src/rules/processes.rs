@@ -191,7 +191,7 @@ impl Rule for StatefulAppWorkload {
             }
         }
         for (_, cm, s) in p.app_services() {
-            if cm.dev || p.is_test_file(cm.file) {
+            if p.dev_service(cm, &s.name).is_some() || p.is_test_file(cm.file) {
                 continue;
             }
             for v in &s.volumes {
