@@ -28,6 +28,8 @@ pub enum FileKind {
     Go,
     Rust,
     Shell,
+    /// A Tiltfile (Starlark): only the images it builds are read from it.
+    Tiltfile,
     /// Any other file: recorded by path only (migrations folders, alembic.ini, …).
     Other,
 }
@@ -110,6 +112,7 @@ pub fn classify(rel: &str) -> FileKind {
         "pyproject.toml" | "pipfile" | "setup.py" | "setup.cfg" | "package.json" | "cargo.toml"
         | "go.mod" => return FileKind::Manifest,
         "procfile" => return FileKind::Procfile,
+        "tiltfile" => return FileKind::Tiltfile,
         ".gitignore" => return FileKind::GitIgnore,
         ".dockerignore" => return FileKind::DockerIgnore,
         _ => {}

@@ -97,6 +97,7 @@ pub fn to_json(o: &Outcome) -> String {
     let v = json!({
         "version": 1,
         "components": components,
+        "build_artifacts": p.build_artifacts.iter().map(|a| json!({"image": a.image, "tool": a.tool, "at": loc(a.origin.file, &a.origin.span)})).collect::<Vec<_>>(),
         "apps": apps,
         "services": services,
         "manifests": p.manifests.iter().map(|m| json!({"path": o.display_path(p.rel(m.file)), "kind": m.manifest.kind, "dependencies": m.manifest.deps.len()})).collect::<Vec<_>>(),

@@ -190,6 +190,16 @@ pub struct App {
     pub k8s: Vec<(usize, usize)>,
 }
 
+/// An image a build tool builds from this repository and tags when it deploys: a manifest
+/// naming it is rewritten with that tag.
+#[derive(Debug, Clone)]
+pub struct BuildArtifact {
+    /// The image as the tool names it (`web`, `ghcr.io/acme/api`).
+    pub image: String,
+    pub tool: &'static str,
+    pub origin: Origin,
+}
+
 /// A backing service (database, cache, queue) or infrastructure (proxy, observability).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BackingService {
@@ -238,6 +248,8 @@ pub struct Project {
     pub other_yaml: Vec<(FileId, Vec<Yaml>)>,
     pub apps: Vec<App>,
     pub services: Vec<BackingService>,
+    /// Images a build tool builds and tags at deploy time (Skaffold, Tilt).
+    pub build_artifacts: Vec<BuildArtifact>,
     /// Every compose service, Kubernetes workload, Dockerfile and Procfile entry, with its kind.
     pub components: Vec<components::Component>,
     /// Kinds set in `[components]` of `twelve.toml`, by component key.
@@ -270,6 +282,8 @@ enum Parsed {
     Script(Script),
     DotEnv(Vec<dotenv::Entry>),
     Procfile(Vec<(String, String, crate::source::Span)>),
+    /// The images a Tiltfile builds.
+    Tiltfile(Vec<(String, crate::source::Span)>),
     Text,
     Error(usize, String),
     /// The parser panicked (an internal fault, caught): the message.
@@ -333,6 +347,7 @@ fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
         FileKind::Shell => Parsed::Script(shell::parse(text)),
         FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
         FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),
+        FileKind::Tiltfile => Parsed::Tiltfile(crate::parse::buildtools::tilt_artifacts(text)),
         _ => Parsed::Text,
     }
 }
@@ -564,6 +579,22 @@ impl Project {
                             walk::parent_dir(&rel) == c.as_str()
                                 && walk::file_name(&rel).starts_with("values")
                         });
+                        // a Skaffold config names the images it builds; it is no object
+                        // of the cluster
+                        let (skaffold, docs): (Vec<Yaml>, Vec<Yaml>) = docs
+                            .into_iter()
+                            .partition(crate::parse::buildtools::is_skaffold);
+                        for d in &skaffold {
+                            p.build_artifacts.extend(
+                                crate::parse::buildtools::skaffold_artifacts(d)
+                                    .into_iter()
+                                    .map(|(image, span)| BuildArtifact {
+                                        image,
+                                        tool: "Skaffold",
+                                        origin: Origin::new(*id, span),
+                                    }),
+                            );
+                        }
                         if in_chart {
                             p.helm_values.push((*id, docs));
                         } else if docs.iter().any(k8s::is_object) {
@@ -624,6 +655,14 @@ impl Project {
                     })
                 }
                 Parsed::Procfile(entries) => p.procfiles.push(ProcfileModel { file: *id, entries }),
+                Parsed::Tiltfile(images) => {
+                    p.build_artifacts
+                        .extend(images.into_iter().map(|(image, span)| BuildArtifact {
+                            image,
+                            tool: "Tilt",
+                            origin: Origin::new(*id, span),
+                        }))
+                }
                 Parsed::Text => {
                     if *kind == FileKind::HelmTemplate {
                         p.helm_templates.push(*id);
@@ -1027,6 +1066,29 @@ impl Project {
         cm.dev_services.get(si)?.as_deref()
     }
 
+    /// The build tool that builds and tags `image` at deploy time, if one does: a Skaffold or
+    /// Tilt artifact of the same repository, a `ko://` import path, or a name a kustomization's
+    /// `images:` gives a tag.
+    pub fn build_artifact(&self, image: &str) -> Option<&'static str> {
+        let image = image.trim();
+        if image.starts_with("ko://") {
+            return Some("ko");
+        }
+        let repo = ImageRef::parse(image).repository;
+        if let Some(a) = self
+            .build_artifacts
+            .iter()
+            .find(|a| ImageRef::parse(&a.image).repository == repo)
+        {
+            return Some(a.tool);
+        }
+        self.k8s
+            .iter()
+            .flat_map(|k| &k.object.kustomize_images)
+            .any(|(name, _, tag, _)| *name == repo && tag.is_some())
+            .then_some("kustomize")
+    }
+
     /// The kind a user gave a component in `[components]`.
     fn overridden(&self, key: &str) -> Option<components::Verdict> {
         self.component_overrides
@@ -1351,7 +1413,17 @@ impl Project {
             .iter()
             .map(|a| a.dockerfile.is_some() || a.context.is_some())
             .collect();
-        let built = |image: &str| built_by(image).is_some_and(|ai| builds[ai]);
+        let artifacts: Vec<String> = self
+            .k8s
+            .iter()
+            .filter_map(|k| k.object.pod.as_ref())
+            .flat_map(|pod| pod.containers.iter().filter_map(|c| c.image.as_ref()))
+            .filter(|i| self.build_artifact(&i.text).is_some())
+            .map(|i| i.text.clone())
+            .collect();
+        let built = |image: &str| {
+            built_by(image).is_some_and(|ai| builds[ai]) || artifacts.iter().any(|a| a == image)
+        };
         for (oi, km) in self.k8s.iter().enumerate() {
             let Some(pod) = &km.object.pod else { continue };
             let v = self.classify_workload(km, &built);

@@ -1,5 +1,6 @@
 //! One module per format. Each returns a typed tree with byte spans; a failure is data.
 
+pub mod buildtools;
 pub mod code;
 pub mod compose;
 pub mod dockerfile;

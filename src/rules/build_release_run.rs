@@ -49,8 +49,10 @@ impl Rule for MutableImageReference {
             }
             for s in &cm.compose.services {
                 let Some(img) = &s.image else { continue };
-                // a service that builds names its own output
+                // a service that builds names its own output, and a build tool tags its
+                // artifacts when it deploys them
                 if s.build.is_some()
+                    || p.build_artifact(&img.text).is_some()
                     || cm
                         .compose
                         .missing_vars
@@ -81,6 +83,9 @@ impl Rule for MutableImageReference {
             let Some(pod) = &km.object.pod else { continue };
             for c in pod.containers.iter().chain(&pod.init_containers) {
                 let Some(img) = &c.image else { continue };
+                if p.build_artifact(&img.text).is_some() {
+                    continue;
+                }
                 if let Some(why) = floating(&img.text) {
                     out.push(
                         diag(
