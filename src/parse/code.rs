@@ -161,6 +161,9 @@ pub struct CodeFacts {
     pub file_logs: Vec<FileLog>,
     /// Session state kept in the process (memory or local files): (what, span).
     pub local_sessions: Vec<(String, Span)>,
+    /// Variables whose presence the code tests (`if (process.env.X)`, `_.isEmpty(process.env.X)`,
+    /// `process.env.X ? … : …`, `process.env.X && …`): the code handles their absence.
+    pub presence_tested: Vec<String>,
     pub has_error: bool,
 }
 
@@ -215,6 +218,21 @@ impl CodeFacts {
         }
     }
 
+    /// A variable whose presence the code tests is optional wherever the file reads it: the
+    /// code has a path for its absence (every language).
+    pub fn mark_presence_tested(&mut self) {
+        if self.presence_tested.is_empty() {
+            return;
+        }
+        self.presence_tested.sort();
+        self.presence_tested.dedup();
+        for r in &mut self.env_reads {
+            if self.presence_tested.binary_search(&r.name).is_ok() {
+                r.required = false;
+            }
+        }
+    }
+
     /// Mark URL literals that are the default of an environment lookup (every language).
     pub fn mark_env_defaults(&mut self) {
         let defaults: Vec<Span> = self
@@ -260,6 +278,8 @@ pub fn listen_at(
     what: &str,
 ) -> Option<Listen> {
     match addr.and_then(|(a, sp)| split_address(a).map(|(h, p)| (h, p, sp))) {
+        // port 0 asks the OS for any free port: a test or a client, never the serving port
+        Some((_, Some(0), _)) => None,
         Some((h, p, sp)) => Some(Listen {
             host: Some((h, sp.clone())),
             port: p.map(|p| (p, sp)),

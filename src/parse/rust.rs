@@ -171,14 +171,18 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 && let Some(first) = a.first()
             {
                 if let Some((h, p)) = address(*first, text) {
-                    f.listens.push(Listen {
-                        host: Some((h, span(*first))),
-                        port: p.map(|p| (p, span(*first))),
-                        port_from_env: false,
-                        default_loopback: false,
-                        span: span(n),
-                        what: callee.clone(),
-                    });
+                    // port 0 asks the OS for any free port: a test or a client, never the
+                    // app's serving port
+                    if p != Some(0) {
+                        f.listens.push(Listen {
+                            host: Some((h, span(*first))),
+                            port: p.map(|p| (p, span(*first))),
+                            port_from_env: false,
+                            default_loopback: false,
+                            span: span(n),
+                            what: callee.clone(),
+                        });
+                    }
                 } else if t(*first, text).contains("env::var")
                     || t(*first, text).to_ascii_lowercase().contains("port")
                 {
@@ -237,10 +241,39 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         }
         _ => {}
     }
+    // Test code is not what the app does: an item under `#[cfg(test)]`, `#[test]` or
+    // `#[tokio::test]` (the attributes are the item's preceding siblings) is left out.
     let mut c = n.walk();
+    let mut test_attr = false;
     for ch in n.named_children(&mut c) {
-        visit(ch, text, f, depth + 1);
+        match ch.kind() {
+            "attribute_item" => {
+                test_attr |= is_test_attribute(t(ch, text));
+                continue;
+            }
+            k if k.contains("comment") => continue,
+            _ => {}
+        }
+        if !std::mem::take(&mut test_attr) {
+            visit(ch, text, f, depth + 1);
+        }
     }
+}
+
+/// `#[cfg(test)]`, `#[test]`, `#[tokio::test(...)]`, `#[bench]`: the item is test code.
+/// `#[cfg(not(test))]` is not.
+fn is_test_attribute(attr: &str) -> bool {
+    let inner: String = attr
+        .trim_start_matches('#')
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let path = inner.split('(').next().unwrap_or("");
+    matches!(path, "test" | "bench")
+        || path.ends_with("::test")
+        || (path == "cfg" && (inner == "cfg(test)" || inner.starts_with("cfg(all(test")))
 }
 
 #[cfg(test)]
@@ -296,5 +329,45 @@ async fn main() -> anyhow::Result<()> {
         assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
         assert_eq!(f.listens[1].port.as_ref().unwrap().0, 8080);
         assert_eq!(f.programs[0].0, "ffmpeg");
+    }
+
+    #[test]
+    fn test_code_is_not_app_code() {
+        let text = r#"
+fn main() {
+    let l = std::net::TcpListener::bind("0.0.0.0:8080").unwrap();
+    let ephemeral = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+}
+
+#[cfg(not(test))]
+fn real() { let v = std::env::var("REAL").unwrap(); }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn t() { let l = TcpListener::bind("127.0.0.1:3000"); let v = env::var("IN_TEST").unwrap(); }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+// a comment between the attribute and the item
+async fn integration() { let db = env::var("TEST_DB").unwrap(); }
+
+#[derive(Debug)]
+struct Cfg { url: String }
+"#;
+        let f = parse(text);
+        let reads: Vec<_> = f.env_reads.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(reads, ["REAL"]);
+        let ports: Vec<_> = f
+            .listens
+            .iter()
+            .map(|l| l.port.as_ref().map(|p| p.0))
+            .collect();
+        assert_eq!(ports, [Some(8080)], "{:?}", f.listens);
+        assert!(is_test_attribute("#[ cfg( test ) ]"));
+        assert!(is_test_attribute("#[cfg(all(test, feature = \"x\"))]"));
+        assert!(!is_test_attribute("#[cfg(not(test))]"));
+        assert!(!is_test_attribute("#[cfg(feature = \"test\")]"));
+        assert!(!is_test_attribute("#[derive(Debug)]"));
     }
 }
