@@ -49,7 +49,48 @@ pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
     };
     visit(tree.root_node(), text, &mut f, 0);
     f.mark_env_defaults();
+    f.mark_presence_tested();
     f
+}
+
+/// Whether the env read `n` tests the variable's presence: it is the argument of an emptiness
+/// helper (`_.isEmpty`, `_.isNil`, `Boolean`), or (through `!` and parentheses) the
+/// condition of an `if`, loop or `?:`, or an operand of `&&`.
+fn presence_test(n: Node<'_>, text: &str) -> bool {
+    let mut cur = n;
+    for _ in 0..8 {
+        let Some(p) = cur.parent() else { return false };
+        let is_condition = || {
+            p.child_by_field_name("condition")
+                .is_some_and(|c| c.id() == cur.id())
+        };
+        match p.kind() {
+            "parenthesized_expression" | "unary_expression" => cur = p,
+            "arguments" => {
+                let Some(call) = p.parent().filter(|c| c.kind() == "call_expression") else {
+                    return false;
+                };
+                let callee = call
+                    .child_by_field_name("function")
+                    .map(|c| t(c, text))
+                    .unwrap_or("");
+                let method = callee.rsplit('.').next().unwrap_or(callee);
+                // an emptiness helper's answer is about presence, wherever it goes
+                return matches!(
+                    method,
+                    "isEmpty" | "isNil" | "isUndefined" | "isNull" | "Boolean"
+                );
+            }
+            "binary_expression" => {
+                return p
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| t(o, text) == "&&");
+            }
+            "if_statement" | "while_statement" | "ternary_expression" => return is_condition(),
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {
@@ -140,6 +181,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         }
         "member_expression" | "subscript_expression" => {
             if let Some(name) = env_name(n, text) {
+                if presence_test(n, text) {
+                    f.presence_tested.push(name.clone());
+                }
                 let parent = n.parent();
                 let defaulted = parent.is_some_and(|p| {
                     p.kind() == "binary_expression"
@@ -505,5 +549,26 @@ server.listen(8080);
             Dialect::TypeScript,
         );
         assert_eq!(ts.env_reads[0].default, Some(ArgValue::Int(8080)));
+    }
+
+    #[test]
+    fn a_variable_whose_presence_is_tested_is_optional() {
+        let text = r#"
+if (process.env.CONFIG_FILE) { conf = path.resolve(root, process.env.CONFIG_FILE) }
+let db = (!_.isEmpty(process.env.DATABASE_URL)) ? process.env.DATABASE_URL : { host: "db" };
+const qs = { ...process.env.REF && { container: process.env.REF } };
+function capable () { return !_.isNil(process.env.COMPANION) }
+const need = process.env.COMPANION_URL;
+const secret = process.env.SESSION_SECRET;
+const shown = process.env.SESSION_SECRET === undefined;
+"#;
+        let f = parse(text, Dialect::JavaScript);
+        let required: Vec<_> = f
+            .env_reads
+            .iter()
+            .filter(|r| r.required)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(required, ["COMPANION_URL", "SESSION_SECRET"]);
     }
 }
