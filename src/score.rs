@@ -275,8 +275,7 @@ impl Owners {
         let mut has_source = vec![false; p.apps.len()];
         for (src, app) in p.sources.iter().zip(&p.source_app) {
             if let Some(ai) = app
-                && !src.test_tree
-                && !p.is_test_file(src.file)
+                && p.is_app_code(src)
             {
                 has_source[*ai] = true;
             }

@@ -152,6 +152,9 @@ pub struct SourceModel {
     pub dir: String,
     pub facts: CodeFacts,
     pub test_tree: bool,
+    /// A Rust build script (`build.rs` beside `Cargo.toml`): it runs at build time, so what
+    /// it reads is the build's environment, not the app's.
+    pub build_script: bool,
 }
 
 #[derive(Debug)]
@@ -272,7 +275,7 @@ enum Parsed {
     Dockerfile(Dockerfile),
     Yaml(Vec<Yaml>),
     Manifest(Manifest),
-    Source(crate::parse::code::Lang, CodeFacts),
+    Source(crate::parse::code::Lang, Box<CodeFacts>),
     /// Source in a language this build was compiled without.
     #[cfg_attr(
         all(feature = "javascript", feature = "go", feature = "rust"),
@@ -318,7 +321,10 @@ fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
                 None => Parsed::Text,
             }
         }
-        FileKind::Python => Parsed::Source(crate::parse::code::Lang::Python, python::parse(text)),
+        FileKind::Python => Parsed::Source(
+            crate::parse::code::Lang::Python,
+            Box::new(python::parse(text)),
+        ),
         #[cfg(feature = "javascript")]
         FileKind::JavaScript | FileKind::TypeScript => {
             let dialect = crate::parse::javascript::dialect_of(walk::file_name(rel));
@@ -326,21 +332,24 @@ fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
                 FileKind::TypeScript => crate::parse::code::Lang::TypeScript,
                 _ => crate::parse::code::Lang::JavaScript,
             };
-            Parsed::Source(lang, crate::parse::javascript::parse(text, dialect))
+            Parsed::Source(
+                lang,
+                Box::new(crate::parse::javascript::parse(text, dialect)),
+            )
         }
         #[cfg(not(feature = "javascript"))]
         FileKind::JavaScript | FileKind::TypeScript => Parsed::Unsupported("javascript"),
         #[cfg(feature = "go")]
         FileKind::Go => Parsed::Source(
             crate::parse::code::Lang::Go,
-            crate::parse::golang::parse(text),
+            Box::new(crate::parse::golang::parse(text)),
         ),
         #[cfg(not(feature = "go"))]
         FileKind::Go => Parsed::Unsupported("go"),
         #[cfg(feature = "rust")]
         FileKind::Rust => Parsed::Source(
             crate::parse::code::Lang::Rust,
-            crate::parse::rust::parse(text),
+            Box::new(crate::parse::rust::parse(text)),
         ),
         #[cfg(not(feature = "rust"))]
         FileKind::Rust => Parsed::Unsupported("rust"),
@@ -632,8 +641,10 @@ impl Project {
                     lang,
                     file: *id,
                     dir,
-                    facts,
+                    facts: *facts,
                     test_tree: is_test_path(&rel),
+                    build_script: lang == crate::parse::code::Lang::Rust
+                        && walk::file_name(&rel) == "build.rs",
                 }),
                 Parsed::Script(script) => {
                     let required_vars = shell::required_vars(&files[id.0 as usize].text);
@@ -907,14 +918,23 @@ impl Project {
             .map(|(i, _)| i)
     }
 
-    /// The Python files of an app's build context (test trees left out).
+    /// Whether a source file is code the app runs: not a test, example or docs tree (by
+    /// default or by `test-paths`), not a build script.
+    pub fn is_app_code(&self, src: &SourceModel) -> bool {
+        !src.test_tree && !src.build_script && !self.is_test_file(src.file)
+    }
+
+    /// Every source file that is code an app runs (see `is_app_code`).
+    pub fn app_code(&self) -> impl Iterator<Item = &SourceModel> {
+        self.sources.iter().filter(|s| self.is_app_code(s))
+    }
+
+    /// The source files of an app's build context that are code it runs.
     pub fn sources_of_app(&self, ai: usize) -> impl Iterator<Item = &SourceModel> {
         self.sources
             .iter()
             .zip(&self.source_app)
-            .filter(move |(py, app)| {
-                **app == Some(ai) && !py.test_tree && !self.is_test_file(py.file)
-            })
+            .filter(move |(py, app)| **app == Some(ai) && self.is_app_code(py))
             .map(|(py, _)| py)
     }
 

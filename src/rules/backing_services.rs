@@ -205,10 +205,7 @@ impl Rule for HardcodedServiceAddress {
             }
         }
         // code connecting to a literal host
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             for call in &py.facts.calls {
                 if !CONNECT_CALLS.contains(&call.method()) {
                     continue;

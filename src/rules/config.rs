@@ -84,10 +84,7 @@ impl Rule for HardcodedSecret {
         let owned = owned_spans(p);
         let mut seen: Vec<Origin> = Vec::new();
         // secret-like names bound to literals in Python
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             for b in &py.facts.bindings {
                 if is_secret_key(&b.key) && !is_placeholder(&b.value) {
                     let o = Origin::new(py.file, b.value_span.clone());
@@ -406,10 +403,7 @@ impl Rule for HardcodedConnectionString {
         &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             for u in &py.facts.urls {
                 let scheme = u
                     .value
@@ -489,10 +483,7 @@ impl Rule for UndocumentedEnvVars {
         }
         let mut names: std::collections::BTreeSet<&str> = Default::default();
         let mut first: Option<Origin> = None;
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             for r in &py.facts.env_reads {
                 if STANDARD_VARS.contains(&r.name.as_str()) {
                     continue;

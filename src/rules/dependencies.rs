@@ -258,10 +258,7 @@ impl Rule for MissingManifest {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
         let mut by_dir: BTreeMap<(&str, Ecosystem), FirstImport<'_>> = BTreeMap::new();
-        for src in &p.sources {
-            if src.test_tree || p.is_test_file(src.file) {
-                continue;
-            }
+        for src in p.app_code() {
             let eco = ecosystem_of(src.lang);
             if !p.manifests_above(&src.dir, eco).is_empty() {
                 continue;
@@ -1096,10 +1093,7 @@ impl Rule for UndeclaredImport {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             let manifests = p.manifests_above(&py.dir, Ecosystem::Python);
             // a setup.py/setup.cfg declares what we do not read: unknown, stay silent
             if manifests.is_empty()

@@ -176,29 +176,41 @@ impl Rule for MissingProbes {
                     .as_ref()
                     .map(|i| i.span.clone())
                     .unwrap_or(c.span.clone());
-                if !has("readiness") {
-                    out.push(
-                        diag(self.meta(), format!("container `{}` of {} `{}` has no readinessProbe", c.name, km.object.kind, km.object.name.as_deref().unwrap_or("?")))
-                            .at(Origin::new(km.file, at.clone()), "no readinessProbe")
-                            .help("add a readinessProbe so traffic reaches only pods that are ready, during start and shutdown"),
-                    );
-                }
-                if !has("liveness") {
-                    out.push(
-                        diag(
-                            self.meta(),
-                            format!(
-                                "container `{}` of {} `{}` has no livenessProbe",
-                                c.name,
-                                km.object.kind,
-                                km.object.name.as_deref().unwrap_or("?")
-                            ),
-                        )
-                        .severity(Severity::Info)
-                        .at(Origin::new(km.file, at), "no livenessProbe")
-                        .help("add a livenessProbe so a hung process is restarted"),
-                    );
-                }
+                // one finding per container, naming every probe it lacks
+                let name = km.object.name.as_deref().unwrap_or("?");
+                let (missing, label, help, severity) = match (has("readiness"), has("liveness")) {
+                    (true, true) => continue,
+                    (false, false) => (
+                        "no readinessProbe or livenessProbe",
+                        "no readiness or liveness probe",
+                        "add a readinessProbe so traffic reaches only pods that are ready, during start and shutdown, and a livenessProbe so a hung process is restarted",
+                        Severity::Warning,
+                    ),
+                    (false, true) => (
+                        "no readinessProbe",
+                        "no readinessProbe",
+                        "add a readinessProbe so traffic reaches only pods that are ready, during start and shutdown",
+                        Severity::Warning,
+                    ),
+                    (true, false) => (
+                        "no livenessProbe",
+                        "no livenessProbe",
+                        "add a livenessProbe so a hung process is restarted",
+                        Severity::Info,
+                    ),
+                };
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!(
+                            "container `{}` of {} `{name}` has {missing}",
+                            c.name, km.object.kind
+                        ),
+                    )
+                    .severity(severity)
+                    .at(Origin::new(km.file, at), label)
+                    .help(help),
+                );
             }
         }
     }

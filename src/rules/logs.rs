@@ -28,10 +28,7 @@ impl Rule for LogToFile {
         &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for src in &p.sources {
-            if src.test_tree || p.is_test_file(src.file) {
-                continue;
-            }
+        for src in p.app_code() {
             for l in &src.facts.file_logs {
                 out.push(
                     diag(self.meta(), l.what.clone())

@@ -24,10 +24,7 @@ impl Rule for HardcodedAbsolutePath {
         &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             for (path, span) in &py.facts.abs_paths {
                 out.push(
                     diag(self.meta(), format!("`{path}` exists only on one machine"))
@@ -57,10 +54,7 @@ impl Rule for EnvironmentBranching {
         &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             for (var, value, span) in &py.facts.env_branches {
                 out.push(
                     diag(self.meta(), format!("code compares `{var}` with \"{value}\" to choose its behaviour"))
@@ -208,10 +202,7 @@ impl Rule for BackingServiceMismatch {
 fn sqlite_in_development(meta: &'static super::Meta, p: &Project, out: &mut Vec<Diagnostic>) {
     let is_sqlite = |v: &str| v.starts_with("sqlite:") || v.ends_with("backends.sqlite3");
     let mut dev: Option<Origin> = None;
-    for src in &p.sources {
-        if src.test_tree || p.is_test_file(src.file) {
-            continue;
-        }
+    for src in p.app_code() {
         let url = src
             .facts
             .urls

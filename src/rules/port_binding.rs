@@ -550,10 +550,7 @@ impl Rule for HardcodedListenPort {
         &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for src in &p.sources {
-            if src.test_tree || p.is_test_file(src.file) {
-                continue;
-            }
+        for src in p.app_code() {
             for l in src.facts.listens.iter().filter(|l| !l.port_from_env) {
                 let Some((n, span)) = &l.port else { continue };
                 out.push(
@@ -700,37 +697,42 @@ impl Rule for HostNetwork {
                 if p.is_test_file(km.file) {
                     continue;
                 }
-                if let Some(span) = &pod.host_network
-                    && !seen.contains(oi)
-                {
-                    seen.push(*oi);
-                    out.push(
-                        diag(
-                            self.meta(),
-                            format!("app `{}` runs with hostNetwork: true", app.name),
-                        )
-                        .at(Origin::new(km.file, span.clone()), "host network")
-                        .help(help),
-                    );
+                // one finding per root cause: the pod's hostNetwork (which makes every
+                // container port a host port), else one per container naming its host ports
+                if let Some(span) = &pod.host_network {
+                    if !seen.contains(oi) {
+                        seen.push(*oi);
+                        out.push(
+                            diag(
+                                self.meta(),
+                                format!("app `{}` runs with hostNetwork: true", app.name),
+                            )
+                            .at(Origin::new(km.file, span.clone()), "host network")
+                            .help(help),
+                        );
+                    }
+                    continue;
                 }
-                for cp in pod.containers[*ci]
-                    .ports
+                let c = &pod.containers[*ci];
+                let host: Vec<_> = c.ports.iter().filter(|cp| cp.host_port.is_some()).collect();
+                let Some(first) = host.first() else { continue };
+                let list = host
                     .iter()
-                    .filter(|cp| cp.host_port.is_some())
-                {
-                    out.push(
-                        diag(
-                            self.meta(),
-                            format!(
-                                "app `{}` binds hostPort {}",
-                                app.name,
-                                cp.host_port.unwrap_or(0)
-                            ),
-                        )
-                        .at(Origin::new(km.file, cp.span.clone()), "host port")
-                        .help(help),
-                    );
+                    .map(|cp| cp.host_port.unwrap_or(0).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut d = diag(
+                    self.meta(),
+                    format!(
+                        "app `{}` (container `{}`) binds hostPort {list}",
+                        app.name, c.name
+                    ),
+                )
+                .at(Origin::new(km.file, first.span.clone()), "host port");
+                for cp in &host[1..] {
+                    d = d.also(Origin::new(km.file, cp.span.clone()), "host port");
                 }
+                out.push(d.help(help));
             }
         }
         for (_, cm, s) in p.app_services() {

@@ -190,6 +190,9 @@ impl Rule for StatefulAppWorkload {
                 }
             }
         }
+        // one finding per volume: services that share one mount (a YAML merge key, an
+        // anchor) are listed together
+        let mut shared: Vec<(Origin, String, String, Vec<String>)> = Vec::new();
         for (_, cm, s) in p.app_services() {
             if p.dev_service(cm, &s.name).is_some() || p.is_test_file(cm.file) {
                 continue;
@@ -204,18 +207,33 @@ impl Rule for StatefulAppWorkload {
                 if v.bind && !src.starts_with('/') || stateless_target(src) {
                     continue;
                 }
-                out.push(
-                    diag(
-                        self.meta(),
-                        format!(
-                            "service `{}` keeps state in `{src}` mounted at `{}`",
-                            s.name, v.target
-                        ),
-                    )
-                    .at(Origin::new(cm.file, v.span.clone()), "state on a volume")
-                    .help(help),
-                );
+                let at = Origin::new(cm.file, v.span.clone());
+                match shared.iter_mut().find(|(o, ..)| *o == at) {
+                    Some((.., names)) => names.push(s.name.clone()),
+                    None => shared.push((at, src.clone(), v.target.clone(), vec![s.name.clone()])),
+                }
             }
+        }
+        for (at, src, target, names) in shared {
+            let who = match names.as_slice() {
+                [one] => format!("service `{one}`"),
+                many => format!(
+                    "services {}",
+                    many.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let verb = if names.len() == 1 { "keeps" } else { "keep" };
+            out.push(
+                diag(
+                    self.meta(),
+                    format!("{who} {verb} state in `{src}` mounted at `{target}`"),
+                )
+                .at(at, "state on a volume")
+                .help(help),
+            );
         }
     }
 }
@@ -277,10 +295,7 @@ impl Rule for StickySessions {
                 }
             }
         }
-        for py in &p.sources {
-            if py.test_tree || p.is_test_file(py.file) {
-                continue;
-            }
+        for py in p.app_code() {
             for (what, span) in &py.facts.local_sessions {
                 out.push(
                     diag(
