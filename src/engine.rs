@@ -212,6 +212,18 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         }
         diagnostics.extend(out);
     }
+    // a finding on a workload that is written again elsewhere (a rendered bundle, a split
+    // file) names the copies, which are not judged twice
+    for d in &mut diagnostics {
+        if let Some(at) = d.primary.as_ref().map(|l| l.origin.clone()) {
+            for c in project.copy_locations(&at) {
+                d.secondary.push(crate::diagnostic::Label {
+                    origin: c,
+                    message: "the same workload, copied here".into(),
+                });
+            }
+        }
+    }
     let ran: Vec<&'static rules::Meta> = enabled.iter().map(|r| r.meta()).collect();
     let unused = ran.iter().copied().find(|m| m.code == "TF0002");
     let (mut diagnostics, mut suppressed) =

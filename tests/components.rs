@@ -63,6 +63,7 @@ fn the_model_names_every_kind_of_component() {
     let got = kinds(repo(), STACK);
     let expected = [
         ("compose.yaml:api", "app"),
+        ("compose.watch.yaml:api", "app"),
         ("compose.yaml:worker", "app"),
         ("compose.yaml:migrate", "app"),
         ("compose.yaml:db", "backing"),
@@ -70,6 +71,7 @@ fn the_model_names_every_kind_of_component() {
         ("tests/compose.yaml:e2e", "tooling"),
         ("Dockerfile", "app"),
         ("db/Dockerfile", "backing"),
+        ("deploy/base/deployment.yaml:storefront", "app"),
         ("k8s/cache.yaml:cache", "backing"),
         ("k8s/deployment.yaml:api", "app"),
         ("k8s/node-agent.yaml:log-shipper", "node-agent"),
@@ -85,6 +87,12 @@ fn the_model_names_every_kind_of_component() {
     assert!(got["compose.yaml:db"].1.contains("postgres"), "{got:?}");
     assert!(got["k8s/cache.yaml:cache"].1.contains("redis"), "{got:?}");
     assert!(
+        got["deploy/base/deployment.yaml:storefront"]
+            .1
+            .contains("Skaffold artifact"),
+        "{got:?}"
+    );
+    assert!(
         got["k8s/node-agent.yaml:log-shipper"]
             .1
             .contains("DaemonSet")
@@ -94,7 +102,10 @@ fn the_model_names_every_kind_of_component() {
 #[test]
 fn the_stack_of_non_app_components_gives_no_finding() {
     // a database built FROM postgres, a dashboard, a node agent, a broker with an exporter
-    // sidecar, a pause pod and a test hook: none of them is the app, none is reported
+    // sidecar, a pause pod and a test hook: none of them is the app, none is reported; nor
+    // is the kustomize base (a Skaffold artifact, one replica patched to three in prod) and
+    // its rendered bundle, nor the development compose file with its reloader
+    // and mounted source
     let out = twelve(repo())
         .args(["check", STACK, "--format", "json"])
         .output()
@@ -162,4 +173,46 @@ fn an_unknown_component_kind_is_a_located_error() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("twelve.toml:2"), "{err}");
     assert!(err.contains("did you mean `backing`"), "{err}");
+}
+
+#[test]
+fn the_model_shows_kustomizations_their_patches_and_copies() {
+    let out = twelve(repo()).args(["model", STACK]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ks = v["kustomizations"].as_array().unwrap();
+    let prod = ks
+        .iter()
+        .find(|k| {
+            k["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("deploy/overlays/prod/kustomization.yaml")
+        })
+        .unwrap();
+    assert_eq!(prod["environment"], "prod");
+    let includes: Vec<&str> = prod["includes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["at"]["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        includes.iter().all(|p| p.contains("deploy/base/")) && includes.len() == 2,
+        "{includes:?}"
+    );
+    assert_eq!(prod["patches"][0]["name"], "storefront");
+    let copies = v["copies"].as_array().unwrap();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(
+        copies[0]["copy"]["at"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("deploy/release/prod.yaml")
+    );
+    assert!(
+        copies[0]["of"]["at"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("deploy/base/deployment.yaml")
+    );
 }

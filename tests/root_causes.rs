@@ -123,3 +123,48 @@ volumes:
     );
     assert_eq!(got[0].line, 4, "at the shared mount");
 }
+
+#[test]
+fn a_workload_and_the_bundle_rendered_from_it_are_one_finding() {
+    let base = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+        - name: api
+          image: api
+          ports:
+            - containerPort: 8000
+"#;
+    let kustomization = "resources: [deployment.yaml]\nimages:\n  - name: api\n    newName: registry.example.com/api\n    newTag: 2.1.0\n";
+    // what `kubectl kustomize deploy/base` prints, committed as a release file, with more
+    // objects beside it
+    let bundle = format!(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n---\n{}",
+        base.replace("image: api", "image: registry.example.com/api:2.1.0")
+    );
+    let files = [
+        ("Dockerfile", "FROM python:3.12-slim\n"),
+        ("deploy/base/kustomization.yaml", kustomization),
+        ("deploy/base/deployment.yaml", base),
+        ("deploy/release/all.yaml", bundle.as_str()),
+    ];
+    let got = findings(&files, "TF0902");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].line, 11, "at the base, the file a user edits");
+    assert_eq!(got[0].related, 1, "the bundle's copy is a related location");
+    // another app's Deployment of the same name (another image) is no copy
+    let other = base.replace("image: api", "image: registry.example.com/other:1.0");
+    let files = [
+        ("Dockerfile", "FROM python:3.12-slim\n"),
+        ("deploy/base/kustomization.yaml", kustomization),
+        ("deploy/base/deployment.yaml", base),
+        ("other/deployment.yaml", other.as_str()),
+    ];
+    let got = findings(&files, "TF0902");
+    assert_eq!(got.len(), 2, "{got:?}");
+}

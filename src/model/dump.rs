@@ -89,6 +89,39 @@ pub fn to_json(o: &Outcome) -> String {
             json!({"key": c.key, "name": c.name, "source": site, "kind": c.kind, "evidence": c.evidence, "at": loc(c.origin.file, &c.origin.span)})
         })
         .collect();
+    let obj = |oi: usize| {
+        let km = &p.k8s[oi];
+        json!({"kind": km.object.kind, "name": km.object.name, "at": loc(km.file, &km.object.kind_span)})
+    };
+    let kustomizations: Vec<Value> = p
+        .kustomizations
+        .iter()
+        .enumerate()
+        .map(|(ki, k)| {
+            let includes: Vec<Value> = (0..p.k8s.len())
+                .filter(|&oi| p.k8s_units.included_by[oi].contains(&ki))
+                .map(obj)
+                .collect();
+            let patches: Vec<Value> = (0..p.k8s.len())
+                .filter(|&oi| p.k8s_units.patch_of[oi] == Some(ki))
+                .map(obj)
+                .collect();
+            json!({
+                "path": o.display_path(p.rel(k.file)),
+                "environment": crate::model::units::env_of_path(&k.dir),
+                "namespace": k.k.namespace.as_ref().map(|n| n.0.clone()),
+                "includes": includes,
+                "patches": patches,
+            })
+        })
+        .collect();
+    let copies: Vec<Value> = p
+        .k8s_units
+        .copy_of
+        .iter()
+        .enumerate()
+        .filter_map(|(oi, c)| Some(json!({"copy": obj(oi), "of": obj((*c)?)})))
+        .collect();
     let files: Vec<Value> = p
         .paths
         .iter()
@@ -98,6 +131,8 @@ pub fn to_json(o: &Outcome) -> String {
         "version": 1,
         "components": components,
         "build_artifacts": p.build_artifacts.iter().map(|a| json!({"image": a.image, "tool": a.tool, "at": loc(a.origin.file, &a.origin.span)})).collect::<Vec<_>>(),
+        "kustomizations": kustomizations,
+        "copies": copies,
         "apps": apps,
         "services": services,
         "manifests": p.manifests.iter().map(|m| json!({"path": o.display_path(p.rel(m.file)), "kind": m.manifest.kind, "dependencies": m.manifest.deps.len()})).collect::<Vec<_>>(),

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod components;
 pub mod dump;
 pub mod images;
+pub mod units;
 
 use crate::parse::compose::{ComposeFile, Service};
 use crate::parse::dockerfile::{self, Dockerfile, Kind};
@@ -253,6 +254,10 @@ pub struct Project {
     pub services: Vec<BackingService>,
     /// Images a build tool builds and tags at deploy time (Skaffold, Tilt).
     pub build_artifacts: Vec<BuildArtifact>,
+    /// Every kustomization, with what it puts together.
+    pub kustomizations: Vec<units::KustomizationModel>,
+    /// Patches, copies and kustomizations of each Kubernetes object (see `units`).
+    pub k8s_units: units::K8sUnits,
     /// Every compose service, Kubernetes workload, Dockerfile and Procfile entry, with its kind.
     pub components: Vec<components::Component>,
     /// Kinds set in `[components]` of `twelve.toml`, by component key.
@@ -593,6 +598,18 @@ impl Project {
                         let (skaffold, docs): (Vec<Yaml>, Vec<Yaml>) = docs
                             .into_iter()
                             .partition(crate::parse::buildtools::is_skaffold);
+                        // a kustomization puts files together; it is no object either
+                        let name = walk::file_name(&rel);
+                        let (kustomizations, docs): (Vec<Yaml>, Vec<Yaml>) = docs
+                            .into_iter()
+                            .partition(|d| crate::parse::kustomize::is_kustomization(name, d));
+                        p.kustomizations.extend(kustomizations.iter().map(|d| {
+                            units::KustomizationModel {
+                                file: *id,
+                                dir: walk::parent_dir(&rel).to_string(),
+                                k: crate::parse::kustomize::read(d),
+                            }
+                        }));
                         for d in &skaffold {
                             p.build_artifacts.extend(
                                 crate::parse::buildtools::skaffold_artifacts(d)
@@ -755,6 +772,7 @@ impl Project {
         notices.sort();
         p.notices = notices;
         p.mark_dev_services();
+        p.compute_units();
         p.link();
         p.compute_commands();
         p.secret_spans = crate::secrets::collect(&p);
@@ -1102,9 +1120,9 @@ impl Project {
         {
             return Some(a.tool);
         }
-        self.k8s
+        self.kustomizations
             .iter()
-            .flat_map(|k| &k.object.kustomize_images)
+            .flat_map(|k| &k.k.images)
             .any(|(name, _, tag, _)| *name == repo && tag.is_some())
             .then_some("kustomize")
     }
@@ -1204,7 +1222,13 @@ impl Project {
         };
         let image = c.image.as_ref().map(|i| i.text.as_str()).unwrap_or("");
         if built(image) {
-            return verdict(Kind::App, format!("runs `{image}`, built here"));
+            return verdict(
+                Kind::App,
+                match self.build_artifact(image) {
+                    Some(tool) => format!("runs `{image}`, a {tool} artifact built here"),
+                    None => format!("runs `{image}`, built here"),
+                },
+            );
         }
         let mounts = || c.mounts.iter().map(|m| m.1.as_str());
         components::by_image(image)
@@ -1446,6 +1470,10 @@ impl Project {
         };
         for (oi, km) in self.k8s.iter().enumerate() {
             let Some(pod) = &km.object.pod else { continue };
+            // a patch is part of a workload stated elsewhere; a copy is that workload again
+            if self.is_patch_or_copy(oi) {
+                continue;
+            }
             let v = self.classify_workload(km, &built);
             let name = km
                 .object
@@ -1581,6 +1609,7 @@ impl Project {
                     && ns(&s.object) == ns(w)
                     && s.object.selector.iter().all(|kv| pod.labels.contains(kv))
             })
+            .filter(|(si, _)| self.same_k8s_unit(oi, *si))
             .map(|(i, _)| i)
             .collect()
     }

@@ -96,8 +96,6 @@ pub struct Object {
     pub scale_target: Option<(String, String)>,
     /// Service `spec.sessionAffinity`.
     pub session_affinity: Option<Str>,
-    /// A Kustomization's `images:` overrides: (name, newName, newTag, span).
-    pub kustomize_images: Vec<(String, Option<String>, Option<String>, Span)>,
 }
 
 pub const WORKLOAD_KINDS: &[&str] = &[
@@ -255,20 +253,12 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         name: meta
             .and_then(|m| m.get("name"))
             .and_then(|n| n.as_str().map(String::from)),
-        // a Kustomization sets the namespace of everything it renders at its top level
-        namespace: meta
-            .and_then(|m| m.get("namespace"))
-            .or_else(|| {
-                (kind == "Kustomization")
-                    .then(|| doc.get("namespace"))
-                    .flatten()
+        namespace: meta.and_then(|m| m.get("namespace")).and_then(|n| {
+            n.as_str().map(|t| Str {
+                text: t.to_string(),
+                span: n.span.clone(),
             })
-            .and_then(|n| {
-                n.as_str().map(|t| Str {
-                    text: t.to_string(),
-                    span: n.span.clone(),
-                })
-            }),
+        }),
         annotations: str_map(meta.and_then(|m| m.get("annotations"))),
         ignore: meta
             .and_then(|m| m.get("annotations"))
@@ -288,19 +278,6 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         service_ports,
         data,
         scale_target,
-        kustomize_images: if kind == "Kustomization" {
-            doc.get("images")
-                .and_then(Yaml::as_seq)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|i| {
-                    let s = |k: &str| i.get(k).and_then(|v| v.as_str().map(String::from));
-                    Some((s("name")?, s("newName"), s("newTag"), i.span.clone()))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
         session_affinity: spec.and_then(|s| s.get("sessionAffinity")).and_then(|a| {
             a.as_str().map(|t| Str {
                 text: t.to_string(),

@@ -10,6 +10,7 @@ pub mod golang;
 #[cfg(feature = "javascript")]
 pub mod javascript;
 pub mod k8s;
+pub mod kustomize;
 pub mod manifest;
 pub mod python;
 #[cfg(feature = "rust")]

@@ -154,12 +154,7 @@ impl Rule for EnvironmentCopiedConfig {
         use crate::rules::parity::env_of_path;
         use crate::source::Origin;
         // kustomize overlays and Helm values per environment are the compliant form
-        let overlay_dirs: Vec<&str> = p
-            .k8s
-            .iter()
-            .filter(|k| k.object.kind == "Kustomization")
-            .map(|k| walk::parent_dir(p.rel(k.file)))
-            .collect();
+        let overlay_dirs: Vec<&str> = p.kustomizations.iter().map(|k| k.dir.as_str()).collect();
         let mut groups: Vec<(String, Vec<(usize, &'static str)>)> = Vec::new();
         for (i, f) in p.files.iter().enumerate() {
             let Some(env) = env_of_path(&f.rel) else {

@@ -34,16 +34,12 @@ impl Rule for SingleReplica {
                     continue;
                 }
                 seen.push(*oi);
-                if o.replicas.as_ref().is_some_and(|(n, _)| *n > 1) {
+                // the most it runs in any deployment: overlays, patches and copies included
+                if p.max_replicas(*oi).is_some_and(|n| n > 1) {
                     continue;
                 }
                 let name = o.name.as_deref().unwrap_or("");
-                let scaled = p.k8s.iter().any(|h| {
-                    h.object
-                        .scale_target
-                        .as_ref()
-                        .is_some_and(|(k, n)| k == "Deployment" && n == name)
-                });
+                let scaled = p.autoscaled(*oi);
                 if scaled {
                     continue;
                 }

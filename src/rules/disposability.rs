@@ -170,7 +170,15 @@ impl Rule for MissingProbes {
                 if !serves {
                     continue;
                 }
-                let has = |k: &str| c.probes.iter().any(|pr| pr.kind == k);
+                // a probe an overlay patch or a copy of the workload adds counts
+                let variants = p.variants(*oi);
+                let has = |k: &str| {
+                    variants
+                        .iter()
+                        .filter_map(|&v| p.k8s[v].object.pod.as_ref())
+                        .flat_map(|pod| pod.containers.iter().filter(|vc| vc.name == c.name))
+                        .any(|vc| vc.probes.iter().any(|pr| pr.kind == k))
+                };
                 let at = c
                     .image
                     .as_ref()

@@ -66,26 +66,7 @@ impl Rule for EnvironmentBranching {
     }
 }
 
-const ENV_WORDS: &[&str] = &[
-    "dev",
-    "development",
-    "stage",
-    "staging",
-    "qa",
-    "uat",
-    "prod",
-    "production",
-    "test",
-    "local",
-];
-
-/// The environment a path names, from its directory segments or file name tokens.
-pub fn env_of_path(rel: &str) -> Option<&'static str> {
-    let lower = rel.to_ascii_lowercase();
-    lower
-        .split(['/', '.', '-', '_'])
-        .find_map(|t| ENV_WORDS.iter().find(|w| **w == t).copied())
-}
+pub use crate::model::units::env_of_path;
 
 /// The major version of an image tag (`16-alpine` → 16, `7.2.5` → 7).
 fn major(tag: &str) -> Option<u32> {
@@ -146,8 +127,8 @@ impl Rule for BackingServiceMismatch {
                 }
             }
         }
-        for km in &p.k8s {
-            for (name, new_name, new_tag, span) in &km.object.kustomize_images {
+        for km in &p.kustomizations {
+            for (name, new_name, new_tag, span) in &km.k.images {
                 let repo = new_name.as_deref().unwrap_or(name);
                 if let Some(tag) = new_tag {
                     add(
@@ -405,32 +386,41 @@ impl Rule for EnvironmentsShareNamespace {
     }
     fn applies(&self, p: &Project) -> bool {
         p.k8s.iter().any(|k| k.object.namespace.is_some())
+            || p.kustomizations.iter().any(|k| k.k.namespace.is_some())
     }
     fn app_inputs(&self) -> &'static [Input] {
         &[Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let mut by_ns: Vec<(String, &'static str, Origin)> = Vec::new();
-        for km in &p.k8s {
-            let Some(ns) = &km.object.namespace else {
+        // what each object says, then what each kustomization sets on what it renders
+        let namespaces = p
+            .k8s
+            .iter()
+            .filter_map(|km| {
+                let ns = km.object.namespace.as_ref()?;
+                Some((km.file, ns.text.as_str(), ns.span.clone()))
+            })
+            .chain(p.kustomizations.iter().filter_map(|k| {
+                let (ns, span) = k.k.namespace.as_ref()?;
+                Some((k.file, ns.as_str(), span.clone()))
+            }));
+        for (file, ns, span) in namespaces {
+            let Some(env) = env_of_path(crate::walk::parent_dir(p.rel(file))) else {
                 continue;
             };
-            let Some(env) = env_of_path(crate::walk::parent_dir(p.rel(km.file))) else {
-                continue;
-            };
-            let o = Origin::new(km.file, ns.span.clone());
-            if let Some((_, other_env, other)) =
-                by_ns.iter().find(|(n, e, _)| *n == ns.text && e != &env)
+            let o = Origin::new(file, span);
+            if let Some((_, other_env, other)) = by_ns.iter().find(|(n, e, _)| n == ns && e != &env)
             {
                 out.push(
-                    diag(self.meta(), format!("the {env} and {other_env} manifests both deploy into namespace `{}`", ns.text))
+                    diag(self.meta(), format!("the {env} and {other_env} manifests both deploy into namespace `{ns}`"))
                         .at(o, env.to_string())
                         .also(other.clone(), other_env.to_string())
                         .help("give each environment its own namespace (a kustomize overlay's `namespace:`)"),
                 );
                 return;
             }
-            by_ns.push((ns.text.clone(), env, o));
+            by_ns.push((ns.to_string(), env, o));
         }
     }
 }

@@ -1,0 +1,364 @@
+//! Deployment units of Kubernetes manifests: what each kustomization puts together, which
+//! objects are patches rather than workloads, and which objects are copies of one workload (a
+//! base and the bundle rendered from it, split files and a combined release file). Computed
+//! once before linking, so a workload is judged once and with everything that changes it.
+
+use super::{K8sModel, Project};
+use crate::parse::kustomize::Kustomization;
+use crate::source::{FileId, Origin};
+use crate::walk;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A kustomization of the repository.
+#[derive(Debug)]
+pub struct KustomizationModel {
+    pub file: FileId,
+    pub dir: String,
+    pub k: Kustomization,
+}
+
+/// What the units say about the Kubernetes objects, one entry per object.
+#[derive(Debug, Default)]
+pub struct K8sUnits {
+    /// The kustomization whose patch the object is: a partial object, not a workload.
+    pub patch_of: Vec<Option<usize>>,
+    /// The workload this object is a copy of.
+    pub copy_of: Vec<Option<usize>>,
+    /// The kustomizations whose output holds the object (directly or through bases).
+    pub included_by: Vec<Vec<usize>>,
+}
+
+/// How deep kustomizations may nest through `resources:` before the rest is ignored.
+const MAX_DEPTH: usize = 32;
+
+impl Project {
+    pub(crate) fn compute_units(&mut self) {
+        let by_dir: HashMap<&str, usize> = self
+            .kustomizations
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.dir.as_str(), i))
+            .collect();
+        // the files each kustomization's output is made of, through its bases
+        let mut files_of: Vec<HashSet<String>> = Vec::with_capacity(self.kustomizations.len());
+        for ki in 0..self.kustomizations.len() {
+            let mut files = HashSet::new();
+            let mut seen = HashSet::new();
+            self.collect_files(ki, &by_dir, &mut files, &mut seen, 0);
+            files_of.push(files);
+        }
+        let mut patches: HashMap<String, usize> = HashMap::new();
+        for (ki, k) in self.kustomizations.iter().enumerate() {
+            for (p, _) in &k.k.patches {
+                if let Some(rel) = walk::join(&k.dir, p) {
+                    patches.entry(rel).or_insert(ki);
+                }
+            }
+        }
+        let n = self.k8s.len();
+        let mut units = K8sUnits {
+            patch_of: vec![None; n],
+            copy_of: vec![None; n],
+            included_by: vec![Vec::new(); n],
+        };
+        for (oi, km) in self.k8s.iter().enumerate() {
+            let rel = self.rel(km.file);
+            units.patch_of[oi] = patches.get(rel).copied();
+            units.included_by[oi] = files_of
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.contains(rel))
+                .map(|(ki, _)| ki)
+                .collect();
+        }
+        units.copy_of = self.find_copies(&units);
+        self.k8s_units = units;
+    }
+
+    fn collect_files(
+        &self,
+        ki: usize,
+        by_dir: &HashMap<&str, usize>,
+        files: &mut HashSet<String>,
+        seen: &mut HashSet<usize>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH || !seen.insert(ki) {
+            return;
+        }
+        let k = &self.kustomizations[ki];
+        for (res, _) in &k.k.resources {
+            if res.contains("://") || res.starts_with("github.com/") {
+                continue; // remote: not in the repository
+            }
+            let Some(rel) = walk::join(&k.dir, res) else {
+                continue;
+            };
+            match by_dir.get(rel.as_str()) {
+                Some(&sub) => self.collect_files(sub, by_dir, files, seen, depth + 1),
+                None => {
+                    files.insert(rel);
+                }
+            }
+        }
+    }
+
+    /// Workloads that are one workload seen again: the same kind and name, the same
+    /// container names and images (through kustomize `images:` renames), the copy written
+    /// into a bundle of more objects that no kustomization reads. The original is the one a
+    /// kustomization includes, else the one in the file with fewer objects (split files over
+    /// a bundle), else the first by path.
+    fn find_copies(&self, units: &K8sUnits) -> Vec<Option<usize>> {
+        let renames: HashMap<&str, &str> = self
+            .kustomizations
+            .iter()
+            .flat_map(|k| &k.k.images)
+            .filter_map(|(name, new_name, _, _)| Some((name.as_str(), new_name.as_deref()?)))
+            .collect();
+        let repo = |image: &str| {
+            let r = crate::model::images::ImageRef::parse(image).repository;
+            renames.get(r.as_str()).map(|s| s.to_string()).unwrap_or(r)
+        };
+        let shape = |km: &K8sModel| -> Option<Vec<(String, String)>> {
+            let pod = km.object.pod.as_ref()?;
+            let mut s: Vec<(String, String)> = pod
+                .containers
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.image.as_ref().map(|i| repo(&i.text)).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            s.sort();
+            Some(s)
+        };
+        let mut per_file: HashMap<FileId, usize> = HashMap::new();
+        for km in &self.k8s {
+            *per_file.entry(km.file).or_default() += 1;
+        }
+        // the namespace is left out: an overlay sets it on what it renders, so a base and its
+        // bundles per environment differ there and are still one workload
+        type Key = (String, String, Vec<(String, String)>);
+        let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+        for (oi, km) in self.k8s.iter().enumerate() {
+            let o = &km.object;
+            if units.patch_of[oi].is_some() || self.is_test_file(km.file) {
+                continue;
+            }
+            let (Some(name), Some(shape)) = (o.name.clone(), shape(km)) else {
+                continue;
+            };
+            groups
+                .entry((o.kind.clone(), name, shape))
+                .or_default()
+                .push(oi);
+        }
+        let mut copy_of = vec![None; self.k8s.len()];
+        for members in groups.values().filter(|m| m.len() > 1) {
+            // copies live in different files: two objects of one name in one file are a
+            // mistake or a list, not a copy
+            let files: HashSet<FileId> = members.iter().map(|&oi| self.k8s[oi].file).collect();
+            if files.len() < members.len() {
+                continue;
+            }
+            let original = *members
+                .iter()
+                .min_by_key(|&&oi| {
+                    let km = &self.k8s[oi];
+                    (
+                        units.included_by[oi].is_empty(),
+                        per_file.get(&km.file).copied().unwrap_or(0),
+                        self.rel(km.file).to_string(),
+                    )
+                })
+                .expect("a group has members");
+            // a copy is a rendering: in a bundle (a file of more objects than the original's)
+            // that no kustomization takes as input. The same app deployed another way (its
+            // own directory of manifests, another base) stays a workload of its own.
+            let count = |oi: usize| per_file.get(&self.k8s[oi].file).copied().unwrap_or(0);
+            for &oi in members.iter().filter(|&&oi| oi != original) {
+                if units.included_by[oi].is_empty() && count(oi) > count(original) {
+                    copy_of[oi] = Some(original);
+                }
+            }
+        }
+        copy_of
+    }
+
+    /// Whether the object is a kustomize patch (a partial object) or a copy of another
+    /// workload: either way not a workload of its own.
+    pub fn is_patch_or_copy(&self, oi: usize) -> bool {
+        self.k8s_units.patch_of.get(oi).is_some_and(Option::is_some)
+            || self.k8s_units.copy_of.get(oi).is_some_and(Option::is_some)
+    }
+
+    /// The copies of workload `oi`.
+    pub fn copies_of(&self, oi: usize) -> impl Iterator<Item = usize> + '_ {
+        self.k8s_units
+            .copy_of
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| **c == Some(oi))
+            .map(|(i, _)| i)
+    }
+
+    /// Every object that states workload `oi` in some deployment: itself, its copies, and the
+    /// patches of the kustomizations that include it (same kind and name).
+    pub fn variants(&self, oi: usize) -> Vec<usize> {
+        let o = &self.k8s[oi].object;
+        let mut out: Vec<usize> = std::iter::once(oi).chain(self.copies_of(oi)).collect();
+        let including: HashSet<usize> = out
+            .iter()
+            .flat_map(|&v| self.k8s_units.included_by[v].iter().copied())
+            .collect();
+        for (pi, patch) in self.k8s_units.patch_of.iter().enumerate() {
+            if let Some(ki) = patch
+                && including.contains(ki)
+                && self.k8s[pi].object.kind == o.kind
+                && self.k8s[pi].object.name == o.name
+            {
+                out.push(pi);
+            }
+        }
+        out
+    }
+
+    /// The largest replica count workload `oi` runs with in any of its deployments: its own,
+    /// its copies', its patches' and kustomize `replicas:` overrides.
+    pub fn max_replicas(&self, oi: usize) -> Option<i64> {
+        let name = self.k8s[oi].object.name.as_deref();
+        let variants = self.variants(oi);
+        let overrides = variants
+            .iter()
+            .flat_map(|&v| self.k8s_units.included_by[v].iter())
+            .flat_map(|&ki| &self.kustomizations[ki].k.replicas)
+            .filter(|(n, _, _)| Some(n.as_str()) == name)
+            .map(|(_, c, _)| *c);
+        variants
+            .iter()
+            .filter_map(|&v| self.k8s[v].object.replicas.as_ref().map(|r| r.0))
+            .chain(overrides)
+            .max()
+    }
+
+    /// Whether two objects are deployed together: a kustomization includes both, or their
+    /// manifest directories are one or nested (directories named for a kind, such as
+    /// `services/` beside `deployments/`, count as their parent). Sibling directories of
+    /// unrelated apps (`examples/a`, `examples/b`) are not one unit.
+    pub fn same_k8s_unit(&self, a: usize, b: usize) -> bool {
+        let (ka, kb) = (
+            &self.k8s_units.included_by[a],
+            &self.k8s_units.included_by[b],
+        );
+        if ka.iter().any(|k| kb.contains(k)) {
+            return true;
+        }
+        let (da, db) = (
+            manifest_dir(self.rel(self.k8s[a].file)),
+            manifest_dir(self.rel(self.k8s[b].file)),
+        );
+        walk::is_within(da, db) || walk::is_within(db, da)
+    }
+
+    /// Whether a HorizontalPodAutoscaler deployed with workload `oi` (or a copy) scales it.
+    pub fn autoscaled(&self, oi: usize) -> bool {
+        let o = &self.k8s[oi].object;
+        let targets = std::iter::once(oi)
+            .chain(self.copies_of(oi))
+            .collect::<Vec<_>>();
+        self.k8s.iter().enumerate().any(|(hi, h)| {
+            h.object
+                .scale_target
+                .as_ref()
+                .is_some_and(|(k, n)| *k == o.kind && Some(n.as_str()) == o.name.as_deref())
+                && targets.iter().any(|&t| self.same_k8s_unit(t, hi))
+        })
+    }
+
+    /// Related locations for a finding at `at`: where else the workload holding it is written.
+    pub fn copy_locations(&self, at: &Origin) -> Vec<Origin> {
+        let Some(oi) = self.k8s.iter().position(|k| {
+            k.file == at.file
+                && k.object.span.start <= at.span.start
+                && at.span.end <= k.object.span.end
+        }) else {
+            return Vec::new();
+        };
+        self.copies_of(oi)
+            .map(|c| Origin::new(self.k8s[c].file, self.k8s[c].object.kind_span.clone()))
+            .collect()
+    }
+}
+
+/// Words that name a deployment environment in paths.
+const ENV_WORDS: &[&str] = &[
+    "dev",
+    "development",
+    "stage",
+    "staging",
+    "qa",
+    "uat",
+    "prod",
+    "production",
+    "test",
+    "local",
+];
+
+/// The environment a path names, from its directory segments or file name tokens.
+pub fn env_of_path(rel: &str) -> Option<&'static str> {
+    let lower = rel.to_ascii_lowercase();
+    lower
+        .split(['/', '.', '-', '_'])
+        .find_map(|t| ENV_WORDS.iter().find(|w| **w == t).copied())
+}
+
+/// The directory a manifest belongs to as a unit: its own, or above it while the directory is
+/// named for a kind of object (`k8s/services/web.yaml` → `k8s`).
+fn manifest_dir(rel: &str) -> &str {
+    let mut dir = walk::parent_dir(rel);
+    while matches!(
+        walk::file_name(dir).to_ascii_lowercase().as_str(),
+        "services"
+            | "service"
+            | "deployments"
+            | "deployment"
+            | "statefulsets"
+            | "daemonsets"
+            | "jobs"
+            | "cronjobs"
+            | "workloads"
+            | "configmaps"
+            | "configmap"
+            | "secrets"
+            | "ingress"
+            | "ingresses"
+            | "networking"
+            | "network"
+            | "rbac"
+            | "hpa"
+            | "autoscaling"
+            | "pdb"
+            | "storage"
+            | "volumes"
+            | "pvc"
+    ) && !dir.is_empty()
+    {
+        dir = walk::parent_dir(dir);
+    }
+    dir
+}
+
+#[cfg(test)]
+mod tests {
+    use super::manifest_dir;
+
+    #[test]
+    fn kind_directories_belong_to_their_parent() {
+        assert_eq!(manifest_dir("k8s/services/web.yaml"), "k8s");
+        assert_eq!(manifest_dir("k8s/web/deployment.yaml"), "k8s/web");
+        assert_eq!(manifest_dir("services/web.yaml"), "");
+        assert_eq!(manifest_dir("web.yaml"), "");
+    }
+}
