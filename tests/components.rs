@@ -216,3 +216,37 @@ fn the_model_shows_kustomizations_their_patches_and_copies() {
             .ends_with("deploy/base/deployment.yaml")
     );
 }
+
+#[test]
+fn the_model_names_each_process_with_its_kind() {
+    let out = twelve(repo()).args(["model", STACK]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, String, String)> = Vec::new();
+    for a in v["apps"].as_array().unwrap() {
+        for pr in a["processes"].as_array().unwrap() {
+            got.push((
+                pr["at"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches(&format!("{STACK}/"))
+                    .to_string(),
+                pr["name"].as_str().unwrap().to_string(),
+                pr["kind"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    got.sort();
+    let want = [
+        ("compose.watch.yaml", "api", "dev"),
+        ("compose.yaml", "api", "web"),
+        ("compose.yaml", "migrate", "one-off"),
+        ("compose.yaml", "worker", "worker"),
+        ("deploy/base/deployment.yaml", "storefront/storefront", "web"),
+        ("k8s/deployment.yaml", "api/api", "web"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}

@@ -2,6 +2,7 @@
 //! Dockerfile RUN/CMD/ENTRYPOINT, compose `command:`, k8s `command`/`args`, Procfile entries
 //! and the entrypoint scripts they run.
 
+use super::processes::{ProcessKind, ProcessSite};
 use super::{App, Project};
 use crate::parse::compose::CmdValue;
 use crate::parse::dockerfile::{CommandSpec, Form, Kind};
@@ -93,6 +94,34 @@ pub enum Source {
     Script,
 }
 
+/// The migration a command runs, if it runs one.
+pub fn migration(c: &Cmd) -> Option<String> {
+    let u = c.unwrapped();
+    let mut w: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
+    while matches!(
+        w.first().copied(),
+        Some("npx" | "bundle" | "exec" | "poetry" | "uv" | "pipenv" | "run" | "pnpm" | "yarn")
+    ) {
+        w.remove(0);
+    }
+    let prog = w
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .unwrap_or("");
+    let has = |a: &str| w.contains(&a);
+    let found = (prog.starts_with("python")
+        && w.iter().any(|a| a.ends_with("manage.py"))
+        && has("migrate"))
+        || (prog == "django-admin" && has("migrate"))
+        || (prog == "alembic" && has("upgrade"))
+        || (prog == "flask" && has("db") && has("upgrade"))
+        || (matches!(prog, "rake" | "rails") && has("db:migrate"))
+        || (prog == "prisma" && has("migrate") && has("deploy"))
+        || (prog == "sqlx" && has("migrate") && has("run"))
+        || (prog == "diesel" && has("migration") && has("run"));
+    found.then(|| w.join(" "))
+}
+
 /// A command line and the simple commands in it.
 #[derive(Debug, Clone)]
 pub struct CommandLine {
@@ -103,6 +132,9 @@ pub struct CommandLine {
     pub dev: bool,
     /// A one-off (Kubernetes Job, init container, Procfile `release:`): not a start command.
     pub one_off: bool,
+    /// The process it starts, when it is a compose service's, container's or Procfile
+    /// entry's own command (an entrypoint script followed from one has its site).
+    pub site: Option<super::processes::ProcessSite>,
 }
 
 /// A file whose commands are read: its id and text. Every span a command gets is checked
@@ -357,22 +389,38 @@ impl Project {
                     source: Source::DockerfileStart,
                     dev: d.dev,
                     one_off: false,
+                    site: None,
                 });
             }
         }
         for (ci, si) in &app.compose {
             let cm = &self.compose[*ci];
             let svc = &cm.compose.services[*si];
-            for v in [&svc.entrypoint, &svc.command].into_iter().flatten() {
-                let (cmds, span) = from_compose(self.src(cm.file), v);
-                out.push(CommandLine {
-                    cmds,
-                    origin: Origin::new(cm.file, span),
-                    source: Source::Compose,
-                    dev: cm.dev_services.get(*si).is_some_and(Option::is_some),
-                    one_off: svc.restart.as_deref() == Some("no") && !svc.profiles.is_empty(),
-                });
+            let site = Some(ProcessSite::Compose {
+                compose: *ci,
+                service: *si,
+            });
+            let mut own: Vec<CommandLine> = [&svc.entrypoint, &svc.command]
+                .into_iter()
+                .flatten()
+                .map(|v| {
+                    let (cmds, span) = from_compose(self.src(cm.file), v);
+                    CommandLine {
+                        cmds,
+                        origin: Origin::new(cm.file, span),
+                        source: Source::Compose,
+                        dev: false,
+                        one_off: false,
+                        site,
+                    }
+                })
+                .collect();
+            let (kind, _) = self.compose_process_kind(*ci, *si, &own);
+            for l in &mut own {
+                l.dev = kind == ProcessKind::Dev;
+                l.one_off = kind == ProcessKind::OneOff;
             }
+            out.extend(own);
         }
         for (oi, ci) in &app.k8s {
             let km = &self.k8s[*oi];
@@ -388,20 +436,25 @@ impl Project {
                 continue;
             }
             let span = words[0].1.start..words.last().map(|w| w.1.end).unwrap_or(0);
+            let (kind, _) = self.k8s_process_kind(*oi, *ci);
             out.push(CommandLine {
                 cmds: from_words(self.src(km.file), &words, &span),
                 origin: Origin::new(km.file, span),
                 source: Source::Kubernetes,
                 dev: false,
-                one_off: matches!(km.object.kind.as_str(), "Job" | "CronJob"),
+                one_off: kind == ProcessKind::OneOff,
+                site: Some(ProcessSite::Kubernetes {
+                    object: *oi,
+                    container: *ci,
+                }),
             });
         }
         if let Some(ctx) = &app.context {
-            for pf in &self.procfiles {
+            for (pi, pf) in self.procfiles.iter().enumerate() {
                 if walk::parent_dir(self.rel(pf.file)) != ctx.as_str() {
                     continue;
                 }
-                for (name, _, span) in &pf.entries {
+                for (ei, (name, _, span)) in pf.entries.iter().enumerate() {
                     let text = self.file(pf.file).slice(span);
                     let parsed = shell::parse(text);
                     let base = span.start;
@@ -412,7 +465,11 @@ impl Project {
                         origin: Origin::new(pf.file, span.clone()),
                         source: Source::Procfile,
                         dev: false,
-                        one_off: name == "release",
+                        one_off: Self::procfile_process_kind(name).0 == ProcessKind::OneOff,
+                        site: Some(ProcessSite::Procfile {
+                            procfile: pi,
+                            entry: ei,
+                        }),
                     });
                 }
             }
@@ -431,14 +488,14 @@ impl Project {
                     .collect();
                 for name in candidates {
                     if let Some(sf) = self.find_script(name, app) {
-                        scripts.push((sf, line.dev, line.one_off));
+                        scripts.push((sf, line.dev, line.one_off, line.site));
                     }
                 }
             }
         }
         scripts.sort_by_key(|s| s.0);
         scripts.dedup_by_key(|s| s.0);
-        for (si, dev, one_off) in scripts {
+        for (si, dev, one_off, site) in scripts {
             let sm = &self.scripts[si];
             out.push(CommandLine {
                 cmds: script_cmds(self.src(sm.file), &sm.script, |s| s.clone()),
@@ -446,6 +503,7 @@ impl Project {
                 source: Source::Script,
                 dev,
                 one_off,
+                site,
             });
         }
         out

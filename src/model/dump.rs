@@ -68,7 +68,13 @@ pub fn to_json(o: &Outcome) -> String {
                     })
                 })
                 .collect();
-            json!({"name": a.name, "context": a.context, "dockerfile": dockerfile, "compose": compose, "kubernetes": k8s, "start_commands": start})
+            let processes: Vec<Value> = p
+                .processes
+                .iter()
+                .filter(|pr| pr.app == ai)
+                .map(|pr| json!({"name": pr.name, "kind": pr.kind, "evidence": pr.evidence, "at": loc(pr.origin.file, &pr.origin.span)}))
+                .collect();
+            json!({"name": a.name, "context": a.context, "dockerfile": dockerfile, "processes": processes, "compose": compose, "kubernetes": k8s, "start_commands": start})
         })
         .collect();
     let services: Vec<Value> = p

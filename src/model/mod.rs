@@ -5,6 +5,7 @@ pub mod commands;
 pub mod components;
 pub mod dump;
 pub mod images;
+pub mod processes;
 pub mod units;
 
 use crate::parse::compose::{ComposeFile, Service};
@@ -254,6 +255,8 @@ pub struct Project {
     pub services: Vec<BackingService>,
     /// Images a build tool builds and tags at deploy time (Skaffold, Tilt).
     pub build_artifacts: Vec<BuildArtifact>,
+    /// Every process of every app, with its kind (see `processes`).
+    pub processes: Vec<processes::Process>,
     /// Every kustomization, with what it puts together.
     pub kustomizations: Vec<units::KustomizationModel>,
     /// Patches, copies and kustomizations of each Kubernetes object (see `units`).
@@ -775,6 +778,7 @@ impl Project {
         p.compute_units();
         p.link();
         p.compute_commands();
+        p.compute_processes();
         p.secret_spans = crate::secrets::collect(&p);
         p
     }

@@ -4,37 +4,9 @@ use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
-use crate::model::commands::Cmd;
+use crate::model::commands::migration;
 use crate::source::Origin;
 use crate::walk::{self, FileKind};
-
-/// The migration a command runs, if it runs one.
-fn migration(c: &Cmd) -> Option<String> {
-    let u = c.unwrapped();
-    let mut w: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
-    while matches!(
-        w.first().copied(),
-        Some("npx" | "bundle" | "exec" | "poetry" | "uv" | "pipenv" | "run" | "pnpm" | "yarn")
-    ) {
-        w.remove(0);
-    }
-    let prog = w
-        .first()
-        .map(|p| p.rsplit('/').next().unwrap_or(p))
-        .unwrap_or("");
-    let has = |a: &str| w.contains(&a);
-    let found = (prog.starts_with("python")
-        && w.iter().any(|a| a.ends_with("manage.py"))
-        && has("migrate"))
-        || (prog == "django-admin" && has("migrate"))
-        || (prog == "alembic" && has("upgrade"))
-        || (prog == "flask" && has("db") && has("upgrade"))
-        || (matches!(prog, "rake" | "rails") && has("db:migrate"))
-        || (prog == "prisma" && has("migrate") && has("deploy"))
-        || (prog == "sqlx" && has("migrate") && has("run"))
-        || (prog == "diesel" && has("migration") && has("run"));
-    found.then(|| w.join(" "))
-}
 
 fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
     let mut out = Vec::new();

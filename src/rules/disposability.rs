@@ -116,6 +116,19 @@ impl Rule for ShellFormEntrypoint {
                 .iter()
                 .filter(|l| l.source == Source::Script && !l.one_off && !l.dev)
             {
+                // a script that traps SIGTERM handles shutdown itself (and usually `wait`s)
+                let traps_term = line.cmds.iter().any(|c| {
+                    c.program() == "trap"
+                        && c.args().any(|(w, _)| {
+                            matches!(
+                                w.trim_start_matches("SIG").to_ascii_uppercase().as_str(),
+                                "TERM" | "15"
+                            )
+                        })
+                });
+                if traps_term {
+                    continue;
+                }
                 let Some(last) = line.cmds.iter().rev().find(|c| {
                     !c.background
                         && !matches!(c.program(), "echo" | "printf" | "set" | "trap" | "wait")
