@@ -92,16 +92,12 @@ impl Rule for MissingAdminProcess {
             .helm_templates
             .iter()
             .any(|f| p.file(*f).text.contains("helm.sh/hook"));
-        let compose_one_off = p.compose.iter().any(|cm| {
-            cm.compose
-                .services
-                .iter()
-                .any(|s| !s.profiles.is_empty() || s.restart.as_deref() == Some("no"))
-        });
-        let release = p
-            .procfiles
+        // a one-off process of an app: a compose service under a profile or awaited to
+        // completion, a Job, a hook, a Procfile `release:` (the model's process kinds)
+        let one_off_process = p
+            .processes
             .iter()
-            .any(|pf| pf.entries.iter().any(|(n, _, _)| n == "release"));
+            .any(|pr| pr.kind == crate::model::processes::ProcessKind::OneOff);
         let script = p.paths.iter().any(|(r, k)| {
             let n = walk::file_name(r).to_ascii_lowercase();
             matches!(k, FileKind::Shell | FileKind::Other | FileKind::Python)
@@ -112,8 +108,7 @@ impl Rule for MissingAdminProcess {
         });
         if k8s_one_off
             || helm_hook
-            || compose_one_off
-            || release
+            || one_off_process
             || script
             || !migrations_on_startup(p).is_empty()
         {
