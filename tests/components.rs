@@ -241,7 +241,11 @@ fn the_model_names_each_process_with_its_kind() {
         ("compose.yaml", "api", "web"),
         ("compose.yaml", "migrate", "one-off"),
         ("compose.yaml", "worker", "worker"),
-        ("deploy/base/deployment.yaml", "storefront/storefront", "web"),
+        (
+            "deploy/base/deployment.yaml",
+            "storefront/storefront",
+            "web",
+        ),
         ("k8s/deployment.yaml", "api/api", "web"),
     ];
     let want: Vec<(String, String, String)> = want

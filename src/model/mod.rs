@@ -439,7 +439,7 @@ pub fn is_dev_path(rel: &str) -> bool {
         .split('/')
         .rev()
         .skip(1)
-        .any(|d| matches!(d, "local" | "dev" | "development"))
+        .any(|d| matches!(d, "local" | "dev" | "development" | ".devcontainer"))
 }
 
 impl Project {

@@ -335,7 +335,9 @@ impl Rule for MissingExpose {
             }
             let Some(di) = app.dockerfile else { continue };
             let d = &p.dockerfiles[di];
-            if p.is_test_file(d.file) {
+            // a development image (a dev container, `Dockerfile.dev`) documents nothing
+            // that is deployed
+            if p.is_test_file(d.file) || d.dev {
                 continue;
             }
             let ports = ports_of(p, ai, app);
