@@ -277,6 +277,22 @@ impl Project {
         })
     }
 
+    /// The project a source file belongs to: the directory of the nearest dependency
+    /// manifest at or above it (`package.json`, `pyproject.toml`, `go.mod`, `Cargo.toml`, …),
+    /// else the build context of the app holding it, else the repository root.
+    pub fn code_unit(&self, src: &super::SourceModel) -> &str {
+        self.manifests
+            .iter()
+            .map(|m| m.dir.as_str())
+            .filter(|d| walk::is_within(&src.dir, d))
+            .max_by_key(|d| d.len())
+            .or_else(|| {
+                let ai = self.app_of_path(self.rel(src.file))?;
+                self.apps[ai].context.as_deref()
+            })
+            .unwrap_or("")
+    }
+
     /// Related locations for a finding at `at`: where else the workload holding it is written.
     pub fn copy_locations(&self, at: &Origin) -> Vec<Origin> {
         let Some(oi) = self.k8s.iter().position(|k| {

@@ -458,6 +458,13 @@ const STANDARD_VARS: &[&str] = &[
     "CI",
     "DJANGO_SETTINGS_MODULE",
     "PORT",
+    // logging and runtime switches every deploy knows from the language, not from the app
+    "RUST_LOG",
+    "RUST_BACKTRACE",
+    "NODE_ENV",
+    "NODE_OPTIONS",
+    "PYTHONUNBUFFERED",
+    "GOMAXPROCS",
 ];
 
 pub struct UndocumentedEnvVars;
@@ -478,32 +485,63 @@ impl Rule for UndocumentedEnvVars {
         &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        if p.dotenvs.iter().any(|d| d.example) {
-            return;
-        }
-        let mut names: std::collections::BTreeSet<&str> = Default::default();
-        let mut first: Option<Origin> = None;
+        // one finding per project of the repository whose code reads variables that no
+        // example file at or above it, or inside it, documents
+        let examples: Vec<&str> = p
+            .dotenvs
+            .iter()
+            .filter(|d| d.example)
+            .map(|d| crate::walk::parent_dir(p.rel(d.file)))
+            .collect();
+        let mut units: std::collections::BTreeMap<
+            &str,
+            (Origin, std::collections::BTreeSet<&str>),
+        > = Default::default();
         for py in p.app_code() {
+            let unit = p.code_unit(py);
+            // an example at or above the project, or inside it but not inside another project
+            // nested in it
+            let nested = |e: &str| {
+                p.manifests.iter().any(|m| {
+                    m.dir != unit
+                        && crate::walk::is_within(&m.dir, unit)
+                        && crate::walk::is_within(e, &m.dir)
+                })
+            };
+            if examples.iter().any(|e| {
+                crate::walk::is_within(unit, e) || crate::walk::is_within(e, unit) && !nested(e)
+            }) {
+                continue;
+            }
             for r in &py.facts.env_reads {
                 if STANDARD_VARS.contains(&r.name.as_str()) {
                     continue;
                 }
-                first.get_or_insert_with(|| Origin::new(py.file, r.span.clone()));
-                names.insert(&r.name);
+                units
+                    .entry(unit)
+                    .or_insert_with(|| (Origin::new(py.file, r.span.clone()), Default::default()))
+                    .1
+                    .insert(&r.name);
             }
         }
-        let Some(at) = first else { return };
-        let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
-        let more = if names.len() > 5 {
-            format!(" and {} more", names.len() - 5)
-        } else {
-            String::new()
-        };
-        out.push(
-            diag(self.meta(), format!("the code reads {} environment variable{} ({}{more}) but no .env.example documents {}", names.len(), if names.len() == 1 { "" } else { "s" }, shown.join(", "), if names.len() == 1 { "it" } else { "them" }))
-                .at(at, "read here")
-                .help("commit a `.env.example` that lists every variable with a placeholder value"),
-        );
+        for (unit, (at, names)) in units {
+            let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
+            let more = if names.len() > 5 {
+                format!(" and {} more", names.len() - 5)
+            } else {
+                String::new()
+            };
+            let whose = if unit.is_empty() {
+                "the code".to_string()
+            } else {
+                format!("the code of `{unit}`")
+            };
+            out.push(
+                diag(self.meta(), format!("{whose} reads {} environment variable{} ({}{more}) but no .env.example documents {}", names.len(), if names.len() == 1 { "" } else { "s" }, shown.join(", "), if names.len() == 1 { "it" } else { "them" }))
+                    .at(at, "read here")
+                    .help("commit a `.env.example` that lists every variable with a placeholder value"),
+            );
+        }
     }
 }
 
