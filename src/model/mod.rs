@@ -393,13 +393,26 @@ pub fn is_test_path(rel: &str) -> bool {
                 | "spec"
                 | "specs"
                 | "fixtures"
+                | "fixture"
+                | "__fixtures__"
                 | "testdata"
+                | "testfiles"
+                | "test-data"
+                | "test_data"
                 | "examples"
                 | "example"
                 | "docs"
                 | "doc"
                 | "e2e"
         )
+    }) || dirs.iter().any(|d| {
+        // `testfiles-negative/`, `testfile-line/`, `test-fixtures/`, `tests_e2e/`
+        let d = d.to_ascii_lowercase();
+        d.starts_with("testfile")
+            || d.starts_with("testdata")
+            || ["test-", "test_", "tests-", "tests_"]
+                .iter()
+                .any(|p| d.starts_with(p))
     }) || name.starts_with("test_")
         || name.contains("_test.")
         || name.contains(".spec.")
@@ -1714,5 +1727,35 @@ fn lower_dockerfile(file: FileId, rel: &str, df: Dockerfile) -> DockerfileModel 
         stages,
         global_args,
         backing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+
+    #[test]
+    fn test_example_and_fixture_trees() {
+        for rel in [
+            "tests/compose.yaml",
+            "frontend/dockerfile/parser/testfiles/nginx/Dockerfile",
+            "parser/testfiles-negative/env_no_value/Dockerfile",
+            "parser/testfile-line/Dockerfile",
+            "pkg/test-fixtures/k8s.yaml",
+            "src/__fixtures__/app.js",
+            "api/app_test.go",
+            "docs/examples/compose.yaml",
+        ] {
+            assert!(is_test_path(rel), "{rel}");
+        }
+        for rel in [
+            "Dockerfile",
+            "testing/Dockerfile",
+            "contest/app.py",
+            "latest/compose.yaml",
+            "k8s/tests.yaml",
+        ] {
+            assert!(!is_test_path(rel), "{rel}");
+        }
     }
 }

@@ -222,6 +222,10 @@ impl Rule for DaemonizingProcess {
 const SHORT_LIVED: &[&str] = &[
     "echo", "printf", "sleep", "cd", "export", "set", "true", "false", "test", "[", "mkdir", "cp",
     "mv", "rm", "ln", "chmod", "chown", "cat", "envsubst", "wait", "trap", "exec", "tail", "nohup",
+    // supervising the background process, not a second one: signalling it, leaving a loop,
+    // polling something
+    "kill", "pkill", "break", "continue", "return", "exit", "shift", "read", "unset", "source", ".",
+    "wget", "curl", "grep", "cut", "sed", "awk", "head", "date", "touch",
 ];
 
 pub struct MultipleProcessesInContainer;
