@@ -289,7 +289,8 @@ impl Rule for StartupOrderRace {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, cm, s) in p.app_services() {
-            if p.is_test_file(cm.file) || retries(p, ai) {
+            // a development stack is started and restarted by hand; the deployed one matters
+            if p.is_test_file(cm.file) || p.dev_service(cm, &s.name).is_some() || retries(p, ai) {
                 continue;
             }
             for (dep, cond, span) in &s.depends_on {

@@ -868,12 +868,16 @@ impl Rule for ManifestNotInstalled {
                 }
                 for m in &manifests {
                     let name = walk::file_name(p.rel(m.file));
-                    if srcs.iter().any(|s| {
-                        matches!(s.text.trim_end_matches('/'), "." | "*" | "")
-                            || walk::file_name(&s.text) == name
-                    }) && !copied
+                    let by_name = srcs.iter().any(|s| walk::file_name(&s.text) == name);
+                    let whole = srcs
                         .iter()
-                        .any(|(mm, _): &(&&crate::model::ManifestModel, Origin)| mm.file == m.file)
+                        .any(|s| matches!(s.text.trim_end_matches('/'), "." | "*" | ""));
+                    // a manifest that only comes along with the whole context counts when no
+                    // build driver (make, a Rails task, a script) could install from it
+                    if (by_name || whole && !drives_build(p, di))
+                        && !copied.iter().any(
+                            |(mm, _): &(&&crate::model::ManifestModel, Origin)| mm.file == m.file,
+                        )
                     {
                         copied.push((m, Origin::new(d.file, ins.span.clone())));
                     }
@@ -899,6 +903,35 @@ impl Rule for ManifestNotInstalled {
             );
         }
     }
+}
+
+/// Whether a RUN step of Dockerfile `di` hands the build to a driver whose steps twelve does
+/// not see: `make`, `just`, a Rails or Rake task, Gradle, Maven, Bazel, a build script.
+fn drives_build(p: &Project, di: usize) -> bool {
+    p.run_commands(di).iter().flat_map(|(_, c)| c).any(|c| {
+        let u = c.unwrapped();
+        let prog = u.program();
+        matches!(
+            prog.rsplit('/').next().unwrap_or(prog),
+            "make"
+                | "just"
+                | "task"
+                | "bundle"
+                | "rake"
+                | "rails"
+                | "gradle"
+                | "gradlew"
+                | "mvn"
+                | "mvnw"
+                | "bazel"
+        ) || prog.starts_with("./")
+            || prog.starts_with("bin/")
+            // `sh scripts/build.sh`, not `curl … | sh` (an installer)
+            || matches!(prog, "sh" | "bash")
+                && u.args()
+                    .find(|(a, _)| !a.starts_with('-'))
+                    .is_some_and(|(a, _)| a.ends_with(".sh"))
+    })
 }
 
 pub struct UnpinnedBaseImage;
