@@ -19,6 +19,9 @@ pub struct Cmd {
     pub pipeline: Option<(usize, usize)>,
     /// Inside a shell loop.
     pub in_loop: bool,
+    /// Inside a function body of its script, or a call of a function the script defines: the
+    /// script's own plumbing, whose commands do not run where they stand.
+    pub in_function: bool,
 }
 
 impl Cmd {
@@ -80,6 +83,7 @@ impl Cmd {
             background: self.background,
             pipeline: self.pipeline,
             in_loop: self.in_loop,
+            in_function: self.in_function,
         }
     }
 }
@@ -193,6 +197,7 @@ fn script_cmds_into(
             for cmd in &mut out[start..] {
                 cmd.background |= c.background;
                 cmd.in_loop |= c.in_loop;
+                cmd.in_function |= c.in_function;
             }
             continue;
         }
@@ -206,6 +211,9 @@ fn script_cmds_into(
             background: c.background,
             pipeline: c.pipeline,
             in_loop: c.in_loop,
+            in_function: c.in_function
+                || c.name()
+                    .is_some_and(|n| script.functions.iter().any(|f| f == n)),
         });
     }
 }
@@ -255,6 +263,7 @@ pub fn from_words(src: Src<'_>, words: &[(String, Span)], span: &Span) -> Vec<Cm
         background: false,
         pipeline: None,
         in_loop: false,
+        in_function: false,
     }]
 }
 

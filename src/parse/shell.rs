@@ -17,6 +17,8 @@ pub struct SimpleCommand {
     pub substituted: bool,
     /// Inside a `while`/`until`/`for` loop (a retry or wait loop, typically).
     pub in_loop: bool,
+    /// Inside a function body: it runs when the function is called, not where it stands.
+    pub in_function: bool,
 }
 
 impl SimpleCommand {
@@ -35,6 +37,8 @@ impl SimpleCommand {
 #[derive(Debug, Clone, Default)]
 pub struct Script {
     pub commands: Vec<SimpleCommand>,
+    /// Names of the functions the script defines.
+    pub functions: Vec<String>,
     /// The commands that run last at top level (the final statement), by index.
     pub last: Option<usize>,
     pub has_error: bool,
@@ -53,8 +57,11 @@ pub fn parse(text: &str) -> Script {
     };
     let mut pipelines = 0usize;
     collect(root, text, &mut script, &mut pipelines, Ctx::default(), 0);
-    // the last top-level statement: the last command not substituted
-    script.last = script.commands.iter().rposition(|c| !c.substituted);
+    // the last top-level statement: the last command not substituted nor in a function
+    script.last = script
+        .commands
+        .iter()
+        .rposition(|c| !c.substituted && !c.in_function);
     script
 }
 
@@ -64,6 +71,7 @@ struct Ctx {
     pipeline: Option<(usize, usize)>,
     substituted: bool,
     in_loop: bool,
+    in_function: bool,
 }
 
 fn collect(
@@ -102,6 +110,7 @@ fn collect(
                     background,
                     substituted: ctx.substituted,
                     in_loop: ctx.in_loop,
+                    in_function: ctx.in_function,
                 });
             }
             // nested substitutions inside arguments
@@ -133,6 +142,20 @@ fn collect(
                 let inner = Ctx {
                     pipeline: None,
                     substituted: true,
+                    ..ctx
+                };
+                collect(child, text, out, pipelines, inner, depth + 1);
+            }
+        }
+        "function_definition" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                out.functions
+                    .push(text.get(name.byte_range()).unwrap_or("").to_string());
+            }
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                let inner = Ctx {
+                    in_function: true,
                     ..ctx
                 };
                 collect(child, text, out, pipelines, inner, depth + 1);
@@ -326,5 +349,20 @@ mod tests {
         let w = split_words("sh -c 'python manage.py migrate && gunicorn'");
         assert_eq!(w.len(), 3);
         assert_eq!(w[2].0, "python manage.py migrate && gunicorn");
+    }
+
+    #[test]
+    fn function_bodies_run_where_they_are_called() {
+        let s = parse("start() {\n  migrate\n  exec gunicorn app:app\n}\nprepare\nstart\n");
+        assert_eq!(s.functions, ["start"]);
+        let body: Vec<_> = s
+            .commands
+            .iter()
+            .filter(|c| c.in_function)
+            .filter_map(|c| c.name())
+            .collect();
+        assert_eq!(body, ["migrate", "exec"]);
+        // the last top-level command is the call, not the body's exec
+        assert_eq!(s.last.and_then(|i| s.commands[i].name()), Some("start"));
     }
 }

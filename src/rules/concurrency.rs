@@ -251,7 +251,8 @@ impl Rule for MultipleProcessesInContainer {
                 }
                 // installs and builds (`npm ci && node a.js &`) end; they are TF0502's business
                 let long_lived = |c: &Cmd| {
-                    !SHORT_LIVED.contains(&c.unwrapped().program())
+                    !c.in_function
+                        && !SHORT_LIVED.contains(&c.unwrapped().program())
                         && crate::rules::build_release_run::builds_at_start(c).is_none()
                 };
                 let bg = line

@@ -135,7 +135,11 @@ impl Rule for ShellFormEntrypoint {
                 }) else {
                     continue;
                 };
-                if last.program() == "exec" || last.words.first().is_some_and(|(w, _)| w == "exec")
+                // a call of the script's own function (or a line of one): what it runs is
+                // not followed here
+                if last.in_function
+                    || last.program() == "exec"
+                    || last.words.first().is_some_and(|(w, _)| w == "exec")
                 {
                     continue;
                 }
