@@ -369,9 +369,12 @@ fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
     }
 }
 
-/// Whether a file holds template syntax (Jinja, Go templates, Helm): `{{ expr }}`, `{%`.
+/// Whether a file holds template syntax (Jinja, Go templates, Helm): `{{ expr }}`, `{%`; or
+/// ERB (Rails fixtures and configs): `<%= expr %>`, `<% code %>`.
 fn looks_templated(text: &str) -> bool {
     text.contains("{%")
+        || text.contains("<%=")
+        || text.contains("<% ")
         || text.split("{{").skip(1).any(|after| {
             after.trim_start_matches([' ', '-']).starts_with(|c: char| {
                 c.is_alphanumeric() || matches!(c, '.' | '$' | '/' | '_' | '"')
@@ -592,7 +595,7 @@ impl Project {
                 }
                 Parsed::Template => notices.push(Notice {
                     path: rel.clone(),
-                    message: "not checked: looks like a template (`{{`/`{%`), not plain syntax"
+                    message: "not checked: looks like a template (`{{`, `{%`, ERB `<%`), not plain syntax"
                         .into(),
                 }),
                 Parsed::Dockerfile(df) => {
@@ -1733,6 +1736,16 @@ fn lower_dockerfile(file: FileId, rel: &str, df: Dockerfile) -> DockerfileModel 
 #[cfg(test)]
 mod tests {
     use super::is_test_path;
+
+    #[test]
+    fn erb_and_jinja_are_templates() {
+        assert!(super::looks_templated(
+            "blob: <%= ActiveStorage::FixtureSet.blob filename: \"a.png\" %>\n"
+        ));
+        assert!(super::looks_templated("<% if x %>\nkey: v\n<% end %>\n"));
+        assert!(super::looks_templated("image: {{ .Values.image }}\n"));
+        assert!(!super::looks_templated("a: 1 # 100% <= b\n"));
+    }
 
     #[test]
     fn test_example_and_fixture_trees() {
