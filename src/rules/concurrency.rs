@@ -38,6 +38,15 @@ impl Rule for SingleReplica {
                 if p.max_replicas(*oi).is_some_and(|n| n > 1) {
                     continue;
                 }
+                // a worker, consumer or load generator serves no traffic: one replica is a
+                // choice of throughput, not a single point of failure for requests
+                let serves = p.processes.iter().any(|pr| {
+                    pr.kind == crate::model::processes::ProcessKind::Web
+                        && matches!(pr.site, crate::model::processes::ProcessSite::Kubernetes { object, .. } if object == *oi)
+                });
+                if !serves {
+                    continue;
+                }
                 let name = o.name.as_deref().unwrap_or("");
                 let scaled = p.autoscaled(*oi);
                 if scaled {
