@@ -183,7 +183,16 @@ impl Rule for MissingProbes {
                 }
                 let Some(pod) = &km.object.pod else { continue };
                 let c = &pod.containers[*ci];
-                let serves = !c.ports.is_empty() || !p.services_selecting(*oi).is_empty();
+                // a web process (a container port, or a Service selecting the pod): the model's
+                // process kind
+                let serves = p.processes.iter().any(|pr| {
+                    pr.kind == crate::model::processes::ProcessKind::Web
+                        && pr.site
+                            == crate::model::processes::ProcessSite::Kubernetes {
+                                object: *oi,
+                                container: *ci,
+                            }
+                });
                 if !serves {
                     continue;
                 }
