@@ -277,6 +277,23 @@ impl Project {
         })
     }
 
+    /// The apps built in this repository that a compose file or manifest runs (its app
+    /// services, its app workloads).
+    pub fn apps_of_file(&self, file: FileId) -> Vec<usize> {
+        self.apps
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.dockerfile.is_some() || a.context.is_some())
+            .filter(|(_, a)| {
+                a.compose
+                    .iter()
+                    .any(|(ci, _)| self.compose[*ci].file == file)
+                    || a.k8s.iter().any(|(oi, _)| self.k8s[*oi].file == file)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// The project a source file belongs to: the directory of the nearest dependency
     /// manifest at or above it (`package.json`, `pyproject.toml`, `go.mod`, `Cargo.toml`, …),
     /// else the build context of the app holding it, else the repository root.

@@ -157,6 +157,12 @@ impl Rule for BackingServiceMismatch {
                 if k2 != kind || m2 == m || p.is_test_file(o.file) || p.is_test_file(o2.file) {
                     continue;
                 }
+                // two stacks that each run a different app of the repository beside their
+                // database are two apps' choices, not one app's environments drifting
+                let (a, b) = (p.apps_of_file(o.file), p.apps_of_file(o2.file));
+                if !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x)) {
+                    continue;
+                }
                 let key = (*kind, (*m).min(*m2), (*m).max(*m2));
                 if reported.contains(&key) {
                     continue;
