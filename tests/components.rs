@@ -254,3 +254,49 @@ fn the_model_names_each_process_with_its_kind() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn the_model_lists_each_deployment_with_its_environment() {
+    let out = twelve(repo()).args(["model", STACK]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String, Value, bool)> = v["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap().to_string(),
+                d["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches(&format!("{STACK}/"))
+                    .to_string(),
+                d["environment"].clone(),
+                d["dev"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want = vec![
+        ("compose", "compose.watch.yaml", Value::Null, true),
+        ("compose", "compose.yaml", Value::Null, false),
+        (
+            "kustomization",
+            "deploy/base/kustomization.yaml",
+            Value::Null,
+            false,
+        ),
+        (
+            "kustomization",
+            "deploy/overlays/prod/kustomization.yaml",
+            "prod".into(),
+            false,
+        ),
+        ("manifests", "deploy/release", "prod".into(), false),
+        ("manifests", "k8s", Value::Null, false),
+    ];
+    let want: Vec<(String, String, Value, bool)> = want
+        .into_iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c, d))
+        .collect();
+    assert_eq!(got, want);
+}

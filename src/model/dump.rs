@@ -137,6 +137,7 @@ pub fn to_json(o: &Outcome) -> String {
         "version": 1,
         "components": components,
         "build_artifacts": p.build_artifacts.iter().map(|a| json!({"image": a.image, "tool": a.tool, "at": loc(a.origin.file, &a.origin.span)})).collect::<Vec<_>>(),
+        "deployments": p.deployments().iter().map(|d| json!({"kind": d.kind, "path": o.display_path(&d.path), "environment": d.environment, "dev": d.dev})).collect::<Vec<_>>(),
         "kustomizations": kustomizations,
         "copies": copies,
         "apps": apps,

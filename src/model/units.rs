@@ -17,6 +17,22 @@ pub struct KustomizationModel {
     pub k: Kustomization,
 }
 
+/// One way the repository deploys: a compose file, a kustomization, a chart's values file or a
+/// directory of plain manifests, with the environment its path names.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    /// `compose`, `kustomization`, `helm-values`, `manifests`.
+    pub kind: &'static str,
+    /// The file (for a manifest directory, its first file).
+    pub file: FileId,
+    /// The directory, for a manifest directory; the file's path otherwise.
+    pub path: String,
+    /// The environment its path names (`dev`, `staging`, `prod`, …).
+    pub environment: Option<&'static str>,
+    /// A development stack (a dev compose file or a compose file whose services are all dev).
+    pub dev: bool,
+}
+
 /// What the units say about the Kubernetes objects, one entry per object.
 #[derive(Debug, Default)]
 pub struct K8sUnits {
@@ -275,6 +291,75 @@ impl Project {
                 .is_some_and(|(k, n)| *k == o.kind && Some(n.as_str()) == o.name.as_deref())
                 && targets.iter().any(|&t| self.same_k8s_unit(t, hi))
         })
+    }
+
+    /// Every deployment of the repository (test trees left out), in path order.
+    pub fn deployments(&self) -> Vec<Deployment> {
+        let mut out = Vec::new();
+        for cm in &self.compose {
+            if self.is_test_file(cm.file) {
+                continue;
+            }
+            let rel = self.rel(cm.file);
+            out.push(Deployment {
+                kind: "compose",
+                file: cm.file,
+                path: rel.to_string(),
+                environment: env_of_path(rel),
+                dev: cm.dev
+                    || !cm.dev_services.is_empty() && cm.dev_services.iter().all(Option::is_some),
+            });
+        }
+        for k in &self.kustomizations {
+            if self.is_test_file(k.file) {
+                continue;
+            }
+            out.push(Deployment {
+                kind: "kustomization",
+                file: k.file,
+                path: self.rel(k.file).to_string(),
+                environment: env_of_path(&k.dir),
+                dev: false,
+            });
+        }
+        for (file, _) in &self.helm_values {
+            if self.is_test_file(*file) {
+                continue;
+            }
+            let rel = self.rel(*file);
+            out.push(Deployment {
+                kind: "helm-values",
+                file: *file,
+                path: rel.to_string(),
+                environment: env_of_path(walk::file_name(rel)),
+                dev: false,
+            });
+        }
+        // plain manifests: the directories of workloads no kustomization includes
+        let mut dirs: BTreeMap<&str, FileId> = BTreeMap::new();
+        for (oi, km) in self.k8s.iter().enumerate() {
+            if km.object.pod.is_none()
+                || self.is_test_file(km.file)
+                || !self.k8s_units.included_by[oi].is_empty()
+                || self.k8s_units.patch_of[oi].is_some()
+            {
+                continue;
+            }
+            dirs.entry(manifest_dir(self.rel(km.file)))
+                .or_insert(km.file);
+        }
+        for (dir, file) in dirs {
+            out.push(Deployment {
+                kind: "manifests",
+                file,
+                path: dir.to_string(),
+                environment: env_of_path(dir)
+                    .or_else(|| env_of_path(walk::file_name(self.rel(file)))),
+                dev: false,
+            });
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(b.kind)));
+        out
     }
 
     /// The apps built in this repository that a compose file or manifest runs (its app
