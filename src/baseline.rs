@@ -2,7 +2,7 @@
 //! message; no line number), so that a legacy repository adopts twelve with exit 0 and fails
 //! on the next new violation only.
 
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::report::{Masked, fingerprints};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -109,36 +109,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     }
 }
 
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The closest candidate, if it is close enough to be a likely typo.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    // no name is this long: a longer word is no typo of one, and costs length² to compare
-    if word.len() > 64 {
-        return None;
-    }
-    candidates
-        .into_iter()
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3) || (word.len() >= 3 && c.starts_with(word)))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
+pub use crate::suggest::suggest;
 
 /// Largest config file read.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
@@ -299,11 +270,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         ));
     }
     for (k, v) in &cfg.min_factor_score {
-        if crate::score::parse_factor(k).is_none() {
+        if crate::factor::parse_factor(k).is_none() {
             return Err(err(
                 locate(k),
                 format!("unknown factor `{k}` in [min-factor-score]"),
-                Some(match suggest(k, crate::score::factor_names()) {
+                Some(match suggest(k, crate::factor::factor_names()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "use a factor name (`config`), its numeral (`III`) or `all`".into(),
                 }),
@@ -371,7 +342,7 @@ impl Config {
         entries.sort_by_key(|(k, _)| !k.eq_ignore_ascii_case("all"));
         for (k, v) in entries {
             if let (Some(fs), Some(t)) = (
-                crate::score::parse_factor(k),
+                crate::factor::parse_factor(k),
                 crate::score::parse_factor_minimum(v.value()),
             ) {
                 g.set_factor_minimums(&fs, t);

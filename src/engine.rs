@@ -1,132 +1,17 @@
 //! One run: load the project, run the selected rules, apply severity overrides, sort.
 
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::Project;
-use crate::rules::{self, Rule};
-use crate::score::Check;
+use crate::outcome::{Check, Outcome};
+use crate::rules;
+use crate::settings::Settings;
 use crate::walk::WalkOptions;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    pub select: Option<Vec<String>>,
-    pub ignore: Vec<String>,
-    pub severity: Vec<(String, Severity)>,
-    pub preview: bool,
-    pub no_ignore: bool,
-    pub exclude: Vec<String>,
-    pub test_paths: Vec<String>,
-    /// Worker threads; `None` for one per core.
-    pub jobs: Option<usize>,
-    /// Config `[per-path-ignores]`.
-    pub per_path: Vec<crate::suppress::PathIgnore>,
-    /// Config `[components]`: a kind per component key.
-    pub components: Vec<(String, crate::model::components::Kind)>,
-}
+use std::path::Path;
 
 /// Stack size of the worker threads: parsers of third-party formats recurse, and a hostile file
 /// must give a finding, not a stack overflow.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
-
-impl Settings {
-    /// Config file values, overridden by command-line values where given.
-    pub fn merge(cfg: &Config, cli: Settings) -> Settings {
-        let mut severity: Vec<(String, Severity)> = cfg
-            .severity
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), Severity::parse(v)?)))
-            .collect();
-        severity.extend(cli.severity);
-        let mut ignore = cfg.ignore.clone();
-        ignore.extend(cli.ignore);
-        let mut exclude = cfg.exclude.clone();
-        exclude.extend(cli.exclude);
-        let mut test_paths = cfg.test_paths.clone();
-        test_paths.extend(cli.test_paths);
-        Settings {
-            select: cli.select.or_else(|| cfg.select.clone()),
-            ignore,
-            severity,
-            preview: cli.preview || cfg.preview.unwrap_or(false),
-            no_ignore: cli.no_ignore,
-            exclude,
-            test_paths,
-            jobs: cli.jobs,
-            per_path: cfg
-                .per_path_ignores
-                .iter()
-                .map(|(glob, selectors)| crate::suppress::PathIgnore {
-                    glob: glob.clone(),
-                    selectors: selectors.clone(),
-                })
-                .chain(cli.per_path)
-                .collect(),
-            components: cfg
-                .components
-                .iter()
-                .filter_map(|(k, v)| Some((k.clone(), crate::model::components::Kind::parse(v)?)))
-                .collect(),
-        }
-    }
-
-    /// The severity configured for a rule (by code or name), the last one given winning.
-    pub fn severity_override(&self, code: &str, name: &str) -> Option<Severity> {
-        self.severity
-            .iter()
-            .rev()
-            .find(|(k, _)| k.eq_ignore_ascii_case(code) || k == name)
-            .map(|(_, s)| *s)
-    }
-
-    /// The rules this run executes.
-    pub fn enabled(&self) -> Vec<&'static dyn Rule> {
-        rules::registry()
-            .into_iter()
-            .filter(|r| {
-                let m = r.meta();
-                let selected = match &self.select {
-                    Some(sel) => sel.iter().any(|s| rules::selector_matches(s, m)),
-                    None => true,
-                };
-                selected
-                    && (self.preview || !m.preview)
-                    && !self.ignore.iter().any(|s| rules::selector_matches(s, m))
-            })
-            .collect()
-    }
-}
-
-/// The result of checking one path.
-pub struct Outcome {
-    /// The path as the user gave it (prefix for displayed paths).
-    pub display_root: PathBuf,
-    pub project: Project,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The enabled rules whose inputs exist in the project: the scored checks.
-    pub checks: Vec<Check>,
-    /// Findings that a suppression (inline, file, annotation, config) took out of the report.
-    pub suppressed: Vec<crate::suppress::Suppressed>,
-    /// Findings left out because a `--baseline` records them.
-    pub baselined: usize,
-    /// Internal faults (TF0004 findings) of this run: when any, the run exits 2.
-    pub internal: usize,
-}
-
-impl Outcome {
-    /// A file's path for display: relative to where the user ran twelve.
-    pub fn display_path(&self, rel: &str) -> String {
-        let root = self.display_root.to_string_lossy();
-        if root == "." || root.is_empty() {
-            rel.to_string()
-        } else if self.display_root.is_file() {
-            root.into_owned()
-        } else {
-            format!("{}/{}", root.trim_end_matches('/'), rel)
-        }
-    }
-}
 
 /// Longest message, label or help a finding carries: a rule quoting a 1 MB value from a file
 /// says so in its first few kilobytes.
@@ -228,7 +113,7 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
     let unused = ran.iter().copied().find(|m| m.code == "TF0002");
     let (mut diagnostics, mut suppressed) =
         crate::suppress::apply(&project, diagnostics, &settings.per_path, &ran, unused);
-    crate::secrets::mask_messages(
+    crate::model::secrets::mask_messages(
         &project,
         diagnostics
             .iter_mut()

@@ -15,20 +15,10 @@
 //! of any factor and are not scored.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Outcome;
 use crate::model::Project;
+use crate::outcome::{Check, Outcome};
 use crate::rules::{FACTORS, Factor, Input, Meta};
-use crate::source::FileId;
 use std::collections::HashMap;
-
-/// A rule that applied to the project, with the severity it runs at (its weight).
-#[derive(Clone, Copy, Debug)]
-pub struct Check {
-    pub meta: &'static Meta,
-    pub severity: Severity,
-    /// What of an app it judges (empty: every app).
-    pub inputs: &'static [Input],
-}
 
 /// The weight of a check of this severity.
 pub fn weight(s: Severity) -> u32 {
@@ -221,115 +211,19 @@ impl Scorecard {
     }
 }
 
-/// Which app owns what, indexed once per project so that attributing findings stays linear in
-/// a monorepo of hundreds of apps.
-struct Owners {
-    /// Dockerfile file → app.
-    dockerfile: HashMap<FileId, usize>,
-    /// (compose file index, service index) → app.
-    compose: HashMap<(usize, usize), usize>,
-    /// Kubernetes object index → app: its workloads, and the Services selecting them.
-    k8s: HashMap<usize, usize>,
-    /// Per app, the inputs it has, in `Input` order.
-    inputs: Vec<[bool; 5]>,
-}
-
-fn input_index(i: Input) -> usize {
-    match i {
-        Input::Dockerfile => 0,
-        Input::Compose => 1,
-        Input::Kubernetes => 2,
-        Input::Source => 3,
-        Input::Manifest => 4,
-    }
-}
-
-impl Owners {
-    fn new(p: &Project) -> Owners {
-        let mut o = Owners {
-            dockerfile: HashMap::new(),
-            compose: HashMap::new(),
-            k8s: HashMap::new(),
-            inputs: Vec::with_capacity(p.apps.len()),
-        };
-        for (ai, a) in p.apps.iter().enumerate() {
-            if let Some(di) = a.dockerfile {
-                o.dockerfile.entry(p.dockerfiles[di].file).or_insert(ai);
-            }
-            for cs in &a.compose {
-                o.compose.entry(*cs).or_insert(ai);
-            }
-            for (w, _) in &a.k8s {
-                o.k8s.entry(*w).or_insert(ai);
-            }
-        }
-        // a Service in front of an app's workload is the app's (after every workload, so a
-        // workload is never taken for another app's Service)
-        for (ai, a) in p.apps.iter().enumerate() {
-            for (w, _) in &a.k8s {
-                for s in p.services_selecting(*w) {
-                    o.k8s.entry(s).or_insert(ai);
-                }
-            }
-        }
-        let mut has_source = vec![false; p.apps.len()];
-        for (src, app) in p.sources.iter().zip(&p.source_app) {
-            if let Some(ai) = app
-                && p.is_app_code(src)
-            {
-                has_source[*ai] = true;
-            }
-        }
-        for (ai, a) in p.apps.iter().enumerate() {
-            let manifest = a.context.as_deref().is_some_and(|ctx| {
-                p.manifests.iter().any(|m| {
-                    crate::walk::is_within(&m.dir, ctx) || crate::walk::is_within(ctx, &m.dir)
-                })
-            });
-            o.inputs.push([
-                a.dockerfile.is_some(),
-                !a.compose.is_empty(),
-                !a.k8s.is_empty(),
-                has_source[ai],
-                manifest,
-            ]);
-        }
-        o
-    }
-
-    /// Whether app `ai` has one of these inputs (an empty list: yes).
-    fn has(&self, ai: usize, inputs: &[Input]) -> bool {
-        inputs.is_empty() || inputs.iter().any(|i| self.inputs[ai][input_index(*i)])
-    }
-
-    /// The app a finding belongs to, by its primary location: the app's Dockerfile, the
-    /// compose service or Kubernetes workload running it (or the Service in front of that
-    /// workload), else the deepest build context holding the file. `None` for the repository
-    /// itself: findings with no location, on backing services, or in files outside every app.
-    fn attribute(&self, p: &Project, d: &Diagnostic) -> Option<usize> {
-        let origin = &d.primary.as_ref()?.origin;
-        let at = origin.span.start;
-        if let Some(ai) = self.dockerfile.get(&origin.file) {
-            return Some(*ai);
-        }
-        for (ci, c) in p.compose.iter().enumerate() {
-            if c.file != origin.file {
-                continue;
-            }
-            if let Some(si) = c.compose.services.iter().position(|s| s.span.contains(&at)) {
-                return self.compose.get(&(ci, si)).copied();
-            }
-        }
-        for (oi, k) in p.k8s.iter().enumerate() {
-            if k.file == origin.file
-                && k.object.span.contains(&at)
-                && let Some(ai) = self.k8s.get(&oi)
-            {
-                return Some(*ai);
-            }
-        }
-        p.app_of_path(p.rel(origin.file))
-    }
+/// The model's index of the inputs an app has, for a check's `inputs`.
+fn app_has(p: &Project, ai: usize, inputs: &[Input]) -> bool {
+    let Some(has) = p.ownership.inputs.get(ai) else {
+        return false;
+    };
+    inputs.is_empty()
+        || inputs.iter().any(|i| match i {
+            Input::Dockerfile => has.dockerfile,
+            Input::Compose => has.compose,
+            Input::Kubernetes => has.kubernetes,
+            Input::Source => has.source,
+            Input::Manifest => has.manifest,
+        })
 }
 
 /// The scorecards of one run: the repository (all given paths together) and each app.
@@ -362,12 +256,16 @@ impl Scorecards {
         });
         let mut apps = Vec::new();
         for o in outcomes {
-            let owners = Owners::new(&o.project);
             // findings per rule, by owning app (`None`: the repository's, counted for every app)
             let mut counts: HashMap<(Option<usize>, &str), usize> = HashMap::new();
             for d in &o.diagnostics {
                 *counts
-                    .entry((owners.attribute(&o.project, d), d.code))
+                    .entry((
+                        d.primary
+                            .as_ref()
+                            .and_then(|l| o.project.owner_of(&l.origin)),
+                        d.code,
+                    ))
                     .or_insert(0) += 1;
             }
             let found =
@@ -386,7 +284,9 @@ impl Scorecards {
                 let checks: Vec<Check> = o
                     .checks
                     .iter()
-                    .filter(|c| owners.has(ai, c.inputs) || found(Some(ai), c.meta.code) > 0)
+                    .filter(|c| {
+                        app_has(&o.project, ai, c.inputs) || found(Some(ai), c.meta.code) > 0
+                    })
                     .copied()
                     .collect();
                 apps.push(Scorecard::new(name, &checks, |code| {
@@ -493,56 +393,9 @@ impl Gates {
     }
 }
 
-/// Parse a factor selector for a gate: its slug (`config`), number (`3`) or numeral (`III`);
-/// `all` names every factor.
-pub fn parse_factor(s: &str) -> Option<Vec<Factor>> {
-    const ROMAN: [&str; 12] = [
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
-    ];
-    let s = s.trim();
-    if s.eq_ignore_ascii_case("all") {
-        return Some((1..=12).map(Factor).collect());
-    }
-    if let Some(i) = FACTORS.iter().skip(1).position(|(slug, _)| *slug == s) {
-        return Some(vec![Factor(i as u8 + 1)]);
-    }
-    if let Ok(n) = s.parse::<u8>()
-        && (1..=12).contains(&n)
-    {
-        return Some(vec![Factor(n)]);
-    }
-    ROMAN
-        .iter()
-        .position(|r| r.eq_ignore_ascii_case(s))
-        .map(|i| vec![Factor(i as u8 + 1)])
-}
-
-/// Factor names accepted by [`parse_factor`] (for "did you mean").
-pub fn factor_names() -> Vec<&'static str> {
-    FACTORS
-        .iter()
-        .skip(1)
-        .map(|(s, _)| *s)
-        .chain(["all"])
-        .collect()
-}
-
 /// A factor minimum (0–10, one decimal) in tenths.
 pub fn parse_factor_minimum(v: f64) -> Option<u32> {
     (v.is_finite() && (0.0..=10.0).contains(&v)).then(|| (v * 10.0).round() as u32)
-}
-
-/// Roman numeral of a factor (I–XII).
-pub fn numeral(f: Factor) -> &'static str {
-    f.title().split('.').next().unwrap_or("")
-}
-
-/// A factor's name without its numeral ("Config").
-pub fn factor_name(f: Factor) -> &'static str {
-    f.title()
-        .split_once(". ")
-        .map(|(_, n)| n)
-        .unwrap_or(f.title())
 }
 
 #[cfg(test)]
@@ -649,18 +502,9 @@ mod tests {
     }
 
     #[test]
-    fn factor_selectors() {
-        assert_eq!(parse_factor("config"), Some(vec![Factor(3)]));
-        assert_eq!(parse_factor("III"), Some(vec![Factor(3)]));
-        assert_eq!(parse_factor("xi"), Some(vec![Factor(11)]));
-        assert_eq!(parse_factor("12"), Some(vec![Factor(12)]));
-        assert_eq!(parse_factor("all").map(|v| v.len()), Some(12));
-        assert_eq!(parse_factor("tool"), None);
-        assert_eq!(parse_factor("13"), None);
+    fn factor_minimums() {
         assert_eq!(parse_factor_minimum(7.5), Some(75));
         assert_eq!(parse_factor_minimum(10.5), None);
-        assert_eq!(numeral(Factor(8)), "VIII");
-        assert_eq!(factor_name(Factor(5)), "Build, release, run");
     }
 
     #[test]

@@ -1,11 +1,8 @@
-//! What counts as a secret: secret-like names, placeholders, high-confidence patterns; and
-//! every secret value of a project, which every report masks whatever rules ran.
+//! What counts as a secret: secret-like names, placeholders, high-confidence patterns. Pure
+//! predicates over names and values; the model finds where they hold (`model::secrets`).
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-use crate::model::Project;
-use crate::parse::dockerfile::Kind;
 use crate::parse::yaml::{Value, Yaml};
-use crate::source::Origin;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -96,6 +93,26 @@ pub fn is_secret_key(key: &str) -> bool {
             | "format"
             | "scope"
             | "scopes"
+            // words about a secret, for people: messages, labels, help
+            | "err"
+            | "error"
+            | "errors"
+            | "msg"
+            | "message"
+            | "messages"
+            | "label"
+            | "text"
+            | "title"
+            | "placeholder"
+            | "prompt"
+            | "description"
+            | "desc"
+            | "help"
+            | "tooltip"
+            | "caption"
+            | "expired"
+            | "invalid"
+            | "missing"
     ) {
         return false;
     }
@@ -124,102 +141,318 @@ pub fn is_secret_key(key: &str) -> bool {
         || pair("signing", "key")
         || pair("encryption", "key")
         || last == "auth"
+        // `DB_PASS`, `RABBITMQ_DEFAULT_PASS`, `SMTP_PASS`
+        || last == "pass"
 }
 
-/// Values that are obviously not real secrets: interpolations, templates, examples, defaults.
-pub fn is_placeholder(value: &str) -> bool {
-    let v = value.trim().trim_matches(['"', '\'']);
-    if v.chars().count() < 4 {
-        return true;
+/// What a value written under a secret-like name is. One classifier serves every secret rule
+/// and the masking of reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueClass {
+    /// Points at the secret elsewhere: `${VAR}`, a template, a secret store, a mounted file,
+    /// the name of a variable.
+    Reference,
+    /// Stands in for a value: empty, `<…>`, `changeme`, `xxx`, a number, a switch, the name
+    /// of the field itself (`access_token`), a marker (`LDAP`).
+    Placeholder,
+    /// Words for a person: a label, a message, help text (`Your token has expired`).
+    Prose,
+    /// A well-known default anyone can guess: `postgres`, `admin`, `guest`, `secret`.
+    WeakDefault,
+    /// A value that looks like a real credential.
+    Secret,
+}
+
+impl ValueClass {
+    /// A value that grants access: a secret or a guessable default.
+    pub fn is_credential(self) -> bool {
+        matches!(self, ValueClass::Secret | ValueClass::WeakDefault)
     }
-    let lower = v.to_ascii_lowercase();
+}
+
+/// Values that stand in for a secret in examples and docs.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeme",
+    "changeit",
+    "change_me",
+    "change-me",
+    "changethis",
+    "example",
+    "placeholder",
+    "your",
+    "xxx",
+    "***",
+    "dummy",
+    "fake",
+    "sample",
+    "redacted",
+    "todo",
+    "replace",
+    "insert",
+    "notasecret",
+    "not-a-secret",
+    "not_secret",
+    "foobar",
+    "secret-here",
+    "put-",
+];
+
+/// Values that are not secrets whatever key they sit under: switches, types, nothing.
+const NOT_VALUES: &[&str] = &[
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "required",
+    "optional",
+    "string",
+    "empty",
+    "write",
+    "read",
+    "read-write",
+    "readonly",
+    "disabled",
+    "enabled",
+    "auto",
+    // `fetch(url, { credentials: 'omit' })`: options that name a concept
+    "omit",
+    "include",
+    "same-origin",
+];
+
+/// Passwords anyone would try first: product defaults and dictionary words.
+const WEAK: &[&str] = &[
+    "password",
+    "passw0rd",
+    "password1",
+    "password123",
+    "mypassword",
+    "p@ssw0rd",
+    "p@ssword",
+    "pass",
+    "pass123",
+    "secret",
+    "secret123",
+    "postgres",
+    "postgresql",
+    "root",
+    "toor",
+    "admin",
+    "admin123",
+    "administrator",
+    "guest",
+    "test",
+    "testing",
+    "test123",
+    "dev",
+    "development",
+    "default",
+    "user",
+    "mysql",
+    "mariadb",
+    "redis",
+    "rabbitmq",
+    "mongo",
+    "mongodb",
+    "minio",
+    "minioadmin",
+    "elastic",
+    "local",
+    "localhost",
+    "token",
+    "django",
+    "app",
+    "demo",
+    "secret_key",
+    "qwerty",
+    "letmein",
+    "welcome",
+    "123456",
+    "1234",
+    "12345",
+    "12345678",
+    "123456789",
+];
+
+/// Whether a value points at a secret kept elsewhere.
+fn is_reference(v: &str) -> bool {
     if v.starts_with('$')
         || v.contains("${")
         || v.contains("$(")
         || v.contains("{{")
         || v.contains("{%")
+        || v.contains("<%")
+        || v.contains("#{")
+        || v.contains("%(")
     {
         return true;
     }
-    if v.starts_with('<') && v.ends_with('>') || v.starts_with('[') && v.ends_with(']') {
+    // a path to a mounted secret file
+    if v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("file:") {
         return true;
     }
-    if v.starts_with('/') || v.starts_with("./") || v.starts_with("file:") {
-        return true; // a path to a mounted secret
+    // secret stores and their URI schemes
+    let lower = v.to_ascii_lowercase();
+    const STORES: &[&str] = &[
+        "vault:",
+        "ref+",
+        "op://",
+        "arn:aws:secretsmanager",
+        "arn:aws:ssm",
+        "sm://",
+        "awssm:",
+        "azurekeyvault:",
+        "keyvault:",
+        "gcpsm:",
+        "secretmanager:",
+    ];
+    if STORES.iter().any(|s| lower.starts_with(s))
+        || lower.starts_with("projects/") && lower.contains("/secrets/")
+    {
+        return true;
+    }
+    // the name of an environment variable (`DB_PASSWORD`): where the value is read from
+    v.contains('_')
+        && v.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A value that looks generated rather than chosen: long, mixing letters with digits or
+/// symbols, or a long hex or base64 string. A credential even where test passwords are common.
+pub fn looks_random(v: &str) -> bool {
+    let n = v.chars().count();
+    if n < 12 || v.contains(char::is_whitespace) {
+        return false;
+    }
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let letters = v.chars().filter(char::is_ascii_alphabetic).count();
+    let upper = v.chars().filter(char::is_ascii_uppercase).count();
+    let lower = v.chars().filter(char::is_ascii_lowercase).count();
+    let hex = v.chars().all(|c| c.is_ascii_hexdigit());
+    (hex && n >= 24 && digits > 0 && letters > 0)
+        || (n >= 16 && digits >= 2 && letters >= 4 && upper + lower > 0)
+        || (n >= 20 && digits >= 1 && upper >= 2 && lower >= 2)
+}
+
+/// Whether text reads as words for a person: several words with spaces, or a sentence.
+fn is_prose(v: &str) -> bool {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    if words.len() < 2 {
+        return false;
+    }
+    let wordy = words
+        .iter()
+        .filter(|w| {
+            w.trim_matches(|c: char| c.is_ascii_punctuation())
+                .chars()
+                .all(char::is_alphabetic)
+        })
+        .count();
+    // "Invalid token", "API token", "Your token has expired.", "test value"
+    wordy * 2 >= words.len() && !words.iter().any(|w| looks_random(w))
+}
+
+/// Classify a value written under a name (`key`; empty when unknown).
+pub fn classify(key: &str, value: &str) -> ValueClass {
+    let v = value.trim().trim_matches(['"', '\'']);
+    if v.is_empty() {
+        return ValueClass::Placeholder;
+    }
+    if is_reference(v) {
+        return ValueClass::Reference;
+    }
+    let lower = v.to_ascii_lowercase();
+    if v.starts_with('<') && v.ends_with('>') || v.starts_with('[') && v.ends_with(']') {
+        return ValueClass::Placeholder;
+    }
+    if is_prose(v) {
+        return ValueClass::Prose;
     }
     let first = v.chars().next().unwrap_or(' ');
-    if v.chars().all(|c| c == first) {
-        return true;
+    if v.chars().all(|c| c == first) && v.chars().count() > 1 {
+        return ValueClass::Placeholder;
     }
-    const WORDS: &[&str] = &[
-        "changeme",
-        "changeit",
-        "change_me",
-        "change-me",
-        "changethis",
-        "example",
-        "placeholder",
-        "your",
-        "xxx",
-        "***",
-        "dummy",
-        "fake",
-        "sample",
-        "redacted",
-        "todo",
-        "replace",
-        "insert",
-        "notasecret",
-        "not-a-secret",
-        "not_secret",
-        "foobar",
-        "secret-here",
-        "put-",
-    ];
-    if WORDS.iter().any(|w| lower.contains(w)) {
-        return true;
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) || NOT_VALUES.contains(&lower.as_str()) {
+        return ValueClass::Placeholder;
     }
-    const TRIVIAL: &[&str] = &[
-        "password",
-        "secret",
-        "postgres",
-        "root",
-        "admin",
-        "guest",
-        "test",
-        "testing",
-        "dev",
-        "development",
-        "default",
-        "pass",
-        "user",
-        "none",
-        "null",
-        "true",
-        "false",
-        "mysql",
-        "redis",
-        "rabbitmq",
-        "mongo",
-        "local",
-        "localhost",
-        "token",
-        "django",
-        "app",
-        "demo",
-        "required",
-        "optional",
-        "string",
-        "empty",
-        "write",
-        "read",
-        "read-write",
-        "readonly",
-        "secret_key",
-        "password123",
-        "admin123",
-    ];
-    TRIVIAL.contains(&lower.as_str())
+    let key_words = words(key);
+    let value_words = words(v);
+    // a label: `Password`, `API Token`, `Secret key` under the key it labels
+    let capitalised = first.is_uppercase() && v.chars().skip(1).any(char::is_lowercase);
+    if capitalised
+        && !key_words.is_empty()
+        && value_words.iter().all(|w| key_words.contains(w))
+        && !v.chars().any(|c| c.is_ascii_digit())
+    {
+        return ValueClass::Prose;
+    }
+    // the name of the field itself, lowercase (`oauthParamAccessToken = "access_token"`):
+    // code names parameters this way; a setting (see `classify_setting`) means it as a value
+    if names_the_key(&key_words, v) {
+        return ValueClass::Placeholder;
+    }
+    // a default anyone would try: a dictionary password
+    if WEAK.contains(&lower.as_str()) || lower.starts_with("fake_") {
+        return ValueClass::WeakDefault;
+    }
+    if v.chars().count() < 4 {
+        // `SVIX_JWT_SECRET: "x"`: a password of a few characters is guessed at once; under
+        // other names (`auth: md5`) a short value is a mode
+        let strong = key_words.last().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "password" | "passwd" | "pwd" | "pass" | "secret" | "token" | "key" | "apikey"
+            )
+        });
+        return if strong && v.chars().all(|c| c.is_ascii_alphanumeric()) {
+            ValueClass::WeakDefault
+        } else {
+            ValueClass::Placeholder
+        };
+    }
+    if v.parse::<f64>().is_ok() {
+        return ValueClass::Placeholder;
+    }
+    // a marker or mode in capitals (`LDAP`, `OIDC`): what kind of user, not a password
+    if v.chars().count() <= 8 && v.chars().all(|c| c.is_ascii_uppercase()) {
+        return ValueClass::Placeholder;
+    }
+    ValueClass::Secret
+}
+
+/// Whether a lowercase value is made of the key's own words (`access_token` under
+/// `oauthParamAccessToken`, `postgres` under `POSTGRES_PASSWORD`).
+fn names_the_key(key_words: &[String], v: &str) -> bool {
+    let identifier = !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, '_' | '-' | '.'));
+    let value_words = words(v);
+    identifier && !value_words.is_empty() && value_words.iter().all(|w| key_words.contains(w))
+}
+
+/// Classify the value of a setting: an environment variable (Dockerfile, compose, Kubernetes,
+/// env file) or a key of a config file. Unlike code, a setting never holds the name of a field:
+/// a password made of its own key's words (`POSTGRES_PASSWORD=postgres`,
+/// `ASTRONOMY_PASSWORD=astronomy_password`) is a guessable default.
+pub fn classify_setting(key: &str, value: &str) -> ValueClass {
+    let v = value.trim().trim_matches(['"', '\'']);
+    match classify(key, value) {
+        ValueClass::Placeholder if names_the_key(&words(key), v) => ValueClass::WeakDefault,
+        c => c,
+    }
+}
+
+/// Values that are not a real secret: references, placeholders, prose, weak defaults (which
+/// rules that report weak defaults classify with [`classify`]).
+pub fn is_placeholder(value: &str) -> bool {
+    classify("", value) != ValueClass::Secret
 }
 
 static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> =
@@ -266,6 +499,28 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     }
     out.sort_by_key(|(r, _)| r.start);
     out
+}
+
+/// Passwords of URLs with credentials (`postgres://app:pw@db/app`), each with its class: a
+/// reference or placeholder is left out; a password equal to the user name, or a guessable
+/// word, is a weak default.
+pub fn url_passwords(text: &str) -> Vec<(std::ops::Range<usize>, ValueClass)> {
+    URL_CREDS
+        .captures_iter(text)
+        .filter_map(|c| {
+            let pw = c.get(2)?;
+            let user = c.get(1).map(|u| u.as_str()).unwrap_or("");
+            if user.starts_with('$') {
+                return None;
+            }
+            let class = if pw.as_str() == user {
+                ValueClass::WeakDefault
+            } else {
+                classify_setting("password", pw.as_str())
+            };
+            class.is_credential().then(|| (pw.range(), class))
+        })
+        .collect()
 }
 
 /// The MySQL and MariaDB clients, which take a password glued to `-p` (`-psecret`).
@@ -398,66 +653,6 @@ pub fn mask_url_credentials(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Mask every secret of the project wherever a finding's message, label or help quotes it,
-/// and every URL password: whatever a rule writes, no report prints a secret in clear.
-pub fn mask_messages<'a>(
-    p: &Project,
-    diagnostics: impl IntoIterator<Item = &'a mut crate::diagnostic::Diagnostic>,
-) {
-    let diagnostics: Vec<&mut crate::diagnostic::Diagnostic> = diagnostics.into_iter().collect();
-    let mut needles: Vec<&str> = p
-        .secret_spans
-        .iter()
-        .chain(diagnostics.iter().flat_map(|d| d.secrets.iter()))
-        .map(|o| p.file(o.file).slice(&o.span))
-        // shorter values are words, not secrets a message could quote by chance
-        .filter(|s| s.chars().count() >= 4)
-        .collect();
-    needles.sort_unstable();
-    needles.dedup();
-    let finder = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&needles)
-        .ok()
-        .filter(|_| !needles.is_empty());
-    let mask = |s: &str| -> Option<String> {
-        let urls = mask_url_credentials(s);
-        let masked = match &finder {
-            Some(f) if f.is_match(urls.as_ref()) => {
-                let mut out = String::with_capacity(urls.len());
-                let mut last = 0;
-                for m in f.find_iter(urls.as_ref()) {
-                    out.push_str(urls.get(last..m.start()).unwrap_or_default());
-                    out.push_str(&crate::diagnostic::redact(
-                        urls.get(m.range()).unwrap_or_default(),
-                    ));
-                    last = m.end();
-                }
-                out.push_str(urls.get(last..).unwrap_or_default());
-                std::borrow::Cow::Owned(out)
-            }
-            _ => urls,
-        };
-        match masked {
-            std::borrow::Cow::Owned(o) => Some(o),
-            std::borrow::Cow::Borrowed(_) => None,
-        }
-    };
-    for d in diagnostics {
-        if let Some(m) = mask(&d.message) {
-            d.message = m;
-        }
-        if let Some(m) = d.help.as_deref().and_then(mask) {
-            d.help = Some(m);
-        }
-        for l in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
-            if let Some(m) = mask(&l.message) {
-                l.message = m;
-            }
-        }
-    }
-}
-
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?m)(?:^|[\s{,;(])["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*["']?([^\s"',;}#]+)"#,
@@ -518,21 +713,23 @@ pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Secret-like keys bound to real-looking scalars anywhere in a YAML tree.
-pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
+/// Secret-like keys bound to scalars (not numbers or switches) anywhere in a YAML tree, each
+/// with the other scalar values of its map (`user: app` beside `password: app`).
+pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml, &[&str])) {
     if depth > 64 {
         return;
     }
     match &y.value {
         Value::Map(entries) => {
+            let plain: Vec<&str> = entries
+                .iter()
+                .filter(|(k, _)| k.as_str().is_some_and(|k| !is_secret_key(k)))
+                .filter_map(|(_, v)| v.as_str())
+                .collect();
             for (k, v) in entries {
                 if let (Some(key), Value::Scalar { text, .. }) = (k.as_str(), &v.value) {
-                    if is_secret_key(key)
-                        && !is_placeholder(text)
-                        && text.parse::<f64>().is_err()
-                        && v.as_bool().is_none()
-                    {
-                        f(key, v);
+                    if is_secret_key(key) && text.parse::<f64>().is_err() && v.as_bool().is_none() {
+                        f(key, v, &plain);
                     }
                 } else {
                     yaml_secrets(v, depth + 1, f);
@@ -542,154 +739,6 @@ pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml)) {
         Value::Seq(items) => items.iter().for_each(|i| yaml_secrets(i, depth + 1, f)),
         _ => {}
     }
-}
-
-/// Every place in the project that holds a secret value, found with the same predicates the
-/// config rules use. Reports mask all of them, so no selection of rules can print one.
-pub fn collect(p: &Project) -> Vec<Origin> {
-    let mut out = Vec::new();
-    for f in &p.files {
-        out.extend(scan(&f.text).into_iter().map(|(r, _)| Origin::new(f.id, r)));
-    }
-    // files without a (full) model of their values: unparsable ones, code with syntax
-    // errors, scripts, templates, Procfiles
-    let unmodelled: std::collections::BTreeSet<crate::source::FileId> = p
-        .parse_errors
-        .iter()
-        .chain(&p.internal_errors)
-        .map(|(o, _)| o.file)
-        .chain(p.scripts.iter().map(|s| s.file))
-        .chain(p.procfiles.iter().map(|s| s.file))
-        .chain(p.helm_templates.iter().copied())
-        // code that parsed only in part: its bindings may be missing
-        .chain(
-            p.sources
-                .iter()
-                .filter(|s| s.facts.has_error)
-                .map(|s| s.file),
-        )
-        .collect();
-    for id in unmodelled {
-        let f = p.file(id);
-        out.extend(assignments(&f.text).into_iter().map(|r| Origin::new(id, r)));
-    }
-    for py in &p.sources {
-        for b in py
-            .facts
-            .bindings
-            .iter()
-            .filter(|b| is_secret_key(&b.key) && !is_placeholder(&b.value))
-        {
-            out.push(Origin::new(py.file, b.value_span.clone()));
-        }
-    }
-    for (file, docs) in p.other_yaml.iter().chain(&p.helm_values) {
-        for d in docs {
-            yaml_secrets(d, 0, &mut |_, v| {
-                out.push(Origin::new(*file, v.span.clone()))
-            });
-        }
-    }
-    for d in &p.dockerfiles {
-        for ins in &d.df.instructions {
-            if let Kind::Env(kvs) | Kind::Arg(kvs) = &ins.kind {
-                for kv in kvs {
-                    if is_secret_key(&kv.key)
-                        && kv.value.as_deref().is_some_and(|v| !is_placeholder(v))
-                    {
-                        out.push(Origin::new(d.file, kv.value_span.clone()));
-                    }
-                }
-            }
-        }
-    }
-    for cm in &p.compose {
-        for s in &cm.compose.services {
-            for e in &s.environment {
-                if is_secret_key(&e.key) && e.raw.as_deref().is_some_and(|v| !is_placeholder(v)) {
-                    out.push(Origin::new(cm.file, e.value_span.clone()));
-                }
-            }
-        }
-    }
-    for km in &p.k8s {
-        let o = &km.object;
-        for (k, v) in &o.data {
-            // every value of a Secret is secret; a ConfigMap's by its key
-            if o.kind == "Secret" || is_secret_key(&k.text) && !is_placeholder(&v.text) {
-                out.push(Origin::new(km.file, v.span.clone()));
-            }
-        }
-        if let Some(pod) = &o.pod {
-            for c in pod.containers.iter().chain(&pod.init_containers) {
-                for e in &c.env {
-                    if let Some(v) = e
-                        .value
-                        .as_ref()
-                        .filter(|v| is_secret_key(&e.name) && !is_placeholder(&v.text))
-                    {
-                        out.push(Origin::new(km.file, v.span.clone()));
-                    }
-                }
-            }
-        }
-    }
-    // secret values passed on command lines, wherever a command is written
-    let mut command = |file: crate::source::FileId, words: Vec<(&str, &crate::source::Span)>| {
-        let texts: Vec<&str> = words.iter().map(|(w, _)| *w).collect();
-        for (wi, r) in secret_args(&texts) {
-            let Some((w, span)) = words.get(wi) else {
-                continue;
-            };
-            // exact when the word stands in the file as written, else the whole word
-            let exact = p.file(file).slice(span) == *w;
-            out.push(Origin::new(
-                file,
-                if exact {
-                    span.start + r.start..span.start + r.end
-                } else {
-                    (*span).clone()
-                },
-            ));
-        }
-    };
-    let cmds = p
-        .starts
-        .iter()
-        .flatten()
-        .flat_map(|l| &l.cmds)
-        .chain(p.runs.iter().flatten().flat_map(|(_, c)| c));
-    for c in cmds {
-        let file = c.origin.file;
-        command(
-            file,
-            c.words
-                .iter()
-                .filter(|(_, o)| o.file == file)
-                .map(|(w, o)| (w.as_str(), &o.span))
-                .collect(),
-        );
-    }
-    for s in &p.scripts {
-        for c in &s.script.commands {
-            command(
-                s.file,
-                c.words.iter().map(|(w, sp)| (w.as_str(), sp)).collect(),
-            );
-        }
-    }
-    for d in &p.dotenvs {
-        for e in d
-            .entries
-            .iter()
-            .filter(|e| is_secret_key(&e.key) && !is_placeholder(&e.value))
-        {
-            out.push(Origin::new(d.file, e.value_span.clone()));
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 #[cfg(test)]
@@ -706,6 +755,8 @@ mod tests {
             "client_secret",
             "basic_auth",
             "AWS_SECRET_ACCESS_KEY",
+            "RABBITMQ_DEFAULT_PASS",
+            "DB_PASS",
         ] {
             assert!(is_secret_key(k), "{k}");
         }
@@ -718,6 +769,114 @@ mod tests {
             "tokenizer",
             "AWS_ACCESS_KEY_ID",
             "SECRET_NAME",
+        ] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn values_are_classified_by_shape_and_key() {
+        use ValueClass::*;
+        for (key, value, want) in [
+            // references: interpolation, templates, secret stores, mounted files, variable names
+            ("DB_PASSWORD", "${DB_PASSWORD}", Reference),
+            ("password", "{{ .Values.db.password }}", Reference),
+            ("password", "{{ vault_db_password }}", Reference),
+            ("token", "/run/secrets/token", Reference),
+            ("api_key", "vault:secret/data/app#key", Reference),
+            ("passwordEnv", "DB_PASSWORD", Reference),
+            // placeholders
+            ("DB_PASSWORD", "changeme", Placeholder),
+            ("DB_PASSWORD", "<your-password>", Placeholder),
+            ("TOKEN", "xxxxxxxx", Placeholder),
+            ("SECRET", "", Placeholder),
+            ("credentials", "omit", Placeholder),
+            ("credentials", "include", Placeholder),
+            ("credentials", "same-origin", Placeholder),
+            // the field's own name (writefreely's `oauthParamAccessToken = "access_token"`)
+            ("oauthParamAccessToken", "access_token", Placeholder),
+            (
+                "oauthParamTokenRemoteUserID",
+                "token_remote_user",
+                Placeholder,
+            ),
+            // a marker of how the user signs in (mealie: `"password": "LDAP"`)
+            ("password", "LDAP", Placeholder),
+            ("password", "OIDC", Placeholder),
+            // prose: labels, messages, help
+            ("password", "Password", Prose),
+            ("apiToken", "API token", Prose),
+            ("INVALID_TOKEN", "Invalid token", Prose),
+            ("token_expired", "Your token has expired.", Prose),
+            ("SVIX_JWT_SECRET", "test value", Prose),
+            // weak and well-known defaults
+            ("RABBITMQ_DEFAULT_PASS", "guest", WeakDefault),
+            ("DB_PASSWORD", "admin", WeakDefault),
+            ("MYSQL_PASSWORD", "secret", WeakDefault),
+            ("db_password", "123456", WeakDefault),
+            ("SVIX_JWT_SECRET", "x", WeakDefault),
+            ("auth", "md5", Placeholder),
+            // in code, a value made of the key's own words names a field
+            ("oauthParamPassword", "password", Placeholder),
+            ("PK_TOKEN", "token", Placeholder),
+            // likely secrets
+            ("SECRET_KEY", "9f3b2c7d1e8a4f6b", Secret),
+            ("LDAP_QUERY_PASSWORD", "GoodNewsEveryone", Secret),
+            ("APIKey", "37ab8e2c6e1a9f0d4b3c2a1e0f9d8c7b", Secret),
+            ("password", "hunter2hunter", Secret),
+        ] {
+            assert_eq!(classify(key, value), want, "{key} = {value:?}");
+        }
+    }
+
+    #[test]
+    fn a_setting_made_of_its_own_key_is_a_weak_default() {
+        use ValueClass::*;
+        for (key, value, want) in [
+            ("POSTGRES_PASSWORD", "postgres", WeakDefault),
+            ("password", "password", WeakDefault),
+            (
+                "POSTGRES_ASTRONOMY_PASSWORD",
+                "astronomy_password",
+                WeakDefault,
+            ),
+            ("ADMIN_PASSWORD", "admin", WeakDefault),
+            ("DB_PASSWORD", "${DB_PASSWORD}", Reference),
+            ("DB_PASSWORD", "changeme", Placeholder),
+            ("DB_PASSWORD", "hunter2hunter", Secret),
+        ] {
+            assert_eq!(classify_setting(key, value), want, "{key} = {value:?}");
+        }
+    }
+
+    #[test]
+    fn generated_values_look_random() {
+        for v in [
+            "37ab8e2c6e1a9f0d4b3c2a1e0f9d8c7b",
+            "sk-Zx81kQ9rT2mB7wLp",
+            "aB3dE5gH7jK9mN1pQ3sT",
+        ] {
+            assert!(looks_random(v), "{v}");
+        }
+        for v in [
+            "GoodNewsEveryone",
+            "mealie",
+            "test value",
+            "postgres",
+            "hunter2",
+        ] {
+            assert!(!looks_random(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn words_about_secrets_are_not_secret_keys() {
+        for k in [
+            "INVALID_TOKEN_ERR",
+            "JWT_SECRET_ERR",
+            "token_expired",
+            "passwordLabel",
+            "PASSWORD_HELP",
         ] {
             assert!(!is_secret_key(k), "{k}");
         }

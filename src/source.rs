@@ -5,7 +5,7 @@ use crate::text::{self, Lines};
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// Index of a file in [`crate::model::Project::files`].
+/// Index of a file in the project's list of files read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct FileId(pub u32);
 

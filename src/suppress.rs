@@ -20,8 +20,8 @@ use std::collections::HashMap;
 /// TF0002 findings for one suppression, at most; the rest are counted in one more.
 const MAX_UNUSED_PER_SUPPRESSION: usize = 10;
 
-/// The Kubernetes annotation that suppresses findings on its object.
-pub const ANNOTATION: &str = "twelve/ignore";
+/// The Kubernetes annotation that suppresses findings on its object (read by the parser).
+pub use crate::parse::k8s::IGNORE_ANNOTATION as ANNOTATION;
 
 /// How a finding was suppressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -409,7 +409,7 @@ pub fn apply(
                     let mut d =
                         rules::diag(meta, format!("suppression names `{sel}`, which is no rule"))
                             .at(origin, "unknown rule");
-                    if let Some(s) = crate::config::suggest(sel, rules::names()) {
+                    if let Some(s) = crate::suggest::suggest(sel, rules::names()) {
                         d = d.help(format!("did you mean `{s}`?"));
                     } else {
                         d = d.help("use a rule code (TF0301) or name; `twelve rules` lists them");

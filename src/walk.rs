@@ -6,6 +6,17 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are skipped with a notice.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 
+/// A language whose source facts twelve reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Python,
+    JavaScript,
+    TypeScript,
+    Go,
+    Rust,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileKind {
@@ -145,8 +156,7 @@ pub fn classify(rel: &str) -> FileKind {
 
 impl FileKind {
     /// The source language of a file of this kind.
-    pub fn lang(self) -> Option<crate::parse::code::Lang> {
-        use crate::parse::code::Lang;
+    pub fn lang(self) -> Option<Lang> {
         Some(match self {
             FileKind::Python => Lang::Python,
             FileKind::JavaScript => Lang::JavaScript,

@@ -183,7 +183,7 @@ fn github_annotations_are_escaped_workflow_commands() {
         "github",
     ]);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 18, "{text}");
+    assert_eq!(lines.len(), 19, "{text}");
     for l in &lines {
         assert!(
             l.starts_with("::error file=")
@@ -212,7 +212,7 @@ fn gitlab_code_quality_report() {
     ]);
     let v: Value = serde_json::from_str(&text).unwrap();
     let issues = v.as_array().unwrap();
-    assert_eq!(issues.len(), 18);
+    assert_eq!(issues.len(), 19);
     let mut fps = std::collections::HashSet::new();
     for i in issues {
         for key in ["description", "check_name", "fingerprint", "severity"] {
@@ -298,7 +298,7 @@ fn several_reports_from_one_run() {
         text.lines().all(|l| l.contains(": TF")),
         "stdout is the concise report: {text}"
     );
-    assert_eq!(text.lines().count(), 18);
+    assert_eq!(text.lines().count(), 19);
     let v: Value = serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
     assert_eq!(v["version"], "2.1.0");
     assert!(fs::read_to_string(&junit).unwrap().starts_with("<?xml"));

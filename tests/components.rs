@@ -111,7 +111,7 @@ fn the_stack_of_non_app_components_gives_no_finding() {
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let findings = v["diagnostics"].as_array().map(Vec::len).unwrap_or(0);
+    let findings = v["findings"].as_array().map(Vec::len).unwrap_or(0);
     assert_eq!(findings, 0, "{v:#}");
     assert_eq!(out.status.code(), Some(0));
 }
@@ -299,4 +299,139 @@ fn the_model_lists_each_deployment_with_its_environment() {
         .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c, d))
         .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn the_model_lists_each_apps_ports_with_where_they_are_stated() {
+    let out = twelve(repo())
+        .args(["model", "fixtures/projects/django-shop"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let web = v["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "web")
+        .unwrap();
+    let ports: Vec<(u64, String)> = web["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["port"].as_u64().unwrap(),
+                p["from"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // the port-mismatch finding's two sides, as the model holds them
+    assert!(ports.contains(&(5000, "EXPOSE".into())), "{ports:?}");
+    assert!(
+        ports.contains(&(8000, "compose container port".into())),
+        "{ports:?}"
+    );
+    assert!(ports.contains(&(8000, "containerPort".into())), "{ports:?}");
+    assert!(
+        ports.contains(&(8000, "the start command".into())),
+        "{ports:?}"
+    );
+}
+
+#[test]
+fn each_process_runs_the_code_its_entry_imports() {
+    // gunicorn `api.app:app` runs api/app.py and what it imports; `python worker.py` runs
+    // worker.py: the web processes do not run the worker's file, nor the worker the web's
+    let out = twelve(repo())
+        .args(["model", "fixtures/rules/TF0308/pass/procs2"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let code = |name: &str| -> Vec<String> {
+        v["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["processes"].as_array().unwrap().iter())
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no process {name}: {v:#}"))["code"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                f.as_str()
+                    .unwrap()
+                    .rsplit("procs2/")
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(code("web"), ["api/__init__.py", "api/app.py", "api/db.py"]);
+    assert_eq!(
+        code("api/api"),
+        ["api/__init__.py", "api/app.py", "api/db.py"]
+    );
+    assert_eq!(
+        code("worker"),
+        ["api/__init__.py", "api/db.py", "worker.py"]
+    );
+}
+
+#[test]
+fn an_override_is_merged_onto_its_compose_file() {
+    // svix's shape: docker-compose.override.yml adds a secret to the app and ports to the
+    // database and cache, which have no image of their own there
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join(".git")).unwrap();
+    fs::write(
+        tmp.path().join("docker-compose.yml"),
+        "services:\n  backend:\n    build: .\n    ports: [\"8071:8071\"]\n    environment:\n      DB_DSN: ${DB_DSN}\n  redis:\n    image: redis:7-alpine\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("docker-compose.override.yml"),
+        "services:\n  backend:\n    environment:\n      JWT_SECRET: ${JWT_SECRET}\n  redis:\n    ports: [\"8078:6379\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nCOPY . .\nEXPOSE 8071\nCMD [\"python\", \"app.py\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("app.py"),
+        "import os\nSECRET = os.environ[\"JWT_SECRET\"]\nDSN = os.environ[\"DB_DSN\"]\n",
+    )
+    .unwrap();
+    let got = kinds(tmp.path(), ".");
+    assert_eq!(
+        got["docker-compose.override.yml:redis"].0, "backing",
+        "{got:?}"
+    );
+    assert!(
+        got["docker-compose.override.yml:redis"]
+            .1
+            .contains("merged onto `docker-compose.yml`'s `redis`"),
+        "{got:?}"
+    );
+    let out = twelve(tmp.path()).args(["model", "."]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let compose: Vec<&Value> = v["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "compose")
+        .collect();
+    assert_eq!(compose.len(), 1, "{compose:?}");
+    assert_eq!(compose[0]["path"], "docker-compose.yml");
+    assert_eq!(compose[0]["with"][0], "docker-compose.override.yml");
+    // the override provides JWT_SECRET to the project `docker compose up` runs
+    let out = twelve(tmp.path())
+        .args(["check", ".", "--select", "TF0308", "--format", "concise"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("JWT_SECRET"), "{text}");
 }

@@ -3,7 +3,8 @@
 //! parse to the instructions buildkit expects.
 
 use std::path::{Path, PathBuf};
-use twelve::engine::{self, Settings};
+use twelve::engine;
+use twelve::settings::Settings;
 
 fn corpus() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");

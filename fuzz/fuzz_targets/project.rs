@@ -6,7 +6,8 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use twelve::engine::{self, Settings};
+use twelve::engine;
+use twelve::settings::Settings;
 use twelve::report;
 
 const NAMES: &[&str] = &[

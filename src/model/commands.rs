@@ -22,6 +22,8 @@ pub struct Cmd {
     /// Inside a function body of its script, or a call of a function the script defines: the
     /// script's own plumbing, whose commands do not run where they stand.
     pub in_function: bool,
+    /// Programs run by substitutions in its words (`bash <(curl …)` → `curl`).
+    pub substituted_programs: Vec<String>,
 }
 
 impl Cmd {
@@ -84,7 +86,64 @@ impl Cmd {
             pipeline: self.pipeline,
             in_loop: self.in_loop,
             in_function: self.in_function,
+            substituted_programs: self.substituted_programs.clone(),
         }
+    }
+
+    /// Port and host the command binds, from its flags (`-b 0.0.0.0:8000`, `--port 8000`,
+    /// `runserver 0.0.0.0:8000`, runserver's loopback default).
+    pub fn binds(&self) -> Vec<(Option<String>, Option<u16>, Origin)> {
+        let c = self.unwrapped();
+        let mut out = Vec::new();
+        let prog = c.program();
+        let args: Vec<&str> = c.words.iter().map(|(w, _)| w.as_str()).collect();
+        if let Some((v, o)) = c.flag(&["-b", "--bind", "--listen", "--http", "--socket"]) {
+            let (host, port) = match v.rsplit_once(':') {
+                Some((h, p)) => (Some(h.to_string()), p.parse().ok()),
+                None => (Some(v.to_string()), None),
+            };
+            if !v.starts_with("unix:") {
+                out.push((host, port, o.clone()));
+            }
+        }
+        let host = c
+            .flag(&["--host", "-h"])
+            .filter(|_| prog != "gunicorn")
+            .map(|(h, _)| h.to_string());
+        if let Some((v, o)) = c.flag(&["--port"]) {
+            out.push((host.clone(), v.parse().ok(), o.clone()));
+        } else if let Some((h, o)) = c.flag(&["--host"]) {
+            out.push((Some(h.to_string()), None, o.clone()));
+        }
+        if let Some(i) = args.iter().position(|a| *a == "runserver") {
+            match c.words.get(i + 1).filter(|(w, _)| !w.starts_with('-')) {
+                Some((addr, o)) => {
+                    let (h, port) = match addr.rsplit_once(':') {
+                        Some((h, p)) => (Some(h.to_string()), p.parse().ok()),
+                        None => (None, addr.parse().ok()),
+                    };
+                    out.push((
+                        h.or(Some("0.0.0.0".into())).filter(|h| !h.is_empty()),
+                        port,
+                        o.clone(),
+                    ));
+                }
+                None => out.push((
+                    Some("127.0.0.1 (runserver's default)".into()),
+                    Some(8000),
+                    c.words[i].1.clone(),
+                )),
+            }
+        }
+        out
+    }
+
+    /// Runs what a download prints: a shell or interpreter fed by `<(curl …)`, or a command
+    /// whose name is `$(curl …)` (`sh -c "$(curl -fsSL …)"`).
+    pub fn runs_downloaded_text(&self) -> bool {
+        self.substituted_programs
+            .iter()
+            .any(|p| matches!(p.as_str(), "curl" | "wget"))
     }
 }
 
@@ -214,6 +273,7 @@ fn script_cmds_into(
             in_function: c.in_function
                 || c.name()
                     .is_some_and(|n| script.functions.iter().any(|f| f == n)),
+            substituted_programs: c.substituted_programs.clone(),
         });
     }
 }
@@ -264,6 +324,7 @@ pub fn from_words(src: Src<'_>, words: &[(String, Span)], span: &Span) -> Vec<Cm
         pipeline: None,
         in_loop: false,
         in_function: false,
+        substituted_programs: Vec::new(),
     }]
 }
 

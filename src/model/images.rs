@@ -213,6 +213,46 @@ pub fn is_infra(image: &str) -> bool {
         || INFRA_REPOSITORIES.iter().any(|x| repo.ends_with(x))
 }
 
+/// Ports that well-known base images declare with `EXPOSE`, by repository (official images by
+/// their short name, others by their full path): an image built `FROM` one of them exposes the
+/// port without an `EXPOSE` of its own. Read off each image's published Dockerfile; extend it
+/// here, with the image's name as `twelve model` prints it.
+const BASE_EXPOSES: &[(&str, &[u16])] = &[
+    ("nginx", &[80]),
+    ("nginxinc/nginx-unprivileged", &[8080]),
+    ("bitnami/nginx", &[8080, 8443]),
+    ("openresty/openresty", &[80]),
+    ("httpd", &[80]),
+    ("caddy", &[80, 443, 2019]),
+    ("traefik", &[80]),
+    ("tomcat", &[8080]),
+    ("jetty", &[8080]),
+    ("quay.io/wildfly/wildfly", &[8080]),
+    ("nodered/node-red", &[1880]),
+    ("grafana/grafana", &[3000]),
+    ("wordpress", &[80]),
+    ("drupal", &[80]),
+    ("ghost", &[2368]),
+];
+
+/// The ports a base image exposes (see `BASE_EXPOSES`); `php:8-apache` exposes 80.
+pub fn base_exposes(image: &str) -> &'static [u16] {
+    let r = ImageRef::parse(image);
+    let repo = r
+        .repository
+        .strip_prefix("docker.io/")
+        .unwrap_or(&r.repository);
+    let repo = repo.strip_prefix("library/").unwrap_or(repo);
+    if repo == "php" && r.tag.as_deref().is_some_and(|t| t.contains("apache")) {
+        return &[80];
+    }
+    BASE_EXPOSES
+        .iter()
+        .find(|(name, _)| *name == repo)
+        .map(|(_, ports)| *ports)
+        .unwrap_or(&[])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +277,15 @@ mod tests {
         );
         assert_eq!(backing_kind("ghcr.io/acme/server:1"), None);
         assert!(is_infra("traefik:v3"));
+    }
+
+    #[test]
+    fn base_images_expose_their_ports() {
+        assert_eq!(base_exposes("nginx:1.27-alpine"), &[80]);
+        assert_eq!(base_exposes("docker.io/library/nginx"), &[80]);
+        assert_eq!(base_exposes("nginxinc/nginx-unprivileged:stable"), &[8080]);
+        assert_eq!(base_exposes("php:8.3-apache"), &[80]);
+        assert!(base_exposes("php:8.3-fpm").is_empty());
+        assert!(base_exposes("python:3.12-slim").is_empty());
     }
 }

@@ -31,6 +31,8 @@ pub struct Deployment {
     pub environment: Option<&'static str>,
     /// A development stack (a dev compose file or a compose file whose services are all dev).
     pub dev: bool,
+    /// Files merged onto it (a compose override), which deploy with it.
+    pub with: Vec<String>,
 }
 
 /// What the units say about the Kubernetes objects, one entry per object.
@@ -296,8 +298,9 @@ impl Project {
     /// Every deployment of the repository (test trees left out), in path order.
     pub fn deployments(&self) -> Vec<Deployment> {
         let mut out = Vec::new();
-        for cm in &self.compose {
-            if self.is_test_file(cm.file) {
+        for (ci, cm) in self.compose.iter().enumerate() {
+            // an override deploys with the file it is merged onto
+            if self.is_test_file(cm.file) || cm.merged_onto.is_some() {
                 continue;
             }
             let rel = self.rel(cm.file);
@@ -308,6 +311,12 @@ impl Project {
                 environment: env_of_path(rel),
                 dev: cm.dev
                     || !cm.dev_services.is_empty() && cm.dev_services.iter().all(Option::is_some),
+                with: self
+                    .compose
+                    .iter()
+                    .filter(|o| o.merged_onto == Some(ci))
+                    .map(|o| self.rel(o.file).to_string())
+                    .collect(),
             });
         }
         for k in &self.kustomizations {
@@ -320,6 +329,7 @@ impl Project {
                 path: self.rel(k.file).to_string(),
                 environment: env_of_path(&k.dir),
                 dev: false,
+                with: Vec::new(),
             });
         }
         for (file, _) in &self.helm_values {
@@ -333,6 +343,7 @@ impl Project {
                 path: rel.to_string(),
                 environment: env_of_path(walk::file_name(rel)),
                 dev: false,
+                with: Vec::new(),
             });
         }
         // plain manifests: the directories of workloads no kustomization includes
@@ -356,6 +367,7 @@ impl Project {
                 environment: env_of_path(dir)
                     .or_else(|| env_of_path(walk::file_name(self.rel(file)))),
                 dev: false,
+                with: Vec::new(),
             });
         }
         out.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(b.kind)));
@@ -479,4 +491,109 @@ mod tests {
         assert_eq!(manifest_dir("services/web.yaml"), "");
         assert_eq!(manifest_dir("web.yaml"), "");
     }
+}
+
+/// A file that is a copy of another for a different environment (`deploy/prod/app.yaml` and
+/// `deploy/staging/app.yaml`, `settings_prod.py` and `settings_dev.py`): the paths differ only
+/// in the environment's name.
+#[derive(Debug, Clone)]
+pub struct EnvironmentCopy {
+    pub copy: FileId,
+    pub copy_env: &'static str,
+    /// The first file of the group for another environment.
+    pub of: FileId,
+    pub of_env: &'static str,
+    /// Share of equal non-blank lines (0.0–1.0), by the larger file.
+    pub similarity: f64,
+}
+
+impl Project {
+    /// Files that exist once per environment. Kustomize overlays, Helm values files and env
+    /// files per environment are the compliant form, and test trees are left out.
+    pub fn environment_copies(&self) -> Vec<EnvironmentCopy> {
+        let overlay_dirs: Vec<&str> = self.kustomizations.iter().map(|k| k.dir.as_str()).collect();
+        let mut groups: Vec<Vec<(usize, &'static str)>> = Vec::new();
+        let mut group_of: HashMap<String, usize> = HashMap::new();
+        for (i, f) in self.files.iter().enumerate() {
+            let Some(env) = env_of_path(&f.rel) else {
+                continue;
+            };
+            let name = walk::file_name(&f.rel);
+            if name.starts_with("values")
+                || name.starts_with(".env")
+                || super::is_test_path(&f.rel)
+                || overlay_dirs.contains(&walk::parent_dir(&f.rel))
+            {
+                continue;
+            }
+            // the path with its environment word replaced
+            let key: String = f
+                .rel
+                .split_inclusive(['/', '.', '-', '_'])
+                .map(|t| {
+                    let word = t.trim_end_matches(['/', '.', '-', '_']);
+                    if word.eq_ignore_ascii_case(env) {
+                        t.replacen(word, "{env}", 1)
+                    } else {
+                        t.to_string()
+                    }
+                })
+                .collect();
+            match group_of.get(&key) {
+                Some(&g) => groups[g].push((i, env)),
+                None => {
+                    group_of.insert(key, groups.len());
+                    groups.push(vec![(i, env)]);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for members in groups {
+            for (j, (b, eb)) in members.iter().enumerate() {
+                let Some((a, ea)) = members[..j].iter().find(|(_, e)| e != eb) else {
+                    continue;
+                };
+                let (fa, fb) = (&self.files[*a], &self.files[*b]);
+                out.push(EnvironmentCopy {
+                    copy: fb.id,
+                    copy_env: eb,
+                    of: fa.id,
+                    of_env: ea,
+                    similarity: similarity(&fa.text, &fb.text),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Share of equal non-blank lines between two texts (0.0–1.0), by the larger one.
+fn similarity(a: &str, b: &str) -> f64 {
+    use std::collections::HashMap;
+    let lines = |t: &str| {
+        t.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let (la, lb) = (lines(a), lines(b));
+    let max = la.len().max(lb.len());
+    if max == 0 {
+        return 0.0;
+    }
+    let mut counts: HashMap<&str, i64> = HashMap::new();
+    for l in &la {
+        *counts.entry(l).or_default() += 1;
+    }
+    let mut common = 0;
+    for l in &lb {
+        if let Some(c) = counts.get_mut(l.as_str())
+            && *c > 0
+        {
+            *c -= 1;
+            common += 1;
+        }
+    }
+    common as f64 / max as f64
 }

@@ -31,16 +31,7 @@ pub fn parse_tree(
     })
 }
 
-/// A language whose source facts twelve reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Python,
-    JavaScript,
-    TypeScript,
-    Go,
-    Rust,
-}
+pub use crate::walk::Lang;
 
 /// A server binding an address: `app.run(host=…, port=…)`, `app.listen(3000)`,
 /// `http.ListenAndServe(":8080", …)`, `TcpListener::bind("0.0.0.0:8080")`.
@@ -146,6 +137,10 @@ pub struct UrlLiteral {
 pub struct CodeFacts {
     /// Top-level module or package names imported (`import a.b` → `a`; `require("x/y")` → `x`).
     pub imports: Vec<(String, Span)>,
+    /// Every module imported, as written, for finding the app's own files a file runs:
+    /// Python dotted paths with their leading dots (`a.b`, `a.b.c` for `from a.b import c`,
+    /// `.db` for `from .db import x`), JavaScript relative specifiers (`./db`).
+    pub modules: Vec<String>,
     pub env_reads: Vec<EnvRead>,
     pub calls: Vec<Call>,
     pub bindings: Vec<StrBinding>,
@@ -164,6 +159,9 @@ pub struct CodeFacts {
     /// Variables whose presence the code tests (`if (process.env.X)`, `_.isEmpty(process.env.X)`,
     /// `process.env.X ? … : …`, `process.env.X && …`): the code handles their absence.
     pub presence_tested: Vec<String>,
+    /// Test code inside an app file (a `#[cfg(test)]` module, a `#[test]` function): left out
+    /// of every other fact; a secret written there is a test input.
+    pub test_spans: Vec<Span>,
     pub has_error: bool,
 }
 

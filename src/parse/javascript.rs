@@ -174,6 +174,12 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
     match n.kind() {
         "import_statement" => {
             if let Some(src) = n.child_by_field_name("source")
+                && let Some(s) = string_value(src, text)
+                && s.starts_with('.')
+            {
+                f.modules.push(s);
+            }
+            if let Some(src) = n.child_by_field_name("source")
                 && let Some(p) = string_value(src, text).and_then(|s| package(&s))
             {
                 f.imports.push((p, span(src)));
@@ -359,6 +365,12 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
                 .collect()
         })
         .unwrap_or_default();
+    if (callee == "require" || callee == "import")
+        && let Some(s) = args.first().and_then(|a| string_value(*a, text))
+        && s.starts_with('.')
+    {
+        f.modules.push(s);
+    }
     if (callee == "require" || callee == "import")
         && let Some(p) = args
             .first()

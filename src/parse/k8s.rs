@@ -4,6 +4,9 @@ use crate::parse::compose::Str;
 use crate::parse::yaml::{Value, Yaml};
 use crate::source::Span;
 
+/// The annotation that suppresses twelve's findings on its object (`twelve/ignore: TF0603`).
+pub const IGNORE_ANNOTATION: &str = "twelve/ignore";
+
 #[derive(Debug, Clone)]
 pub enum PortRef {
     Number(u16),
@@ -262,7 +265,7 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         annotations: str_map(meta.and_then(|m| m.get("annotations"))),
         ignore: meta
             .and_then(|m| m.get("annotations"))
-            .and_then(|a| a.get(crate::suppress::ANNOTATION))
+            .and_then(|a| a.get(IGNORE_ANNOTATION))
             .and_then(|v| {
                 v.as_str().map(|t| Str {
                     text: t.to_string(),

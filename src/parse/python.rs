@@ -240,16 +240,35 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                 let top = t(dotted, text).split('.').next().unwrap_or("").trim();
                 if !top.is_empty() {
                     f.imports.push((top.to_string(), span(dotted)));
+                    f.modules.push(t(dotted, text).split_whitespace().collect());
                 }
             }
         }
         "import_from_statement" => {
-            if let Some(m) = node.child_by_field_name("module_name")
-                && m.kind() == "dotted_name"
-            {
-                let top = t(m, text).split('.').next().unwrap_or("").trim();
-                if !top.is_empty() {
-                    f.imports.push((top.to_string(), span(m)));
+            if let Some(m) = node.child_by_field_name("module_name") {
+                let module: String = t(m, text).split_whitespace().collect();
+                if m.kind() == "dotted_name" {
+                    let top = module.split('.').next().unwrap_or("").trim();
+                    if !top.is_empty() {
+                        f.imports.push((top.to_string(), span(m)));
+                    }
+                }
+                // `from a.b import c`: `c` may be a module of package `a.b`
+                let mut cursor = node.walk();
+                for c in node.children_by_field_name("name", &mut cursor) {
+                    let name = if c.kind() == "aliased_import" {
+                        c.child_by_field_name("name").unwrap_or(c)
+                    } else {
+                        c
+                    };
+                    let name = t(name, text).trim();
+                    if !name.is_empty() {
+                        let sep = if module.ends_with('.') { "" } else { "." };
+                        f.modules.push(format!("{module}{sep}{name}"));
+                    }
+                }
+                if !module.is_empty() {
+                    f.modules.push(module);
                 }
             }
         }
@@ -466,6 +485,23 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modules_as_written_for_finding_local_files() {
+        let f = parse(
+            "import a.b\nfrom .db import connect\nfrom . import tasks\nfrom pkg.sub import mod as m\n",
+        );
+        for m in [
+            "a.b",
+            ".db",
+            ".db.connect",
+            ".tasks",
+            "pkg.sub",
+            "pkg.sub.mod",
+        ] {
+            assert!(f.modules.iter().any(|x| x == m), "{m} in {:?}", f.modules);
+        }
+    }
 
     #[test]
     fn facts() {

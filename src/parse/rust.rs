@@ -254,7 +254,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
             k if k.contains("comment") => continue,
             _ => {}
         }
-        if !std::mem::take(&mut test_attr) {
+        if std::mem::take(&mut test_attr) {
+            f.test_spans.push(span(ch));
+        } else {
             visit(ch, text, f, depth + 1);
         }
     }

@@ -19,6 +19,9 @@ pub struct SimpleCommand {
     pub in_loop: bool,
     /// Inside a function body: it runs when the function is called, not where it stands.
     pub in_function: bool,
+    /// Programs run by substitutions in this command's words (`bash <(curl …)` → `curl`):
+    /// what the command reads or runs comes from them.
+    pub substituted_programs: Vec<String>,
 }
 
 impl SimpleCommand {
@@ -102,6 +105,7 @@ fn collect(
                 }
             }
             let background = next_is_ampersand(node);
+            let me = (!words.is_empty()).then_some(out.commands.len());
             if !words.is_empty() {
                 out.commands.push(SimpleCommand {
                     words,
@@ -111,9 +115,11 @@ fn collect(
                     substituted: ctx.substituted,
                     in_loop: ctx.in_loop,
                     in_function: ctx.in_function,
+                    substituted_programs: Vec::new(),
                 });
             }
             // nested substitutions inside arguments
+            let first_nested = out.commands.len();
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
                 let inner = Ctx {
@@ -122,6 +128,16 @@ fn collect(
                     ..ctx
                 };
                 collect(child, text, out, pipelines, inner, depth + 1);
+            }
+            let nested: Vec<String> = out
+                .commands
+                .get(first_nested..)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| c.program().map(String::from))
+                .collect();
+            if let Some(c) = me.and_then(|i| out.commands.get_mut(i)) {
+                c.substituted_programs = nested;
             }
         }
         "pipeline" => {

@@ -1,7 +1,7 @@
 //! `path:line:col: CODE [severity] message`, one line per finding.
 
 use super::position;
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use std::fmt::Write;
 
 pub fn render(outcomes: &[Outcome]) -> String {

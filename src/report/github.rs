@@ -3,7 +3,7 @@
 
 use super::position;
 use crate::diagnostic::Severity;
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 
 /// Escape a command's message.
 fn data(s: &str) -> String {

@@ -3,7 +3,7 @@
 
 use super::{Masked, fingerprints, position};
 use crate::diagnostic::Severity;
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use serde_json::json;
 
 fn severity(s: Severity) -> &'static str {

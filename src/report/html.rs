@@ -3,8 +3,8 @@
 //! findings and its explanation from `rules/`.
 
 use super::failed_checks;
-use crate::engine::Outcome;
-use crate::score::{self, Grade, Scorecard, Scorecards};
+use crate::outcome::Outcome;
+use crate::score::{Grade, Scorecard, Scorecards};
 use askama::Template;
 
 /// Findings listed per failed check before "… and N more".
@@ -195,7 +195,7 @@ fn app_card(c: &Scorecard) -> AppCard {
             .iter()
             .map(|f| MiniBar {
                 title: format!("{}: {}", f.factor.title(), f.display()),
-                numeral: score::numeral(f.factor),
+                numeral: crate::factor::numeral(f.factor),
                 tone: tone(f.tenths()),
                 height: f.tenths().unwrap_or(0),
             })
@@ -258,8 +258,8 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
             .factors
             .iter()
             .map(|f| FactorRow {
-                numeral: score::numeral(f.factor),
-                name: score::factor_name(f.factor),
+                numeral: crate::factor::numeral(f.factor),
+                name: crate::factor::factor_name(f.factor),
                 score: f.display(),
                 width: f.tenths().unwrap_or(0),
                 tone: tone(f.tenths()),

@@ -4,7 +4,7 @@
 use super::snippet::Window;
 use super::{Masked, counts};
 use crate::diagnostic::{Diagnostic as Finding, Severity};
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::source::FileId;
 use crate::text::terminal_line;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};

@@ -2,7 +2,7 @@
 
 use super::{Counts, Masked, counts};
 use crate::diagnostic::Diagnostic;
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::rules;
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 //! (it fails with its findings), so a dashboard shows which checks passed, like a scorecard.
 
 use super::position;
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::rules::{self, Factor};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 //! checks with their findings folded under `<details>`.
 
 use super::failed_checks;
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::score::Scorecards;
 use std::fmt::Write;
 

@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod model;
 pub mod sarif;
 pub mod score_json;
 pub mod snippet;
@@ -16,7 +17,7 @@ pub mod svg;
 pub mod table;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::source::FileId;
 
 /// Masked file texts, computed once per file for a whole report.
@@ -48,8 +49,10 @@ pub fn masked_text(o: &Outcome, file: FileId) -> String {
     let mut bytes = f.text.clone().into_bytes();
     let all = o
         .project
-        .secret_spans
+        .secrets
         .iter()
+        .filter(|s| s.class.is_credential())
+        .map(|s| &s.origin)
         .chain(o.diagnostics.iter().flat_map(|d| d.secrets.iter()));
     {
         for s in all.filter(|s| s.file == file) {

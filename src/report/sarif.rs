@@ -7,7 +7,7 @@
 
 use super::{Masked, fingerprints};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::rules;
 use crate::source::Origin;
 use crate::suppress::{Kind, Suppressed};

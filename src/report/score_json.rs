@@ -2,7 +2,7 @@
 //! checks applied, their weights, which passed), so anyone can recompute them. Documented in
 //! README.md ("Scorecard JSON").
 
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use crate::score::{self, FactorScore, Scorecard, Scorecards};
 use serde::Serialize;
 
@@ -88,7 +88,7 @@ struct Check {
 fn factor(f: &FactorScore) -> Factor {
     Factor {
         number: f.factor.0,
-        numeral: score::numeral(f.factor),
+        numeral: crate::factor::numeral(f.factor),
         slug: f.factor.slug(),
         title: f.factor.title(),
         applicable: f.applicable(),

@@ -1,6 +1,6 @@
 //! `--statistics`: how many findings each rule has, most first, instead of the findings.
 
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

@@ -1,6 +1,6 @@
 //! The scorecard as a terminal table, and the one-line score summary that ends `check`.
 
-use crate::score::{self, Grade, Scorecard, Scorecards};
+use crate::score::{Grade, Scorecard, Scorecards};
 use owo_colors::{OwoColorize, Style};
 use std::fmt::Write;
 
@@ -45,8 +45,8 @@ fn card(s: &mut String, c: &Scorecard, color: bool, width: usize) {
     for f in &c.factors {
         let label = format!(
             "{:<5} {:<name_w$}",
-            score::numeral(f.factor),
-            score::factor_name(f.factor)
+            crate::factor::numeral(f.factor),
+            crate::factor::factor_name(f.factor)
         );
         match f.tenths() {
             Some(t) => {
@@ -108,7 +108,7 @@ fn apps(s: &mut String, apps: &[Scorecard], color: bool) {
         .unwrap_or(0)
         .clamp(12, APP_NAME_MAX);
     let head: String = (1..=12u8)
-        .map(|f| format!("{:>5}", score::numeral(crate::rules::Factor(f))))
+        .map(|f| format!("{:>5}", crate::factor::numeral(crate::rules::Factor(f))))
         .collect();
     let _ = writeln!(
         s,
@@ -170,7 +170,7 @@ pub fn render(cards: &Scorecards, color: bool) -> String {
                 s,
                 "  {} {:<5} {} {:<30} {:<8} {}",
                 paint("✗", Style::new().red(), color),
-                score::numeral(c.meta.factor),
+                crate::factor::numeral(c.meta.factor),
                 paint(c.meta.code, Style::new().bold(), color),
                 c.meta.name,
                 c.severity.as_str(),

@@ -88,10 +88,7 @@ impl Rule for MissingAdminProcess {
                     a.starts_with("helm.sh/hook") || a.starts_with("argocd.argoproj.io/hook")
                 })
         });
-        let helm_hook = p
-            .helm_templates
-            .iter()
-            .any(|f| p.file(*f).text.contains("helm.sh/hook"));
+        let helm_hook = !p.helm_hooks.is_empty();
         // a one-off process of an app: a compose service under a profile or awaited to
         // completion, a Job, a hook, a Procfile `release:` (the model's process kinds)
         let one_off_process = p
@@ -117,8 +114,8 @@ impl Rule for MissingAdminProcess {
         let dg = diag(self.meta(), format!("the repository has migrations (`{marker}`) but no one-off process runs them"))
             .help("add a Kubernetes Job or Helm hook, a compose one-off service (under a profile), or a Procfile `release:` entry that runs the migrations once per release");
         // migration markers are always read (model), so the finding is located
-        let dg = match p.files.iter().find(|f| f.rel == *marker) {
-            Some(f) => dg.at(Origin::new(f.id, f.line_span(1)), "migrations"),
+        let dg = match p.file_at(marker) {
+            Some(f) => dg.at(p.file_origin(f), "migrations"),
             None => dg,
         };
         out.push(dg);
@@ -275,17 +272,6 @@ impl Rule for AdminScriptNotShipped {
                     })
                     .flatten()
                     .collect();
-            // the context's .dockerignore, from the text the walk read
-            let ignore = {
-                let want = walk::join(ctx, ".dockerignore").unwrap_or_default();
-                let mut b = ignore::gitignore::GitignoreBuilder::new("");
-                for f in p.files.iter().filter(|f| f.rel == want) {
-                    for line in f.text.lines() {
-                        let _ = b.add_line(None, line);
-                    }
-                }
-                b.build().ok()
-            };
             for script in admin_scripts(p, ctx) {
                 let whole = srcs
                     .iter()
@@ -294,15 +280,13 @@ impl Rule for AdminScriptNotShipped {
                     let s = s.trim_end_matches('/');
                     script == s || script.starts_with(&format!("{s}/"))
                 });
-                let ignored = ignore
-                    .as_ref()
-                    .is_some_and(|g| g.matched_path_or_any_parents(&script, false).is_ignore());
+                let ignored = p.dockerignored(ctx, &script).unwrap_or(false);
                 if (whole && !ignored) || named {
                     continue;
                 }
                 let rel = walk::join(ctx, &script).unwrap_or(script.clone());
-                let at = match p.files.iter().find(|f| f.rel == rel) {
-                    Some(f) => Origin::new(f.id, f.line_span(1)),
+                let at = match p.file_at(&rel) {
+                    Some(f) => p.file_origin(f),
                     None => Origin::new(
                         d.file,
                         d.final_stage()

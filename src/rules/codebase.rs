@@ -21,7 +21,7 @@ impl Rule for NotVersionControlled {
         true
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        if !p.in_git && !p.files.is_empty() {
+        if !p.in_git && p.has_files() {
             out.push(
                 diag(self.meta(), format!("`{}` is not in a git work tree", p.root.display()))
                     .help("track the codebase in version control (`git init`); every deploy is built from a commit"),
@@ -105,37 +105,6 @@ impl Rule for CommittedBuildOutput {
     }
 }
 
-/// Share of equal non-blank lines between two texts (0.0–1.0), by the larger one.
-fn similarity(a: &str, b: &str) -> f64 {
-    use std::collections::HashMap;
-    let lines = |t: &str| {
-        t.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect::<Vec<_>>()
-    };
-    let (la, lb) = (lines(a), lines(b));
-    let max = la.len().max(lb.len());
-    if max == 0 {
-        return 0.0;
-    }
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    for l in &la {
-        *counts.entry(l).or_default() += 1;
-    }
-    let mut common = 0;
-    for l in &lb {
-        if let Some(c) = counts.get_mut(l.as_str())
-            && *c > 0
-        {
-            *c -= 1;
-            common += 1;
-        }
-    }
-    common as f64 / max as f64
-}
-
 pub struct EnvironmentCopiedConfig;
 impl Rule for EnvironmentCopiedConfig {
     fn meta(&self) -> &'static Meta {
@@ -148,60 +117,19 @@ impl Rule for EnvironmentCopiedConfig {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.files.len() > 1
+        p.paths.len() > 1
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        use crate::rules::parity::env_of_path;
-        use crate::source::Origin;
-        // kustomize overlays and Helm values per environment are the compliant form
-        let overlay_dirs: Vec<&str> = p.kustomizations.iter().map(|k| k.dir.as_str()).collect();
-        let mut groups: Vec<(String, Vec<(usize, &'static str)>)> = Vec::new();
-        for (i, f) in p.files.iter().enumerate() {
-            let Some(env) = env_of_path(&f.rel) else {
-                continue;
-            };
-            let name = walk::file_name(&f.rel);
-            if name.starts_with("values")
-                || name.starts_with(".env")
-                || is_test_path(&f.rel)
-                || overlay_dirs.contains(&walk::parent_dir(&f.rel))
-            {
+        for c in p.environment_copies() {
+            if c.similarity < 0.8 {
                 continue;
             }
-            // the path with its environment word replaced
-            let key: String = f
-                .rel
-                .split_inclusive(['/', '.', '-', '_'])
-                .map(|t| {
-                    let word = t.trim_end_matches(['/', '.', '-', '_']);
-                    if word.eq_ignore_ascii_case(env) {
-                        t.replacen(word, "{env}", 1)
-                    } else {
-                        t.to_string()
-                    }
-                })
-                .collect();
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, members)) => members.push((i, env)),
-                None => groups.push((key, vec![(i, env)])),
-            }
-        }
-        for (_, members) in groups {
-            for (j, (b, eb)) in members.iter().enumerate() {
-                let Some((a, ea)) = members[..j].iter().find(|(_, e)| e != eb) else {
-                    continue;
-                };
-                let (fa, fb) = (&p.files[*a], &p.files[*b]);
-                if similarity(&fa.text, &fb.text) < 0.8 {
-                    continue;
-                }
-                out.push(
-                    diag(self.meta(), format!("`{}` is a near-identical copy of `{}` for another environment", fb.rel, fa.rel))
-                        .at(Origin::new(fb.id, fb.line_span(1)), format!("{eb} copy"))
-                        .also(Origin::new(fa.id, fa.line_span(1)), format!("{ea} copy"))
-                        .help("keep one base and put only the differences per environment in overlays (kustomize), values files (Helm) or the environment"),
-                );
-            }
+            out.push(
+                diag(self.meta(), format!("`{}` is a near-identical copy of `{}` for another environment", p.rel(c.copy), p.rel(c.of)))
+                    .at(p.file_origin(c.copy), format!("{} copy", c.copy_env))
+                    .also(p.file_origin(c.of), format!("{} copy", c.of_env))
+                    .help("keep one base and put only the differences per environment in overlays (kustomize), values files (Helm) or the environment"),
+            );
         }
     }
 }

@@ -4,66 +4,46 @@ use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::{Diagnostic, Severity, redact};
 use crate::meta;
 use crate::model::Project;
+use crate::model::secrets::{Place, SecretSite};
 use crate::parse::dockerfile::Kind;
-use crate::secrets::{is_placeholder, is_secret_key, scan, yaml_secrets};
-use crate::source::{Coverage, FileId, Origin, Span};
+use crate::secrets::{ValueClass, classify, is_secret_key};
+use crate::source::{Origin, Span};
 use crate::walk;
-
-/// Value spans that a more specific rule (TF0303–TF0306) owns, so TF0301 does not repeat it.
-fn owned_spans(p: &Project) -> Vec<(FileId, Span)> {
-    let mut v = Vec::new();
-    for d in &p.dockerfiles {
-        for ins in &d.df.instructions {
-            if let Kind::Env(kvs) | Kind::Arg(kvs) = &ins.kind {
-                v.extend(
-                    kvs.iter()
-                        .filter(|kv| is_secret_key(&kv.key))
-                        .map(|kv| (d.file, kv.value_span.clone())),
-                );
-            }
-        }
-    }
-    for cm in &p.compose {
-        for s in &cm.compose.services {
-            v.extend(
-                s.environment
-                    .iter()
-                    .filter(|e| is_secret_key(&e.key))
-                    .map(|e| (cm.file, e.value_span.clone())),
-            );
-        }
-    }
-    for km in &p.k8s {
-        if km.object.kind == "Secret" {
-            v.push((km.file, km.object.span.clone()));
-        }
-        if km.object.kind == "ConfigMap" {
-            v.extend(
-                km.object
-                    .data
-                    .iter()
-                    .map(|(_, val)| (km.file, val.span.clone())),
-            );
-        }
-        if let Some(pod) = &km.object.pod {
-            for c in pod.containers.iter().chain(&pod.init_containers) {
-                v.extend(
-                    c.env
-                        .iter()
-                        .filter(|e| is_secret_key(&e.name))
-                        .filter_map(|e| e.value.as_ref().map(|val| (km.file, val.span.clone()))),
-                );
-            }
-        }
-    }
-    v
-}
 
 fn secret_finding(meta: &'static Meta, message: String, origin: Origin) -> Diagnostic {
     diag(meta, message)
         .at(origin.clone(), "secret value")
         .secret(origin)
         .help("read it from the environment (or a mounted secret file) and keep the value out of the repository; rotate it, it is in the history")
+}
+
+/// What a finding calls the value: a secret (`secret`, in the rule's words), a guessable
+/// default, or what its shape is when it sits inside a longer value (a URL's password).
+fn value_name(s: &SecretSite, secret: &str) -> String {
+    match (s.shape, s.class) {
+        (Some("password in a URL"), ValueClass::WeakDefault) => {
+            "a URL with a guessable password".into()
+        }
+        (Some("password in a URL"), _) => "a URL with a password".into(),
+        (Some(w), _) => format!("a value holding a {w}"),
+        (None, ValueClass::WeakDefault) => "a guessable default password".into(),
+        (None, _) => secret.into(),
+    }
+}
+
+/// A weak default's finding is a warning whatever the rule's severity. Its value is a common
+/// word (`secret`, `admin`): it is masked where the file is quoted, but it does not mask that
+/// word in every message of the report.
+fn weak_default_severity(mut d: Diagnostic, s: &SecretSite) -> Diagnostic {
+    if s.class != ValueClass::WeakDefault {
+        return d;
+    }
+    d.secrets.retain(|o| *o != s.origin);
+    if d.severity > Severity::Warning {
+        d.severity(Severity::Warning)
+    } else {
+        d
+    }
 }
 
 pub struct HardcodedSecret;
@@ -78,68 +58,33 @@ impl Rule for HardcodedSecret {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.files.is_empty()
+        p.has_files()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        let owned = owned_spans(p);
-        let mut seen: Vec<Origin> = Vec::new();
-        // secret-like names bound to literals in Python
-        for py in p.app_code() {
-            for b in &py.facts.bindings {
-                if is_secret_key(&b.key) && !is_placeholder(&b.value) {
-                    let o = Origin::new(py.file, b.value_span.clone());
-                    seen.push(o.clone());
-                    out.push(secret_finding(
-                        self.meta(),
-                        format!("hardcoded secret in `{}`: {}", b.key, redact(&b.value)),
-                        o,
-                    ));
+        // literals bound to secret-like names in app code, keys of app config files and Helm
+        // values, and secrets by their shape in any other text; the other places (images,
+        // compose, Kubernetes, env files) are their own rules'
+        for s in p.judged_secrets() {
+            let message = match s.place {
+                Place::Code { source } if !p.is_app_code(&p.sources[source]) => continue,
+                Place::Code { .. } | Place::ConfigFile => match s.class {
+                    ValueClass::WeakDefault => format!(
+                        "`{}` is set to a guessable default password: {}",
+                        s.key,
+                        redact(&s.value)
+                    ),
+                    _ => format!("hardcoded secret in `{}`: {}", s.key, redact(&s.value)),
+                },
+                Place::Pattern if s.class == ValueClass::WeakDefault => {
+                    format!("hardcoded guessable {}: {}", s.key, redact(&s.value))
                 }
-            }
-        }
-        // secret-like keys in app config YAML and Helm values
-        for (file, docs) in p.other_yaml.iter().chain(p.helm_values.iter()) {
-            if p.is_test_file(*file) {
-                continue;
-            }
-            for d in docs {
-                yaml_secrets(d, 0, &mut |key, val| {
-                    let o = Origin::new(*file, val.span.clone());
-                    seen.push(o.clone());
-                    out.push(secret_finding(
-                        self.meta(),
-                        format!(
-                            "hardcoded secret in `{key}`: {}",
-                            redact(val.as_str().unwrap_or(""))
-                        ),
-                        o,
-                    ));
-                });
-            }
-        }
-        // high-confidence patterns anywhere else
-        let dotenvs: std::collections::HashSet<FileId> = p.dotenvs.iter().map(|d| d.file).collect();
-        let taken = Coverage::new(
-            owned
-                .into_iter()
-                .map(|(f, s)| Origin::new(f, s))
-                .chain(seen),
-        );
-        for f in &p.files {
-            if p.is_test_file(f.id) || dotenvs.contains(&f.id) {
-                continue;
-            }
-            for (range, what) in scan(&f.text) {
-                if taken.covers(f.id, &range) {
-                    continue;
-                }
-                let o = Origin::new(f.id, range.clone());
-                out.push(secret_finding(
-                    self.meta(),
-                    format!("hardcoded {what}: {}", redact(f.slice(&range))),
-                    o,
-                ));
-            }
+                Place::Pattern => format!("hardcoded {}: {}", s.key, redact(&s.value)),
+                _ => continue,
+            };
+            out.push(weak_default_severity(
+                secret_finding(self.meta(), message, s.origin.clone()),
+                s,
+            ));
         }
     }
 }
@@ -162,38 +107,47 @@ impl Rule for SecretInImage {
         &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for d in &p.dockerfiles {
+        for s in p.judged_secrets() {
+            let Place::Image { arg, .. } = s.place else {
+                continue;
+            };
+            let word = if arg { "ARG" } else { "ENV" };
+            let mut dg = diag(self.meta(), format!("{word} `{}` bakes {} into the image: {}", s.key, value_name(s, "a secret"), redact(&s.value)))
+                .at(s.origin.clone(), "secret value in the image")
+                .secret(s.origin.clone())
+                .help("pass it at run time through the environment, or use `RUN --mount=type=secret` at build time");
+            if let Some(k) = &s.key_origin {
+                dg = dg.also(k.clone(), "secret-like name");
+            }
+            out.push(weak_default_severity(dg, s));
+        }
+        // a build argument named like a secret with no value written: whatever the build
+        // passes stays in the image history
+        for (di, d) in p.dockerfiles.iter().enumerate() {
             if p.is_test_file(d.file) {
                 continue;
             }
             for ins in &d.df.instructions {
-                let (kvs, is_arg) = match &ins.kind {
-                    Kind::Env(kvs) => (kvs, false),
-                    Kind::Arg(kvs) => (kvs, true),
-                    _ => continue,
-                };
+                let Kind::Arg(kvs) = &ins.kind else { continue };
                 for kv in kvs.iter().filter(|kv| is_secret_key(&kv.key)) {
-                    let literal = kv.value.as_deref().filter(|v| !is_placeholder(v));
-                    let word = if is_arg { "ARG" } else { "ENV" };
-                    match literal {
-                        Some(v) => {
-                            let o = Origin::new(d.file, kv.value_span.clone());
-                            out.push(
-                                diag(self.meta(), format!("{word} `{}` bakes a secret into the image: {}", kv.key, redact(v)))
-                                    .at(o.clone(), "secret value in the image")
-                                    .also(Origin::new(d.file, kv.key_span.clone()), "secret-like name")
-                                    .secret(o)
-                                    .help("pass it at run time through the environment, or use `RUN --mount=type=secret` at build time"),
-                            );
-                        }
-                        None if is_arg => out.push(
-                            diag(self.meta(), format!("build argument `{}` looks like a secret; build args stay in the image history", kv.key))
-                                .severity(Severity::Warning)
-                                .at(Origin::new(d.file, kv.key_span.clone()), "secret passed as a build arg")
-                                .help("use `RUN --mount=type=secret,id=…` to expose a secret to one build step only"),
-                        ),
-                        None => {}
+                    let written = p.secrets.iter().any(|s| {
+                        s.place
+                            == (Place::Image {
+                                dockerfile: di,
+                                arg: true,
+                            })
+                            && s.key == kv.key
+                            && s.class.is_credential()
+                    });
+                    if written {
+                        continue;
                     }
+                    out.push(
+                        diag(self.meta(), format!("build argument `{}` looks like a secret; build args stay in the image history", kv.key))
+                            .severity(Severity::Warning)
+                            .at(Origin::new(d.file, kv.key_span.clone()), "secret passed as a build arg")
+                            .help("use `RUN --mount=type=secret,id=…` to expose a secret to one build step only"),
+                    );
                 }
             }
         }
@@ -218,25 +172,19 @@ impl Rule for ComposeInlineSecret {
         &[Input::Compose]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for cm in &p.compose {
-            if p.is_test_file(cm.file) {
+        for s in p.judged_secrets() {
+            let Place::Compose { compose, service } = s.place else {
                 continue;
-            }
-            for s in &cm.compose.services {
-                for e in &s.environment {
-                    let Some(raw) = &e.raw else { continue };
-                    if !is_secret_key(&e.key) || is_placeholder(raw) {
-                        continue;
-                    }
-                    let o = Origin::new(cm.file, e.value_span.clone());
-                    out.push(
-                        diag(self.meta(), format!("service `{}` sets `{}` to a literal secret: {}", s.name, e.key, redact(raw)))
-                            .at(o.clone(), "secret written in the compose file")
-                            .secret(o)
-                            .help("use `${VAR}` interpolation from an untracked .env, `env_file:`, or compose `secrets:`"),
-                    );
-                }
-            }
+            };
+            let name = &p.compose[compose].compose.services[service].name;
+            let what = value_name(s, "a literal secret");
+            out.push(weak_default_severity(
+                diag(self.meta(), format!("service `{name}` sets `{}` to {what}: {}", s.key, redact(&s.value)))
+                    .at(s.origin.clone(), "secret written in the compose file")
+                    .secret(s.origin.clone())
+                    .help("use `${VAR}` interpolation from an untracked .env, `env_file:`, or compose `secrets:`"),
+                s,
+            ));
         }
     }
 }
@@ -259,63 +207,53 @@ impl Rule for K8sPlaintextSecret {
         &[Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for km in &p.k8s {
-            if p.is_test_file(km.file) {
-                continue;
-            }
-            let obj = &km.object;
-            let name = obj.name.as_deref().unwrap_or("?");
-            if let Some(pod) = &obj.pod {
-                for c in pod.containers.iter().chain(&pod.init_containers) {
-                    for e in &c.env {
-                        let Some(v) = &e.value else { continue };
-                        if !is_secret_key(&e.name) || is_placeholder(&v.text) {
-                            continue;
-                        }
-                        let o = Origin::new(km.file, v.span.clone());
-                        out.push(
-                            diag(
-                                self.meta(),
-                                format!(
-                                    "{} `{name}` container `{}` sets `{}` in plain text: {}",
-                                    obj.kind,
-                                    c.name,
-                                    e.name,
-                                    redact(&v.text)
-                                ),
-                            )
-                            .at(o.clone(), "secret in `value:`")
-                            .secret(o)
-                            .help("store it in a Secret and use `valueFrom.secretKeyRef`"),
-                        );
-                    }
-                }
-            }
-            if obj.kind == "ConfigMap" {
-                for (k, v) in &obj.data {
-                    let by_key = is_secret_key(&k.text)
-                        && !is_placeholder(&v.text)
-                        && !v.text.contains('\n');
-                    let by_pattern = !scan(&v.text).is_empty();
-                    if !(by_key || by_pattern) {
+        for s in p.judged_secrets() {
+            let dg = match s.place {
+                Place::Container { object, container } => {
+                    let obj = &p.k8s[object].object;
+                    let Some(pod) = &obj.pod else { continue };
+                    let Some(c) = pod
+                        .containers
+                        .iter()
+                        .chain(&pod.init_containers)
+                        .nth(container)
+                    else {
                         continue;
-                    }
-                    let o = Origin::new(km.file, v.span.clone());
-                    out.push(
-                        diag(
-                            self.meta(),
-                            format!(
-                                "ConfigMap `{name}` holds a secret in `{}`: {}",
-                                k.text,
-                                redact(&v.text)
-                            ),
-                        )
-                        .at(o.clone(), "secret in a ConfigMap")
-                        .secret(o)
-                        .help("move sensitive keys to a Secret; keep the rest in the ConfigMap"),
-                    );
+                    };
+                    diag(
+                        self.meta(),
+                        format!(
+                            "{} `{}` container `{}` sets `{}` in plain text{}: {}",
+                            obj.kind,
+                            obj.name.as_deref().unwrap_or("?"),
+                            c.name,
+                            s.key,
+                            if s.class == ValueClass::Secret && s.shape.is_none() {
+                                String::new()
+                            } else {
+                                format!(" to {}", value_name(s, "a secret"))
+                            },
+                            redact(&s.value)
+                        ),
+                    )
+                    .at(s.origin.clone(), "secret in `value:`")
+                    .help("store it in a Secret and use `valueFrom.secretKeyRef`")
                 }
-            }
+                Place::ConfigMap { object } => diag(
+                    self.meta(),
+                    format!(
+                        "ConfigMap `{}` holds {} in `{}`: {}",
+                        p.k8s[object].object.name.as_deref().unwrap_or("?"),
+                        value_name(s, "a secret"),
+                        s.key,
+                        redact(&s.value)
+                    ),
+                )
+                .at(s.origin.clone(), "secret in a ConfigMap")
+                .help("move sensitive keys to a Secret; keep the rest in the ConfigMap"),
+                _ => continue,
+            };
+            out.push(weak_default_severity(dg.secret(s.origin.clone()), s));
         }
     }
 }
@@ -335,29 +273,36 @@ impl Rule for CommittedEnvFile {
         !p.dotenvs.is_empty()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for d in &p.dotenvs {
-            if d.example || p.is_test_file(d.file) {
+        for (di, d) in p.dotenvs.iter().enumerate() {
+            if d.example {
                 continue;
             }
-            let secrets: Vec<_> = d
-                .entries
-                .iter()
-                .filter(|e| is_secret_key(&e.key) && !is_placeholder(&e.value))
+            let secrets: Vec<&SecretSite> = p
+                .judged_secrets()
+                .filter(|s| s.place == Place::EnvFile { dotenv: di })
                 .collect();
             let Some(first) = secrets.first() else {
                 continue;
             };
             let rel = p.rel(d.file);
-            let keys = secrets
-                .iter()
-                .map(|e| format!("`{}`", e.key))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut dg = diag(self.meta(), format!("`{}` is not ignored and sets {keys}", walk::file_name(rel)))
-                .at(Origin::new(d.file, first.key_span.clone()), "secret in a committed env file")
+            let mut keys: Vec<String> = secrets.iter().map(|s| format!("`{}`", s.key)).collect();
+            keys.dedup();
+            let keys = keys.join(", ");
+            let at = first.key_origin.clone().unwrap_or(first.origin.clone());
+            let weak_only = secrets.iter().all(|s| s.class == ValueClass::WeakDefault);
+            let what = if weak_only {
+                " to guessable default passwords"
+            } else {
+                ""
+            };
+            let mut dg = diag(self.meta(), format!("`{}` is not ignored and sets {keys}{what}", walk::file_name(rel)))
+                .at(at, "secret in a committed env file")
                 .help("add it to .gitignore, commit a `.env.example` with placeholders instead, and rotate the values");
-            for e in &secrets {
-                dg = dg.secret(Origin::new(d.file, e.value_span.clone()));
+            for s in secrets.iter().filter(|s| s.class == ValueClass::Secret) {
+                dg = dg.secret(s.origin.clone());
+            }
+            if weak_only {
+                dg = dg.severity(Severity::Warning);
             }
             out.push(dg);
         }
@@ -423,16 +368,9 @@ impl Rule for HardcodedConnectionString {
                 let mut d = diag(self.meta(), format!("a `{scheme}` connection string is written in the code"))
                     .at(at, "connection string")
                     .help("read the URL from the environment (`os.environ[\"DATABASE_URL\"]`) so each deploy attaches its own service");
-                // each secret of the literal, where the file holds it (after any prefix,
-                // quotes or escapes), else the whole literal
-                let written = p.file(py.file).slice(&u.span);
-                for (r, _) in scan(&u.value) {
-                    let secret = u.value.get(r).unwrap_or_default();
-                    let span = match written.find(secret) {
-                        Some(i) => u.span.start + i..u.span.start + i + secret.len(),
-                        None => u.span.clone(),
-                    };
-                    d = d.secret(Origin::new(py.file, span));
+                // each secret the model found in the literal
+                for s in p.secrets_within(py.file, &u.span) {
+                    d = d.secret(s.origin.clone());
                 }
                 out.push(d);
             }
@@ -485,12 +423,20 @@ impl Rule for UndocumentedEnvVars {
         &[Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        // one finding per project of the repository whose code reads variables that no
-        // example file at or above it, or inside it, documents
+        // one finding per project of the repository whose code reads variables that no env
+        // file at or above it, or inside it, documents: an example (`.env.example`) or its
+        // equivalent, the committed env file of a development or test setup
+        // (`development.env`, `.env.test`), which lists the variables all the same
         let examples: Vec<&str> = p
             .dotenvs
             .iter()
-            .filter(|d| d.example)
+            .filter(|d| {
+                d.example
+                    || matches!(
+                        crate::model::units::env_of_path(crate::walk::file_name(p.rel(d.file))),
+                        Some("dev" | "development" | "local" | "test")
+                    )
+            })
             .map(|d| crate::walk::parent_dir(p.rel(d.file)))
             .collect();
         let mut units: std::collections::BTreeMap<
@@ -545,100 +491,6 @@ impl Rule for UndocumentedEnvVars {
     }
 }
 
-/// One environment an app is deployed to, and the variables it provides.
-struct Environment {
-    label: String,
-    at: Origin,
-    provided: std::collections::HashSet<String>,
-    /// False when part of the set is unknown (an env file or Secret not in the repository).
-    complete: bool,
-}
-
-fn environments(p: &Project, ai: usize) -> Vec<Environment> {
-    use std::collections::HashSet;
-    let app = &p.apps[ai];
-    let mut envs: Vec<Environment> = Vec::new();
-    // documented variables count as provided in development
-    let examples: HashSet<String> = p
-        .dotenvs
-        .iter()
-        .filter(|d| d.example)
-        .flat_map(|d| d.entries.iter().map(|e| e.key.clone()))
-        .collect();
-    let mut compose_files: Vec<usize> = app.compose.iter().map(|(ci, _)| *ci).collect();
-    compose_files.dedup();
-    for ci in compose_files {
-        let cm = &p.compose[ci];
-        let mut env = Environment {
-            label: format!("compose file `{}`", p.rel(cm.file)),
-            at: Origin::new(cm.file, 0..0),
-            provided: examples.clone(),
-            complete: true,
-        };
-        for (c2, si) in app.compose.iter().filter(|(c2, _)| *c2 == ci) {
-            let (vars, complete) = p.service_env(*c2, *si);
-            env.provided.extend(vars.into_iter().map(|v| v.key));
-            env.complete &= complete;
-            env.at = Origin::new(cm.file, cm.compose.services[*si].name_span.clone());
-        }
-        envs.push(env);
-    }
-    // Kubernetes: one environment per directory of manifests (a base or an overlay)
-    let mut dirs: Vec<String> = Vec::new();
-    for (oi, _) in &app.k8s {
-        let dir = crate::walk::parent_dir(p.rel(p.k8s[*oi].file)).to_string();
-        if !dirs.contains(&dir) {
-            dirs.push(dir);
-        }
-    }
-    for dir in dirs {
-        let mut env = Environment {
-            label: format!(
-                "Kubernetes manifests in `{}`",
-                if dir.is_empty() { "." } else { &dir }
-            ),
-            at: Origin::new(crate::source::FileId(0), 0..0),
-            provided: HashSet::new(),
-            complete: true,
-        };
-        for (oi, ci) in &app.k8s {
-            let km = &p.k8s[*oi];
-            if crate::walk::parent_dir(p.rel(km.file)) != dir {
-                continue;
-            }
-            let Some(pod) = &km.object.pod else { continue };
-            let c = &pod.containers[*ci];
-            env.at = Origin::new(
-                km.file,
-                c.image
-                    .as_ref()
-                    .map(|i| i.span.clone())
-                    .unwrap_or(c.span.clone()),
-            );
-            env.provided.extend(c.env.iter().map(|e| e.name.clone()));
-            for (kind, name) in &c.env_from {
-                let want = if kind == "secretRef" {
-                    "Secret"
-                } else {
-                    "ConfigMap"
-                };
-                let source = p
-                    .k8s
-                    .iter()
-                    .find(|o| o.object.kind == want && o.object.name.as_deref() == Some(name));
-                match source {
-                    Some(o) => env
-                        .provided
-                        .extend(o.object.data.iter().map(|(k, _)| k.text.clone())),
-                    None => env.complete = false,
-                }
-            }
-        }
-        envs.push(env);
-    }
-    envs
-}
-
 pub struct UndeclaredEnvVar;
 impl Rule for UndeclaredEnvVar {
     fn meta(&self) -> &'static Meta {
@@ -660,56 +512,13 @@ impl Rule for UndeclaredEnvVar {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for ai in 0..p.apps.len() {
-            // variables the code cannot run without, first read of each
-            let mut required: Vec<(&str, Origin)> = Vec::new();
-            let mut known: std::collections::HashSet<&str> = Default::default();
-            for src in p.sources_of_app(ai) {
-                for r in src.facts.env_reads.iter().filter(|r| r.required) {
-                    if known.insert(&r.name) {
-                        required.push((&r.name, Origin::new(src.file, r.span.clone())));
-                    }
-                }
-            }
-            // and the ones its entrypoint scripts demand with `${NAME:?}`
-            for line in p
-                .start_commands(ai)
-                .iter()
-                .filter(|l| l.source == crate::model::commands::Source::Script)
-            {
-                if let Some(sm) = p.scripts.iter().find(|s| s.file == line.origin.file) {
-                    for (name, span) in &sm.required_vars {
-                        if known.insert(name) {
-                            required.push((name, Origin::new(sm.file, span.clone())));
-                        }
-                    }
-                }
-            }
-            if required.is_empty() {
-                continue;
-            }
-            // the image's own ENV
-            let image_env: std::collections::HashSet<String> = p.apps[ai]
-                .dockerfile
-                .map(|di| {
-                    p.dockerfiles[di]
-                        .final_instructions()
-                        .iter()
-                        .filter_map(|i| match &i.kind {
-                            Kind::Env(kvs) => {
-                                Some(kvs.iter().map(|kv| kv.key.clone()).collect::<Vec<_>>())
-                            }
-                            _ => None,
-                        })
-                        .flatten()
-                        .collect()
-                })
-                .unwrap_or_default();
-            for env in environments(p, ai) {
+            for env in p.deployed_envs(ai) {
                 if !env.complete || p.is_test_file(env.at.file) {
                     continue;
                 }
+                let required = p.required_env(ai, &env);
                 for (name, read) in &required {
-                    if env.provided.contains(*name) || image_env.contains(*name) {
+                    if env.provided.contains(name) {
                         continue;
                     }
                     out.push(
@@ -823,7 +632,10 @@ fn first_scalar(y: &crate::parse::yaml::Yaml, depth: usize) -> Option<Span> {
         return None;
     }
     match &y.value {
-        Value::Scalar { text, .. } if !is_placeholder(text) || text.len() < 4 => {
+        // a value written here, not a reference to one kept elsewhere (`${PORT}`)
+        Value::Scalar { text, .. }
+            if !text.trim().is_empty() && classify("", text) != ValueClass::Reference =>
+        {
             Some(y.span.clone())
         }
         Value::Map(es) => es.iter().find_map(|(_, v)| first_scalar(v, depth + 1)),

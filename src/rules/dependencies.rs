@@ -567,14 +567,13 @@ impl Rule for MissingLockfile {
                 _ => None,
             };
             if let Some(lock) = want {
-                let f = p.file(m.file);
                 out.push(
-                    diag(self.meta(), format!("`{}` has no committed {lock}", f.rel))
-                        .at(
-                            Origin::new(m.file, f.line_span(1)),
-                            "manifest without a lockfile",
-                        )
-                        .help("generate the lockfile, commit it, and install from it in the image"),
+                    diag(
+                        self.meta(),
+                        format!("`{}` has no committed {lock}", p.rel(m.file)),
+                    )
+                    .at(p.file_origin(m.file), "manifest without a lockfile")
+                    .help("generate the lockfile, commit it, and install from it in the image"),
                 );
             }
         }
@@ -898,7 +897,7 @@ impl Rule for ManifestNotInstalled {
             out.push(
                 diag(self.meta(), format!("the image copies `{}` but no step installs from it", p.rel(m.file)))
                     .at(at.clone(), "manifest copied here")
-                    .also(Origin::new(m.file, p.file(m.file).line_span(1)), "declared dependencies")
+                    .also(p.file_origin(m.file), "declared dependencies")
                     .help("install from the manifest in a RUN step (`pip install -r requirements.txt`, `npm ci`, `cargo build --release`, `go build`)"),
             );
         }
@@ -1015,11 +1014,18 @@ impl Rule for PipedRemoteScript {
         const SHELLS: &[&str] = &[
             "sh", "bash", "zsh", "ash", "dash", "python", "python3", "perl", "ruby", "node",
         ];
-        for (di, d) in app_dockerfiles(p) {
+        for (di, _) in app_dockerfiles(p) {
             for (_, cmds) in p.run_commands(di) {
                 for (i, c) in cmds.iter().enumerate() {
                     let prog = c.unwrapped().program().to_string();
-                    if !SHELLS.contains(&prog.as_str()) {
+                    // `sh -c "$(curl …)"`: the shell runs the downloaded text as its script
+                    let named_by_download = c
+                        .unwrapped()
+                        .words
+                        .first()
+                        .is_some_and(|(w, _)| w.starts_with("$(") || w.starts_with('`'))
+                        && c.runs_downloaded_text();
+                    if !SHELLS.contains(&prog.as_str()) && !named_by_download {
                         continue;
                     }
                     let fetcher = c.pipeline.and_then(|(pid, pos)| {
@@ -1028,13 +1034,14 @@ impl Rule for PipedRemoteScript {
                                 && matches!(o.program(), "curl" | "wget")
                         })
                     });
-                    let text = p.file(d.file).slice(&c.origin.span);
-                    let substituted = ["<(curl", "<(wget", "$(curl", "$(wget"]
-                        .iter()
-                        .any(|s| text.contains(s));
-                    if fetcher.is_none() && !substituted {
+                    if fetcher.is_none() && !c.runs_downloaded_text() {
                         continue;
                     }
+                    let prog = if named_by_download {
+                        "sh -c".to_string()
+                    } else {
+                        prog
+                    };
                     let mut dg = diag(self.meta(), format!("a downloaded script is run by `{prog}` without being pinned or verified"))
                         .at(c.origin.clone(), "runs the downloaded script")
                         .help("download a versioned artifact, verify its checksum, then run it; or install the tool from a package manager");
@@ -1172,7 +1179,7 @@ impl Rule for UndeclaredImport {
                 out.push(
                     diag(self.meta(), format!("`{module}` is imported but `{dist}` is not declared in {}", p.rel(manifests[0].file)))
                         .at(Origin::new(py.file, span.clone()), "undeclared third-party import")
-                        .also(Origin::new(manifests[0].file, p.file(manifests[0].file).line_span(1)), "the app's manifest")
+                        .also(p.file_origin(manifests[0].file), "the app's manifest")
                         .help(format!("declare `{dist}` (pinned) in the manifest, even when another package pulls it in today")),
                 );
             }

@@ -19,34 +19,7 @@ use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::model::Project;
 use crate::source::Origin;
 
-/// The twelve factors, plus the tool itself (0).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct Factor(pub u8);
-
-pub const FACTORS: [(&str, &str); 13] = [
-    ("tool", "The tool itself"),
-    ("codebase", "I. Codebase"),
-    ("dependencies", "II. Dependencies"),
-    ("config", "III. Config"),
-    ("backing-services", "IV. Backing services"),
-    ("build-release-run", "V. Build, release, run"),
-    ("processes", "VI. Processes"),
-    ("port-binding", "VII. Port binding"),
-    ("concurrency", "VIII. Concurrency"),
-    ("disposability", "IX. Disposability"),
-    ("dev-prod-parity", "X. Dev/prod parity"),
-    ("logs", "XI. Logs"),
-    ("admin-processes", "XII. Admin processes"),
-];
-
-impl Factor {
-    pub fn slug(self) -> &'static str {
-        FACTORS[self.0 as usize].0
-    }
-    pub fn title(self) -> &'static str {
-        FACTORS[self.0 as usize].1
-    }
-}
+pub use crate::factor::{FACTORS, Factor};
 
 /// What a rule is: code, name, factor, default severity, one-line summary and its doc.
 #[derive(Debug)]

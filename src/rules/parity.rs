@@ -56,6 +56,11 @@ impl Rule for EnvironmentBranching {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for py in p.app_code() {
             for (var, value, span) in &py.facts.env_branches {
+                // a bundler replaces `NODE_ENV` at build time: the switch is its dead-code
+                // elimination, not the app choosing behaviour by environment
+                if py.bundled.is_some() && var == "NODE_ENV" {
+                    continue;
+                }
                 out.push(
                     diag(self.meta(), format!("code compares `{var}` with \"{value}\" to choose its behaviour"))
                         .at(Origin::new(py.file, span.clone()), "branch on the environment's name")

@@ -3,12 +3,11 @@
 use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
-use crate::model::commands::Cmd;
+use crate::model::ports::PortKind;
 use crate::model::{App, Project};
 use crate::parse::code::Lang;
-use crate::parse::dockerfile::{self, Kind};
+
 use crate::parse::k8s::PortRef;
-use crate::parse::python::ArgValue;
 use crate::source::Origin;
 use crate::walk;
 
@@ -51,264 +50,8 @@ const WEB_FRAMEWORKS: &[&str] = &[
     "litestar",
 ];
 
-/// Where a port is stated, in the order findings name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum PortKind {
-    Expose,
-    Compose,
-    ContainerPort,
-    ServiceTarget,
-    Command,
-    /// `PORT` set by the image or a deployment, read by the code.
-    EnvPort,
-    Code,
-}
-
-impl PortKind {
-    fn label(self) -> &'static str {
-        match self {
-            PortKind::Expose => "EXPOSE",
-            PortKind::Compose => "compose container port",
-            PortKind::ContainerPort => "containerPort",
-            PortKind::ServiceTarget => "the Service's targetPort",
-            PortKind::Command => "the start command",
-            PortKind::EnvPort => "the `PORT` variable",
-            PortKind::Code => "the code",
-        }
-    }
-}
-
-/// Whether everything that defines an app lies in test, example or doc trees.
-fn app_in_test_tree(p: &Project, app: &App) -> bool {
-    let mut files = Vec::new();
-    files.extend(app.dockerfile.map(|d| p.dockerfiles[d].file));
-    files.extend(app.compose.iter().map(|(ci, _)| p.compose[*ci].file));
-    files.extend(app.k8s.iter().map(|(oi, _)| p.k8s[*oi].file));
-    !files.is_empty() && files.iter().all(|f| p.is_test_file(*f))
-}
-
-/// Port and host a start command binds, from its flags.
-fn command_binds(c: &Cmd) -> Vec<(Option<String>, Option<u16>, Origin)> {
-    let c = c.unwrapped();
-    let mut out = Vec::new();
-    let prog = c.program();
-    let args: Vec<&str> = c.words.iter().map(|(w, _)| w.as_str()).collect();
-    if let Some((v, o)) = c.flag(&["-b", "--bind", "--listen", "--http", "--socket"]) {
-        let (host, port) = match v.rsplit_once(':') {
-            Some((h, p)) => (Some(h.to_string()), p.parse().ok()),
-            None => (Some(v.to_string()), None),
-        };
-        if !v.starts_with("unix:") {
-            out.push((host, port, o.clone()));
-        }
-    }
-    let host = c
-        .flag(&["--host", "-h"])
-        .filter(|_| prog != "gunicorn")
-        .map(|(h, _)| h.to_string());
-    if let Some((v, o)) = c.flag(&["--port"]) {
-        out.push((host.clone(), v.parse().ok(), o.clone()));
-    } else if let Some((h, o)) = c.flag(&["--host"]) {
-        out.push((Some(h.to_string()), None, o.clone()));
-    }
-    if let Some(i) = args.iter().position(|a| *a == "runserver") {
-        match c.words.get(i + 1).filter(|(w, _)| !w.starts_with('-')) {
-            Some((addr, o)) => {
-                let (h, port) = match addr.rsplit_once(':') {
-                    Some((h, p)) => (Some(h.to_string()), p.parse().ok()),
-                    None => (None, addr.parse().ok()),
-                };
-                out.push((
-                    h.or(Some("0.0.0.0".into())).filter(|h| !h.is_empty()),
-                    port,
-                    o.clone(),
-                ));
-            }
-            None => out.push((
-                Some("127.0.0.1 (runserver's default)".into()),
-                Some(8000),
-                c.words[i].1.clone(),
-            )),
-        }
-    }
-    out
-}
-
 fn is_loopback(h: &str) -> bool {
     h.starts_with("127.") || h.starts_with("localhost") || h == "::1" || h == "[::1]"
-}
-
-fn ports_of(p: &Project, ai: usize, app: &App) -> Vec<(PortKind, u16, Origin)> {
-    let mut out = Vec::new();
-    if let Some(di) = app.dockerfile {
-        let d = &p.dockerfiles[di];
-        let vars = d
-            .final_stage()
-            .map(|_| d.stage_vars(d.stages.len() - 1))
-            .unwrap_or_default();
-        for ins in d.final_instructions() {
-            if let Kind::Expose(words) = &ins.kind {
-                for w in words {
-                    let t = dockerfile::substitute(&w.text, &vars).unwrap_or_default();
-                    if let Ok(n) = t.split('/').next().unwrap_or("").parse::<u16>() {
-                        out.push((PortKind::Expose, n, Origin::new(d.file, w.span.clone())));
-                    }
-                }
-            }
-        }
-    }
-    for (ci, si) in &app.compose {
-        let cm = &p.compose[*ci];
-        let s = &cm.compose.services[*si];
-        for pm in &s.ports {
-            if let Some(n) = pm.container {
-                out.push((PortKind::Compose, n, Origin::new(cm.file, pm.span.clone())));
-            }
-        }
-        for (n, span) in &s.expose {
-            out.push((PortKind::Compose, *n, Origin::new(cm.file, span.clone())));
-        }
-    }
-    for (oi, ci) in &app.k8s {
-        let km = &p.k8s[*oi];
-        if let Some(pod) = &km.object.pod {
-            for cp in &pod.containers[*ci].ports {
-                out.push((
-                    PortKind::ContainerPort,
-                    cp.number,
-                    Origin::new(km.file, cp.span.clone()),
-                ));
-            }
-        }
-    }
-    for (oi, ci) in &app.k8s {
-        let km = &p.k8s[*oi];
-        let Some(pod) = &km.object.pod else { continue };
-        let mine = &pod.containers[*ci];
-        let sidecar = |n: u16| {
-            pod.containers
-                .iter()
-                .enumerate()
-                .any(|(i, c)| i != *ci && c.ports.iter().any(|cp| cp.number == n))
-        };
-        for si in p.services_selecting(*oi) {
-            let svc = &p.k8s[si];
-            for sp in &svc.object.service_ports {
-                let (n, span) = match &sp.target {
-                    Some((PortRef::Number(n), span)) => (*n, span.clone()),
-                    Some((PortRef::Name(name), span)) => {
-                        match mine
-                            .ports
-                            .iter()
-                            .find(|cp| cp.name.as_deref() == Some(name))
-                        {
-                            Some(cp) => (cp.number, span.clone()),
-                            None => continue, // a sidecar's port, or unresolved (see named_port_errors)
-                        }
-                    }
-                    None => match sp.port {
-                        Some(n) => (n, sp.span.clone()),
-                        None => continue,
-                    },
-                };
-                if !sidecar(n) {
-                    out.push((PortKind::ServiceTarget, n, Origin::new(svc.file, span)));
-                }
-            }
-        }
-    }
-    for line in p.start_commands(ai) {
-        if line.one_off {
-            continue;
-        }
-        for c in &line.cmds {
-            for (_, port, o) in command_binds(c) {
-                if let Some(n) = port {
-                    out.push((PortKind::Command, n, o));
-                }
-            }
-        }
-    }
-    // `PORT` as the image and the deployments set it, when the code reads it
-    let reads_port = p
-        .sources_of_app(ai)
-        .any(|s| s.facts.env_reads.iter().any(|r| r.name == "PORT"));
-    if reads_port {
-        if let Some(di) = app.dockerfile {
-            let d = &p.dockerfiles[di];
-            for ins in d.final_instructions() {
-                if let Kind::Env(kvs) = &ins.kind {
-                    for kv in kvs.iter().filter(|kv| kv.key == "PORT") {
-                        if let Some(n) = kv.value.as_deref().and_then(|v| v.parse().ok()) {
-                            out.push((
-                                PortKind::EnvPort,
-                                n,
-                                Origin::new(d.file, kv.value_span.clone()),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        for (ci, si) in &app.compose {
-            let cm = &p.compose[*ci];
-            for e in cm.compose.services[*si]
-                .environment
-                .iter()
-                .filter(|e| e.key == "PORT")
-            {
-                if let Some(n) = e.value.as_deref().and_then(|v| v.parse().ok()) {
-                    out.push((
-                        PortKind::EnvPort,
-                        n,
-                        Origin::new(cm.file, e.value_span.clone()),
-                    ));
-                }
-            }
-        }
-        for (oi, ci) in &app.k8s {
-            let km = &p.k8s[*oi];
-            let Some(pod) = &km.object.pod else { continue };
-            for e in pod.containers[*ci].env.iter().filter(|e| e.name == "PORT") {
-                if let Some(v) = &e.value
-                    && let Ok(n) = v.text.parse()
-                {
-                    out.push((PortKind::EnvPort, n, Origin::new(km.file, v.span.clone())));
-                }
-            }
-        }
-    }
-    let env_sets_port = out.iter().any(|(k, _, _)| *k == PortKind::EnvPort);
-    for src in p.sources_of_app(ai) {
-        for l in &src.facts.listens {
-            if let Some((n, span)) = &l.port {
-                out.push((PortKind::Code, *n, Origin::new(src.file, span.clone())));
-            }
-        }
-        // the code's PORT default only matters where nothing sets PORT
-        if env_sets_port {
-            continue;
-        }
-        for r in &src.facts.env_reads {
-            if r.name == "PORT"
-                && let Some(d) = &r.default
-            {
-                let n = match d {
-                    ArgValue::Int(i) => u16::try_from(*i).ok(),
-                    ArgValue::Str(s) => s.parse().ok(),
-                    // `"8080".to_string()`, `"8080".into()`
-                    ArgValue::Expr { text, .. } => text
-                        .strip_prefix('"')
-                        .and_then(|r| r.split('"').next())
-                        .and_then(|n| n.parse().ok()),
-                };
-                if let Some(n) = n {
-                    out.push((PortKind::Code, n, Origin::new(src.file, r.span.clone())));
-                }
-            }
-        }
-    }
-    out
 }
 
 pub struct MissingExpose;
@@ -330,7 +73,7 @@ impl Rule for MissingExpose {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
-            if app_in_test_tree(p, app) {
+            if p.app_in_test_tree(app) {
                 continue;
             }
             let Some(di) = app.dockerfile else { continue };
@@ -340,8 +83,11 @@ impl Rule for MissingExpose {
             if p.is_test_file(d.file) || d.dev {
                 continue;
             }
-            let ports = ports_of(p, ai, app);
-            if ports.iter().any(|(k, _, _)| *k == PortKind::Expose) {
+            let ports = p.ports_of(ai);
+            let unresolved = p.unresolved_exposes(ai);
+            let declared = ports.iter().any(|(k, _, _)| *k == PortKind::Expose);
+            let inherited = ports.iter().any(|(k, _, _)| *k == PortKind::BaseExpose);
+            if declared || (inherited && unresolved.is_empty()) {
                 continue;
             }
             let published = ports
@@ -358,18 +104,30 @@ impl Rule for MissingExpose {
                 continue;
             }
             let Some(st) = d.final_stage() else { continue };
-            let mut dg = diag(
-                self.meta(),
-                format!(
-                    "app `{}` listens but its image declares no EXPOSE",
-                    app.name
-                ),
-            )
-            .at(
-                Origin::new(d.file, d.df.instructions[st.from].span.clone()),
-                "final stage without EXPOSE",
-            )
-            .help("add `EXPOSE <port>` so the image documents the port it binds");
+            let mut dg = match unresolved.first() {
+                // `EXPOSE ${AD_PORT}` with nothing in the build setting it: empty, exposes nothing
+                Some((word, at)) => diag(
+                    self.meta(),
+                    format!(
+                        "app `{}` listens but its image's `EXPOSE {word}` names a variable the build does not set, so it exposes no port",
+                        app.name
+                    ),
+                )
+                .at(at.clone(), "no port once substituted")
+                .help("declare the variable with a default before EXPOSE (`ARG PORT=8080`), or write the port"),
+                None => diag(
+                    self.meta(),
+                    format!(
+                        "app `{}` listens but its image declares no EXPOSE",
+                        app.name
+                    ),
+                )
+                .at(
+                    Origin::new(d.file, d.df.instructions[st.from].span.clone()),
+                    "final stage without EXPOSE",
+                )
+                .help("add `EXPOSE <port>` so the image documents the port it binds"),
+            };
             if let Some((_, n, o)) = published {
                 dg = dg.also(o.clone(), format!("port {n} published here"));
             } else if let Some((m, o)) = web {
@@ -447,7 +205,7 @@ impl Rule for PortMismatch {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
-            if app_in_test_tree(p, app) {
+            if p.app_in_test_tree(app) {
                 continue;
             }
             for (at, message, other) in named_port_errors(p, app) {
@@ -458,7 +216,12 @@ impl Rule for PortMismatch {
                         .help("name the port in the container's `ports:` (`name: http`), or refer to it by number"),
                 );
             }
-            let ports = ports_of(p, ai, app);
+            // what a base image exposes was never written here: no side of a mismatch
+            let ports: Vec<_> = p
+                .ports_of(ai)
+                .into_iter()
+                .filter(|(k, _, _)| *k != PortKind::BaseExpose)
+                .collect();
             let mut kinds: Vec<PortKind> = ports.iter().map(|(k, _, _)| *k).collect();
             kinds.sort();
             kinds.dedup();
@@ -586,8 +349,21 @@ impl Rule for LoopbackBind {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (ai, app) in p.apps.iter().enumerate() {
-            if app_in_test_tree(p, app) {
+            if p.app_in_test_tree(app) {
                 continue;
+            }
+            for b in p.start_binds(ai) {
+                let Some(h) = b.host.as_deref().filter(|h| is_loopback(h)) else {
+                    continue;
+                };
+                out.push(match b.by_default {
+                    Some(server) => diag(self.meta(), format!("app `{}` runs {server} without a host, which binds {h} by default", app.name))
+                        .at(b.origin, format!("binds {h} by default"))
+                        .help("give the server the host `0.0.0.0` (a flag, or its variable such as `FLASK_RUN_HOST`, `UVICORN_HOST`, `GUNICORN_CMD_ARGS`)"),
+                    None => diag(self.meta(), format!("app `{}` binds {h} inside its container", app.name))
+                        .at(b.origin, "loopback address")
+                        .help("bind 0.0.0.0 (all interfaces) so the published port reaches the process"),
+                });
             }
             let lines = p.start_commands(ai);
             let mut entry_scripts: Vec<String> = Vec::new();
@@ -597,26 +373,6 @@ impl Rule for LoopbackBind {
                 }
                 for c in &line.cmds {
                     let u = c.unwrapped();
-                    for (host, _, o) in command_binds(&u) {
-                        if let Some(h) = host.filter(|h| is_loopback(h)) {
-                            out.push(
-                                diag(self.meta(), format!("app `{}` binds {h} inside its container", app.name))
-                                    .at(o, "loopback address")
-                                    .help("bind 0.0.0.0 (all interfaces) so the published port reaches the process"),
-                            );
-                        }
-                    }
-                    let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
-                    if u.program() == "flask"
-                        && words.get(1) == Some(&"run")
-                        && u.flag(&["--host", "-h"]).is_none()
-                    {
-                        out.push(
-                            diag(self.meta(), format!("app `{}` runs `flask run` without `--host`, which binds 127.0.0.1", app.name))
-                                .at(u.origin.clone(), "binds 127.0.0.1 by default")
-                                .help("run `flask run --host 0.0.0.0`, or a production server such as gunicorn"),
-                        );
-                    }
                     // the script an interpreter runs is the entry point whose binds matter
                     let interpreted = u.program().starts_with("python")
                         || matches!(u.program(), "node" | "bun" | "deno" | "ts-node" | "tsx");

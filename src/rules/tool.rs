@@ -17,7 +17,7 @@ impl Rule for ParseError {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.files.is_empty()
+        p.has_files()
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (origin, msg) in &p.parse_errors {

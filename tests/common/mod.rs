@@ -2,7 +2,8 @@
 //! temporary directory.
 
 use std::fs;
-use twelve::engine::{self, Settings};
+use twelve::engine;
+use twelve::settings::Settings;
 
 /// A finding as a test compares it: message, line of its primary location (0 for a
 /// repository-level one) and how many related locations it has.

@@ -1,7 +1,7 @@
 //! `twelve model --format json`: what twelve understood of a repository.
 
-use crate::engine::Outcome;
 use crate::model::commands::Source;
+use crate::outcome::Outcome;
 use serde_json::{Value, json};
 
 pub fn to_json(o: &Outcome) -> String {
@@ -68,13 +68,32 @@ pub fn to_json(o: &Outcome) -> String {
                     })
                 })
                 .collect();
+            // the code each process runs: its files, or null for all of the app's code
+            let code = p.process_code(ai);
             let processes: Vec<Value> = p
                 .processes
                 .iter()
-                .filter(|pr| pr.app == ai)
-                .map(|pr| json!({"name": pr.name, "kind": pr.kind, "evidence": pr.evidence, "at": loc(pr.origin.file, &pr.origin.span)}))
+                .enumerate()
+                .filter(|(_, pr)| pr.app == ai)
+                .map(|(pi, pr)| {
+                    let files = code
+                        .iter()
+                        .find(|(c, _)| *c == pi)
+                        .and_then(|(_, set)| set.as_ref())
+                        .map(|set| {
+                            set.iter()
+                                .map(|si| o.display_path(p.rel(p.sources[*si].file)))
+                                .collect::<Vec<_>>()
+                        });
+                    json!({"name": pr.name, "kind": pr.kind, "evidence": pr.evidence, "at": loc(pr.origin.file, &pr.origin.span), "code": files})
+                })
                 .collect();
-            json!({"name": a.name, "context": a.context, "dockerfile": dockerfile, "processes": processes, "compose": compose, "kubernetes": k8s, "start_commands": start})
+            let ports: Vec<Value> = p
+                .ports_of(ai)
+                .iter()
+                .map(|(kind, n, at)| json!({"port": n, "from": kind.label(), "at": loc(at.file, &at.span)}))
+                .collect();
+            json!({"name": a.name, "context": a.context, "dockerfile": dockerfile, "processes": processes, "compose": compose, "kubernetes": k8s, "start_commands": start, "ports": ports})
         })
         .collect();
     let services: Vec<Value> = p
@@ -137,12 +156,16 @@ pub fn to_json(o: &Outcome) -> String {
         "version": 1,
         "components": components,
         "build_artifacts": p.build_artifacts.iter().map(|a| json!({"image": a.image, "tool": a.tool, "at": loc(a.origin.file, &a.origin.span)})).collect::<Vec<_>>(),
-        "deployments": p.deployments().iter().map(|d| json!({"kind": d.kind, "path": o.display_path(&d.path), "environment": d.environment, "dev": d.dev})).collect::<Vec<_>>(),
+        "deployments": p.deployments().iter().map(|d| json!({"kind": d.kind, "path": o.display_path(&d.path), "environment": d.environment, "dev": d.dev, "with": d.with.iter().map(|w| o.display_path(w)).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         "kustomizations": kustomizations,
         "copies": copies,
         "apps": apps,
         "services": services,
         "manifests": p.manifests.iter().map(|m| json!({"path": o.display_path(p.rel(m.file)), "kind": m.manifest.kind, "dependencies": m.manifest.deps.len()})).collect::<Vec<_>>(),
+        "bundled_code": p.sources.iter().filter_map(|s| Some(json!({"path": o.display_path(p.rel(s.file)), "why": s.bundled.as_ref()?}))).collect::<Vec<_>>(),
+        // where values sit under secret-like names, and what twelve takes them for; never
+        // the values themselves
+        "secrets": p.secrets.iter().filter(|s| !matches!(s.place, crate::model::secrets::Place::Command | crate::model::secrets::Place::Unmodelled)).map(|s| json!({"key": s.key, "class": s.class, "context": format!("{:?}", s.context).to_ascii_lowercase(), "at": loc(s.origin.file, &s.origin.span)})).collect::<Vec<_>>(),
         "env_reads": p.sources.iter().flat_map(|py| py.facts.env_reads.iter().map(move |r| json!({"name": r.name, "has_default": r.has_default, "at": loc(py.file, &r.span)}))).collect::<Vec<_>>(),
         "url_literals": p.sources.iter().flat_map(|py| py.facts.urls.iter().map(move |u| json!({"at": loc(py.file, &u.span), "env_default": u.env_default, "scheme": u.value.split("://").next()}))).collect::<Vec<_>>(),
         "parse_errors": p.parse_errors.iter().map(|(o2, m)| json!({"at": loc(o2.file, &o2.span), "message": m})).collect::<Vec<_>>(),

@@ -1,0 +1,206 @@
+//! The command line's vocabulary: each subcommand's options as clap parses them. Shared by the
+//! parser (`crate::cli`) and the commands (`crate::app`), below both.
+
+use crate::config;
+use crate::score;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Snippets with labels and help (the default)
+    Human,
+    /// One line per finding: path:line:col: CODE [severity] message
+    Concise,
+    /// Versioned JSON (README, "JSON format")
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning
+    Sarif,
+    /// GitHub Actions annotations (workflow commands)
+    Github,
+    /// GitLab code quality report
+    Gitlab,
+    /// JUnit XML: a test case per check
+    Junit,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum ModelFormat {
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+/// What `check` and `score` share: what to analyse, how, and the score gates.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Paths to check (directories or files)
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Config file (default: twelve.toml or .twelve.toml, searched upward from the path)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Rules to run: codes, code prefixes (TF03), names, factor names, or ALL
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Rules not to run (same selectors as --select)
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// When to use colour
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Also run preview rules
+    #[arg(long)]
+    pub preview: bool,
+    /// Do not honour .gitignore/.ignore files
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Leave paths matching this glob out of the walk (repeatable)
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Worker threads (default: one per core)
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Fail (exit 1) when the overall score (0-100) is below N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_score: Option<u32>,
+    /// Fail (exit 1) when a factor scores below N (0-10): FACTOR=N, FACTOR a name (config), a
+    /// numeral (III) or `all`; repeatable
+    #[arg(long, value_name = "FACTOR=N", value_parser = parse_factor_gate)]
+    pub min_factor_score: Vec<(Vec<crate::rules::Factor>, u32)>,
+    /// Print only the report: no notes, no summary or score line
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_factor_gate(s: &str) -> Result<(Vec<crate::rules::Factor>, u32), String> {
+    let (f, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FACTOR=N (like config=8), got `{s}`"))?;
+    let factors = crate::factor::parse_factor(f).ok_or_else(|| {
+        let mut m = format!("unknown factor `{f}`");
+        if let Some(s) = config::suggest(f, crate::factor::factor_names()) {
+            m.push_str(&format!("; did you mean `{s}`?"));
+        }
+        m
+    })?;
+    let min = n
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(score::parse_factor_minimum)
+        .ok_or_else(|| format!("a factor minimum is a number from 0 to 10, not `{n}`"))?;
+    Ok((factors, min))
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format; repeat with --output after each for several reports from one run
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
+    /// Write the report of the --format before it to a file instead of stdout
+    #[arg(long, short)]
+    pub output: Vec<PathBuf>,
+    /// Lowest severity that makes the run fail (exit 1) [default: warning]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in a baseline file (and exit 0)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Count findings per rule instead of listing them (human, concise and json reports)
+    #[arg(long)]
+    pub statistics: bool,
+    /// Each --format with the file its report goes to (`None`: stdout), in order; set by
+    /// [`parse`] from where the flags stand on the command line
+    #[arg(skip)]
+    pub reports: Vec<(Format, Option<PathBuf>)>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// Write the scorecard to a file instead of stdout
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ScoreFormat {
+    /// A table for the terminal
+    Table,
+    /// For a pull-request comment or $GITHUB_STEP_SUMMARY
+    Markdown,
+    /// Versioned JSON with the formula's inputs
+    Json,
+    /// One self-contained HTML page
+    Html,
+    /// A flat badge
+    Svg,
+}
+
+/// Pair outputs with formats by position: each `--output` belongs to the nearest `--format`
+/// before it; a lone format and a lone output go together in any order.
+pub fn pair_reports(
+    formats: &[Format],
+    fi: &[usize],
+    outputs: &[PathBuf],
+    oi: &[usize],
+) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let mut reports: Vec<(Format, Option<PathBuf>)> = formats.iter().map(|f| (*f, None)).collect();
+    if reports.is_empty() {
+        reports.push((Format::Human, None));
+    }
+    if reports.len() == 1 && outputs.len() <= 1 {
+        reports[0].1 = outputs.first().cloned();
+    } else {
+        for (o, at) in outputs.iter().zip(oi) {
+            let Some(k) = fi.iter().rposition(|f| f < at) else {
+                return Err(format!(
+                    "`--output {}` comes before any --format: put each --output after the --format it is for",
+                    o.display()
+                ));
+            };
+            if reports[k].1.is_some() {
+                return Err(format!(
+                    "two --output for one --format: `--output {}`",
+                    o.display()
+                ));
+            }
+            reports[k].1 = Some(o.clone());
+        }
+    }
+    if reports.iter().filter(|(_, o)| o.is_none()).count() > 1 {
+        return Err(
+            "only one report can go to stdout: give every --format but one an --output FILE".into(),
+        );
+    }
+    Ok(reports)
+}

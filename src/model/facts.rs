@@ -1,0 +1,243 @@
+//! What rules ask of the model: where a file is, whose it is, what a deployment provides.
+//! Queries only; they compute from the model and never read file text.
+
+use super::*;
+
+/// Paths that are test, example or documentation trees.
+pub fn is_test_path(rel: &str) -> bool {
+    let segs: Vec<&str> = rel.split('/').collect();
+    let (dirs, name) = segs.split_at(segs.len().saturating_sub(1));
+    let name = name.first().copied().unwrap_or("");
+    dirs.iter().any(|d| {
+        matches!(
+            d.to_ascii_lowercase().as_str(),
+            "test"
+                | "tests"
+                | "__tests__"
+                | "spec"
+                | "specs"
+                | "fixtures"
+                | "fixture"
+                | "__fixtures__"
+                | "testdata"
+                | "testfiles"
+                | "test-data"
+                | "test_data"
+                | "examples"
+                | "example"
+                | "docs"
+                | "doc"
+                | "e2e"
+        )
+    }) || dirs.iter().any(|d| {
+        // `testfiles-negative/`, `testfile-line/`, `test-fixtures/`, `tests_e2e/`
+        let d = d.to_ascii_lowercase();
+        d.starts_with("testfile")
+            || d.starts_with("testdata")
+            || ["test-", "test_", "tests-", "tests_"]
+                .iter()
+                .any(|p| d.starts_with(p))
+    }) || name.starts_with("test_")
+        || name.contains("_test.")
+        || name.contains(".spec.")
+        || name.contains(".test.")
+        || name == "conftest.py"
+        // Rust's `#[cfg(test)] mod tests;` in a file of its own
+        || name == "tests.rs"
+}
+
+/// A path that shows the repository has database migrations (`alembic.ini`, Django or SQL
+/// `migrations/`, diesel/sqlx `up.sql`, `prisma/migrations`).
+pub fn is_migration_marker(rel: &str) -> bool {
+    if rel.contains("node_modules/") || rel.contains("site-packages/") {
+        return false;
+    }
+    let name = walk::file_name(rel);
+    let dir = walk::parent_dir(rel);
+    name == "alembic.ini"
+        || (walk::file_name(dir) == "migrations"
+            && (name.ends_with(".py") && name != "__init__.py" || name.ends_with(".sql")))
+        || (dir.contains("migrations/") && name == "up.sql")
+        || (dir.contains("prisma/migrations") && name.ends_with(".sql"))
+}
+
+/// Whether a compose file or Dockerfile is for development only.
+pub fn is_dev_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let name = walk::file_name(&lower);
+    let words: Vec<&str> = name
+        .split(['.', '-', '_'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| {
+        matches!(
+            *w,
+            "override" | "local" | "dev" | "development" | "test" | "tests" | "ci"
+        )
+    }) || lower
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "local" | "dev" | "development" | ".devcontainer"))
+}
+
+impl Project {
+    /// What a compose service's environment provides: its `env_file:` entries, then its
+    /// `environment:` (which wins). The flag is false when an env file is missing from the
+    /// repository, so the full set is unknown.
+    pub fn service_env(&self, ci: usize, si: usize) -> (Vec<ProvidedVar>, bool) {
+        let cm = &self.compose[ci];
+        let svc = &cm.compose.services[si];
+        let mut out: Vec<ProvidedVar> = Vec::new();
+        let mut complete = true;
+        for (_, idx) in cm.env_files.get(si).map(Vec::as_slice).unwrap_or(&[]) {
+            match idx {
+                Some(i) => {
+                    let d = &self.dotenvs[*i];
+                    for e in &d.entries {
+                        out.retain(|v| v.key != e.key);
+                        out.push(ProvidedVar {
+                            key: e.key.clone(),
+                            value: Some(e.value.clone()),
+                            origin: Origin::new(d.file, e.key_span.clone()),
+                        });
+                    }
+                }
+                None => complete = false,
+            }
+        }
+        for e in &svc.environment {
+            out.retain(|v| v.key != e.key);
+            out.push(ProvidedVar {
+                key: e.key.clone(),
+                value: e.value.clone(),
+                origin: Origin::new(cm.file, e.key_span.clone()),
+            });
+        }
+        (out, complete)
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The first line of a file read: where a finding about the whole file points.
+    pub fn file_origin(&self, id: FileId) -> Origin {
+        Origin::new(id, self.file(id).line_span(1))
+    }
+
+    /// The file read at `rel`, if it was read.
+    pub fn file_at(&self, rel: &str) -> Option<FileId> {
+        self.file_index.get(rel).copied()
+    }
+
+    /// Whether the walk read any file.
+    pub fn has_files(&self) -> bool {
+        !self.files.is_empty()
+    }
+
+    /// Whether `.dockerignore` of the build context `context` leaves `path` (relative to the
+    /// context) out of the image; `None` when the context has no `.dockerignore`.
+    pub fn dockerignored(&self, context: &str, path: &str) -> Option<bool> {
+        let (_, matcher) = self.dockerignores.iter().find(|(d, _)| d == context)?;
+        Some(matcher.matched_path_or_any_parents(path, false).is_ignore())
+    }
+
+    pub fn rel(&self, id: FileId) -> &str {
+        &self.files[id.0 as usize].rel
+    }
+
+    /// Variables from the `.env` file in `dir` (compose's interpolation source).
+    pub fn dotenv_vars(&self, dir: &str) -> HashMap<String, String> {
+        let want = if dir.is_empty() {
+            ".env".to_string()
+        } else {
+            format!("{dir}/.env")
+        };
+        self.dotenvs
+            .iter()
+            .filter(|d| self.rel(d.file) == want)
+            .flat_map(|d| d.entries.iter().map(|e| (e.key.clone(), e.value.clone())))
+            .collect()
+    }
+
+    pub fn is_test_file(&self, id: FileId) -> bool {
+        let rel = self.rel(id);
+        is_test_path(rel) || self.extra_test_dirs.iter().any(|d| walk::is_within(rel, d))
+    }
+
+    /// Every walked path with this kind.
+    pub fn paths_of(&self, kind: FileKind) -> impl Iterator<Item = &str> {
+        self.paths
+            .iter()
+            .filter(move |(_, k)| *k == kind)
+            .map(|(p, _)| p.as_str())
+    }
+
+    pub fn has_lockfile(&self, dir: &str, names: &[&str]) -> bool {
+        self.paths_of(FileKind::Lockfile)
+            .any(|p| walk::parent_dir(p) == dir && names.contains(&walk::file_name(p)))
+    }
+
+    /// Manifests for an ecosystem in `dir` or any directory above it.
+    pub fn manifests_above(&self, dir: &str, eco: Ecosystem) -> Vec<&ManifestModel> {
+        self.manifests
+            .iter()
+            .filter(|m| m.manifest.kind.ecosystem() == eco && walk::is_within(dir, &m.dir))
+            .collect()
+    }
+
+    /// Whether the project holds anything twelve checks: a manifest, Dockerfile, compose file,
+    /// Kubernetes object, Helm chart, Procfile or source file. Without one there is nothing to
+    /// score (and TF0003 says so).
+    pub fn has_anything_to_check(&self) -> bool {
+        self.paths.iter().any(|(_, k)| {
+            matches!(
+                k,
+                FileKind::Dockerfile
+                    | FileKind::Compose
+                    | FileKind::Manifest
+                    | FileKind::Python
+                    | FileKind::JavaScript
+                    | FileKind::TypeScript
+                    | FileKind::Go
+                    | FileKind::Rust
+                    | FileKind::HelmChart
+                    | FileKind::Procfile
+            )
+        }) || !self.k8s.is_empty()
+    }
+
+    /// The app whose build context holds `rel` (the deepest one).
+    pub fn app_of_path(&self, rel: &str) -> Option<usize> {
+        self.apps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let c = a.context.as_deref()?;
+                walk::is_within(rel, c).then_some((i, c.len()))
+            })
+            .max_by_key(|(_, l)| *l)
+            .map(|(i, _)| i)
+    }
+
+    /// Whether a source file is code the app runs: not a test, example or docs tree (by
+    /// default or by `test-paths`), not a build script.
+    pub fn is_app_code(&self, src: &SourceModel) -> bool {
+        !src.test_tree && !src.build_script && !self.is_test_file(src.file)
+    }
+
+    /// Every source file that is code an app runs (see `is_app_code`).
+    pub fn app_code(&self) -> impl Iterator<Item = &SourceModel> {
+        self.sources.iter().filter(|s| self.is_app_code(s))
+    }
+
+    /// The source files of an app's build context that are code it runs.
+    pub fn sources_of_app(&self, ai: usize) -> impl Iterator<Item = &SourceModel> {
+        self.sources
+            .iter()
+            .zip(&self.source_app)
+            .filter(move |(py, app)| **app == Some(ai) && self.is_app_code(py))
+            .map(|(py, _)| py)
+    }
+}

@@ -1,0 +1,331 @@
+//! Loading a repository: walk it, read and parse every file in parallel, and hand each parsed
+//! file to lowering; then link, and compute the facts rules read. Nothing else reads the disk.
+
+use super::*;
+
+pub(super) enum Parsed {
+    Dockerfile(Dockerfile),
+    Yaml(Vec<Yaml>),
+    Manifest(Manifest),
+    Source(crate::parse::code::Lang, Box<CodeFacts>),
+    /// Source in a language this build was compiled without.
+    #[cfg_attr(
+        all(feature = "javascript", feature = "go", feature = "rust"),
+        allow(dead_code)
+    )]
+    Unsupported(&'static str),
+    Script(Script),
+    DotEnv(Vec<dotenv::Entry>),
+    Procfile(Vec<(String, String, crate::source::Span)>),
+    /// The images a Tiltfile builds.
+    Tiltfile(Vec<(String, crate::source::Span)>),
+    Text,
+    Error(usize, String),
+    /// The parser panicked (an internal fault, caught): the message.
+    Internal(String),
+    /// Looks like a template (Jinja, Go templates): not checked, said in a notice.
+    Template,
+}
+
+pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
+    match kind {
+        FileKind::Dockerfile => match dockerfile::parse(text) {
+            Ok(d) => Parsed::Dockerfile(d),
+            Err(e) if looks_templated(text) => {
+                let _ = e;
+                Parsed::Template
+            }
+            Err(e) => Parsed::Error(e.offset, e.message),
+        },
+        FileKind::Compose | FileKind::Yaml | FileKind::HelmChart => match yaml::parse(text) {
+            Ok(docs) => Parsed::Yaml(docs),
+            Err(_) if looks_templated(text) => Parsed::Template,
+            Err(e) => Parsed::Error(e.offset, e.message),
+        },
+        FileKind::Manifest => {
+            let name = walk::file_name(rel);
+            match manifest::kind_of(name) {
+                Some(k) => match manifest::parse(k, text) {
+                    Ok(m) => Parsed::Manifest(m),
+                    Err(_) if looks_templated(text) => Parsed::Template,
+                    Err(e) => Parsed::Error(e.offset, e.message),
+                },
+                None => Parsed::Text,
+            }
+        }
+        FileKind::Python => Parsed::Source(
+            crate::parse::code::Lang::Python,
+            Box::new(python::parse(text)),
+        ),
+        #[cfg(feature = "javascript")]
+        FileKind::JavaScript | FileKind::TypeScript => {
+            let dialect = crate::parse::javascript::dialect_of(walk::file_name(rel));
+            let lang = match kind {
+                FileKind::TypeScript => crate::parse::code::Lang::TypeScript,
+                _ => crate::parse::code::Lang::JavaScript,
+            };
+            Parsed::Source(
+                lang,
+                Box::new(crate::parse::javascript::parse(text, dialect)),
+            )
+        }
+        #[cfg(not(feature = "javascript"))]
+        FileKind::JavaScript | FileKind::TypeScript => Parsed::Unsupported("javascript"),
+        #[cfg(feature = "go")]
+        FileKind::Go => Parsed::Source(
+            crate::parse::code::Lang::Go,
+            Box::new(crate::parse::golang::parse(text)),
+        ),
+        #[cfg(not(feature = "go"))]
+        FileKind::Go => Parsed::Unsupported("go"),
+        #[cfg(feature = "rust")]
+        FileKind::Rust => Parsed::Source(
+            crate::parse::code::Lang::Rust,
+            Box::new(crate::parse::rust::parse(text)),
+        ),
+        #[cfg(not(feature = "rust"))]
+        FileKind::Rust => Parsed::Unsupported("rust"),
+        FileKind::Shell => Parsed::Script(shell::parse(text)),
+        FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
+        FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),
+        FileKind::Tiltfile => Parsed::Tiltfile(crate::parse::buildtools::tilt_artifacts(text)),
+        _ => Parsed::Text,
+    }
+}
+
+/// Whether a file holds template syntax (Jinja, Go templates, Helm): `{{ expr }}`, `{%`; or
+/// ERB (Rails fixtures and configs): `<%= expr %>`, `<% code %>`.
+pub(super) fn looks_templated(text: &str) -> bool {
+    text.contains("{%")
+        || text.contains("<%=")
+        || text.contains("<% ")
+        || text.split("{{").skip(1).any(|after| {
+            after.trim_start_matches([' ', '-']).starts_with(|c: char| {
+                c.is_alphanumeric() || matches!(c, '.' | '$' | '/' | '_' | '"')
+            })
+        })
+}
+
+impl Project {
+    /// Walk `root`, read and parse every file in parallel, and lower it all into the model.
+    pub fn load(root: &Path, opts: &WalkOptions) -> Project {
+        Project::load_with(root, opts, &Options::default())
+    }
+
+    /// `load`, with what the user's configuration says about the repository.
+    pub fn load_with(root: &Path, opts: &WalkOptions, options: &Options) -> Project {
+        let (mut found, mut notices) = walk::discover(root, opts);
+        // project templates (cookiecutter, copier): paths holding `{{` are not a project yet
+        let mut template_roots: std::collections::BTreeSet<String> = Default::default();
+        found.retain(|f| {
+            if !f.rel.contains("{{") {
+                return true;
+            }
+            // the path down to the first segment that holds `{{`
+            let segs: Vec<&str> = f.rel.split('/').collect();
+            let upto = segs.iter().position(|s| s.contains("{{")).unwrap_or(0);
+            template_roots.insert(segs[..=upto].join("/"));
+            false
+        });
+        for r in template_roots {
+            notices.push(Notice {
+                path: r,
+                message: "not checked: a project template (its path holds `{{`), not a project"
+                    .into(),
+            });
+        }
+        let paths: Vec<(String, FileKind)> =
+            found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
+        let mut dependency_trees: std::collections::BTreeSet<String> = Default::default();
+        let dockerfile_dirs: std::collections::HashSet<&str> = found
+            .iter()
+            .filter(|d| d.kind == FileKind::Dockerfile)
+            .map(|d| walk::parent_dir(&d.rel))
+            .collect();
+        let to_read: Vec<&Found> = found
+            .iter()
+            .filter(|f| {
+                // installed or vendored dependencies are not the app's code
+                if f.kind.lang().is_some()
+                    && let Some(tree) = walk::dependency_tree(&f.rel)
+                {
+                    if !dependency_trees.contains(tree) {
+                        dependency_trees.insert(tree.to_string());
+                    }
+                    return false;
+                }
+                // an extension-less file beside a Dockerfile may be its entrypoint script
+                let beside_dockerfile = f.kind == FileKind::Other
+                    && !walk::file_name(&f.rel).contains('.')
+                    && dockerfile_dirs.contains(walk::parent_dir(&f.rel));
+                f.kind.is_read() || beside_dockerfile || is_migration_marker(&f.rel)
+            })
+            .collect();
+        let read: Vec<(String, PathBuf, FileKind, Result<String, String>)> = to_read
+            .par_iter()
+            .map(|f| {
+                (
+                    f.rel.clone(),
+                    f.abs.clone(),
+                    f.kind,
+                    walk::read(f, opts.max_file_size),
+                )
+            })
+            .collect();
+        for tree in dependency_trees {
+            notices.push(Notice {
+                path: tree,
+                message: "not checked: installed dependencies, not the app's code".into(),
+            });
+        }
+        let mut files = Vec::new();
+        let mut inputs = Vec::new();
+        for (rel, abs, kind, res) in read {
+            match res {
+                Ok(text) => {
+                    let id = FileId(files.len() as u32);
+                    let kind = if kind == FileKind::Other {
+                        if is_migration_marker(&rel) {
+                            FileKind::Other
+                        } else if text.starts_with("#!")
+                            && (text.lines().next().unwrap_or("").contains("sh"))
+                        {
+                            FileKind::Shell
+                        } else {
+                            continue;
+                        }
+                    } else {
+                        kind
+                    };
+                    files.push(SourceFile::new(id, rel, abs, text));
+                    inputs.push((id, kind));
+                }
+                Err(msg) => notices.push(Notice {
+                    path: rel,
+                    message: msg,
+                }),
+            }
+        }
+        let parsed: Vec<Parsed> = inputs
+            .par_iter()
+            .map(|(id, kind)| {
+                let f = &files[id.0 as usize];
+                crate::fault::catch(|| {
+                    crate::fault::injection_point("parse", &f.rel);
+                    parse_one(*kind, &f.rel, &f.text)
+                })
+                .unwrap_or_else(Parsed::Internal)
+            })
+            .collect();
+        let mut p = Project {
+            root: root.to_path_buf(),
+            in_git: walk::in_git_work_tree(root),
+            extra_test_dirs: options.test_dirs.clone(),
+            component_overrides: options.components.clone(),
+            paths,
+            ..Project::default()
+        };
+        p.charts = found
+            .iter()
+            .filter(|f| f.kind == FileKind::HelmChart)
+            .map(|f| walk::parent_dir(&f.rel).to_string())
+            .collect();
+        let mut compose_docs = Vec::new();
+        for ((id, kind), parsed) in inputs.iter().zip(parsed) {
+            let f = &files[id.0 as usize];
+            p.lower_parsed(
+                *id,
+                *kind,
+                &f.rel,
+                &f.text,
+                parsed,
+                &mut compose_docs,
+                &mut notices,
+            );
+        }
+        p.files = files;
+        p.index_files();
+        p.lower_compose(compose_docs, &found, opts, &mut notices);
+        notices.sort();
+        p.notices = notices;
+        p.mark_bundled_code();
+        p.mark_dev_services();
+        p.compute_units();
+        p.link();
+        p.compute_commands();
+        p.compute_processes();
+        p.secrets = secrets::collect(&p);
+        p.ownership = ownership::Ownership::new(&p);
+        p
+    }
+
+    /// Index the files read by path, and read what the rules ask of some of them by kind:
+    /// `.dockerignore` matchers and the Helm templates that declare hooks.
+    pub(super) fn index_files(&mut self) {
+        self.file_index = self.files.iter().map(|f| (f.rel.clone(), f.id)).collect();
+        self.dockerignores = self
+            .files
+            .iter()
+            .filter(|f| walk::file_name(&f.rel) == ".dockerignore")
+            .filter_map(|f| {
+                let mut b = ignore::gitignore::GitignoreBuilder::new("");
+                for line in f.text.lines() {
+                    let _ = b.add_line(None, line);
+                }
+                Some((walk::parent_dir(&f.rel).to_string(), b.build().ok()?))
+            })
+            .collect();
+        self.helm_hooks = self
+            .helm_templates
+            .iter()
+            .copied()
+            .filter(|id| self.file(*id).text.contains("helm.sh/hook"))
+            .collect();
+    }
+
+    /// The env file at `rel` as an index into `dotenvs`, reading and parsing it now when the
+    /// walk found it under a name it did not classify as an env file.
+    pub(super) fn env_file_index(
+        &mut self,
+        found: &[Found],
+        rel: &str,
+        opts: &WalkOptions,
+        notices: &mut Vec<Notice>,
+    ) -> Option<usize> {
+        if let Some(i) = self
+            .dotenvs
+            .iter()
+            .position(|d| self.files[d.file.0 as usize].rel == rel)
+        {
+            return Some(i);
+        }
+        let f = found.iter().find(|f| f.rel == rel)?;
+        match walk::read(f, opts.max_file_size) {
+            Ok(text) => {
+                let id = FileId(self.files.len() as u32);
+                let entries = dotenv::parse(&text);
+                self.files
+                    .push(SourceFile::new(id, f.rel.clone(), f.abs.clone(), text));
+                self.file_index.insert(f.rel.clone(), id);
+                self.dotenvs.push(DotEnvModel {
+                    file: id,
+                    entries,
+                    example: false,
+                });
+                Some(self.dotenvs.len() - 1)
+            }
+            Err(message) => {
+                notices.push(Notice {
+                    path: f.rel.clone(),
+                    message,
+                });
+                None
+            }
+        }
+    }
+}
+
+pub(super) fn one_line(s: &str) -> String {
+    let first = s.lines().next().unwrap_or("").trim();
+    first.trim_end_matches('.').to_string()
+}

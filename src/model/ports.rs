@@ -1,0 +1,386 @@
+//! The ports an app states, wherever they are written, with their origin: what the port rules
+//! compare.
+
+use super::{App, Project};
+use crate::parse::dockerfile::{self, Kind};
+use crate::parse::k8s::PortRef;
+use crate::parse::python::ArgValue;
+use crate::source::Origin;
+
+/// Where a port is stated, in the order findings name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PortKind {
+    Expose,
+    /// What the image's base declares (`FROM nginx` exposes 80): the image exposes it, but the
+    /// repository never wrote it, so it is no side of a mismatch.
+    BaseExpose,
+    Compose,
+    ContainerPort,
+    ServiceTarget,
+    Command,
+    /// `PORT` set by the image or a deployment, read by the code.
+    EnvPort,
+    Code,
+}
+
+impl PortKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PortKind::Expose => "EXPOSE",
+            PortKind::BaseExpose => "the base image's EXPOSE",
+            PortKind::Compose => "compose container port",
+            PortKind::ContainerPort => "containerPort",
+            PortKind::ServiceTarget => "the Service's targetPort",
+            PortKind::Command => "the start command",
+            PortKind::EnvPort => "the `PORT` variable",
+            PortKind::Code => "the code",
+        }
+    }
+}
+
+impl Project {
+    /// Whether everything that defines an app lies in test, example or doc trees.
+    pub fn app_in_test_tree(&self, app: &App) -> bool {
+        let p = self;
+        let mut files = Vec::new();
+        files.extend(app.dockerfile.map(|d| p.dockerfiles[d].file));
+        files.extend(app.compose.iter().map(|(ci, _)| p.compose[*ci].file));
+        files.extend(app.k8s.iter().map(|(oi, _)| p.k8s[*oi].file));
+        !files.is_empty() && files.iter().all(|f| p.is_test_file(*f))
+    }
+
+    /// Every port an app states, with where: EXPOSE of its image's final stage, compose
+    /// container ports, `containerPort`, the targetPort of each Service that selects it (by
+    /// number, or by name through the container's ports), the ports its start commands bind,
+    /// `PORT` as the image and deployments set it when the code reads it, and the code's binds
+    /// (its `PORT` default where nothing sets `PORT`).
+    pub fn ports_of(&self, ai: usize) -> Vec<(PortKind, u16, Origin)> {
+        let p = self;
+        let app = &self.apps[ai];
+        let mut out = Vec::new();
+        if let Some(di) = app.dockerfile {
+            let d = &p.dockerfiles[di];
+            let vars = d
+                .final_stage()
+                .map(|_| d.stage_vars(d.stages.len() - 1))
+                .unwrap_or_default();
+            for ins in d.final_instructions() {
+                if let Kind::Expose(words) = &ins.kind {
+                    for w in words {
+                        let t = dockerfile::substitute(&w.text, &vars).unwrap_or_default();
+                        if let Ok(n) = t.split('/').next().unwrap_or("").parse::<u16>() {
+                            out.push((PortKind::Expose, n, Origin::new(d.file, w.span.clone())));
+                        }
+                    }
+                }
+            }
+            // the first stage of the final stage's lineage is built on an outside image
+            if let Some(first) = d
+                .final_stage()
+                .and_then(|_| d.lineage(d.stages.len() - 1).first().copied())
+                && let Some(st) = d.stages.get(first)
+                && let Some(base) = &st.base
+            {
+                for n in super::images::base_exposes(base) {
+                    out.push((
+                        PortKind::BaseExpose,
+                        *n,
+                        Origin::new(d.file, d.df.instructions[st.from].span.clone()),
+                    ));
+                }
+            }
+        }
+        for (ci, si) in &app.compose {
+            let cm = &p.compose[*ci];
+            let s = &cm.compose.services[*si];
+            for pm in &s.ports {
+                if let Some(n) = pm.container {
+                    out.push((PortKind::Compose, n, Origin::new(cm.file, pm.span.clone())));
+                }
+            }
+            for (n, span) in &s.expose {
+                out.push((PortKind::Compose, *n, Origin::new(cm.file, span.clone())));
+            }
+        }
+        for (oi, ci) in &app.k8s {
+            let km = &p.k8s[*oi];
+            if let Some(pod) = &km.object.pod {
+                for cp in &pod.containers[*ci].ports {
+                    out.push((
+                        PortKind::ContainerPort,
+                        cp.number,
+                        Origin::new(km.file, cp.span.clone()),
+                    ));
+                }
+            }
+        }
+        for (oi, ci) in &app.k8s {
+            let km = &p.k8s[*oi];
+            let Some(pod) = &km.object.pod else { continue };
+            let mine = &pod.containers[*ci];
+            let sidecar = |n: u16| {
+                pod.containers
+                    .iter()
+                    .enumerate()
+                    .any(|(i, c)| i != *ci && c.ports.iter().any(|cp| cp.number == n))
+            };
+            for si in p.services_selecting(*oi) {
+                let svc = &p.k8s[si];
+                for sp in &svc.object.service_ports {
+                    let (n, span) = match &sp.target {
+                        Some((PortRef::Number(n), span)) => (*n, span.clone()),
+                        Some((PortRef::Name(name), span)) => {
+                            match mine
+                                .ports
+                                .iter()
+                                .find(|cp| cp.name.as_deref() == Some(name))
+                            {
+                                Some(cp) => (cp.number, span.clone()),
+                                None => continue, // a sidecar's port, or unresolved (see named_port_errors)
+                            }
+                        }
+                        None => match sp.port {
+                            Some(n) => (n, sp.span.clone()),
+                            None => continue,
+                        },
+                    };
+                    if !sidecar(n) {
+                        out.push((PortKind::ServiceTarget, n, Origin::new(svc.file, span)));
+                    }
+                }
+            }
+        }
+        for line in p.start_commands(ai) {
+            if line.one_off {
+                continue;
+            }
+            for c in &line.cmds {
+                for (_, port, o) in c.binds() {
+                    if let Some(n) = port {
+                        out.push((PortKind::Command, n, o));
+                    }
+                }
+            }
+        }
+        // `PORT` as the image and the deployments set it, when the code reads it
+        let reads_port = p
+            .sources_of_app(ai)
+            .any(|s| s.facts.env_reads.iter().any(|r| r.name == "PORT"));
+        if reads_port {
+            if let Some(di) = app.dockerfile {
+                let d = &p.dockerfiles[di];
+                for ins in d.final_instructions() {
+                    if let Kind::Env(kvs) = &ins.kind {
+                        for kv in kvs.iter().filter(|kv| kv.key == "PORT") {
+                            if let Some(n) = kv.value.as_deref().and_then(|v| v.parse().ok()) {
+                                out.push((
+                                    PortKind::EnvPort,
+                                    n,
+                                    Origin::new(d.file, kv.value_span.clone()),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            for (ci, si) in &app.compose {
+                let cm = &p.compose[*ci];
+                for e in cm.compose.services[*si]
+                    .environment
+                    .iter()
+                    .filter(|e| e.key == "PORT")
+                {
+                    if let Some(n) = e.value.as_deref().and_then(|v| v.parse().ok()) {
+                        out.push((
+                            PortKind::EnvPort,
+                            n,
+                            Origin::new(cm.file, e.value_span.clone()),
+                        ));
+                    }
+                }
+            }
+            for (oi, ci) in &app.k8s {
+                let km = &p.k8s[*oi];
+                let Some(pod) = &km.object.pod else { continue };
+                for e in pod.containers[*ci].env.iter().filter(|e| e.name == "PORT") {
+                    if let Some(v) = &e.value
+                        && let Ok(n) = v.text.parse()
+                    {
+                        out.push((PortKind::EnvPort, n, Origin::new(km.file, v.span.clone())));
+                    }
+                }
+            }
+        }
+        let env_sets_port = out.iter().any(|(k, _, _)| *k == PortKind::EnvPort);
+        for src in p.sources_of_app(ai) {
+            for l in &src.facts.listens {
+                if let Some((n, span)) = &l.port {
+                    out.push((PortKind::Code, *n, Origin::new(src.file, span.clone())));
+                }
+            }
+            // the code's PORT default only matters where nothing sets PORT
+            if env_sets_port {
+                continue;
+            }
+            for r in &src.facts.env_reads {
+                if r.name == "PORT"
+                    && let Some(d) = &r.default
+                {
+                    let n = match d {
+                        ArgValue::Int(i) => u16::try_from(*i).ok(),
+                        ArgValue::Str(s) => s.parse().ok(),
+                        // `"8080".to_string()`, `"8080".into()`
+                        ArgValue::Expr { text, .. } => text
+                            .strip_prefix('"')
+                            .and_then(|r| r.split('"').next())
+                            .and_then(|n| n.parse().ok()),
+                    };
+                    if let Some(n) = n {
+                        out.push((PortKind::Code, n, Origin::new(src.file, r.span.clone())));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `EXPOSE` words of the app's image that name no port once the build's variables are
+    /// substituted (`EXPOSE ${AD_PORT}` with no `ARG`/`ENV` setting it): the image exposes
+    /// nothing there.
+    pub fn unresolved_exposes(&self, ai: usize) -> Vec<(String, Origin)> {
+        let Some(di) = self.apps[ai].dockerfile else {
+            return Vec::new();
+        };
+        let d = &self.dockerfiles[di];
+        let vars = d
+            .final_stage()
+            .map(|_| d.stage_vars(d.stages.len() - 1))
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for ins in d.final_instructions() {
+            if let Kind::Expose(words) = &ins.kind {
+                for w in words {
+                    let port = dockerfile::substitute(&w.text, &vars)
+                        .and_then(|t| t.split('/').next().unwrap_or("").parse::<u16>().ok());
+                    if port.is_none() {
+                        out.push((w.text.clone(), Origin::new(d.file, w.span.clone())));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The values an app's deployments and image give variable `name`: the image's ENV and
+    /// every compose service's and Kubernetes container's env of the app.
+    pub fn app_env_values(&self, ai: usize, name: &str) -> Vec<String> {
+        let app = &self.apps[ai];
+        let mut out = Vec::new();
+        if let Some(di) = app.dockerfile {
+            for ins in self.dockerfiles[di].final_instructions() {
+                if let Kind::Env(kvs) = &ins.kind {
+                    out.extend(
+                        kvs.iter()
+                            .filter(|kv| kv.key == name)
+                            .filter_map(|kv| kv.value.clone()),
+                    );
+                }
+            }
+        }
+        for &(ci, si) in &app.compose {
+            let (vars, _) = self.service_env(ci, si);
+            out.extend(
+                vars.into_iter()
+                    .filter(|v| v.key == name)
+                    .filter_map(|v| v.value),
+            );
+        }
+        for &(oi, ci) in &app.k8s {
+            if let Some(c) = self.k8s[oi]
+                .object
+                .pod
+                .as_ref()
+                .and_then(|p| p.containers.get(ci))
+            {
+                out.extend(
+                    c.env
+                        .iter()
+                        .filter(|e| e.name == name)
+                        .filter_map(|e| e.value.as_ref().map(|v| v.text.clone())),
+                );
+            }
+        }
+        out
+    }
+
+    /// Where each start command of an app binds: the address its flags give, else what the
+    /// server reads from the environment (`FLASK_RUN_HOST`, `UVICORN_HOST`,
+    /// `GUNICORN_CMD_ARGS`, gunicorn's `PORT`), else the server's own default, which for
+    /// `flask run`, gunicorn and uvicorn is loopback. A server configured by a file
+    /// (`gunicorn -c`, a `gunicorn.conf.py` in the build context) binds what the file says,
+    /// which twelve does not read: no default is assumed for it.
+    pub fn start_binds(&self, ai: usize) -> Vec<Bind> {
+        let mut out = Vec::new();
+        let ctx = self.apps[ai].context.clone().unwrap_or_default();
+        let has_conf = |name: &str| {
+            crate::walk::join(&ctx, name).is_some_and(|p| self.paths.iter().any(|(r, _)| *r == p))
+        };
+        let env_set = |name: &str| !self.app_env_values(ai, name).is_empty();
+        for line in self.start_commands(ai) {
+            if line.one_off {
+                continue;
+            }
+            for c in &line.cmds {
+                let u = c.unwrapped();
+                let explicit = u.binds();
+                let any_host = explicit.iter().any(|(h, _, _)| h.is_some());
+                out.extend(explicit.into_iter().map(|(host, port, origin)| Bind {
+                    host,
+                    port,
+                    origin,
+                    by_default: None,
+                }));
+                if any_host {
+                    continue;
+                }
+                let prog = u.program();
+                let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
+                let default = if prog == "flask" && words.get(1) == Some(&"run") {
+                    (!env_set("FLASK_RUN_HOST")).then_some(("`flask run`", "127.0.0.1"))
+                } else if prog == "uvicorn" {
+                    let unix = u.flag(&["--uds", "--fd"]).is_some();
+                    (!unix && !env_set("UVICORN_HOST")).then_some(("uvicorn", "127.0.0.1"))
+                } else if prog == "gunicorn" {
+                    let configured = u.flag(&["-c", "--config"]).is_some()
+                        || has_conf("gunicorn.conf.py")
+                        || env_set("GUNICORN_CMD_ARGS")
+                        // with `PORT` set, gunicorn binds 0.0.0.0:$PORT
+                        || env_set("PORT");
+                    (!configured).then_some(("gunicorn", "127.0.0.1"))
+                } else {
+                    None
+                };
+                if let Some((server, host)) = default {
+                    out.push(Bind {
+                        host: Some(host.to_string()),
+                        port: None,
+                        origin: u.origin.clone(),
+                        by_default: Some(server),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Where a start command binds (see `Project::start_binds`).
+#[derive(Debug, Clone)]
+pub struct Bind {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub origin: Origin,
+    /// The server whose default this is (`gunicorn`), when no flag, variable or config file
+    /// gives the address.
+    pub by_default: Option<&'static str>,
+}
