@@ -402,6 +402,11 @@ pub fn classify(key: &str, value: &str) -> ValueClass {
     if WEAK.contains(&lower.as_str()) || lower.starts_with("fake_") {
         return ValueClass::WeakDefault;
     }
+    // a count or a port (`PASS=0` counts passed checks); numeric dictionary passwords
+    // (`123456`) are weak defaults above
+    if v.parse::<f64>().is_ok() {
+        return ValueClass::Placeholder;
+    }
     if v.chars().count() < 4 {
         // `SVIX_JWT_SECRET: "x"`: a password of a few characters is guessed at once; under
         // other names (`auth: md5`) a short value is a mode
@@ -416,9 +421,6 @@ pub fn classify(key: &str, value: &str) -> ValueClass {
         } else {
             ValueClass::Placeholder
         };
-    }
-    if v.parse::<f64>().is_ok() {
-        return ValueClass::Placeholder;
     }
     // a marker or mode in capitals (`LDAP`, `OIDC`): what kind of user, not a password
     if v.chars().count() <= 8 && v.chars().all(|c| c.is_ascii_uppercase()) {
@@ -488,6 +490,13 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
             out.push((m.range(), *name));
         }
     }
+    for (r, what) in connection_string_passwords(text) {
+        if let Some(pw) = text.get(r.clone())
+            && !is_placeholder(pw)
+        {
+            out.push((r, what));
+        }
+    }
     for c in URL_CREDS.captures_iter(text) {
         if let Some(pw) = c.get(2) {
             let user = c.get(1).map(|u| u.as_str()).unwrap_or("");
@@ -498,6 +507,95 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
         }
     }
     out.sort_by_key(|(r, _)| r.start);
+    out
+}
+
+static FALLBACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=])([^}$]*)\}").expect("valid pattern")
+});
+
+/// Literal defaults of secret-named variables in shell-style interpolation
+/// (`${ADMIN_PASSWORD:-admin}`, `${DB_PASS-secret}`): what is used when the variable is unset,
+/// committed with the file. Each with the variable's name and the class of the default; a
+/// reference, placeholder or prose default is left out, and so are `#` comment lines.
+pub fn fallback_defaults(text: &str) -> Vec<(std::ops::Range<usize>, String, ValueClass)> {
+    let mut out = Vec::new();
+    for c in FALLBACK.captures_iter(text) {
+        let (Some(var), Some(default)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if !is_secret_key(var.as_str()) || default.as_str().trim().is_empty() {
+            continue;
+        }
+        let line_start = text
+            .get(..var.start())
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        if text
+            .get(line_start..var.start())
+            .is_some_and(|l| l.trim_start().starts_with('#'))
+        {
+            continue;
+        }
+        // the default as written, inside any quotes
+        let raw = default.as_str();
+        let inner = raw.trim_matches(['"', '\'']);
+        let lead = raw.find(inner).unwrap_or(0);
+        let start = default.start() + lead;
+        let class = classify_setting(var.as_str(), inner);
+        if class.is_credential() {
+            out.push((start..start + inner.len(), var.as_str().to_string(), class));
+        }
+    }
+    out
+}
+
+static KV_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:^|[;"'\s])(?:password|pwd)[ \t]*=[ \t]*([^;"'\r\n]+)"#)
+        .expect("valid pattern")
+});
+static KV_CONNECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[;\s])(?:server|host|data source|datasource|address|user id|userid|uid|database|initial catalog)[ \t]*=")
+        .expect("valid pattern")
+});
+static QUERY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)[?&](?:password|pwd|pass)=([^&\s"'#<>]+)"#).expect("valid pattern")
+});
+
+/// Passwords of connection strings that are not URLs: ADO.NET / ODBC style
+/// (`Server=db;User Id=sa;Password=…;`) and URL query parameters (`jdbc:…?user=x&password=…`).
+/// Byte ranges of the passwords, with what they are.
+fn connection_string_passwords(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    let mut out = Vec::new();
+    let line_of = |at: usize| -> &str {
+        let start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = text
+            .get(at..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| at + i);
+        text.get(start..end).unwrap_or("")
+    };
+    for c in KV_PASSWORD.captures_iter(text) {
+        let Some(pw) = c.get(1) else { continue };
+        let line = line_of(pw.start());
+        if line.contains(';') && KV_CONNECTION.is_match(line) {
+            let v = pw.as_str().trim_end();
+            out.push((
+                pw.start()..pw.start() + v.len(),
+                "password in a connection string",
+            ));
+        }
+    }
+    for c in QUERY_PASSWORD.captures_iter(text) {
+        let Some(pw) = c.get(1) else { continue };
+        let line = line_of(pw.start());
+        if line.contains("://") || line.contains("jdbc:") {
+            out.push((pw.range(), "password in a URL"));
+        }
+    }
     out
 }
 
@@ -660,6 +758,106 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+static SHELL_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^[ \t]*(?:(?:export|readonly|local|declare(?:[ \t]+-[A-Za-z]+)*)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s;#&|]*)"#,
+    )
+    .expect("valid pattern")
+});
+
+/// Variable assignments of a shell script (`API_TOKEN="…"`, `export DB_PASS=…`), one per
+/// line that starts with one, comment lines left out: (name, name's range, value's range inside
+/// its quotes).
+pub fn shell_assignments(
+    text: &str,
+) -> Vec<(String, std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(c) = SHELL_ASSIGNMENT.captures(line)
+            && let (Some(k), Some(v)) = (c.get(1), c.get(2))
+        {
+            let quoted = v.as_str().len() >= 2
+                && (v.as_str().starts_with('"') && v.as_str().ends_with('"')
+                    || v.as_str().starts_with('\'') && v.as_str().ends_with('\''));
+            let value = if quoted {
+                offset + v.start() + 1..offset + v.end() - 1
+            } else {
+                offset + v.start()..offset + v.end()
+            };
+            out.push((
+                k.as_str().to_string(),
+                offset + k.start()..offset + k.end(),
+                value,
+            ));
+        }
+        offset += line.len();
+    }
+    out
+}
+
+static QUERY_CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[?&][a-z0-9_.\-]*(?:key|token|secret|password|passwd|auth|signature|sig)[a-z0-9_\-]*=$")
+        .expect("valid pattern")
+});
+static HEADER_CREDENTIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:authorization|private-token|job-token|x-api-key|api-key|apikey|x-auth-token|x-access-token)[ \t]*:[ \t]*(?:(?:bearer|token|basic)[ \t]+)?$")
+        .expect("valid pattern")
+});
+static BASIC_AUTH_FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|\s)(?:-u|--user|--http-password=|--password=)[ =]?["']?(?:[^\s:"']*:)?$"#)
+        .expect("valid pattern")
+});
+
+/// Whether a variable written at `var` (its `$NAME` or `${NAME}`) in a command is sent as a
+/// credential, by what comes before and after it: the password or token of a URL
+/// (`https://user:$X@host`, `https://$X@host`), a credential query parameter
+/// (`?license_key=$X`), an auth header (`Authorization: Bearer $X`), a basic-auth flag
+/// (`-u user:$X`). What it is, for a message.
+pub fn credential_use(text: &str, var: std::ops::Range<usize>) -> Option<&'static str> {
+    let before_all = text.get(..var.start)?;
+    // the text before on the same line, at most 200 bytes back, on a char boundary
+    let line_start = before_all.rfind('\n').map_or(0, |i| i + 1);
+    let mut from = line_start.max(var.start.saturating_sub(200));
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = text.get(from..var.start)?;
+    let after = text.get(var.end..).unwrap_or("");
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\''))
+        .map_or(0, |i| i + 1);
+    let word = before.get(word_start..).unwrap_or("");
+    if after.starts_with('@') && word.contains("://") {
+        return Some("the credentials of a URL");
+    }
+    if QUERY_CREDENTIAL.is_match(before) {
+        return Some("a credential parameter of a URL");
+    }
+    if HEADER_CREDENTIAL.is_match(before) {
+        return Some("an auth header");
+    }
+    if BASIC_AUTH_FLAG.is_match(before) {
+        return Some("a password flag");
+    }
+    None
+}
+
+static VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)").expect("valid pattern")
+});
+
+/// Every `$NAME` and `${NAME}` of a text: (name, range of the whole reference).
+pub fn variables(text: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    VARIABLE
+        .captures_iter(text)
+        .filter_map(|c| {
+            let name = c.get(1).or_else(|| c.get(2))?;
+            Some((name.as_str(), c.get(0)?.range()))
+        })
+        .collect()
+}
+
 static NAME_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["']?\b(name|value)["']?[ \t]*:[ \t]*["']?([^\s"',}#]+)"#).expect("valid pattern")
 });
@@ -721,6 +919,13 @@ pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml, &[&st
     }
     match &y.value {
         Value::Map(entries) => {
+            // a block switched off (`enabled: false`, `mode: none`): its values are inert
+            let switches = entries
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)));
+            if crate::parse::settings::switched_off(switches) {
+                return;
+            }
             let plain: Vec<&str> = entries
                 .iter()
                 .filter(|(k, _)| k.as_str().is_some_and(|k| !is_secret_key(k)))
@@ -744,6 +949,108 @@ pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml, &[&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_assignments_with_quotes_exports_and_comments() {
+        let text = "#!/bin/sh\nexport API_TOKEN=\"ghp_x y\"\n# OLD=1\n  DB_PASS='pä55'\nlocal N=3; echo\nrun X=1\n";
+        let got: Vec<(String, &str)> = shell_assignments(text)
+            .into_iter()
+            .map(|(k, _, v)| (k, text.get(v).unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("API_TOKEN".to_string(), "ghp_x y"),
+                ("DB_PASS".to_string(), "pä55"),
+                ("N".to_string(), "3"),
+            ]
+        );
+    }
+
+    #[test]
+    fn variables_sent_as_credentials() {
+        let uses = |text: &str| -> Vec<(String, Option<&'static str>)> {
+            variables(text)
+                .into_iter()
+                .map(|(n, r)| (n.to_string(), credential_use(text, r)))
+                .collect()
+        };
+        let text = "curl -fsSL \"https://dl.example.com/geo?edition=City&license_key=${LICENSE}&suffix=tgz\" -o $OUT";
+        assert_eq!(
+            uses(text),
+            [
+                (
+                    "LICENSE".to_string(),
+                    Some("a credential parameter of a URL")
+                ),
+                ("OUT".to_string(), None)
+            ]
+        );
+        assert_eq!(
+            uses("git clone https://oauth2:${GL}@gitlab.com/x.git")[0].1,
+            Some("the credentials of a URL")
+        );
+        assert_eq!(
+            uses("git clone https://$GH@github.com/x")[0].1,
+            Some("the credentials of a URL")
+        );
+        assert_eq!(
+            uses("curl -H \"Authorization: Bearer ${API}\" https://x")[0].1,
+            Some("an auth header")
+        );
+        assert_eq!(
+            uses("curl -u deploy:$NEXUS https://x")[0].1,
+            Some("a password flag")
+        );
+        // a version or a path is no credential
+        assert_eq!(uses("curl https://x/$VERSION/pkg?arch=$ARCH")[0].1, None);
+        assert_eq!(uses("curl https://x/pkg?arch=$ARCH")[0].1, None);
+        // multi-byte text before the variable
+        assert_eq!(
+            uses(&format!("{} curl -u u:$P", "é".repeat(150)))[0].1,
+            Some("a password flag")
+        );
+    }
+
+    #[test]
+    fn connection_string_passwords_by_shape() {
+        let text = "Default: \"Server=db;Database=app;User Id=sa;Password=Str0ng-Pa55w0rd!;\"\nurl: jdbc:postgresql://db/app?user=app&password=Zq8sLm3vBn7Xc2Wp\nform: password=secret\nnote: Server=x;Password=${DB_PASSWORD};\n";
+        let got: Vec<(&str, &str)> = scan(text)
+            .into_iter()
+            .map(|(r, w)| (text.get(r).unwrap(), w))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Str0ng-Pa55w0rd!", "password in a connection string"),
+                ("Zq8sLm3vBn7Xc2Wp", "password in a URL"),
+            ]
+        );
+    }
+
+    #[test]
+    fn fallback_defaults_of_secret_variables() {
+        let text = "A=${ADMIN_PASSWORD:-admin}\n# B=${OLD_TOKEN:-Zq8sLm3vBn7Xc2Wp}\nC=${DB_PASS-\"Zq8sLm3vBn7Xc2Wp\"}\nD=${PORT:-8080} ${API_KEY:-} ${SECRET_KEY:-changeme} ${TOKEN:-${OTHER}}\n";
+        let got: Vec<(&str, String, ValueClass)> = fallback_defaults(text)
+            .into_iter()
+            .map(|(r, v, c)| (text.get(r).unwrap(), v, c))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "admin",
+                    "ADMIN_PASSWORD".to_string(),
+                    ValueClass::WeakDefault
+                ),
+                (
+                    "Zq8sLm3vBn7Xc2Wp",
+                    "DB_PASS".to_string(),
+                    ValueClass::Secret
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn secret_keys() {

@@ -41,6 +41,8 @@ pub enum FileKind {
     Shell,
     /// A Tiltfile (Starlark): only the images it builds are read from it.
     Tiltfile,
+    /// An app configuration file that is not YAML: TOML, JSON, INI, Java properties.
+    Config,
     /// Any other file: recorded by path only (migrations folders, alembic.ini, …).
     Other,
 }
@@ -82,6 +84,60 @@ impl Default for WalkOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
+}
+
+/// The format of an app configuration file that is not YAML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigFormat {
+    Toml,
+    Json,
+    Ini,
+    Properties,
+}
+
+/// The config format of a file, by its (lowercase) name; `None` for files that are no app
+/// configuration (manifests, lockfiles, editor and tool settings).
+pub fn config_format(lower_name: &str) -> Option<ConfigFormat> {
+    let ext = lower_name.rsplit_once('.').map(|(_, e)| e)?;
+    match ext {
+        "toml" => Some(ConfigFormat::Toml),
+        "ini" | "cfg" => Some(ConfigFormat::Ini),
+        "properties" => Some(ConfigFormat::Properties),
+        "json" if !tool_json(lower_name) => Some(ConfigFormat::Json),
+        _ => None,
+    }
+}
+
+/// JSON files of tools and package managers: their keys are not the app's settings.
+fn tool_json(name: &str) -> bool {
+    name.starts_with("tsconfig")
+        || name.starts_with("jsconfig")
+        || name.starts_with(".eslintrc")
+        || name.starts_with(".babelrc")
+        || name.starts_with(".prettierrc")
+        || name.starts_with("composer.")
+        || name.ends_with(".lock.json")
+        || name.ends_with("-lock.json")
+        || name.ends_with(".schema.json")
+        || matches!(
+            name,
+            "package.json"
+                | "lerna.json"
+                | "nx.json"
+                | "turbo.json"
+                | "angular.json"
+                | "project.json"
+                | "renovate.json"
+                | "vercel.json"
+                | "deno.json"
+                | "bower.json"
+                | "manifest.json"
+                | "launch.json"
+                | "tasks.json"
+                | "extensions.json"
+                | "devcontainer.json"
+                | ".devcontainer.json"
+        )
 }
 
 /// Classify a file by its path (relative, `/`-separated).
@@ -144,6 +200,7 @@ pub fn classify(rel: &str) -> FileKind {
         "go" => FileKind::Go,
         "rs" => FileKind::Rust,
         "sh" | "bash" => FileKind::Shell,
+        _ if config_format(&lower).is_some() => FileKind::Config,
         _ => {
             if is_script_name(&lower) {
                 FileKind::Shell

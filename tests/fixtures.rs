@@ -55,7 +55,27 @@ fn markers(root: &Path, code: &str) -> BTreeSet<(String, usize)> {
             set.insert((rel.clone(), target));
         }
     }
+    set.extend(located_in_expect_file(root, code));
     set
+}
+
+/// `expect.txt` lines `CODE path:line`: findings in files that cannot hold a marker (a
+/// committed secret file, whose every byte is the secret).
+fn located_in_expect_file(root: &Path, code: &str) -> Vec<(String, usize)> {
+    let Ok(text) = std::fs::read_to_string(root.join("expect.txt")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            if it.next() != Some(code) {
+                return None;
+            }
+            let (path, line) = it.next()?.rsplit_once(':')?;
+            let line: usize = line.parse().ok()?;
+            root.join(path).is_file().then(|| (path.to_string(), line))
+        })
+        .collect()
 }
 
 /// Findings of `code`: located ones as (path, line); repository-level ones as their messages.
@@ -115,6 +135,11 @@ fn expect_file(dir: &Path, code: &str) -> (Vec<String>, bool) {
         .filter_map(|l| {
             let mut it = l.split_whitespace();
             (it.next() == Some(code)).then(|| it.next().unwrap_or("").to_string())
+        })
+        // `CODE path:line` is a located finding (see `located_in_expect_file`)
+        .filter(|w| {
+            !w.rsplit_once(':')
+                .is_some_and(|(p, l)| l.parse::<usize>().is_ok() && dir.join(p).is_file())
         })
         .collect();
     (words, outside)

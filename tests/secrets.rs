@@ -161,3 +161,163 @@ fn a_guessable_default_does_not_mask_the_name_it_copies() {
         .unwrap_or_else(|| panic!("{found:#?}"));
     assert_eq!(code["severity"], "warning", "{code:#}");
 }
+
+/// Every place issue 11 names, each with a credential nobody may print.
+const EVERY_PLACE: &[(&str, &str)] = &[
+    (
+        "compose.yaml",
+        "services:\n  web:\n    image: web:1.0\n    environment:\n      REDIS_PASSWORD: ${REDIS_PASSWORD:-Rq5vN8mXp2sLw7Tz}\n    secrets: [db_password]\nsecrets:\n  db_password:\n    file: ./secrets/db_password.txt\n",
+    ),
+    ("secrets/db_password.txt", "Kq7vR2mXp9sLw4Tz\n"),
+    (
+        "Dockerfile",
+        "FROM alpine:3.20\nARG GEO_LICENSE\nRUN wget -qO /tmp/g.tgz \"https://dl.example.com/geo?license_key=${GEO_LICENSE}\"\n",
+    ),
+    (
+        "k8s/kustomization.yaml",
+        "secretGenerator:\n  - name: api\n    literals:\n      - api-token=Rk4Tw9Yb3Nc6Df1Gh5Jk\n",
+    ),
+    ("conf/app.toml", "[db]\npassword = \"Tm3xQ8vLp5Wz2Rk9\"\n"),
+    (
+        "conf/appsettings.json",
+        "{\"ConnectionStrings\": {\"Default\": \"Server=db;User Id=sa;Password=Yz6wP1nKq4Rt8Lm3;\"}}\n",
+    ),
+    ("conf/worker.ini", "[broker]\npassword = Vb6nQ1zLk8Wp3Rt5\n"),
+    (
+        "src/main/resources/application.properties",
+        "spring.datasource.password=Nh5tXw2Pq9Lm7Zr4\n",
+    ),
+    (
+        "scripts/start.sh",
+        "#!/bin/sh\nexport API_TOKEN=\"Gh2kL9pQ4rT7vX1z\"\nADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}\n",
+    ),
+    (
+        "mq/consumer.py",
+        "import pika\nc = pika.PlainCredentials('guest', 'guest')\n",
+    ),
+];
+
+const EVERY_CLEAR: &[&str] = &[
+    "Rq5vN8mXp2sLw7Tz",
+    "Kq7vR2mXp9sLw4Tz",
+    "Rk4Tw9Yb3Nc6Df1Gh5Jk",
+    "Tm3xQ8vLp5Wz2Rk9",
+    "Yz6wP1nKq4Rt8Lm3",
+    "Vb6nQ1zLk8Wp3Rt5",
+    "Nh5tXw2Pq9Lm7Zr4",
+    "Gh2kL9pQ4rT7vX1z",
+];
+
+#[test]
+fn every_place_a_credential_lives_is_reported_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), EVERY_PLACE);
+    let found = json_findings(dir.path());
+    let at = |code: &str, file: &str, line: u64| {
+        assert!(
+            found.iter().any(|d| d["code"] == code
+                && d["location"]["path"] == file
+                && d["location"]["line"] == line),
+            "no {code} at {file}:{line}: {found:#?}"
+        );
+    };
+    at("TF0304", "compose.yaml", 5);
+    at("TF0304", "secrets/db_password.txt", 1);
+    at("TF0303", "Dockerfile", 2);
+    at("TF0305", "k8s/kustomization.yaml", 4);
+    at("TF0301", "conf/app.toml", 2);
+    at("TF0301", "conf/appsettings.json", 1);
+    at("TF0301", "conf/worker.ini", 2);
+    at("TF0301", "src/main/resources/application.properties", 1);
+    at("TF0301", "scripts/start.sh", 2);
+    at("TF0301", "scripts/start.sh", 3);
+    at("TF0301", "mq/consumer.py", 2);
+}
+
+#[test]
+fn no_format_of_check_score_or_model_prints_a_credential_of_any_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), EVERY_PLACE);
+    let mut runs: Vec<Vec<&str>> = [
+        "human", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ]
+    .iter()
+    .map(|f| vec!["check", ".", "--format", f])
+    .collect();
+    runs.extend(
+        ["table", "markdown", "json", "html", "svg"]
+            .iter()
+            .map(|f| vec!["score", ".", "--format", f]),
+    );
+    runs.push(vec!["model", "."]);
+    for args in runs {
+        let out = Command::cargo_bin("twelve")
+            .unwrap()
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.is_empty(), "{args:?} printed nothing");
+        for clear in EVERY_CLEAR {
+            assert!(!text.contains(clear), "{args:?} prints {clear}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn the_false_alarm_shapes_of_issue_11_stay_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "ui/labels.js",
+                "export const labels = { password: 'Password', apiToken: 'API token' };\nfetch(url, { credentials: 'omit' });\nfetch(url, { credentials: 'include' });\n",
+            ),
+            (
+                ".github/workflows/ci.yml",
+                "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n",
+            ),
+            (
+                ".drone.yml",
+                "kind: pipeline\nsteps:\n  - name: publish\n    image: plugins/docker\n    settings:\n      password:\n        from_secret: docker_password\n",
+            ),
+            ("deploy/vars.yml", "db_password: \"{{ vault_db_password }}\"\n"),
+            ("config/old.yaml", "# password: Sup3rS3cretValue99\ndb:\n  host: db\n"),
+            (
+                "config/vendor.yml",
+                "auth:\n  enabled: false\n  password: Sup3rS3cretValue99\n",
+            ),
+            (
+                "conf/ldap.toml",
+                "[ldap]\nmode = \"none\"\nbind_password = \"Sup3rS3cretValue98\"\n",
+            ),
+            (
+                "tests/e2e/compose.yaml",
+                "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Sup3rS3cretValue97\n",
+            ),
+            (
+                "docker-compose.test.yml",
+                "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n",
+            ),
+            (
+                "app/cli.py",
+                "import argparse\np = argparse.ArgumentParser()\np.add_argument(\"--token\", help=\"The API token to use for authentication.\")\n",
+            ),
+            (
+                "k8s/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1.0\n          env:\n            - name: API_KEY\n              valueFrom:\n                secretKeyRef: {name: web, key: api}\n            - name: DB_PASSWORD_FILE\n              value: /run/secrets/db\n",
+            ),
+            ("locales/en.json", "{\"password\": \"Password\", \"token_expired\": \"Your token has expired.\"}\n"),
+            ("scripts/check.sh", "#!/bin/sh\nPASS=0\nFAIL=0\n# TOKEN=ghp_Xq8vLm2Pz7Rk4Tw9Yb3Nc6Df1Gh5Jk0Lm2Pq\n"),
+        ],
+    );
+    let found = json_findings(dir.path());
+    let secrets: Vec<&Value> = found
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with("TF030"))
+        .collect();
+    assert!(secrets.is_empty(), "{secrets:#?}");
+}

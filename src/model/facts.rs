@@ -206,6 +206,7 @@ impl Project {
                     | FileKind::Procfile
             )
         }) || !self.k8s.is_empty()
+            || !self.kustomizations.is_empty()
     }
 
     /// The app whose build context holds `rel` (the deepest one).

@@ -19,6 +19,8 @@ pub(super) enum Parsed {
     Procfile(Vec<(String, String, crate::source::Span)>),
     /// The images a Tiltfile builds.
     Tiltfile(Vec<(String, crate::source::Span)>),
+    /// The string settings of an app configuration file (TOML, JSON, INI, properties).
+    Settings(Vec<crate::parse::settings::Setting>),
     Text,
     Error(usize, String),
     /// The parser panicked (an internal fault, caught): the message.
@@ -89,9 +91,27 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
         FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
         FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),
         FileKind::Tiltfile => Parsed::Tiltfile(crate::parse::buildtools::tilt_artifacts(text)),
+        FileKind::Config => {
+            let name = walk::file_name(rel).to_ascii_lowercase();
+            match crate::parse::settings::format_of(&name) {
+                // a JSON file this large is data (fixtures, translations, dumps), not settings
+                Some(crate::parse::settings::Format::Json) if text.len() > MAX_JSON_CONFIG => {
+                    Parsed::Text
+                }
+                Some(format) => match crate::parse::settings::parse(format, text) {
+                    Ok(settings) => Parsed::Settings(settings),
+                    Err(_) if looks_templated(text) => Parsed::Template,
+                    Err(e) => Parsed::Error(e.offset, e.message),
+                },
+                None => Parsed::Text,
+            }
+        }
         _ => Parsed::Text,
     }
 }
+
+/// The largest JSON file read as settings.
+const MAX_JSON_CONFIG: usize = 256 * 1024;
 
 /// Whether a file holds template syntax (Jinja, Go templates, Helm): `{{ expr }}`, `{%`; or
 /// ERB (Rails fixtures and configs): `<%= expr %>`, `<% code %>`.
@@ -246,6 +266,7 @@ impl Project {
         p.files = files;
         p.index_files();
         p.lower_compose(compose_docs, &found, opts, &mut notices);
+        p.read_secret_files(&found, opts, &mut notices);
         notices.sort();
         p.notices = notices;
         p.mark_bundled_code();
@@ -255,6 +276,7 @@ impl Project {
         p.compute_commands();
         p.compute_processes();
         p.secrets = secrets::collect(&p);
+        p.credential_args = secrets::credential_args(&p);
         p.ownership = ownership::Ownership::new(&p);
         p
     }
@@ -281,6 +303,85 @@ impl Project {
             .copied()
             .filter(|id| self.file(*id).text.contains("helm.sh/hook"))
             .collect();
+    }
+
+    /// Read the committed files that compose `secrets:` and kustomize `secretGenerator:` make
+    /// secrets of (the env files a generator names are env files).
+    pub(super) fn read_secret_files(
+        &mut self,
+        found: &[Found],
+        opts: &WalkOptions,
+        notices: &mut Vec<Notice>,
+    ) {
+        let mut wanted: Vec<(String, String, Origin, SecretSource)> = Vec::new();
+        for (ci, c) in self.compose.iter().enumerate() {
+            for (name, path) in &c.compose.secret_files {
+                if let Some(rel) = walk::join(&c.dir, &path.text) {
+                    wanted.push((
+                        rel,
+                        name.clone(),
+                        Origin::new(c.file, path.span.clone()),
+                        SecretSource::Compose(ci),
+                    ));
+                }
+            }
+        }
+        let mut env_files = Vec::new();
+        for (ki, k) in self.kustomizations.iter().enumerate() {
+            for g in &k.k.secret_generators {
+                for (path, span) in &g.files {
+                    if let Some(rel) = walk::join(&k.dir, path) {
+                        wanted.push((
+                            rel,
+                            g.name.clone(),
+                            Origin::new(k.file, span.clone()),
+                            SecretSource::Kustomize(ki),
+                        ));
+                    }
+                }
+                env_files.extend(g.envs.iter().filter_map(|(p, _)| walk::join(&k.dir, p)));
+            }
+        }
+        for rel in env_files {
+            self.env_file_index(found, &rel, opts, notices);
+        }
+        for (rel, name, reference, by) in wanted {
+            let file = match self.file_at(&rel) {
+                Some(id) => id,
+                None => {
+                    // not in the tree (ignored, or made at deploy time): nothing committed
+                    let Some(f) = found.iter().find(|f| f.rel == rel) else {
+                        continue;
+                    };
+                    match walk::read(f, opts.max_file_size) {
+                        Ok(text) => {
+                            let id = FileId(self.files.len() as u32);
+                            self.files.push(SourceFile::new(
+                                id,
+                                f.rel.clone(),
+                                f.abs.clone(),
+                                text,
+                            ));
+                            self.file_index.insert(f.rel.clone(), id);
+                            id
+                        }
+                        Err(message) => {
+                            notices.push(Notice {
+                                path: f.rel.clone(),
+                                message,
+                            });
+                            continue;
+                        }
+                    }
+                }
+            };
+            self.secret_files.push(SecretFile {
+                file,
+                name,
+                reference,
+                by,
+            });
+        }
     }
 
     /// The env file at `rel` as an index into `dotenvs`, reading and parsing it now when the

@@ -370,6 +370,9 @@ impl Project {
                         origin: Origin::new(id, span),
                     }))
             }
+            Parsed::Settings(settings) => self
+                .config_files
+                .push(ConfigFileModel { file: id, settings }),
             Parsed::Text => {
                 if kind == FileKind::HelmTemplate {
                     self.helm_templates.push(id);

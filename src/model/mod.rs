@@ -192,6 +192,34 @@ pub struct DotEnvModel {
     pub example: bool,
 }
 
+/// Who makes a secret of a committed file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    /// A compose file's top-level `secrets:` (index into `compose`).
+    Compose(usize),
+    /// A kustomization's `secretGenerator:` (index into `kustomizations`).
+    Kustomize(usize),
+}
+
+/// A committed file that compose or kustomize makes a secret of.
+#[derive(Debug, Clone)]
+pub struct SecretFile {
+    /// The file read.
+    pub file: FileId,
+    /// The secret's name (`db_password`; a generator's name).
+    pub name: String,
+    /// Where the file is named.
+    pub reference: Origin,
+    pub by: SecretSource,
+}
+
+/// An app configuration file that is not YAML, with its string settings.
+#[derive(Debug)]
+pub struct ConfigFileModel {
+    pub file: FileId,
+    pub settings: Vec<crate::parse::settings::Setting>,
+}
+
 #[derive(Debug)]
 pub struct ProcfileModel {
     pub file: FileId,
@@ -268,6 +296,12 @@ pub struct Project {
     pub helm_values: Vec<(FileId, Vec<Yaml>)>,
     /// Other YAML documents that are not Kubernetes objects (app config, CI files…).
     pub other_yaml: Vec<(FileId, Vec<Yaml>)>,
+    /// App configuration files that are not YAML (TOML, JSON, INI, properties).
+    pub config_files: Vec<ConfigFileModel>,
+    /// Build arguments a `RUN` sends as credentials.
+    pub credential_args: Vec<secrets::CredentialArg>,
+    /// Committed files that compose `secrets:` or a kustomize `secretGenerator:` read.
+    pub secret_files: Vec<SecretFile>,
     pub apps: Vec<App>,
     pub services: Vec<BackingService>,
     /// Images a build tool builds and tags at deploy time (Skaffold, Tilt).

@@ -7,9 +7,13 @@
 use super::Project;
 use crate::parse::dockerfile::Kind;
 use crate::secrets::{
-    ValueClass, assignments, classify, classify_setting, is_secret_key, looks_random,
-    mask_url_credentials, scan, secret_args, url_passwords, yaml_secrets,
+    ValueClass, assignments, classify, classify_setting, credential_use, fallback_defaults,
+    is_secret_key, looks_random, mask_url_credentials, scan, secret_args, shell_assignments,
+    url_passwords, variables, yaml_secrets,
 };
+
+/// The shape of a literal default in `${VAR:-default}`: used when the variable is unset.
+pub const FALLBACK_SHAPE: &str = "default when unset";
 use crate::source::{FileId, Origin, Span};
 
 /// Where a secret value is written.
@@ -30,6 +34,13 @@ pub enum Place {
     EnvFile { dotenv: usize },
     /// A literal bound to a name in code (index into `sources`).
     Code { source: usize },
+    /// A variable assigned in a shell script (index into `scripts`).
+    Script { script: usize },
+    /// A committed file that compose `secrets:` or a kustomize `secretGenerator:` reads
+    /// (index into `secret_files`).
+    SecretFile { index: usize },
+    /// A `secretGenerator:` literal (index into `kustomizations`).
+    GeneratorLiteral { kustomization: usize },
     /// A key of an app config file or Helm values.
     ConfigFile,
     /// Found by its shape in any other text: a provider key, a private key block, a URL
@@ -82,6 +93,18 @@ pub fn is_example_path(rel: &str) -> bool {
         matches!(
             w,
             "example" | "examples" | "sample" | "samples" | "dist" | "template" | "tmpl"
+        )
+    })
+}
+
+/// Files named for tests (`run-tests.sh`, `docker-compose.test.yml`, `e2e.compose.yaml`,
+/// `cypress.env.json`): what they set up is a throwaway test environment.
+pub fn is_test_stack_name(rel: &str) -> bool {
+    let name = crate::walk::file_name(rel).to_ascii_lowercase();
+    name.split(['.', '-', '_']).any(|w| {
+        matches!(
+            w,
+            "test" | "tests" | "testing" | "e2e" | "cypress" | "playwright"
         )
     })
 }
@@ -140,7 +163,10 @@ fn classify_in<'a>(
 
 impl Project {
     fn context_of(&self, file: FileId) -> Context {
-        if self.is_test_file(file) || is_example_path(self.rel(file)) {
+        if self.is_test_file(file)
+            || is_example_path(self.rel(file))
+            || is_test_stack_name(self.rel(file))
+        {
             Context::Test
         } else if is_tooling_path(self.rel(file)) {
             Context::Tooling
@@ -149,16 +175,18 @@ impl Project {
         }
     }
 
-    /// The credentials a secret rule judges: likely secrets and weak defaults, outside tests,
-    /// examples and docs. A CI pipeline or task runner sets passwords of throwaway test
-    /// services, so there only a value that looks generated, or has a provider's shape, counts.
+    /// The credentials a secret rule judges: likely secrets and weak defaults of the app. A
+    /// CI pipeline or task runner sets passwords of throwaway test services, so there only a
+    /// value that looks generated, or has a provider's shape, counts; in tests, examples and
+    /// docs only a credential in a provider's format counts (a live Stripe key, a GitHub
+    /// token, a private key): fixtures are full of generated-looking fakes.
     pub fn judged_secrets(&self) -> impl Iterator<Item = &SecretSite> {
         self.secrets.iter().filter(|s| {
             s.class.is_credential()
                 && match s.context {
                     Context::App => true,
                     Context::Tooling => s.confident,
-                    Context::Test => false,
+                    Context::Test => s.class == ValueClass::Secret && has_provider_shape(&s.value),
                 }
         })
     }
@@ -377,7 +405,12 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
             ));
         }
     }
-    for (file, docs) in p.other_yaml.iter().chain(&p.helm_values) {
+    for (file, docs) in p
+        .other_yaml
+        .iter()
+        .chain(&p.helm_values)
+        .filter(|(f, _)| !p.secret_files.iter().any(|s| s.file == *f))
+    {
         for d in docs {
             yaml_secrets(d, 0, &mut |key, v, plain| {
                 let text = v.as_str().unwrap_or("");
@@ -396,6 +429,99 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
                     Place::ConfigFile,
                 ))
             });
+        }
+    }
+    for (si, sc) in p.scripts.iter().enumerate() {
+        let text = &p.file(sc.file).text;
+        let all = shell_assignments(text);
+        let values: Vec<(&str, Option<&str>)> = all
+            .iter()
+            .map(|(k, _, v)| (k.as_str(), text.get(v.clone())))
+            .collect();
+        for (key, key_range, value_range) in all.iter().filter(|(k, _, _)| is_secret_key(k)) {
+            let value = text.get(value_range.clone()).unwrap_or_default();
+            out.push(site(
+                Origin::new(sc.file, value_range.clone()),
+                value,
+                key,
+                Some(Origin::new(sc.file, key_range.clone())),
+                classify_in(key, value, values.iter().copied()),
+                looks_random(value),
+                Place::Script { script: si },
+            ));
+        }
+    }
+    // a committed secret file is judged whole (below), not key by key
+    let secret_files: std::collections::HashSet<FileId> =
+        p.secret_files.iter().map(|s| s.file).collect();
+    for c in p
+        .config_files
+        .iter()
+        .filter(|c| !secret_files.contains(&c.file))
+    {
+        for s in c
+            .settings
+            .iter()
+            .filter(|s| !s.disabled && is_secret_key(&s.key))
+        {
+            let siblings = c
+                .settings
+                .iter()
+                .filter(|o| o.group == s.group)
+                .map(|o| (o.key.as_str(), Some(o.value.as_str())));
+            out.push(site(
+                Origin::new(c.file, s.value_span.clone()),
+                &s.value,
+                &s.key,
+                Some(Origin::new(c.file, s.key_span.clone())),
+                classify_in(&s.key, &s.value, siblings),
+                looks_random(&s.value),
+                Place::ConfigFile,
+            ));
+        }
+    }
+    for (index, sf) in p.secret_files.iter().enumerate() {
+        let f = p.file(sf.file);
+        let value = f.text.trim();
+        if value.is_empty() || is_public_material(value) {
+            continue;
+        }
+        let lead = f.text.len() - f.text.trim_start().len();
+        let class = if value.contains('\n') {
+            ValueClass::Secret
+        } else {
+            classify_setting(&sf.name, value)
+        };
+        let mut s = site(
+            Origin::new(sf.file, lead..lead + value.len()),
+            value,
+            &sf.name,
+            Some(sf.reference.clone()),
+            class,
+            value.contains('\n') || looks_random(value),
+            Place::SecretFile { index },
+        );
+        if p.context_of(sf.reference.file) == Context::Test {
+            s.context = Context::Test;
+        }
+        out.push(s);
+    }
+    for (ki, k) in p.kustomizations.iter().enumerate() {
+        for g in &k.k.secret_generators {
+            for (key, value, span) in &g.literals {
+                if !is_secret_key(key) && !looks_random(value) {
+                    continue;
+                }
+                out.push(site(
+                    Origin::new(k.file, span.clone()),
+                    value,
+                    key,
+                    None,
+                    classify_setting(key, value),
+                    looks_random(value),
+                    Place::GeneratorLiteral { kustomization: ki },
+                ));
+            }
         }
     }
     // secret values passed on command lines, wherever a command is written
@@ -490,7 +616,22 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     // secrets by their shape anywhere: where a value under a secret-like name already holds
     // one, that site stands for it; where another setting's value holds one (a URL with a
     // password in `DATABASE_URL`), the setting is the site, in its own place
-    let keyed = crate::source::Coverage::new(out.iter().map(|s| s.origin.clone()));
+    // (a reference, `${DB_PASSWORD:-secret}`, stands for nothing written inside it)
+    let keyed = crate::source::Coverage::new(
+        out.iter()
+            .filter(|s| s.class != ValueClass::Reference)
+            .map(|s| s.origin.clone()),
+    );
+    // files whose `${VAR:-default}` a shell or compose expands
+    let interpolating: std::collections::HashSet<FileId> = p
+        .scripts
+        .iter()
+        .map(|s| s.file)
+        .chain(p.compose.iter().map(|c| c.file))
+        .chain(p.dockerfiles.iter().map(|d| d.file))
+        .chain(p.dotenvs.iter().map(|d| d.file))
+        .chain(p.procfiles.iter().map(|d| d.file))
+        .collect();
     let holders = settings_by_file(p);
     let mut shaped = Vec::new();
     for f in &p.files {
@@ -501,16 +642,26 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
             .map(|s| s.facts.test_spans.as_slice())
             .unwrap_or(&[]);
         let dotenv = p.dotenvs.iter().any(|d| d.file == f.id);
+        let fallbacks = if interpolating.contains(&f.id) {
+            fallback_defaults(&f.text)
+        } else {
+            Vec::new()
+        };
         let hits = scan(&f.text)
             .into_iter()
-            .map(|(r, what)| (r, what, ValueClass::Secret))
+            .map(|(r, what)| (r, what, ValueClass::Secret, None))
             .chain(
                 url_passwords(&f.text)
                     .into_iter()
                     .filter(|(_, c)| *c == ValueClass::WeakDefault)
-                    .map(|(r, c)| (r, "password in a URL", c)),
+                    .map(|(r, c)| (r, "password in a URL", c, None)),
+            )
+            .chain(
+                fallbacks
+                    .into_iter()
+                    .map(|(r, var, c)| (r, FALLBACK_SHAPE, c, Some(var))),
             );
-        for (range, what, class) in hits {
+        for (range, what, class, var) in hits {
             if keyed.covers(f.id, &range) {
                 continue;
             }
@@ -526,6 +677,8 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
             });
             let (key, key_origin, place) = match holder {
                 Some(h) => (h.key.as_str(), h.key_origin.clone(), h.place),
+                // a fallback in a script: the variable it stands for
+                None if var.is_some() => (var.as_deref().unwrap_or(what), None, Place::Pattern),
                 // a comment of an env file: masked, not judged
                 None if dotenv => (what, None, Place::Unmodelled),
                 // a guessable URL password outside any setting (a test script's database, a
@@ -559,6 +712,83 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     out.sort_by(|a, b| a.origin.cmp(&b.origin));
     out.dedup_by(|a, b| a.origin == b.origin);
     out
+}
+
+/// A build argument that a `RUN` sends as a credential: whatever the build passes stays in
+/// the image history, whatever the argument is called.
+#[derive(Debug, Clone)]
+pub struct CredentialArg {
+    /// Index into `dockerfiles`.
+    pub dockerfile: usize,
+    pub name: String,
+    /// The `ARG` that declares it.
+    pub declared: Origin,
+    /// Where a `RUN` sends it.
+    pub used: Origin,
+    /// How it is sent (`an auth header`).
+    pub how: &'static str,
+}
+
+/// Every build argument a later `RUN` of its Dockerfile sends as a credential, once per
+/// argument (its first such use).
+pub fn credential_args(p: &Project) -> Vec<CredentialArg> {
+    let mut out: Vec<CredentialArg> = Vec::new();
+    for (di, d) in p.dockerfiles.iter().enumerate() {
+        let text = &p.file(d.file).text;
+        let mut args: Vec<(&str, Origin)> = Vec::new();
+        for ins in &d.df.instructions {
+            match &ins.kind {
+                Kind::Arg(kvs) => args.extend(
+                    kvs.iter()
+                        .map(|kv| (kv.key.as_str(), Origin::new(d.file, kv.key_span.clone()))),
+                ),
+                Kind::Run(_) => {
+                    let Some(run) = text.get(ins.span.clone()) else {
+                        continue;
+                    };
+                    for (name, r) in variables(run) {
+                        let Some((_, declared)) = args.iter().find(|(a, _)| *a == name) else {
+                            continue;
+                        };
+                        if out.iter().any(|c| c.dockerfile == di && c.name == name) {
+                            continue;
+                        }
+                        if let Some(how) = credential_use(run, r.clone()) {
+                            out.push(CredentialArg {
+                                dockerfile: di,
+                                name: name.to_string(),
+                                declared: declared.clone(),
+                                used: Origin::new(
+                                    d.file,
+                                    ins.span.start + r.start..ins.span.start + r.end,
+                                ),
+                                how,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A value in a provider's own credential format (`AKIA…`, `ghp_…`, `sk_live_…`, a private
+/// key block), not merely random-looking.
+fn has_provider_shape(value: &str) -> bool {
+    scan(value)
+        .iter()
+        .any(|(_, what)| !what.starts_with("password in a"))
+}
+
+/// Certificates and public keys: material a secret may carry that is no secret itself.
+fn is_public_material(text: &str) -> bool {
+    text.starts_with("-----BEGIN CERTIFICATE")
+        || text.starts_with("-----BEGIN PUBLIC KEY")
+        || text.starts_with("-----BEGIN RSA PUBLIC KEY")
+        || text.starts_with("ssh-rsa ")
+        || text.starts_with("ssh-ed25519 ")
 }
 
 /// A setting whose value may hold a secret by its shape: an env file entry, a compose

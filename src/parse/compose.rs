@@ -101,6 +101,9 @@ pub struct ComposeFile {
     pub missing_vars: Vec<(String, Span)>,
     /// `include:` paths (relative to the file's directory).
     pub includes: Vec<Str>,
+    /// Top-level `secrets:` read from a file: (secret name, `file:` path relative to the
+    /// file's directory).
+    pub secret_files: Vec<(String, Str)>,
 }
 
 /// Longest text interpolation may produce from one value; past it the rest is kept as
@@ -239,6 +242,19 @@ pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
                     span: p.span.clone(),
                 });
             }
+        }
+    }
+    for (name, def) in doc.get("secrets").and_then(Yaml::as_map).unwrap_or(&[]) {
+        if let (Some(name), Some(f)) = (name.as_str(), def.get("file"))
+            && let Some(t) = f.as_str()
+        {
+            file.secret_files.push((
+                name.to_string(),
+                Str {
+                    text: interpolate(t, vars).0,
+                    span: f.span.clone(),
+                },
+            ));
         }
     }
     let Some(services) = doc.get("services").and_then(Yaml::as_map) else {
@@ -620,6 +636,22 @@ mod tests {
         let worker = &f.services[2];
         assert_eq!(worker.ports.len(), 1);
         assert!(worker.extends.is_none());
+    }
+
+    #[test]
+    fn secret_files() {
+        let d = crate::parse::yaml::parse(
+            "services: {}\nsecrets:\n  db_pw:\n    file: ./secrets/db.txt\n  ext:\n    external: true\n  env:\n    environment: PW\n",
+        )
+        .unwrap()
+        .remove(0);
+        let f = lower(&d, &HashMap::new());
+        let got: Vec<(&str, &str)> = f
+            .secret_files
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(got, [("db_pw", "./secrets/db.txt")]);
     }
 
     #[test]

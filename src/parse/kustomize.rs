@@ -20,6 +20,20 @@ pub struct Kustomization {
     pub replicas: Vec<(String, i64, Span)>,
     /// `namespace:`, which kustomize sets on everything it renders: (name, span).
     pub namespace: Option<(String, Span)>,
+    /// `secretGenerator:` entries.
+    pub secret_generators: Vec<SecretGenerator>,
+}
+
+/// A `secretGenerator:` entry: a Secret made from committed files and literals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretGenerator {
+    pub name: String,
+    /// `files:` (`path` or `key=path`): the path, relative to the kustomization.
+    pub files: Vec<(String, Span)>,
+    /// `envs:` (and the older `env:`): env files, relative to the kustomization.
+    pub envs: Vec<(String, Span)>,
+    /// `literals:` (`key=value`): the key, the value and the value's span.
+    pub literals: Vec<(String, String, Span)>,
 }
 
 /// Whether `doc` in the file named `file_name` is a kustomization: the file names kustomize
@@ -82,7 +96,70 @@ pub fn read(doc: &Yaml) -> Kustomization {
             k.replicas.push((name.to_string(), count, r.span.clone()));
         }
     }
+    for g in doc
+        .get("secretGenerator")
+        .and_then(Yaml::as_seq)
+        .unwrap_or(&[])
+    {
+        let items = |key: &str| -> Vec<&Yaml> {
+            match g.get(key) {
+                Some(v) => v
+                    .as_seq()
+                    .map(|s| s.iter().collect())
+                    .unwrap_or_else(|| vec![v]),
+                None => Vec::new(),
+            }
+        };
+        let mut gen_ = SecretGenerator {
+            name: g
+                .get("name")
+                .and_then(Yaml::as_str)
+                .unwrap_or("")
+                .to_string(),
+            ..SecretGenerator::default()
+        };
+        for f in items("files") {
+            if let Some(t) = f.as_str() {
+                // `key=path`: the path starts after the first `=`
+                let (path, at) = match t.split_once('=') {
+                    Some((_, p)) => (p, t.len() - p.len()),
+                    None => (t, 0),
+                };
+                gen_.files
+                    .push((path.to_string(), sub_span(f, at, path.len())));
+            }
+        }
+        for e in items("envs").into_iter().chain(items("env")) {
+            if let Some(t) = e.as_str() {
+                gen_.envs.push((t.to_string(), e.span.clone()));
+            }
+        }
+        for l in items("literals") {
+            if let Some((key, value)) = l.as_str().and_then(|t| t.split_once('=')) {
+                let at = key.len() + 1;
+                gen_.literals.push((
+                    key.to_string(),
+                    value.to_string(),
+                    sub_span(l, at, value.len()),
+                ));
+            }
+        }
+        k.secret_generators.push(gen_);
+    }
     k
+}
+
+/// The span of `len` bytes at `at` of a scalar's text, where the scalar is written plain (its
+/// text stands in the file as is); else the scalar's whole span.
+fn sub_span(y: &Yaml, at: usize, len: usize) -> Span {
+    let plain = y
+        .as_str()
+        .is_some_and(|t| y.span.end - y.span.start == t.len());
+    if plain {
+        y.span.start + at..y.span.start + at + len
+    } else {
+        y.span.clone()
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +209,15 @@ replicas:
         assert_eq!(k.images[0].2.as_deref(), Some("2.1.0"));
         assert_eq!(k.replicas[0].1, 3);
         // by kind, whatever the file name; a Deployment named kustomization.yaml is not one
+        let text = "secretGenerator:\n  - name: db\n    files:\n      - password.txt\n      - tls.key=certs/k.pem\n    literals:\n      - api-key=Zq8sLm\n    envs: [db.env]\n";
+        let g = &read(&doc(text)).secret_generators[0];
+        assert_eq!(g.name, "db");
+        let files: Vec<&str> = g.files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(files, ["password.txt", "certs/k.pem"]);
+        assert_eq!(text.get(g.files[1].1.clone()), Some("certs/k.pem"));
+        assert_eq!(g.envs[0].0, "db.env");
+        assert_eq!(g.literals[0].0, "api-key");
+        assert_eq!(text.get(g.literals[0].2.clone()), Some("Zq8sLm"));
         let d = doc("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
         assert!(is_kustomization("base.yaml", &d));
         let d = doc("apiVersion: apps/v1\nkind: Deployment\n");

@@ -15,5 +15,6 @@ pub mod manifest;
 pub mod python;
 #[cfg(feature = "rust")]
 pub mod rust;
+pub mod settings;
 pub mod shell;
 pub mod yaml;

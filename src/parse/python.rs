@@ -20,6 +20,17 @@ pub fn parse(text: &str) -> CodeFacts {
     facts
 }
 
+/// Constructors that take a user name and a password by position.
+const CREDENTIAL_CALLS: &[&str] = &[
+    "PlainCredentials",
+    "HTTPBasicAuth",
+    "HTTPDigestAuth",
+    "HTTPProxyAuth",
+    "BasicAuth",
+    "DigestAuth",
+    "SASLPlain",
+];
+
 const FILE_HANDLERS: &[&str] = &[
     "FileHandler",
     "RotatingFileHandler",
@@ -311,6 +322,33 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                     }
                 }
                 let method = callee.rsplit('.').next().unwrap_or("");
+                // credentials passed by position: `PlainCredentials('guest', 'guest')`,
+                // `HTTPBasicAuth(user, 'pw')`; the password is the second argument
+                if CREDENTIAL_CALLS.contains(&method)
+                    && let Some(Arg {
+                        value: ArgValue::Str(s),
+                        value_span,
+                        ..
+                    }) = args.iter().filter(|a| a.keyword.is_none()).nth(1)
+                {
+                    f.bindings.push(StrBinding {
+                        key: format!("{method} password"),
+                        value: s.clone(),
+                        value_span: value_span.clone(),
+                    });
+                    if let Some(Arg {
+                        value: ArgValue::Str(user),
+                        value_span,
+                        ..
+                    }) = args.first().filter(|a| a.keyword.is_none())
+                    {
+                        f.bindings.push(StrBinding {
+                            key: "username".into(),
+                            value: user.clone(),
+                            value_span: value_span.clone(),
+                        });
+                    }
+                }
                 let env_get = matches!(
                     callee.as_str(),
                     "os.getenv"
@@ -538,6 +576,22 @@ if __name__ == "__main__":
         );
         assert!(f.bindings.iter().any(|b| b.key == "password"));
         assert!(f.calls.iter().any(|c| c.method() == "RotatingFileHandler"));
+        let creds = parse(
+            "import pika\nc = pika.PlainCredentials('guest', 'guest')\nauth = HTTPBasicAuth(user, 'pw')\n",
+        );
+        let pws: Vec<&str> = creds
+            .bindings
+            .iter()
+            .filter(|b| b.key.ends_with(" password"))
+            .map(|b| b.value.as_str())
+            .collect();
+        assert_eq!(pws, ["guest", "pw"]);
+        assert!(
+            creds
+                .bindings
+                .iter()
+                .any(|b| b.key == "username" && b.value == "guest")
+        );
         let t2 = "import os\nDB = os.getenv('DATABASE_URL', 'postgres://u@db/app')\nR = 'redis://cache:6379/0'\nX = f'http://{host}/x'\n";
         let f2 = parse(t2);
         let urls: Vec<_> = f2

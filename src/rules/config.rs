@@ -3,8 +3,8 @@
 use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::{Diagnostic, Severity, redact};
 use crate::meta;
-use crate::model::Project;
-use crate::model::secrets::{Place, SecretSite};
+use crate::model::secrets::{Context, FALLBACK_SHAPE, Place, SecretSite};
+use crate::model::{Project, SecretSource};
 use crate::parse::dockerfile::Kind;
 use crate::secrets::{ValueClass, classify, is_secret_key};
 use crate::source::{Origin, Span};
@@ -21,6 +21,10 @@ fn secret_finding(meta: &'static Meta, message: String, origin: Origin) -> Diagn
 /// default, or what its shape is when it sits inside a longer value (a URL's password).
 fn value_name(s: &SecretSite, secret: &str) -> String {
     match (s.shape, s.class) {
+        (Some(FALLBACK_SHAPE), ValueClass::WeakDefault) => {
+            "a guessable default password when unset".into()
+        }
+        (Some(FALLBACK_SHAPE), _) => format!("{secret} when unset"),
         (Some("password in a URL"), ValueClass::WeakDefault) => {
             "a URL with a guessable password".into()
         }
@@ -31,10 +35,14 @@ fn value_name(s: &SecretSite, secret: &str) -> String {
     }
 }
 
-/// A weak default's finding is a warning whatever the rule's severity. Its value is a common
-/// word (`secret`, `admin`): it is masked where the file is quoted, but it does not mask that
-/// word in every message of the report.
+/// A weak default's finding is a warning whatever the rule's severity, and a secret in a test,
+/// example or doc is reported at info. A weak default's value is a common word (`secret`,
+/// `admin`): it is masked where the file is quoted, but it does not mask that word in every
+/// message of the report.
 fn weak_default_severity(mut d: Diagnostic, s: &SecretSite) -> Diagnostic {
+    if s.context == Context::Test {
+        return d.severity(Severity::Info);
+    }
     if s.class != ValueClass::WeakDefault {
         return d;
     }
@@ -64,10 +72,62 @@ impl Rule for HardcodedSecret {
         // literals bound to secret-like names in app code, keys of app config files and Helm
         // values, and secrets by their shape in any other text; the other places (images,
         // compose, Kubernetes, env files) are their own rules'
+        // a config file's credentials are one finding: a file of vendor defaults is one
+        // thing to fix, not one per key
+        let mut by_config: std::collections::BTreeMap<crate::source::FileId, Vec<&SecretSite>> =
+            Default::default();
+        for s in p.judged_secrets().filter(|s| s.place == Place::ConfigFile) {
+            by_config.entry(s.origin.file).or_default().push(s);
+        }
+        for sites in by_config.values().filter(|v| v.len() > 1) {
+            let first = sites[0];
+            let mut keys: Vec<String> = Vec::new();
+            for s in sites {
+                let k = format!("`{}`", s.key);
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            let weak_only = sites.iter().all(|s| s.class == ValueClass::WeakDefault);
+            let mut dg = diag(
+                self.meta(),
+                format!(
+                    "`{}` writes {} credentials{}: {}",
+                    walk::file_name(p.rel(first.origin.file)),
+                    sites.len(),
+                    if weak_only { ", all guessable defaults" } else { "" },
+                    keys.join(", ")
+                ),
+            )
+            .at(first.origin.clone(), "credential")
+            .help("read them from the environment (or mounted secret files) and keep the values out of the repository; rotate them, they are in the history");
+            for s in &sites[1..] {
+                dg = dg.also(s.origin.clone(), "credential");
+            }
+            for s in sites.iter().filter(|s| s.class == ValueClass::Secret) {
+                dg = dg.secret(s.origin.clone());
+            }
+            dg = if sites.iter().all(|s| s.context == Context::Test) {
+                dg.severity(Severity::Info)
+            } else if weak_only {
+                dg.severity(Severity::Warning)
+            } else {
+                dg
+            };
+            out.push(dg);
+        }
         for s in p.judged_secrets() {
             let message = match s.place {
-                Place::Code { source } if !p.is_app_code(&p.sources[source]) => continue,
-                Place::Code { .. } | Place::ConfigFile => match s.class {
+                Place::ConfigFile if by_config.get(&s.origin.file).is_some_and(|v| v.len() > 1) => {
+                    continue;
+                }
+                // code of the app; in a test, only what `judged_secrets` keeps (at info)
+                Place::Code { source }
+                    if !p.is_app_code(&p.sources[source]) && s.context != Context::Test =>
+                {
+                    continue;
+                }
+                Place::Code { .. } | Place::ConfigFile | Place::Script { .. } => match s.class {
                     ValueClass::WeakDefault => format!(
                         "`{}` is set to a guessable default password: {}",
                         s.key,
@@ -75,6 +135,12 @@ impl Rule for HardcodedSecret {
                     ),
                     _ => format!("hardcoded secret in `{}`: {}", s.key, redact(&s.value)),
                 },
+                Place::Pattern if s.shape == Some(FALLBACK_SHAPE) => format!(
+                    "`{}` falls back to {}: {}",
+                    s.key,
+                    value_name(s, "a literal secret"),
+                    redact(&s.value)
+                ),
                 Place::Pattern if s.class == ValueClass::WeakDefault => {
                     format!("hardcoded guessable {}: {}", s.key, redact(&s.value))
                 }
@@ -112,7 +178,22 @@ impl Rule for SecretInImage {
                 continue;
             };
             let word = if arg { "ARG" } else { "ENV" };
-            let mut dg = diag(self.meta(), format!("{word} `{}` bakes {} into the image: {}", s.key, value_name(s, "a secret"), redact(&s.value)))
+            let message = if s.shape == Some(FALLBACK_SHAPE) {
+                format!(
+                    "{word} `{}` falls back to {}, baked into the image: {}",
+                    s.key,
+                    value_name(s, "a literal secret"),
+                    redact(&s.value)
+                )
+            } else {
+                format!(
+                    "{word} `{}` bakes {} into the image: {}",
+                    s.key,
+                    value_name(s, "a secret"),
+                    redact(&s.value)
+                )
+            };
+            let mut dg = diag(self.meta(), message)
                 .at(s.origin.clone(), "secret value in the image")
                 .secret(s.origin.clone())
                 .help("pass it at run time through the environment, or use `RUN --mount=type=secret` at build time");
@@ -120,6 +201,19 @@ impl Rule for SecretInImage {
                 dg = dg.also(k.clone(), "secret-like name");
             }
             out.push(weak_default_severity(dg, s));
+        }
+        // a build argument of any name that a RUN sends as a credential
+        for c in &p.credential_args {
+            if is_secret_key(&c.name) || p.is_test_file(c.declared.file) {
+                continue; // named like a secret: reported below
+            }
+            out.push(
+                diag(self.meta(), format!("build argument `{}` is sent as {} by a RUN; build args stay in the image history", c.name, c.how))
+                    .severity(Severity::Warning)
+                    .at(c.declared.clone(), "a credential passed as a build arg")
+                    .also(c.used.clone(), "sent as a credential here")
+                    .help("use `RUN --mount=type=secret,id=…` and read the secret from its file in that step only"),
+            );
         }
         // a build argument named like a secret with no value written: whatever the build
         // passes stays in the image history
@@ -173,6 +267,19 @@ impl Rule for ComposeInlineSecret {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for s in p.judged_secrets() {
+            if let Place::SecretFile { index } = s.place
+                && let sf = &p.secret_files[index]
+                && matches!(sf.by, SecretSource::Compose(_))
+            {
+                out.push(committed_secret_file(
+                    self.meta(),
+                    p,
+                    s,
+                    &format!("compose secret `{}`", sf.name),
+                    "keep the file out of the repository (.gitignore it) and create it where the stack is deployed, or mark the secret `external:`",
+                ));
+                continue;
+            }
             let Place::Compose { compose, service } = s.place else {
                 continue;
             };
@@ -189,6 +296,37 @@ impl Rule for ComposeInlineSecret {
     }
 }
 
+/// A finding on a committed file that a secret is made of: at the file's content, with the
+/// place that names it.
+fn committed_secret_file(
+    meta: &'static Meta,
+    p: &Project,
+    s: &SecretSite,
+    what: &str,
+    help: &str,
+) -> Diagnostic {
+    let rel = p.rel(s.origin.file);
+    let mut dg = diag(
+        meta,
+        format!(
+            "{what} is read from `{rel}`, which is committed to the repository{}: {}",
+            if s.class == ValueClass::WeakDefault {
+                " and holds a guessable default password"
+            } else {
+                ""
+            },
+            redact(&s.value)
+        ),
+    )
+    .at(s.origin.clone(), "committed secret")
+    .secret(s.origin.clone())
+    .help(help);
+    if let Some(k) = &s.key_origin {
+        dg = dg.also(k.clone(), "made a secret here");
+    }
+    weak_default_severity(dg, s)
+}
+
 pub struct K8sPlaintextSecret;
 impl Rule for K8sPlaintextSecret {
     fn meta(&self) -> &'static Meta {
@@ -201,7 +339,7 @@ impl Rule for K8sPlaintextSecret {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.k8s.is_empty()
+        !p.k8s.is_empty() || !p.kustomizations.is_empty()
     }
     fn app_inputs(&self) -> &'static [Input] {
         &[Input::Kubernetes]
@@ -251,6 +389,33 @@ impl Rule for K8sPlaintextSecret {
                 )
                 .at(s.origin.clone(), "secret in a ConfigMap")
                 .help("move sensitive keys to a Secret; keep the rest in the ConfigMap"),
+                Place::SecretFile { index }
+                    if matches!(p.secret_files[index].by, SecretSource::Kustomize(_)) =>
+                {
+                    out.push(committed_secret_file(
+                        self.meta(),
+                        p,
+                        s,
+                        &format!("secretGenerator `{}`", p.secret_files[index].name),
+                        "generate the Secret from a file made at deploy time (ignored by git), or use an external secret store (External Secrets, Sealed Secrets, SOPS)",
+                    ));
+                    continue;
+                }
+                Place::GeneratorLiteral { .. } => diag(
+                    self.meta(),
+                    format!(
+                        "secretGenerator literal `{}` is committed in plain text{}: {}",
+                        s.key,
+                        if s.class == ValueClass::WeakDefault {
+                            " as a guessable default password"
+                        } else {
+                            ""
+                        },
+                        redact(&s.value)
+                    ),
+                )
+                .at(s.origin.clone(), "secret in a kustomization")
+                .help("generate it from a file made at deploy time, or use an external secret store (External Secrets, Sealed Secrets, SOPS)"),
                 _ => continue,
             };
             out.push(weak_default_severity(dg.secret(s.origin.clone()), s));
@@ -290,10 +455,10 @@ impl Rule for CommittedEnvFile {
             let keys = keys.join(", ");
             let at = first.key_origin.clone().unwrap_or(first.origin.clone());
             let weak_only = secrets.iter().all(|s| s.class == ValueClass::WeakDefault);
-            let what = if weak_only {
-                " to guessable default passwords"
-            } else {
-                ""
+            let what = match (weak_only, secrets.len()) {
+                (true, 1) => " to a guessable default password",
+                (true, _) => " to guessable default passwords",
+                _ => "",
             };
             let mut dg = diag(self.meta(), format!("`{}` is not ignored and sets {keys}{what}", walk::file_name(rel)))
                 .at(at, "secret in a committed env file")
@@ -301,7 +466,9 @@ impl Rule for CommittedEnvFile {
             for s in secrets.iter().filter(|s| s.class == ValueClass::Secret) {
                 dg = dg.secret(s.origin.clone());
             }
-            if weak_only {
+            if secrets.iter().all(|s| s.context == Context::Test) {
+                dg = dg.severity(Severity::Info);
+            } else if weak_only {
                 dg = dg.severity(Severity::Warning);
             }
             out.push(dg);
