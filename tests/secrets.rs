@@ -284,8 +284,14 @@ fn the_false_alarm_shapes_of_issue_11_stay_silent() {
                 ".drone.yml",
                 "kind: pipeline\nsteps:\n  - name: publish\n    image: plugins/docker\n    settings:\n      password:\n        from_secret: docker_password\n",
             ),
-            ("deploy/vars.yml", "db_password: \"{{ vault_db_password }}\"\n"),
-            ("config/old.yaml", "# password: Sup3rS3cretValue99\ndb:\n  host: db\n"),
+            (
+                "deploy/vars.yml",
+                "db_password: \"{{ vault_db_password }}\"\n",
+            ),
+            (
+                "config/old.yaml",
+                "# password: Sup3rS3cretValue99\ndb:\n  host: db\n",
+            ),
             (
                 "config/vendor.yml",
                 "auth:\n  enabled: false\n  password: Sup3rS3cretValue99\n",
@@ -310,8 +316,14 @@ fn the_false_alarm_shapes_of_issue_11_stay_silent() {
                 "k8s/deploy.yaml",
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1.0\n          env:\n            - name: API_KEY\n              valueFrom:\n                secretKeyRef: {name: web, key: api}\n            - name: DB_PASSWORD_FILE\n              value: /run/secrets/db\n",
             ),
-            ("locales/en.json", "{\"password\": \"Password\", \"token_expired\": \"Your token has expired.\"}\n"),
-            ("scripts/check.sh", "#!/bin/sh\nPASS=0\nFAIL=0\n# TOKEN=ghp_Xq8vLm2Pz7Rk4Tw9Yb3Nc6Df1Gh5Jk0Lm2Pq\n"),
+            (
+                "locales/en.json",
+                "{\"password\": \"Password\", \"token_expired\": \"Your token has expired.\"}\n",
+            ),
+            (
+                "scripts/check.sh",
+                "#!/bin/sh\nPASS=0\nFAIL=0\n# TOKEN=ghp_Xq8vLm2Pz7Rk4Tw9Yb3Nc6Df1Gh5Jk0Lm2Pq\n",
+            ),
         ],
     );
     let found = json_findings(dir.path());

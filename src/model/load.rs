@@ -98,6 +98,15 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
                 Some(crate::parse::settings::Format::Json) if text.len() > MAX_JSON_CONFIG => {
                     Parsed::Text
                 }
+                // a Kubernetes manifest written in JSON (JSON is YAML)
+                Some(crate::parse::settings::Format::Json)
+                    if text.contains("\"apiVersion\"")
+                        && text.contains("\"kind\"")
+                        && let Ok(docs) = yaml::parse(text)
+                        && docs.iter().any(k8s::is_object) =>
+                {
+                    Parsed::Yaml(docs)
+                }
                 Some(format) => match crate::parse::settings::parse(format, text) {
                     Ok(settings) => Parsed::Settings(settings),
                     Err(_) if looks_templated(text) => Parsed::Template,

@@ -274,6 +274,11 @@ impl Project {
                         walk::parent_dir(&rel) == c.as_str()
                             && walk::file_name(&rel).starts_with("values")
                     });
+                    // a compose project whatever its name (`traefik.yml`, a Swarm stack)
+                    if !in_chart && kind == FileKind::Yaml && docs.iter().any(compose::is_project) {
+                        compose_docs.push((id, dir, docs));
+                        return;
+                    }
                     // a Skaffold config names the images it builds; it is no object
                     // of the cluster
                     let (skaffold, docs): (Vec<Yaml>, Vec<Yaml>) = docs

@@ -223,6 +223,44 @@ fn interpolate_into(
     out.push_str(rest);
 }
 
+/// Whether a YAML document is a compose project by its content, whatever the file is called
+/// (`basic.yml`, `traefik.yml`, a Swarm `docker-stack.yml`): a top-level `services:` map in
+/// which some service has an `image:` or `build:`. CI pipelines that also have `services:`
+/// (Woodpecker, Drone, GitLab: `steps`, `pipeline`, `jobs`, `stages`, a `kind`) and
+/// Kubernetes objects are not compose projects.
+pub fn is_project(doc: &Yaml) -> bool {
+    let Some(top) = doc.as_map() else {
+        return false;
+    };
+    const NOT_COMPOSE: &[&str] = &[
+        "steps",
+        "pipeline",
+        "jobs",
+        "stages",
+        "kind",
+        "apiVersion",
+        "workflows",
+        "on",
+        "tasks",
+        "hosts",
+        "image",
+        "script",
+    ];
+    if top
+        .iter()
+        .any(|(k, _)| k.as_str().is_some_and(|k| NOT_COMPOSE.contains(&k)))
+    {
+        return false;
+    }
+    let Some(services) = doc.get("services").and_then(Yaml::as_map) else {
+        return false;
+    };
+    services.iter().any(|(_, svc)| {
+        svc.as_map().is_some()
+            && (svc.get("image").and_then(Yaml::as_str).is_some() || svc.get("build").is_some())
+    })
+}
+
 /// Lower a compose document. `vars` are the interpolation variables (from `.env`).
 pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
     let mut file = ComposeFile::default();
@@ -636,6 +674,35 @@ mod tests {
         let worker = &f.services[2];
         assert_eq!(worker.ports.len(), 1);
         assert!(worker.extends.is_none());
+    }
+
+    #[test]
+    fn compose_projects_by_content() {
+        let yes = [
+            "services:\n  proxy:\n    image: traefik:v3.1\n",
+            "version: '3.8'\nservices:\n  web:\n    image: app:1\n    deploy:\n      replicas: 2\n",
+            "services:\n  web:\n    build: .\n",
+        ];
+        let no = [
+            // a GitHub workflow: services live under a job
+            "on: push\njobs:\n  t:\n    services:\n      db:\n        image: postgres\n",
+            // Woodpecker and Drone pipelines
+            "steps:\n  test:\n    image: golang\nservices:\n  db:\n    image: postgres\n",
+            "kind: pipeline\nservices:\n  - name: db\n    image: postgres\n",
+            // GitLab CI: a top-level `services:` list beside `image:`
+            "image: ruby:3\nservices:\n  - postgres:16\n",
+            // an Ansible play and a plain config
+            "- hosts: all\n  tasks: []\n",
+            "services:\n  billing:\n    url: https://billing\n",
+        ];
+        for t in yes {
+            let d = crate::parse::yaml::parse(t).unwrap().remove(0);
+            assert!(is_project(&d), "{t}");
+        }
+        for t in no {
+            let d = crate::parse::yaml::parse(t).unwrap().remove(0);
+            assert!(!is_project(&d), "{t}");
+        }
     }
 
     #[test]
