@@ -33,6 +33,42 @@ impl ImageRef {
             digest,
         }
     }
+    /// Why the reference moves, if it does: no tag, `latest`, or a tag made only of channel
+    /// and variant words (`lts`, `stable`, `nightly`, `edge`, `alpine`, `lts-alpine`) that
+    /// the publisher moves to each new release. A digest pins whatever the tag says; a
+    /// reference still holding `$` is not judged.
+    pub fn floating(&self) -> Option<&'static str> {
+        if self.digest.is_some() || self.repository.is_empty() || self.repository.contains('$') {
+            return None;
+        }
+        let Some(tag) = self.tag.as_deref() else {
+            return Some("has no tag");
+        };
+        if tag.contains('$') {
+            return None;
+        }
+        if tag == "latest" {
+            return Some("uses the `latest` tag");
+        }
+        const CHANNELS: &[&str] = &[
+            "latest", "lts", "stable", "nightly", "edge", "mainline", "current", "rolling", "beta",
+            "rc", "dev", "master", "main",
+        ];
+        const VARIANTS: &[&str] = &["alpine", "slim"];
+        let words: Vec<&str> = tag.split('-').collect();
+        let floats = words
+            .iter()
+            .all(|w| CHANNELS.contains(w) || VARIANTS.contains(w));
+        if !floats {
+            return None;
+        }
+        Some(if words.iter().any(|w| CHANNELS.contains(w)) {
+            "uses a channel tag that moves to each new release"
+        } else {
+            "uses a variant tag with no version, which moves to each new release"
+        })
+    }
+
     /// The last path segment of the repository (`ghcr.io/org/web` → `web`).
     pub fn name(&self) -> &str {
         self.repository
@@ -256,6 +292,24 @@ pub fn base_exposes(image: &str) -> &'static [u16] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floating_references() {
+        let f = |s: &str| ImageRef::parse(s).floating();
+        assert_eq!(f("web"), Some("has no tag"));
+        assert_eq!(f("web:latest"), Some("uses the `latest` tag"));
+        assert!(f("node:lts").is_some());
+        assert!(f("node:lts-alpine").is_some());
+        assert!(f("rust:nightly").is_some());
+        assert!(f("node:alpine").is_some());
+        assert!(f("nginx:stable-alpine").is_some());
+        assert_eq!(f("node:20-alpine"), None);
+        assert_eq!(f("python:3.12-slim"), None);
+        assert_eq!(f("alpine:3.20"), None);
+        assert_eq!(f("web@sha256:abc"), None);
+        assert_eq!(f("web:${TAG}"), None);
+        assert_eq!(f("host:5000/web:1.0"), None);
+    }
 
     #[test]
     fn parses_refs() {

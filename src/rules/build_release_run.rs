@@ -13,15 +13,10 @@ use crate::walk;
 
 /// Why an image reference floats, if it does.
 fn floating(image: &str) -> Option<&'static str> {
-    let r = ImageRef::parse(image);
-    if r.digest.is_some() || image.is_empty() || image.contains('$') {
+    if image.is_empty() || image.contains('$') {
         return None;
     }
-    match r.tag.as_deref() {
-        None => Some("has no tag"),
-        Some("latest") => Some("uses the `latest` tag"),
-        _ => None,
-    }
+    ImageRef::parse(image).floating()
 }
 
 pub struct MutableImageReference;

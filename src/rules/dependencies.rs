@@ -658,28 +658,39 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
         ("pip", 3)
     } else if prog == "uv" && words.get(1) == Some(&"pip") {
         ("pip", 2)
-    } else if matches!(prog, "npm" | "pnpm" | "yarn" | "gem" | "go") {
+    } else if matches!(
+        prog,
+        "npm" | "pnpm" | "yarn" | "gem" | "go" | "pecl" | "pear" | "composer" | "cargo"
+    ) {
         (prog_static(prog), 1)
     } else {
         return None;
     };
     let sub = *words.get(start)?;
     let ok_sub = match eco {
-        "pip" => sub == "install",
+        "pip" => matches!(sub, "install" | "wheel"),
         "npm" => matches!(sub, "install" | "i" | "add"),
         "pnpm" => sub == "add",
         "yarn" => sub == "add" || (sub == "global" && words.get(start + 1) == Some(&"add")),
-        "gem" => sub == "install",
+        "gem" | "pecl" | "pear" => sub == "install",
         "go" => sub == "get",
+        "composer" => matches!(sub, "require" | "global"),
+        "cargo" => sub == "install",
         _ => false,
     };
     if !ok_sub {
         return None;
     }
-    if matches!(eco, "npm" | "pnpm" | "yarn")
-        && (sub == "global" || words.iter().any(|w| matches!(*w, "-g" | "--global")))
+    // `cargo install` with `--locked` and a version, or `--path`, is reproducible
+    if eco == "cargo"
+        && (words.iter().any(|w| *w == "--path")
+            || words.iter().any(|w| *w == "--locked")
+                && (words
+                    .iter()
+                    .any(|w| *w == "--version" || w.starts_with("--version="))
+                    || words.iter().skip(start + 1).any(|w| w.contains('@'))))
     {
-        return None; // a global CLI tool, not an app dependency
+        return None;
     }
     let mut names = Vec::new();
     let mut skip_next = false;
@@ -699,14 +710,34 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
                             | "-n"
                             | "--bindir"
                             | "--source"
+                    ))
+                || (eco == "cargo"
+                    && matches!(
+                        w.as_str(),
+                        "--version"
+                            | "--root"
+                            | "--git"
+                            | "--branch"
+                            | "--tag"
+                            | "--rev"
+                            | "--features"
+                            | "-F"
+                            | "--target"
+                            | "-j"
+                            | "--jobs"
+                            | "--bin"
+                            | "--profile"
+                            | "--index"
+                            | "--registry"
                     ));
             continue;
         }
         if w == "add"
+            || w == "require" && eco == "composer"
             || w.is_empty()
             || w.starts_with('$')
             || w.starts_with('.')
-            || w.contains('/') && eco != "go"
+            || w.contains('/') && !matches!(eco, "go" | "composer")
             || w.ends_with(".whl")
             || w.ends_with(".tar.gz")
             || w.ends_with(".zip")
@@ -735,6 +766,10 @@ fn prog_static(p: &str) -> &'static str {
         "pnpm" => "pnpm",
         "yarn" => "yarn",
         "gem" => "gem",
+        "pecl" => "pecl",
+        "pear" => "pear",
+        "composer" => "composer",
+        "cargo" => "cargo",
         _ => "go",
     }
 }
@@ -968,14 +1003,8 @@ impl Rule for UnpinnedBaseImage {
                 }) {
                     continue;
                 }
-                let r = ImageRef::parse(base);
-                if r.digest.is_some() {
+                let Some(why) = ImageRef::parse(base).floating() else {
                     continue;
-                }
-                let why = match r.tag.as_deref() {
-                    None => "has no tag",
-                    Some("latest") => "uses the `latest` tag",
-                    _ => continue,
                 };
                 let Kind::From { image, .. } = &d.df.instructions[st.from].kind else {
                     continue;
@@ -987,6 +1016,38 @@ impl Rule for UnpinnedBaseImage {
                             "floating base image",
                         )
                         .help("pin a version tag (`python:3.12-slim`) or a digest (`@sha256:…`)"),
+                );
+            }
+            // `COPY --from=<image>` pulls files from an image as FROM does
+            for ins in &d.df.instructions {
+                let Kind::Copy {
+                    from: Some(from), ..
+                } = &ins.kind
+                else {
+                    continue;
+                };
+                let stage = from.parse::<usize>().is_ok()
+                    || d.stages.iter().any(|s| {
+                        s.name
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(from))
+                    });
+                if stage || from.contains('$') {
+                    continue;
+                }
+                let Some(why) = ImageRef::parse(from).floating() else {
+                    continue;
+                };
+                out.push(
+                    diag(
+                        self.meta(),
+                        format!("`COPY --from={from}` copies from an image that {why}"),
+                    )
+                    .at(
+                        Origin::new(d.file, ins.keyword_span.clone()),
+                        "files from a floating image",
+                    )
+                    .help("pin a version tag or a digest, as for FROM"),
                 );
             }
         }
