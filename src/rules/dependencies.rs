@@ -683,8 +683,8 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
     }
     // `cargo install` with `--locked` and a version, or `--path`, is reproducible
     if eco == "cargo"
-        && (words.iter().any(|w| *w == "--path")
-            || words.iter().any(|w| *w == "--locked")
+        && (words.contains(&"--path")
+            || words.contains(&"--locked")
                 && (words
                     .iter()
                     .any(|w| *w == "--version" || w.starts_with("--version="))
