@@ -155,6 +155,8 @@ pub enum Source {
     Kubernetes,
     Procfile,
     Script,
+    /// A package.json script that `npm start`, `npm run X` or `yarn X` runs.
+    PackageScript,
 }
 
 /// The migration a command runs, if it runs one.
@@ -563,6 +565,55 @@ impl Project {
                 }
             }
         }
+        // follow package.json scripts that `npm start`, `npm run X`, `yarn X` run (with their
+        // `pre`/`post` scripts), and the scripts those run, a few levels down
+        let mut queue: Vec<(
+            String,
+            bool,
+            bool,
+            Option<super::processes::ProcessSite>,
+            u8,
+        )> = Vec::new();
+        for line in &out {
+            for c in &line.cmds {
+                if let Some(name) = package_script(&c.unwrapped()) {
+                    queue.push((name, line.dev, line.one_off, line.site, 0));
+                }
+            }
+        }
+        let mut seen: Vec<String> = Vec::new();
+        if let Some(mi) = self.package_json_of(app) {
+            let m = &self.manifests[mi];
+            let src = self.src(m.file);
+            while let Some((name, dev, one_off, site, depth)) = queue.pop() {
+                if depth > 4 || seen.contains(&name) {
+                    continue;
+                }
+                seen.push(name.clone());
+                for run in [format!("pre{name}"), name.clone(), format!("post{name}")] {
+                    let Some((_, text, span)) =
+                        m.manifest.scripts.iter().find(|(n, _, _)| *n == run)
+                    else {
+                        continue;
+                    };
+                    let parsed = shell::parse(text);
+                    let cmds = script_cmds(src, &parsed, within_word(src, span.clone(), text));
+                    for c in &cmds {
+                        if let Some(next) = package_script(&c.unwrapped()) {
+                            queue.push((next, dev, one_off, site, depth + 1));
+                        }
+                    }
+                    out.push(CommandLine {
+                        cmds,
+                        origin: Origin::new(m.file, span.clone()),
+                        source: Source::PackageScript,
+                        dev,
+                        one_off,
+                        site,
+                    });
+                }
+            }
+        }
         scripts.sort_by_key(|s| s.0);
         scripts.dedup_by_key(|s| s.0);
         for (si, dev, one_off, site) in scripts {
@@ -577,6 +628,25 @@ impl Project {
             });
         }
         out
+    }
+
+    /// The package.json of an app: the one nearest its Dockerfile within its build context.
+    fn package_json_of(&self, app: &App) -> Option<usize> {
+        let near = app
+            .dockerfile
+            .map(|d| self.dockerfiles[d].dir.clone())
+            .or_else(|| app.context.clone())?;
+        let ctx = app.context.clone().unwrap_or_default();
+        self.manifests
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.manifest.kind == crate::parse::manifest::ManifestKind::PackageJson
+                    && walk::is_within(&m.dir, &ctx)
+                    && walk::is_within(&near, &m.dir)
+            })
+            .max_by_key(|(_, m)| m.dir.len())
+            .map(|(i, _)| i)
     }
 
     /// A shell script of the app's build context whose file name is `program`'s base name.
@@ -606,6 +676,34 @@ impl Project {
             })
             .map(|(i, _)| i)
     }
+}
+
+/// The package.json script a command runs: `npm start`, `npm run X`, `npm run-script X`,
+/// `yarn X`, `yarn run X`, `pnpm X`, `pnpm run X`, `bun run X`.
+pub fn package_script(c: &Cmd) -> Option<String> {
+    let w: Vec<&str> = c
+        .words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let prog = w.first()?.rsplit('/').next()?;
+    let sub = *w.get(1)?;
+    let name = match (prog, sub) {
+        ("npm" | "pnpm" | "yarn" | "bun", "start" | "stop" | "restart" | "test") => sub,
+        ("npm" | "pnpm" | "yarn" | "bun", "run" | "run-script") => *w.get(2)?,
+        // yarn and pnpm run a script named as the subcommand
+        ("yarn" | "pnpm", s)
+            if !matches!(
+                s,
+                "install" | "add" | "remove" | "exec" | "dlx" | "global" | "why" | "build"
+            ) =>
+        {
+            s
+        }
+        _ => return None,
+    };
+    (!name.is_empty() && !name.contains('$')).then(|| name.to_string())
 }
 
 /// The dev server or reloader a command runs, if any: `--reload`, `runserver`, `flask run`,

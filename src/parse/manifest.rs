@@ -64,6 +64,8 @@ pub struct Manifest {
     pub constrained: bool,
     /// Names of files referenced with `-r`/`-c`.
     pub includes: Vec<String>,
+    /// package.json `scripts`: (name, command, span of the command's string with its quotes).
+    pub scripts: Vec<(String, String, Span)>,
 }
 
 impl Manifest {
@@ -76,6 +78,7 @@ impl Manifest {
             has_requires: false,
             constrained: false,
             includes: Vec::new(),
+            scripts: Vec::new(),
         }
     }
 }
@@ -341,6 +344,12 @@ fn push_table_deps(m: &mut Manifest, t: &toml::de::DeTable<'_>) {
 
 fn package_json(text: &str) -> Result<Manifest, ParseError> {
     use jsonc_parser::ast::Value;
+    if let Some(offset) = crate::parse::settings::too_deep(text, 128) {
+        return Err(ParseError {
+            offset,
+            message: "nested more than 128 levels deep".into(),
+        });
+    }
     let parsed = jsonc_parser::parse_to_ast(
         text,
         &jsonc_parser::CollectOptions::default(),
@@ -354,6 +363,19 @@ fn package_json(text: &str) -> Result<Manifest, ParseError> {
     let Some(Value::Object(root)) = parsed.value else {
         return Ok(m);
     };
+    if let Some(prop) = root.get("scripts")
+        && let Value::Object(scripts) = &prop.value
+    {
+        for p in &scripts.properties {
+            if let Value::StringLit(s) = &p.value {
+                m.scripts.push((
+                    p.name.as_str().to_string(),
+                    s.value.to_string(),
+                    s.range.start..s.range.end,
+                ));
+            }
+        }
+    }
     for section in [
         "dependencies",
         "devDependencies",

@@ -4,7 +4,6 @@ use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
-use crate::model::commands::Source;
 use crate::source::Origin;
 use crate::walk;
 
@@ -99,7 +98,6 @@ impl Rule for LogFileInRuntimeConfig {
                         }
                     }
                 }
-                let _ = line.source == Source::Script;
             }
         }
         for (_, cm, s) in p.app_services() {
