@@ -43,6 +43,8 @@ pub enum FileKind {
     Tiltfile,
     /// An app configuration file that is not YAML: TOML, JSON, INI, Java properties.
     Config,
+    /// A logging configuration in XML (logback, log4j, NLog).
+    LogConfig,
     /// Any other file: recorded by path only (migrations folders, alembic.ini, …).
     Other,
 }
@@ -140,6 +142,15 @@ fn tool_json(name: &str) -> bool {
         )
 }
 
+/// Whether a file, by its (lowercase) name, is an XML logging configuration.
+pub fn is_xml_log_config(lower_name: &str) -> bool {
+    lower_name.ends_with(".xml")
+        && (lower_name.starts_with("logback")
+            || lower_name.starts_with("log4j")
+            || lower_name.starts_with("nlog"))
+        || lower_name == "nlog.config"
+}
+
 /// Classify a file by its path (relative, `/`-separated).
 pub fn classify(rel: &str) -> FileKind {
     let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -201,6 +212,7 @@ pub fn classify(rel: &str) -> FileKind {
         "rs" => FileKind::Rust,
         "sh" | "bash" => FileKind::Shell,
         _ if config_format(&lower).is_some() => FileKind::Config,
+        _ if is_xml_log_config(&lower) => FileKind::LogConfig,
         _ => {
             if is_script_name(&lower) {
                 FileKind::Shell

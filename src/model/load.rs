@@ -21,6 +21,8 @@ pub(super) enum Parsed {
     Tiltfile(Vec<(String, crate::source::Span)>),
     /// The string settings of an app configuration file (TOML, JSON, INI, properties).
     Settings(Vec<crate::parse::settings::Setting>),
+    /// The file appenders of an XML logging configuration.
+    LogConfig(Vec<(crate::source::Span, String)>),
     Text,
     Error(usize, String),
     /// The parser panicked (an internal fault, caught): the message.
@@ -91,6 +93,7 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
         FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
         FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),
         FileKind::Tiltfile => Parsed::Tiltfile(crate::parse::buildtools::tilt_artifacts(text)),
+        FileKind::LogConfig => Parsed::LogConfig(crate::parse::logconfig::xml_file_appenders(text)),
         FileKind::Config => {
             let name = walk::file_name(rel).to_ascii_lowercase();
             match crate::parse::settings::format_of(&name) {
@@ -276,6 +279,7 @@ impl Project {
         p.index_files();
         p.lower_compose(compose_docs, &found, opts, &mut notices);
         p.read_secret_files(&found, opts, &mut notices);
+        p.compute_log_files();
         notices.sort();
         p.notices = notices;
         p.mark_bundled_code();

@@ -378,6 +378,13 @@ impl Project {
             Parsed::Settings(settings) => self
                 .config_files
                 .push(ConfigFileModel { file: id, settings }),
+            Parsed::LogConfig(appenders) => {
+                self.log_files
+                    .extend(appenders.into_iter().map(|(span, what)| LogFile {
+                        origin: Origin::new(id, span),
+                        what: format!("{what} writes logs to a file"),
+                    }))
+            }
             Parsed::Text => {
                 if kind == FileKind::HelmTemplate {
                     self.helm_templates.push(id);

@@ -8,6 +8,7 @@ mod facts;
 pub mod images;
 mod link;
 mod load;
+mod logs;
 mod lower;
 pub mod ownership;
 pub mod ports;
@@ -192,6 +193,15 @@ pub struct DotEnvModel {
     pub example: bool,
 }
 
+/// A logging configuration entry that writes logs to a file.
+#[derive(Debug, Clone)]
+pub struct LogFile {
+    /// The appender, handler or setting.
+    pub origin: Origin,
+    /// What it is, for a message (`RollingFileAppender writes logs to a file`).
+    pub what: String,
+}
+
 /// Who makes a secret of a committed file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretSource {
@@ -298,6 +308,9 @@ pub struct Project {
     pub other_yaml: Vec<(FileId, Vec<Yaml>)>,
     /// App configuration files that are not YAML (TOML, JSON, INI, properties).
     pub config_files: Vec<ConfigFileModel>,
+    /// Logging configuration that sends logs to files: XML appenders, log4rs, Spring, Python
+    /// `fileConfig`/`dictConfig` files, log4j properties, Serilog JSON.
+    pub log_files: Vec<LogFile>,
     /// Build arguments a `RUN` sends as credentials.
     pub credential_args: Vec<secrets::CredentialArg>,
     /// Committed files that compose `secrets:` or a kustomize `secretGenerator:` read.

@@ -11,6 +11,7 @@ pub mod golang;
 pub mod javascript;
 pub mod k8s;
 pub mod kustomize;
+pub mod logconfig;
 pub mod manifest;
 pub mod python;
 #[cfg(feature = "rust")]

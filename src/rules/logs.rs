@@ -117,6 +117,18 @@ impl Rule for LogFileInRuntimeConfig {
                 }
             }
         }
+        // logging configuration files: XML appenders, log4rs, Spring, Python, log4j, Serilog
+        for l in p
+            .log_files
+            .iter()
+            .filter(|l| !p.is_test_file(l.origin.file))
+        {
+            out.push(
+                diag(self.meta(), l.what.clone())
+                    .at(l.origin.clone(), "log file")
+                    .help("use a console appender (stdout/stderr) and let the platform route the stream"),
+            );
+        }
         for py in &p.sources {
             let name = walk::file_name(p.rel(py.file));
             if !(name.starts_with("gunicorn") || name.contains("gunicorn")) {
