@@ -280,6 +280,7 @@ impl Project {
         p.lower_compose(compose_docs, &found, opts, &mut notices);
         p.read_secret_files(&found, opts, &mut notices);
         p.compute_log_files();
+        p.compute_config_loopbacks();
         notices.sort();
         p.notices = notices;
         p.mark_bundled_code();

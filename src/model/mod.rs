@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod components;
+pub mod configs;
 pub mod env;
 mod facts;
 pub mod images;
@@ -311,6 +312,8 @@ pub struct Project {
     /// Logging configuration that sends logs to files: XML appenders, log4rs, Spring, Python
     /// `fileConfig`/`dictConfig` files, log4j properties, Serilog JSON.
     pub log_files: Vec<LogFile>,
+    /// Production config settings that point a backing service at localhost.
+    pub config_loopbacks: Vec<configs::ConfigLoopback>,
     /// Build arguments a `RUN` sends as credentials.
     pub credential_args: Vec<secrets::CredentialArg>,
     /// Committed files that compose `secrets:` or a kustomize `secretGenerator:` read.

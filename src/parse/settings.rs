@@ -11,6 +11,10 @@ pub use crate::walk::{ConfigFormat as Format, config_format as format_of};
 pub struct Setting {
     /// The last segment of the key (`password` of `spring.datasource.password`).
     pub key: String,
+    /// The name of the block the setting sits in: its table, object, section or key prefix
+    /// (`redis` of `[redis] host = …`, `spring.datasource` of `spring.datasource.url`); empty
+    /// at the top.
+    pub parent: String,
     /// The value, unquoted.
     pub value: String,
     pub key_span: Span,
@@ -132,6 +136,7 @@ fn toml_settings(text: &str) -> Result<Vec<Setting>, ParseError> {
     }
     fn table(
         t: &DeTable<'_>,
+        name: &str,
         text: &str,
         depth: usize,
         disabled: bool,
@@ -153,17 +158,20 @@ fn toml_settings(text: &str) -> Result<Vec<Setting>, ParseError> {
             match v.get_ref() {
                 DeValue::String(s) => out.push(Setting {
                     key: k.get_ref().to_string(),
+                    parent: name.to_string(),
                     value: s.to_string(),
                     key_span: k.span(),
                     value_span: unquoted(text, v.span()),
                     group,
                     disabled,
                 }),
-                DeValue::Table(inner) => table(inner, text, depth + 1, disabled, groups, out),
+                DeValue::Table(inner) => {
+                    table(inner, k.get_ref(), text, depth + 1, disabled, groups, out)
+                }
                 DeValue::Array(items) => {
                     for it in items {
                         if let DeValue::Table(inner) = it.get_ref() {
-                            table(inner, text, depth + 1, disabled, groups, out);
+                            table(inner, k.get_ref(), text, depth + 1, disabled, groups, out);
                         }
                     }
                 }
@@ -173,7 +181,7 @@ fn toml_settings(text: &str) -> Result<Vec<Setting>, ParseError> {
     }
     let mut out = Vec::new();
     let mut groups = 0;
-    table(doc.get_ref(), text, 0, false, &mut groups, &mut out);
+    table(doc.get_ref(), "", text, 0, false, &mut groups, &mut out);
     Ok(out)
 }
 
@@ -197,6 +205,7 @@ fn json_settings(text: &str) -> Result<Vec<Setting>, ParseError> {
     }
     fn walk(
         v: &Value<'_>,
+        name: &str,
         text: &str,
         depth: usize,
         disabled: bool,
@@ -225,6 +234,7 @@ fn json_settings(text: &str) -> Result<Vec<Setting>, ParseError> {
                         };
                         out.push(Setting {
                             key: p.name.as_str().to_string(),
+                            parent: name.to_string(),
                             value: s.value.to_string(),
                             key_span: unquoted(text, key_range.start..key_range.end),
                             value_span: unquoted(text, s.range.start..s.range.end),
@@ -232,13 +242,21 @@ fn json_settings(text: &str) -> Result<Vec<Setting>, ParseError> {
                             disabled,
                         });
                     } else {
-                        walk(&p.value, text, depth + 1, disabled, groups, out);
+                        walk(
+                            &p.value,
+                            p.name.as_str(),
+                            text,
+                            depth + 1,
+                            disabled,
+                            groups,
+                            out,
+                        );
                     }
                 }
             }
             Value::Array(a) => {
                 for e in &a.elements {
-                    walk(e, text, depth + 1, disabled, groups, out);
+                    walk(e, name, text, depth + 1, disabled, groups, out);
                 }
             }
             _ => {}
@@ -247,7 +265,7 @@ fn json_settings(text: &str) -> Result<Vec<Setting>, ParseError> {
     let mut out = Vec::new();
     let mut groups = 0;
     if let Some(v) = &parsed.value {
-        walk(v, text, 0, false, &mut groups, &mut out);
+        walk(v, "", text, 0, false, &mut groups, &mut out);
     }
     Ok(out)
 }
@@ -374,6 +392,7 @@ fn line_settings(text: &str, properties: bool) -> Vec<Setting> {
             let group = blocks.iter().position(|b| *b == r.prefix).unwrap_or(0);
             Setting {
                 key: r.key.clone(),
+                parent: r.prefix.clone(),
                 value: r.value.clone(),
                 key_span: r.key_span.clone(),
                 value_span: r.value_span.clone(),
@@ -416,6 +435,7 @@ mod tests {
         assert_eq!(at(text, &pw.key_span), "password");
         let user = s.iter().find(|s| s.key == "user").unwrap();
         assert_eq!(user.group, pw.group);
+        assert_eq!(pw.parent, "db");
         assert!(!pw.disabled);
         let ldap = s.iter().find(|s| s.key == "bind_password").unwrap();
         assert_ne!(ldap.group, pw.group);

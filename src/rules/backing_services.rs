@@ -4,6 +4,7 @@ use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
+use crate::model::configs::local_service_value;
 use crate::parse::dockerfile::Kind;
 use crate::source::Origin;
 
@@ -94,43 +95,6 @@ impl Rule for ServiceInAppImage {
     }
 }
 
-/// A backing-service address that points at the container itself.
-fn local_service_value(key: &str, value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    let scheme = v.split("://").next().unwrap_or("");
-    let url_to_local = v.contains("://")
-        && matches!(
-            scheme.split('+').next().unwrap_or(""),
-            "postgres"
-                | "postgresql"
-                | "mysql"
-                | "mariadb"
-                | "mongodb"
-                | "redis"
-                | "rediss"
-                | "amqp"
-                | "amqps"
-                | "nats"
-                | "kafka"
-                | "memcached"
-        )
-        && v.split("://").nth(1).is_some_and(|rest| {
-            let host = rest.rsplit('@').next().unwrap_or(rest);
-            host.starts_with("localhost")
-                || host.starts_with("127.0.0.1")
-                || host.starts_with("[::1]")
-        });
-    let k = key.to_ascii_uppercase();
-    let host_key = k.ends_with("_HOST")
-        && [
-            "DB", "DATABASE", "POSTGRES", "PG", "MYSQL", "MARIADB", "MONGO", "REDIS", "RABBIT",
-            "AMQP", "CACHE", "MEMCACHE", "KAFKA", "NATS", "BROKER",
-        ]
-        .iter()
-        .any(|s| k.contains(s));
-    url_to_local || host_key && matches!(v.as_str(), "localhost" | "127.0.0.1" | "::1")
-}
-
 const CONNECT_CALLS: &[&str] = &[
     "connect",
     "Redis",
@@ -159,7 +123,10 @@ impl Rule for HardcodedServiceAddress {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.sources.is_empty() || !p.compose.is_empty() || !p.k8s.is_empty()
+        !p.sources.is_empty()
+            || !p.compose.is_empty()
+            || !p.k8s.is_empty()
+            || !p.config_loopbacks.is_empty()
     }
     fn app_inputs(&self) -> &'static [Input] {
         &[Input::Source, Input::Compose, Input::Kubernetes]
@@ -167,6 +134,22 @@ impl Rule for HardcodedServiceAddress {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         use crate::diagnostic::Severity;
         let in_container = "inside a container, localhost is the container itself: use the service's name from the environment";
+        // a production config file of the app
+        for l in &p.config_loopbacks {
+            out.push(
+                diag(
+                    self.meta(),
+                    format!(
+                        "production config `{}` points `{}` at localhost",
+                        crate::walk::file_name(p.rel(l.origin.file)),
+                        l.key
+                    ),
+                )
+                .severity(Severity::Error)
+                .at(l.origin.clone(), "localhost in a production config")
+                .help("read the service's address from the environment (`REDIS_URL`, `DATABASE_URL`): in production it is another host"),
+            );
+        }
         // the container's own configuration
         for (_, cm, s) in p.app_services() {
             if p.is_test_file(cm.file) {
