@@ -202,6 +202,23 @@ impl Rule for SecretInImage {
             }
             out.push(weak_default_severity(dg, s));
         }
+        // a secret written on a RUN's command line (`mysql -p…`, `--password …`): the command
+        // stays in the image history
+        for s in p.judged_secrets().filter(|s| s.place == Place::Command) {
+            let Some(d) = p.dockerfiles.iter().find(|d| d.file == s.origin.file) else {
+                continue;
+            };
+            if p.is_test_file(d.file) {
+                continue;
+            }
+            out.push(weak_default_severity(
+                diag(self.meta(), format!("a RUN passes a secret on its command line, which stays in the image history: {}", redact(&s.value)))
+                    .at(s.origin.clone(), "secret on a RUN command line")
+                    .secret(s.origin.clone())
+                    .help("use `RUN --mount=type=secret,id=…` and read the secret from its file in that step"),
+                s,
+            ));
+        }
         // a build argument of any name that a RUN sends as a credential
         for c in &p.credential_args {
             if is_secret_key(&c.name) || p.is_test_file(c.declared.file) {
