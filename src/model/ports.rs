@@ -345,6 +345,9 @@ impl Project {
                 }
                 let prog = u.program();
                 let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
+                if prog == "uwsgi" {
+                    out.extend(self.uwsgi_ini_binds(&ctx, &words));
+                }
                 let default = if prog == "flask" && words.get(1) == Some(&"run") {
                     (!env_set("FLASK_RUN_HOST")).then_some(("`flask run`", "127.0.0.1"))
                 } else if prog == "uvicorn" {
@@ -371,6 +374,50 @@ impl Project {
             }
         }
         out
+    }
+}
+
+impl Project {
+    /// The sockets a uWSGI ini file named on its command line (`uwsgi --ini uwsgi.ini`,
+    /// `uwsgi app.ini`) binds: `http`, `http-socket`, `https`, `socket`, `uwsgi-socket` of its
+    /// `[uwsgi]` section. The file is looked up in the app's build context.
+    fn uwsgi_ini_binds(&self, ctx: &str, words: &[&str]) -> Vec<Bind> {
+        let Some(ini) = words
+            .iter()
+            .skip(1)
+            .find(|w| w.ends_with(".ini") && !w.contains('$'))
+        else {
+            return Vec::new();
+        };
+        let name = crate::walk::file_name(ini);
+        let Some(c) = self.config_files.iter().find(|c| {
+            let rel = self.rel(c.file);
+            crate::walk::file_name(rel) == name && crate::walk::is_within(rel, ctx)
+        }) else {
+            return Vec::new();
+        };
+        c.settings
+            .iter()
+            .filter(|s| {
+                s.parent == "uwsgi"
+                    && matches!(
+                        s.key.as_str(),
+                        "http" | "http-socket" | "https" | "socket" | "uwsgi-socket"
+                    )
+            })
+            .filter_map(|s| {
+                // `host:port`, `:port`; a unix socket path or `%(…)`/`$(…)` is no port
+                let addr = s.value.split(',').next().unwrap_or("").trim();
+                let (host, port) = addr.rsplit_once(':')?;
+                let port: u16 = port.parse().ok()?;
+                Some(Bind {
+                    host: Some(if host.is_empty() { "0.0.0.0" } else { host }.to_string()),
+                    port: Some(port),
+                    origin: Origin::new(c.file, s.value_span.clone()),
+                    by_default: None,
+                })
+            })
+            .collect()
     }
 }
 
