@@ -7,6 +7,7 @@ pub mod dockerfile;
 pub mod dotenv;
 #[cfg(feature = "go")]
 pub mod golang;
+pub mod helm;
 #[cfg(feature = "javascript")]
 pub mod javascript;
 pub mod k8s;

@@ -107,6 +107,20 @@ enum Frame {
     Map(Vec<(Yaml, Yaml)>, Option<Yaml>, usize, usize),
 }
 
+/// Rewrite every span of the tree: a rendered Helm template's nodes moved back onto the
+/// template text that produced them.
+pub fn map_spans(y: &mut Yaml, f: &dyn Fn(&Span) -> Span) {
+    y.span = f(&y.span);
+    match &mut y.value {
+        Value::Seq(items) => items.iter_mut().for_each(|i| map_spans(i, f)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            map_spans(k, f);
+            map_spans(v, f);
+        }),
+        Value::Null | Value::Scalar { .. } => {}
+    }
+}
+
 /// Parse every document of a YAML stream.
 ///
 /// Closing brackets of a flow collection written at the indentation of their parent key
