@@ -109,6 +109,30 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
             }
         }
     }
+    // a finding on a value a Helm template printed from `.Values` lands on the values line
+    // that set it, where the user changes it (of several, the last: an image's tag); the
+    // template line and the other values lines stay as other ends
+    for d in &mut diagnostics {
+        let Some(primary) = d.primary.as_mut() else {
+            continue;
+        };
+        let mut sites = project.values_sites(&primary.origin);
+        let Some(last) = sites.pop() else {
+            continue;
+        };
+        let template = std::mem::replace(&mut primary.origin, last.clone());
+        let related = std::iter::once((template, "printed by this template"))
+            .chain(sites.into_iter().map(|o| (o.clone(), "also printed there")));
+        for (i, (origin, message)) in related.enumerate() {
+            d.secondary.insert(
+                i,
+                crate::diagnostic::Label {
+                    origin,
+                    message: message.into(),
+                },
+            );
+        }
+    }
     let ran: Vec<&'static rules::Meta> = enabled.iter().map(|r| r.meta()).collect();
     let unused = ran.iter().copied().find(|m| m.code == "TF0002");
     let (mut diagnostics, mut suppressed) =

@@ -277,6 +277,7 @@ impl Project {
         }
         p.files = files;
         p.index_files();
+        p.render_charts(&found, opts, &mut notices);
         p.lower_compose(compose_docs, &found, opts, &mut notices);
         p.read_secret_files(&found, opts, &mut notices);
         p.compute_log_files();

@@ -318,9 +318,11 @@ impl Project {
                             objs
                         });
                         match lowered {
-                            Ok(objs) => self.k8s.extend(
-                                objs.into_iter().map(|object| K8sModel { file: id, object }),
-                            ),
+                            Ok(objs) => self.k8s.extend(objs.into_iter().map(|object| K8sModel {
+                                file: id,
+                                object,
+                                helm: None,
+                            })),
                             Err(m) => self.internal_errors.push((Origin::new(id, 0..0), m)),
                         }
                     } else {

@@ -6,6 +6,7 @@ pub mod components;
 pub mod configs;
 pub mod env;
 mod facts;
+pub mod helm;
 pub mod images;
 mod link;
 mod load;
@@ -154,6 +155,9 @@ pub struct ProvidedVar {
 pub struct K8sModel {
     pub file: FileId,
     pub object: Object,
+    /// The chart and values it was rendered from, when a Helm template produced it (its
+    /// spans are then on the template).
+    pub helm: Option<helm::HelmOrigin>,
 }
 
 #[derive(Debug)]
@@ -305,6 +309,11 @@ pub struct Project {
     pub helm_templates: Vec<FileId>,
     /// Helm values files, parsed.
     pub helm_values: Vec<(FileId, Vec<Yaml>)>,
+    /// Every chart template as rendered, per values file.
+    pub helm_renders: Vec<helm::RenderedTemplate>,
+    /// Per template file, the spans of actions that print a values field and the values line
+    /// that set it (from the chart's default render; an environment's where only it renders).
+    pub helm_sites: HashMap<FileId, Vec<(crate::source::Span, Origin)>>,
     /// Other YAML documents that are not Kubernetes objects (app config, CI files…).
     pub other_yaml: Vec<(FileId, Vec<Yaml>)>,
     /// App configuration files that are not YAML (TOML, JSON, INI, properties).

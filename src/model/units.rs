@@ -162,7 +162,10 @@ impl Project {
         let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
         for (oi, km) in self.k8s.iter().enumerate() {
             let o = &km.object;
-            if units.patch_of[oi].is_some() || self.is_test_file(km.file) {
+            if units.patch_of[oi].is_some()
+                || self.is_test_file(km.file)
+                || km.helm.as_ref().is_some_and(|h| h.env_values.is_some())
+            {
                 continue;
             }
             let (Some(name), Some(shape)) = (o.name.clone(), shape(km)) else {
@@ -174,6 +177,23 @@ impl Project {
                 .push(oi);
         }
         let mut copy_of = vec![None; self.k8s.len()];
+        // a chart rendered with an environment's values file: the object the defaults render
+        // from the same template is the workload, this is its copy in that environment
+        let mut defaults: HashMap<(FileId, &str, Option<&str>), usize> = HashMap::new();
+        for (oi, km) in self.k8s.iter().enumerate() {
+            if km.helm.as_ref().is_some_and(|h| h.env_values.is_none()) {
+                defaults
+                    .entry((km.file, km.object.kind.as_str(), km.object.name.as_deref()))
+                    .or_insert(oi);
+            }
+        }
+        for (oi, km) in self.k8s.iter().enumerate() {
+            if km.helm.as_ref().is_some_and(|h| h.env_values.is_some()) {
+                copy_of[oi] = defaults
+                    .get(&(km.file, km.object.kind.as_str(), km.object.name.as_deref()))
+                    .copied();
+            }
+        }
         for members in groups.values().filter(|m| m.len() > 1) {
             // copies live in different files: two objects of one name in one file are a
             // mistake or a list, not a copy
