@@ -101,38 +101,74 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
     // file) names the copies, which are not judged twice
     for d in &mut diagnostics {
         if let Some(at) = d.primary.as_ref().map(|l| l.origin.clone()) {
-            for c in project.copy_locations(&at) {
+            for (c, what) in project.copy_locations(&at) {
                 d.secondary.push(crate::diagnostic::Label {
                     origin: c,
-                    message: "the same workload, copied here".into(),
+                    message: what.into(),
                 });
             }
         }
     }
     // a finding on a value a Helm template printed from `.Values` lands on the values line
     // that set it, where the user changes it (of several, the last: an image's tag); the
-    // template line and the other values lines stay as other ends
-    for d in &mut diagnostics {
+    // template line and the other values lines stay as other ends. Where an environment's
+    // values file sets it too, the finding may be any environment's: it stays on the
+    // template, with every values line that sets it beside.
+    let mut moved = vec![false; diagnostics.len()];
+    for (d, moved) in diagnostics.iter_mut().zip(&mut moved) {
         let Some(primary) = d.primary.as_mut() else {
             continue;
         };
-        let mut sites = project.values_sites(&primary.origin);
-        let Some(last) = sites.pop() else {
+        let sites = project.values_sites(&primary.origin);
+        if sites.is_empty() {
             continue;
-        };
-        let template = std::mem::replace(&mut primary.origin, last.clone());
-        let related = std::iter::once((template, "printed by this template"))
-            .chain(sites.into_iter().map(|o| (o.clone(), "also printed there")));
-        for (i, (origin, message)) in related.enumerate() {
-            d.secondary.insert(
-                i,
-                crate::diagnostic::Label {
-                    origin,
-                    message: message.into(),
-                },
-            );
         }
+        let label = |origin: &crate::source::Origin, message: &str| crate::diagnostic::Label {
+            origin: origin.clone(),
+            message: message.into(),
+        };
+        let mut related = Vec::new();
+        if sites.iter().any(|(_, by_env)| *by_env) {
+            for (o, by_env) in sites {
+                let what = if by_env {
+                    "set here for this environment"
+                } else {
+                    "set here by default"
+                };
+                related.push(label(o, what));
+            }
+        } else {
+            let (last, _) = sites[sites.len() - 1];
+            *moved = true;
+            let template = std::mem::replace(&mut primary.origin, last.clone());
+            related.push(label(&template, "printed by this template"));
+            for (o, _) in &sites[..sites.len() - 1] {
+                related.push(label(o, "also printed there"));
+            }
+        }
+        d.secondary.splice(0..0, related);
     }
+    // a chart that rendered only in part is also read from its values: a rule that found the
+    // same thing at the same values line both ways reports it once
+    let key = |d: &Diagnostic| {
+        d.primary.as_ref().map(|l| {
+            (
+                d.code,
+                l.origin.file,
+                l.origin.span.start,
+                l.origin.span.end,
+            )
+        })
+    };
+    let stayed: std::collections::HashSet<_> = diagnostics
+        .iter()
+        .zip(&moved)
+        .filter(|(_, m)| !**m)
+        .filter_map(|(d, _)| key(d))
+        .collect();
+    let mut moved = moved.into_iter();
+    diagnostics
+        .retain(|d| !moved.next().unwrap_or(false) || !key(d).is_some_and(|k| stayed.contains(&k)));
     let ran: Vec<&'static rules::Meta> = enabled.iter().map(|r| r.meta()).collect();
     let unused = ran.iter().copied().find(|m| m.code == "TF0002");
     let (mut diagnostics, mut suppressed) =

@@ -87,6 +87,17 @@ impl Project {
                         continue;
                     }
                 };
+                // a chart whose every template rendered is judged from its objects alone;
+                // its values files are not read again for what the objects already say
+                if env_file.is_none() && failures.is_empty() && !rendered.is_empty() {
+                    let values: Vec<FileId> = self
+                        .helm_values
+                        .iter()
+                        .map(|(f, _)| *f)
+                        .filter(|f| walk::is_within(self.rel(*f), &dir))
+                        .collect();
+                    self.rendered_values.extend(values);
+                }
                 // failures are said once, for the defaults
                 if env_file.is_none() {
                     for f in failures {
@@ -97,7 +108,7 @@ impl Project {
                             path: file.rel.clone(),
                             message: format!(
                                 "line {}: not rendered: {}; the chart's values are read instead",
-                                line + 1,
+                                line,
                                 crate::model::load::one_line(&f.message)
                             ),
                         });
@@ -166,31 +177,44 @@ impl Project {
                 Some(crate::source::Origin::new(*f, span))
             });
             if let Some(o) = found {
-                sites.push((vr.span.0..vr.span.1, o));
+                let by_env = Some(o.file) == env_values;
+                sites.push((vr.span.0..vr.span.1, o, by_env));
             }
         }
         let known = self.helm_sites.entry(file).or_default();
-        for (span, o) in sites {
-            if !known.iter().any(|(s, _)| *s == span) {
-                known.push((span, o));
+        for (span, o, by_env) in sites {
+            // an environment's render adds the lines its own file sets; the defaults' lines
+            // come from the default render (or the first render that printed them at all)
+            let seen = known
+                .iter()
+                .any(|(s, o2, e)| *s == span && (*o2 == o || (!by_env && !e)));
+            if !seen {
+                known.push((span, o, by_env));
             }
         }
     }
 
+    /// Whether the values file `file` belongs to a chart that rendered whole, so its objects
+    /// (on the template lines, or on the values lines they print) say what it deploys.
+    pub fn values_rendered(&self, file: FileId) -> bool {
+        self.rendered_values.contains(&file)
+    }
+
     /// The values lines that set what a rendered finding at `at` shows, when the template
-    /// printed values fields there (`image: {{ .Values.repo }}:{{ .Values.tag }}` has two).
-    pub fn values_sites(&self, at: &crate::source::Origin) -> Vec<&crate::source::Origin> {
+    /// printed values fields there (`image: {{ .Values.repo }}:{{ .Values.tag }}` has two),
+    /// each with whether an environment's values file set it.
+    pub fn values_sites(&self, at: &crate::source::Origin) -> Vec<(&crate::source::Origin, bool)> {
         let Some(sites) = self.helm_sites.get(&at.file) else {
             return Vec::new();
         };
         sites
             .iter()
-            .filter(|(s, _)| {
+            .filter(|(s, _, _)| {
                 let inside = at.span.start <= s.start && s.end <= at.span.end;
                 let around = s.start <= at.span.start && at.span.end <= s.end;
                 inside || around
             })
-            .map(|(_, o)| o)
+            .map(|(_, o, by_env)| (o, *by_env))
             .collect()
     }
 
@@ -232,7 +256,7 @@ impl Project {
                         path: self.rel(file).to_string(),
                         message: format!(
                             "line {}: rendered, but the output is not YAML: {}",
-                            line + 1,
+                            line,
                             crate::model::load::one_line(&e.message)
                         ),
                     });

@@ -311,9 +311,12 @@ pub struct Project {
     pub helm_values: Vec<(FileId, Vec<Yaml>)>,
     /// Every chart template as rendered, per values file.
     pub helm_renders: Vec<helm::RenderedTemplate>,
-    /// Per template file, the spans of actions that print a values field and the values line
-    /// that set it (from the chart's default render; an environment's where only it renders).
-    pub helm_sites: HashMap<FileId, Vec<(crate::source::Span, Origin)>>,
+    /// Per template file, the spans of actions that print a values field, the values line
+    /// that set it, and whether that line is an environment's (its values file overrides the
+    /// defaults there).
+    pub helm_sites: HashMap<FileId, Vec<(crate::source::Span, Origin, bool)>>,
+    /// Values files of charts whose every template rendered with the defaults.
+    pub rendered_values: Vec<FileId>,
     /// Other YAML documents that are not Kubernetes objects (app config, CI files…).
     pub other_yaml: Vec<(FileId, Vec<Yaml>)>,
     /// App configuration files that are not YAML (TOML, JSON, INI, properties).

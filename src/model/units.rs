@@ -427,8 +427,10 @@ impl Project {
             .unwrap_or("")
     }
 
-    /// Related locations for a finding at `at`: where else the workload holding it is written.
-    pub fn copy_locations(&self, at: &Origin) -> Vec<Origin> {
+    /// Related locations for a finding at `at`: where else the workload holding it is written,
+    /// each with what it is (a copy, or the same template rendered with an environment's
+    /// values file).
+    pub fn copy_locations(&self, at: &Origin) -> Vec<(Origin, &'static str)> {
         let Some(oi) = self.k8s.iter().position(|k| {
             k.file == at.file
                 && k.object.span.start <= at.span.start
@@ -436,9 +438,24 @@ impl Project {
         }) else {
             return Vec::new();
         };
-        self.copies_of(oi)
-            .map(|c| Origin::new(self.k8s[c].file, self.k8s[c].object.kind_span.clone()))
-            .collect()
+        let mut out: Vec<(Origin, &'static str)> = Vec::new();
+        for c in self.copies_of(oi) {
+            let copy = &self.k8s[c];
+            let at = match copy.helm.as_ref().and_then(|h| h.env_values) {
+                Some(values) => (
+                    Origin::new(values, 0..0),
+                    "the same workload, rendered with this environment's values",
+                ),
+                None => (
+                    Origin::new(copy.file, copy.object.kind_span.clone()),
+                    "the same workload, copied here",
+                ),
+            };
+            if !out.contains(&at) {
+                out.push(at);
+            }
+        }
+        out
     }
 }
 

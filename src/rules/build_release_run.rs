@@ -101,8 +101,9 @@ impl Rule for MutableImageReference {
                 }
             }
         }
+        // values of a chart that rendered are judged through its objects above
         for (file, docs) in &p.helm_values {
-            if p.is_test_file(*file) {
+            if p.is_test_file(*file) || p.values_rendered(*file) {
                 continue;
             }
             for d in docs {

@@ -144,7 +144,7 @@ impl Rule for BackingServiceMismatch {
                 }
             }
         }
-        for (file, docs) in &p.helm_values {
+        for (file, docs) in p.helm_values.iter().filter(|(f, _)| !p.values_rendered(*f)) {
             for d in docs {
                 helm_images(d, 0, &mut |repo, tag, span| {
                     add(
