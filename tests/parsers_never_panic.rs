@@ -63,6 +63,25 @@ fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..200).prop_map(|v| v.concat())
 }
 
+/// Template actions and the functions charts call, with multi-byte text between and inside.
+fn helm_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => prop::sample::select(vec![
+            "{{", "}}", "{{- ", " -}}", "{{/* c */}}", " if ", " else ", " end ", " with ", " range ",
+            ".Values.a", ".Values.l", "$", "$x", " := ", " = ", " | ", "quote", "squote", "upper",
+            "include \"t\" .", "define \"t\"", "template \"t\" .", "tpl", "printf \"%s-%5.2q\"",
+            "trunc 3", "trunc -2", "substr 1 3", "nindent 2", "indent 1", "toYaml", "toJson",
+            "default \"d\"", "replace \"a\" \"é\"", "trimSuffix \"-\"", "regexReplaceAll \".\" ",
+            "b64enc", "b64dec", "sha256sum", "split \"/\"", "splitList \",\"", "join \"-\"", "(", ")",
+            "\"", "`", "1", "-1", "2.5", "\n", "  ", ": ", "- ", "kind: Pod\n",
+        ])
+        .prop_map(String::from),
+        2 => wide_char(),
+        1 => syntax_char(),
+    ];
+    prop::collection::vec(piece, 0..120).prop_map(|v| v.concat())
+}
+
 fn ok_span(r: &std::ops::Range<usize>, text: &str) -> bool {
     r.start <= r.end
         && r.end <= text.len()
@@ -113,6 +132,43 @@ fn facts_ok(f: &CodeFacts, text: &str) -> bool {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 768, ..ProptestConfig::default() })]
+
+    #[test]
+    fn helm_templates_render_or_fail_with_spans_inside(tpl in helm_text(), values in helm_text()) {
+        use twelve::parse::helm::{self, value, ChartSource};
+        let vals = yaml::parse(&format!("a: {values}\nl: [x, é, 3]\n"))
+            .ok()
+            .and_then(|d| d.first().map(value::from_yaml))
+            .unwrap_or_default();
+        let chart = ChartSource {
+            name: "c".into(),
+            meta: helm::chart_meta(None, "c"),
+            values: vals,
+            templates: vec![
+                ("templates/t.yaml".into(), std::rc::Rc::from(tpl.as_str()), 0),
+                ("templates/_h.tpl".into(), std::rc::Rc::from("{{ define \"t\" }}é{{ .Values.a }}{{ end }}"), 1),
+            ],
+            files: Default::default(),
+            subcharts: Vec::new(),
+        };
+        let (rendered, failures) = helm::render(&chart, None);
+        for f in &failures {
+            if f.file == 0 {
+                prop_assert!(ok_span(&(f.span.0..f.span.1), &tpl), "{:?}", f);
+            }
+        }
+        for r in rendered.iter().filter(|r| r.file == 0) {
+            let out = &r.output.text;
+            let bounds: Vec<usize> = out.char_indices().map(|(i, _)| i).chain([out.len()]).collect();
+            for w in bounds.windows(2).step_by(3) {
+                let (a, b) = r.output.source_span(w[0], w[1]);
+                prop_assert!(ok_span(&(a..b), &tpl), "{a}..{b} of {tpl:?}");
+            }
+            for v in &r.values_refs {
+                prop_assert!(ok_span(&(v.span.0..v.span.1), &tpl));
+            }
+        }
+    }
 
     #[test]
     fn yaml_compose_k8s(text in text()) {
