@@ -18,6 +18,8 @@ pub enum PortKind {
     ContainerPort,
     ServiceTarget,
     Command,
+    /// The server's config file the start command names (uWSGI ini, gunicorn config).
+    ServerConfig,
     /// `PORT` set by the image or a deployment, read by the code.
     EnvPort,
     Code,
@@ -32,6 +34,7 @@ impl PortKind {
             PortKind::ContainerPort => "containerPort",
             PortKind::ServiceTarget => "the Service's targetPort",
             PortKind::Command => "the start command",
+            PortKind::ServerConfig => "the server's config",
             PortKind::EnvPort => "the `PORT` variable",
             PortKind::Code => "the code",
         }
@@ -154,10 +157,20 @@ impl Project {
             if line.one_off {
                 continue;
             }
+            let ctx = app.context.clone().unwrap_or_default();
             for c in &line.cmds {
-                for (_, port, o) in c.binds() {
+                let binds = c.binds();
+                let any_host = binds.iter().any(|(h, _, _)| h.is_some());
+                for (_, port, o) in binds {
                     if let Some(n) = port {
                         out.push((PortKind::Command, n, o));
+                    }
+                }
+                if !any_host {
+                    for b in p.server_config_binds(&ctx, &c.unwrapped()) {
+                        if let Some(n) = b.port {
+                            out.push((PortKind::ServerConfig, n, b.origin));
+                        }
                     }
                 }
             }
@@ -345,8 +358,10 @@ impl Project {
                 }
                 let prog = u.program();
                 let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
-                if prog == "uwsgi" {
-                    out.extend(self.uwsgi_ini_binds(&ctx, &words));
+                let configured = self.server_config_binds(&ctx, &u);
+                if !configured.is_empty() {
+                    out.extend(configured);
+                    continue;
                 }
                 let default = if prog == "flask" && words.get(1) == Some(&"run") {
                     (!env_set("FLASK_RUN_HOST")).then_some(("`flask run`", "127.0.0.1"))
@@ -378,6 +393,56 @@ impl Project {
 }
 
 impl Project {
+    /// What the config file of the server a start command runs binds: a uWSGI ini file
+    /// named on its command line, a gunicorn config file.
+    pub fn server_config_binds(&self, ctx: &str, u: &super::commands::Cmd) -> Vec<Bind> {
+        let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
+        match u.program() {
+            "uwsgi" => self.uwsgi_ini_binds(ctx, &words),
+            "gunicorn" => {
+                let conf = u.flag(&["-c", "--config"]).map(|(v, _)| v);
+                self.gunicorn_conf_binds(ctx, conf)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// What a gunicorn config file binds: `bind = "host:port"` in the file `-c` names
+    /// (relative to the build context, where the image's workdir gets it), else the
+    /// `gunicorn.conf.py` gunicorn loads from its working directory by default.
+    fn gunicorn_conf_binds(&self, ctx: &str, conf: Option<&str>) -> Vec<Bind> {
+        // `-c python:pkg.module` names a module, not a file
+        let name = match conf {
+            Some(c) if c.starts_with("python:") || c.contains('$') => return Vec::new(),
+            Some(c) => c.trim_start_matches("./"),
+            None => "gunicorn.conf.py",
+        };
+        let Some(src) = self.sources.iter().find(|s| {
+            let rel = self.rel(s.file);
+            crate::walk::is_within(rel, ctx)
+                && (crate::walk::join(ctx, name).as_deref() == Some(rel)
+                    || rel.ends_with(&format!("/{name}")))
+        }) else {
+            return Vec::new();
+        };
+        src.facts
+            .bindings
+            .iter()
+            .filter(|b| b.key == "bind")
+            .filter_map(|b| {
+                // `host:port`; `unix:/path` and `fd://` are no port
+                let (host, port) = b.value.trim().rsplit_once(':')?;
+                let port: u16 = port.parse().ok()?;
+                Some(Bind {
+                    host: Some(if host.is_empty() { "0.0.0.0" } else { host }.to_string()),
+                    port: Some(port),
+                    origin: Origin::new(src.file, b.value_span.clone()),
+                    by_default: None,
+                })
+            })
+            .collect()
+    }
+
     /// The sockets a uWSGI ini file named on its command line (`uwsgi --ini uwsgi.ini`,
     /// `uwsgi app.ini`) binds: `http`, `http-socket`, `https`, `socket`, `uwsgi-socket` of its
     /// `[uwsgi]` section. The file is looked up in the app's build context.
