@@ -105,6 +105,37 @@ impl DockerfileModel {
         }
         vars
     }
+    /// The image a `COPY --from=` at instruction `ins` names, its variables substituted with
+    /// the values its stage sees (`--from=busybox:${TAG:-latest}`); `None` when it names a
+    /// stage, or depends on a variable with no value.
+    pub fn copy_from_image(&self, ins: usize) -> Option<String> {
+        let Kind::Copy {
+            from: Some(from), ..
+        } = &self.df.instructions.get(ins)?.kind
+        else {
+            return None;
+        };
+        let is_stage = |name: &str| {
+            name.parse::<usize>().is_ok()
+                || self.stages.iter().any(|s| {
+                    s.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+        };
+        if is_stage(from) {
+            return None;
+        }
+        if !from.contains('$') {
+            return Some(from.clone());
+        }
+        let stage = self
+            .stages
+            .iter()
+            .position(|s| s.from <= ins && ins < s.end)?;
+        let image = dockerfile::substitute(from, &self.stage_vars(stage))?;
+        (!image.contains('$') && !is_stage(&image)).then_some(image)
+    }
     /// Instructions of the final stage including inherited stages.
     pub fn final_instructions(&self) -> Vec<&dockerfile::Instruction> {
         let Some(last) = self.stages.len().checked_sub(1) else {

@@ -1019,23 +1019,11 @@ impl Rule for UnpinnedBaseImage {
                 );
             }
             // `COPY --from=<image>` pulls files from an image as FROM does
-            for ins in &d.df.instructions {
-                let Kind::Copy {
-                    from: Some(from), ..
-                } = &ins.kind
-                else {
+            for (i, ins) in d.df.instructions.iter().enumerate() {
+                let Some(from) = d.copy_from_image(i) else {
                     continue;
                 };
-                let stage = from.parse::<usize>().is_ok()
-                    || d.stages.iter().any(|s| {
-                        s.name
-                            .as_deref()
-                            .is_some_and(|n| n.eq_ignore_ascii_case(from))
-                    });
-                if stage || from.contains('$') {
-                    continue;
-                }
-                let Some(why) = ImageRef::parse(from).floating() else {
+                let Some(why) = ImageRef::parse(&from).floating() else {
                     continue;
                 };
                 out.push(
