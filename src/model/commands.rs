@@ -180,7 +180,7 @@ pub fn migration(c: &Cmd) -> Option<String> {
         || (prog == "django-admin" && has("migrate"))
         || (prog == "alembic" && has("upgrade"))
         || (prog == "flask" && has("db") && has("upgrade"))
-        || (matches!(prog, "rake" | "rails") && has("db:migrate"))
+        || (matches!(prog, "rake" | "rails") && (has("db:migrate") || has("db:prepare")))
         || (prog == "prisma" && has("migrate") && has("deploy"))
         || (prog == "sqlx" && has("migrate") && has("run"))
         || (prog == "diesel" && has("migration") && has("run"));
