@@ -159,6 +159,18 @@ pub enum Source {
     PackageScript,
 }
 
+/// The flag that tells a server to migrate before it serves (`svix-server --run-migrations`),
+/// where it is written (a script may collect it into an array first).
+pub fn migration_flag(c: &Cmd) -> Option<&Origin> {
+    c.words.iter().skip(1).find_map(|(a, o)| {
+        let flag = matches!(
+            a.split('=').next().unwrap_or(a),
+            "--run-migrations" | "--run-migration" | "--auto-migrate" | "--migrate"
+        ) && !a.ends_with("=false");
+        flag.then_some(o)
+    })
+}
+
 /// The migration a command runs, if it runs one.
 pub fn migration(c: &Cmd) -> Option<String> {
     let u = c.unwrapped();
@@ -183,7 +195,8 @@ pub fn migration(c: &Cmd) -> Option<String> {
         || (matches!(prog, "rake" | "rails") && (has("db:migrate") || has("db:prepare")))
         || (prog == "prisma" && has("migrate") && has("deploy"))
         || (prog == "sqlx" && has("migrate") && has("run"))
-        || (prog == "diesel" && has("migration") && has("run"));
+        || (prog == "diesel" && has("migration") && has("run"))
+        || migration_flag(&u).is_some();
     found.then(|| w.join(" "))
 }
 

@@ -186,10 +186,16 @@ impl Project {
                     }
                     return false;
                 }
-                // an extension-less file beside a Dockerfile may be its entrypoint script
+                // an extension-less file beside a Dockerfile, or in a directory of scripts,
+                // may be the image's entrypoint (`COPY scripts/launch /usr/local/bin/`); its
+                // shebang decides below
                 let beside_dockerfile = f.kind == FileKind::Other
                     && !walk::file_name(&f.rel).contains('.')
-                    && dockerfile_dirs.contains(walk::parent_dir(&f.rel));
+                    && (dockerfile_dirs.contains(walk::parent_dir(&f.rel))
+                        || matches!(
+                            walk::file_name(walk::parent_dir(&f.rel)),
+                            "bin" | "scripts" | "script" | "docker" | "deploy" | "entrypoints"
+                        ));
                 f.kind.is_read() || beside_dockerfile || is_migration_marker(&f.rel)
             })
             .collect();

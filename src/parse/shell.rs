@@ -45,7 +45,13 @@ pub struct Script {
     /// The commands that run last at top level (the final statement), by index.
     pub last: Option<usize>,
     pub has_error: bool,
+    /// Array variables the script builds (`args=(--a)`, `args+=(--b)`, in any branch): a
+    /// command word `"${args[@]}"` stands for these words, at their places.
+    pub arrays: Vec<(String, Vec<(String, Span)>)>,
 }
+
+/// Most words an array variable collects; a script building more is not a start command.
+const MAX_ARRAY_WORDS: usize = 256;
 
 /// Parse a script. Never fails: unparseable parts are skipped and `has_error` set.
 pub fn parse(text: &str) -> Script {
@@ -100,7 +106,15 @@ fn collect(
                     | "heredoc_redirect"
                     | "herestring_redirect" => {}
                     "command_name" => words.push(word(child, text)),
-                    k if is_word(k) => words.push(word(child, text)),
+                    k if is_word(k) => {
+                        let w = word(child, text);
+                        match array_expansion(&w.0)
+                            .and_then(|n| out.arrays.iter().find(|(a, _)| a == n).map(|(_, v)| v))
+                        {
+                            Some(items) => words.extend(items.iter().cloned()),
+                            None => words.push(w),
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -163,6 +177,28 @@ fn collect(
                 collect(child, text, out, pipelines, inner, depth + 1);
             }
         }
+        "variable_assignment" => {
+            if let (Some(name), Some(value)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ) && value.kind() == "array"
+            {
+                let name = text.get(name.byte_range()).unwrap_or("").to_string();
+                let mut cursor = value.walk();
+                let items: Vec<(String, Span)> = value
+                    .named_children(&mut cursor)
+                    .filter(|c| is_word(c.kind()))
+                    .map(|c| word(c, text))
+                    .collect();
+                match out.arrays.iter_mut().find(|(a, _)| *a == name) {
+                    Some((_, v)) => v.extend(items),
+                    None => out.arrays.push((name, items)),
+                }
+                for (_, v) in &mut out.arrays {
+                    v.truncate(MAX_ARRAY_WORDS);
+                }
+            }
+        }
         "function_definition" => {
             if let Some(name) = node.child_by_field_name("name") {
                 out.functions
@@ -194,6 +230,16 @@ fn collect(
             }
         }
     }
+}
+
+/// The array a word expands whole: `${args[@]}`, `${args[*]}`.
+fn array_expansion(w: &str) -> Option<&str> {
+    let inner = w.strip_prefix("${")?.strip_suffix('}')?;
+    let name = inner
+        .strip_suffix("[@]")
+        .or_else(|| inner.strip_suffix("[*]"))?;
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then_some(name)
 }
 
 fn is_word(kind: &str) -> bool {
@@ -340,6 +386,34 @@ mod tests {
             .map(|c| (c.name().unwrap(), c.in_loop))
             .collect();
         assert_eq!(flags, [("nc", true), ("sleep", true), ("exec", false)]);
+    }
+
+    #[test]
+    fn arrays_expand_into_the_words_they_collect() {
+        let text = "args=(\"--run-migrations\")\nif [[ -n \"${W:-}\" ]]; then\n  args+=(\"--wait-for\" 15)\nfi\nexec svix-server \"${args[@]}\" ${none[@]}\n";
+        let s = parse(text);
+        let exec = s
+            .commands
+            .iter()
+            .find(|c| c.name() == Some("exec"))
+            .unwrap();
+        let words: Vec<&str> = exec.words.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "exec",
+                "svix-server",
+                "--run-migrations",
+                "--wait-for",
+                "15",
+                "${none[@]}"
+            ]
+        );
+        assert_eq!(
+            &text[exec.words[2].1.clone()],
+            "\"--run-migrations\"",
+            "the word stays where it is written"
+        );
     }
 
     #[test]

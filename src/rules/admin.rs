@@ -4,7 +4,7 @@ use super::{DiagExt, Input, Meta, Rule, diag};
 use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::Project;
-use crate::model::commands::migration;
+use crate::model::commands::{migration, migration_flag};
 use crate::source::Origin;
 use crate::walk::{self, FileKind};
 
@@ -16,12 +16,16 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
                 continue;
             }
             for c in &line.cmds {
+                // at the flag, when a flag asks the server to migrate
+                let at = migration_flag(&c.unwrapped())
+                    .cloned()
+                    .unwrap_or_else(|| c.origin.clone());
                 if let Some(m) = migration(c)
                     && !out
                         .iter()
-                        .any(|(_, o, _): &(String, Origin, String)| *o == c.origin)
+                        .any(|(_, o, _): &(String, Origin, String)| *o == at)
                 {
-                    out.push((app.name.clone(), c.origin.clone(), m));
+                    out.push((app.name.clone(), at, m));
                 }
             }
         }
