@@ -850,6 +850,17 @@ fn settings_by_file(p: &Project) -> std::collections::HashMap<FileId, Vec<Settin
             }
         }
     }
+    // an app's config file: a URL with a password in `db_dsn = "postgres://u:p@db/x"`
+    for c in &p.config_files {
+        for st in c.settings.iter().filter(|st| !st.disabled) {
+            out.entry(c.file).or_default().push(Setting {
+                value: st.value_span.clone(),
+                key: st.key.clone(),
+                key_origin: Some(Origin::new(c.file, st.key_span.clone())),
+                place: Place::ConfigFile,
+            });
+        }
+    }
     for (di, d) in p.dockerfiles.iter().enumerate() {
         for ins in &d.df.instructions {
             let (kvs, arg) = match &ins.kind {

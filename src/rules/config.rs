@@ -129,8 +129,9 @@ impl Rule for HardcodedSecret {
                 }
                 Place::Code { .. } | Place::ConfigFile | Place::Script { .. } => match s.class {
                     ValueClass::WeakDefault => format!(
-                        "`{}` is set to a guessable default password: {}",
+                        "`{}` is set to {}: {}",
                         s.key,
+                        value_name(s, "a secret"),
                         redact(&s.value)
                     ),
                     _ => format!("hardcoded secret in `{}`: {}", s.key, redact(&s.value)),
