@@ -288,6 +288,7 @@ impl Project {
         p.read_secret_files(&found, opts, &mut notices);
         p.compute_log_files();
         p.compute_config_loopbacks();
+        p.compute_config_hosts();
         notices.sort();
         p.notices = notices;
         p.mark_bundled_code();

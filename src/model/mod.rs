@@ -357,6 +357,8 @@ pub struct Project {
     pub log_files: Vec<LogFile>,
     /// Production config settings that point a backing service at localhost.
     pub config_loopbacks: Vec<configs::ConfigLoopback>,
+    /// Literal backing-service addresses in app config files every environment loads.
+    pub config_hosts: Vec<configs::ConfigHost>,
     /// Build arguments a `RUN` sends as credentials.
     pub credential_args: Vec<secrets::CredentialArg>,
     /// Committed files that compose `secrets:` or a kustomize `secretGenerator:` read.

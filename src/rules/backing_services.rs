@@ -127,6 +127,7 @@ impl Rule for HardcodedServiceAddress {
             || !p.compose.is_empty()
             || !p.k8s.is_empty()
             || !p.config_loopbacks.is_empty()
+            || !p.config_hosts.is_empty()
     }
     fn app_inputs(&self) -> &'static [Input] {
         &[Input::Source, Input::Compose, Input::Kubernetes]
@@ -148,6 +149,22 @@ impl Rule for HardcodedServiceAddress {
                 .severity(Severity::Error)
                 .at(l.origin.clone(), "localhost in a production config")
                 .help("read the service's address from the environment (`REDIS_URL`, `DATABASE_URL`): in production it is another host"),
+            );
+        }
+        // an app config file every environment loads, naming the service's host
+        for h in &p.config_hosts {
+            out.push(
+                diag(
+                    self.meta(),
+                    format!(
+                        "config `{}` sets `{}` to the literal host `{}`",
+                        crate::walk::file_name(p.rel(h.origin.file)),
+                        h.key,
+                        h.host
+                    ),
+                )
+                .at(h.origin.clone(), "literal backing-service address")
+                .help("read the address from the environment (a `${VAR}` placeholder the config loader resolves, or a variable the app reads), so each deploy attaches its own resource"),
             );
         }
         // the container's own configuration
