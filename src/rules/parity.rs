@@ -216,14 +216,67 @@ fn sqlite_in_development(meta: &'static super::Meta, p: &Project, out: &mut Vec<
             dev.get_or_insert(Origin::new(d.file, e.value_span.clone()));
         }
     }
+    // a compose service choosing SQLite: a `sqlite:` URL, or an engine switch
+    // (`DB_ENGINE: sqlite`, `DATABASE_CLIENT: sqlite3`)
+    let engine_key = |k: &str| {
+        let k = k.to_ascii_uppercase();
+        (k.contains("DB") || k.contains("DATABASE"))
+            && ["ENGINE", "TYPE", "DRIVER", "CLIENT", "DIALECT", "BACKEND"]
+                .iter()
+                .any(|w| k.ends_with(w))
+    };
+    let sqlite_setting = |e: &crate::parse::compose::EnvEntry| {
+        e.value.as_deref().is_some_and(|v| {
+            is_sqlite(v)
+                || (engine_key(&e.key)
+                    && matches!(v.trim().to_ascii_lowercase().as_str(), "sqlite" | "sqlite3"))
+        })
+    };
+    // SQLite in a compose file that is no development file: the shipped deployment
+    let mut deployed_sqlite: Option<Origin> = None;
     for cm in &p.compose {
         for s in &cm.compose.services {
-            if let Some(e) = s
-                .environment
-                .iter()
-                .find(|e| e.value.as_deref().is_some_and(is_sqlite))
-            {
-                dev.get_or_insert(Origin::new(cm.file, e.value_span.clone()));
+            if let Some(e) = s.environment.iter().find(|e| sqlite_setting(e)) {
+                let at = Origin::new(cm.file, e.value_span.clone());
+                if !cm.dev && !p.is_test_file(cm.file) {
+                    deployed_sqlite.get_or_insert(at.clone());
+                }
+                dev.get_or_insert(at);
+            }
+        }
+    }
+    // the reverse: the shipped compose runs SQLite while the development compose beside it
+    // provides PostgreSQL or MySQL
+    if let Some(at) = &deployed_sqlite {
+        let dir = crate::walk::parent_dir(p.rel(at.file));
+        let dev_db = p.services.iter().find(|s| {
+            matches!(s.kind.as_str(), "postgres" | "mysql" | "mariadb")
+                && p.compose.iter().any(|cm| {
+                    cm.dev
+                        && cm.file == s.origin.file
+                        && crate::walk::parent_dir(p.rel(cm.file)) == dir
+                })
+        });
+        if let Some(db) = dev_db {
+            out.push(
+                diag(
+                    meta,
+                    format!(
+                        "`{}` runs the app on SQLite while development runs {}",
+                        p.rel(at.file),
+                        db.kind
+                    ),
+                )
+                .at(at.clone(), "SQLite in the deployment")
+                .also(db.origin.clone(), format!("{} in development", db.kind))
+                .help(format!(
+                    "run {} in every environment, or develop on what you deploy",
+                    db.kind
+                )),
+            );
+            // the same SQLite is not also "development's" below
+            if dev.as_ref() == Some(at) {
+                dev = None;
             }
         }
     }
