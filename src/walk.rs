@@ -104,6 +104,9 @@ pub fn config_format(lower_name: &str) -> Option<ConfigFormat> {
     match ext {
         "toml" => Some(ConfigFormat::Toml),
         "ini" | "cfg" => Some(ConfigFormat::Ini),
+        // supervisord's programs and systemd units are INI files
+        "conf" if lower_name.contains("supervisor") => Some(ConfigFormat::Ini),
+        "service" => Some(ConfigFormat::Ini),
         "properties" => Some(ConfigFormat::Properties),
         "json" if !tool_json(lower_name) => Some(ConfigFormat::Json),
         _ => None,

@@ -157,6 +157,8 @@ pub enum Source {
     Script,
     /// A package.json script that `npm start`, `npm run X` or `yarn X` runs.
     PackageScript,
+    /// A `[program:x]` `command=` of a supervisord config the image's start command runs.
+    Supervisor,
 }
 
 /// The flag that tells a server to migrate before it serves (`svix-server --run-migrations`),
@@ -424,6 +426,21 @@ impl Project {
         self.starts.get(ai).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Whether a process manager the app's image starts runs a reverse proxy beside its
+    /// other programs: those serve the proxy inside the container, so their binds are not
+    /// the container's port.
+    pub fn supervised_behind_proxy(&self, ai: usize) -> bool {
+        self.start_commands(ai).iter().any(|l| {
+            l.source == Source::Supervisor
+                && l.cmds.iter().any(|c| {
+                    matches!(
+                        c.unwrapped().program(),
+                        "nginx" | "caddy" | "haproxy" | "envoy" | "traefik" | "apache2" | "httpd"
+                    )
+                })
+        })
+    }
+
     /// Parse every shell command of the model once: RUN steps and each app's start commands.
     pub(crate) fn compute_commands(&mut self) {
         use rayon::prelude::*;
@@ -639,6 +656,46 @@ impl Project {
                 one_off,
                 site,
             });
+        }
+        // a process manager the image starts: the programs of supervisord's config files in
+        // the build context are the app's processes
+        let supervised = out.iter().find(|l| {
+            !l.one_off
+                && l.cmds
+                    .iter()
+                    .any(|c| c.unwrapped().program() == "supervisord")
+        });
+        if let Some(line) = supervised {
+            let (dev, site) = (line.dev, line.site);
+            let ctx = app.context.clone().unwrap_or_default();
+            let mut programs = Vec::new();
+            for c in self.config_files.iter() {
+                let rel = self.rel(c.file);
+                if !walk::is_within(rel, &ctx)
+                    || !walk::file_name(rel)
+                        .to_ascii_lowercase()
+                        .contains("supervisor")
+                {
+                    continue;
+                }
+                for st in &c.settings {
+                    if st.key == "command" && st.parent.starts_with("program:") {
+                        programs.push((c.file, st.value.clone(), st.value_span.clone()));
+                    }
+                }
+            }
+            for (file, command, span) in programs {
+                let src = self.src(file);
+                let parsed = shell::parse(&command);
+                out.push(CommandLine {
+                    cmds: script_cmds(src, &parsed, within_word(src, span.clone(), &command)),
+                    origin: Origin::new(file, span),
+                    source: Source::Supervisor,
+                    dev,
+                    one_off: false,
+                    site,
+                });
+            }
         }
         out
     }

@@ -72,6 +72,22 @@ impl Project {
                         "logging handler `{}` writes logs to a file",
                         s.value
                     ))
+                } else if let Some(program) = s.parent.strip_prefix("program:")
+                    && matches!(s.key.as_str(), "stdout_logfile" | "stderr_logfile")
+                    && supervisor_log_file(&s.value)
+                {
+                    // supervisord keeps a program's output in a file instead of passing it on
+                    Some(format!(
+                        "supervisord program `{program}` writes its {} to a file",
+                        s.key.trim_end_matches("_logfile")
+                    ))
+                } else if s.parent == "Service"
+                    && matches!(s.key.as_str(), "StandardOutput" | "StandardError")
+                    && (s.value.starts_with("file:")
+                        || s.value.starts_with("append:")
+                        || s.value.starts_with("truncate:"))
+                {
+                    Some(format!("systemd unit's `{}` writes to a file", s.key))
                 } else if name.starts_with("appsettings")
                     && s.key == "Name"
                     && matches!(s.value.as_str(), "File" | "RollingFile")
@@ -89,6 +105,27 @@ impl Project {
         self.log_files.sort_by(|a, b| a.origin.cmp(&b.origin));
         self.log_files.dedup_by(|a, b| a.origin == b.origin);
     }
+}
+
+/// A supervisord `stdout_logfile`/`stderr_logfile` that names a file: not the container's
+/// own streams, not `NONE` (discarded), not `AUTO` (supervisord's default, not written).
+fn supervisor_log_file(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty()
+        && !v.contains("%(")
+        && !matches!(v.to_ascii_uppercase().as_str(), "NONE" | "AUTO" | "SYSLOG")
+        && !matches!(
+            v,
+            "/dev/stdout"
+                | "/dev/stderr"
+                | "/dev/fd/1"
+                | "/dev/fd/2"
+                | "/proc/1/fd/1"
+                | "/proc/1/fd/2"
+                | "/proc/self/fd/1"
+                | "/proc/self/fd/2"
+                | "/dev/null"
+        )
 }
 
 /// log4rs file appenders, Spring `logging.file.*`, Python `dictConfig` file handlers.

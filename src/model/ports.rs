@@ -153,8 +153,9 @@ impl Project {
                 }
             }
         }
+        let proxied = p.supervised_behind_proxy(ai);
         for line in p.start_commands(ai) {
-            if line.one_off {
+            if line.one_off || (proxied && line.source == super::commands::Source::Supervisor) {
                 continue;
             }
             let ctx = app.context.clone().unwrap_or_default();
@@ -339,8 +340,10 @@ impl Project {
             crate::walk::join(&ctx, name).is_some_and(|p| self.paths.iter().any(|(r, _)| *r == p))
         };
         let env_set = |name: &str| !self.app_env_values(ai, name).is_empty();
-        for line in self.start_commands(ai) {
-            if line.one_off {
+        let lines = self.start_commands(ai);
+        let proxied = self.supervised_behind_proxy(ai);
+        for line in lines {
+            if line.one_off || (proxied && line.source == super::commands::Source::Supervisor) {
                 continue;
             }
             for c in &line.cmds {
