@@ -293,6 +293,8 @@ fn the_model_lists_each_deployment_with_its_environment() {
         ),
         ("manifests", "deploy/release", "prod".into(), false),
         ("manifests", "k8s", Value::Null, false),
+        // Skaffold deploys the prod overlay
+        ("skaffold", "skaffold.yaml", "prod".into(), false),
     ];
     let want: Vec<(String, String, Value, bool)> = want
         .into_iter()
@@ -434,4 +436,58 @@ fn an_override_is_merged_onto_its_compose_file() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("JWT_SECRET"), "{text}");
+}
+
+#[test]
+fn the_model_lists_what_each_skaffold_profile_deploys() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("skaffold.yaml"),
+        "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts: [{image: web}]\nmanifests:\n  rawYaml: [k8s/*.yaml]\nprofiles:\n  - name: staging\n    manifests:\n      kustomize:\n        paths: [deploy/overlays/staging]\n  - name: local\n    deploy:\n      helm:\n        releases: [{name: web, chartPath: charts/web}]\n  - name: debug\n    activation: [{command: debug}]\n",
+    )
+    .unwrap();
+    let out = twelve(dir.path()).args(["model", "."]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, Value, bool, Vec<String>)> = json["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "skaffold")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["environment"].clone(),
+                d["dev"].as_bool().unwrap(),
+                d["with"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|w| w.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "skaffold.yaml".to_string(),
+                Value::Null,
+                false,
+                vec!["k8s/*.yaml".to_string()]
+            ),
+            (
+                "skaffold.yaml (profile `local`)".to_string(),
+                Value::from("local"),
+                true,
+                vec!["charts/web".to_string()]
+            ),
+            (
+                "skaffold.yaml (profile `staging`)".to_string(),
+                Value::from("staging"),
+                false,
+                vec!["deploy/overlays/staging".to_string()]
+            ),
+        ]
+    );
 }

@@ -297,6 +297,10 @@ impl Project {
                         }
                     }));
                     for d in &skaffold {
+                        let deploys = crate::parse::buildtools::skaffold_deploys(d);
+                        if !deploys.is_empty() {
+                            self.skaffold_deploys.push((id, deploys));
+                        }
                         self.build_artifacts.extend(
                             crate::parse::buildtools::skaffold_artifacts(d)
                                 .into_iter()

@@ -359,6 +359,8 @@ pub struct Project {
     pub config_loopbacks: Vec<configs::ConfigLoopback>,
     /// Literal backing-service addresses in app config files every environment loads.
     pub config_hosts: Vec<configs::ConfigHost>,
+    /// What each Skaffold config deploys, by profile.
+    pub skaffold_deploys: Vec<(FileId, Vec<crate::parse::buildtools::SkaffoldDeploy>)>,
     /// Build arguments a `RUN` sends as credentials.
     pub credential_args: Vec<secrets::CredentialArg>,
     /// Committed files that compose `secrets:` or a kustomize `secretGenerator:` read.

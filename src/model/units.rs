@@ -352,6 +352,37 @@ impl Project {
                 with: Vec::new(),
             });
         }
+        // a Skaffold pipeline, and each profile as an environment of it
+        for (file, deploys) in &self.skaffold_deploys {
+            if self.is_test_file(*file) {
+                continue;
+            }
+            let rel = self.rel(*file);
+            let dir = walk::parent_dir(rel);
+            for d in deploys {
+                // the profile's name, else what the manifests it deploys name
+                let environment = d
+                    .profile
+                    .as_deref()
+                    .and_then(env_of_path)
+                    .or_else(|| d.manifests.iter().find_map(|m| env_of_path(m)));
+                out.push(Deployment {
+                    kind: "skaffold",
+                    file: *file,
+                    path: match &d.profile {
+                        Some(p) => format!("{rel} (profile `{p}`)"),
+                        None => rel.to_string(),
+                    },
+                    environment,
+                    dev: matches!(environment, Some("dev" | "development" | "local")),
+                    with: d
+                        .manifests
+                        .iter()
+                        .map(|m| walk::join(dir, m).unwrap_or_else(|| m.clone()))
+                        .collect(),
+                });
+            }
+        }
         for (file, _) in &self.helm_values {
             if self.is_test_file(*file) {
                 continue;

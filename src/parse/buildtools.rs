@@ -29,6 +29,85 @@ pub fn skaffold_artifacts(doc: &Yaml) -> Vec<(String, Span)> {
     out
 }
 
+/// What a Skaffold config deploys, by itself or in one of its profiles: the manifests
+/// (`manifests.rawYaml`, `deploy.kubectl.manifests`), kustomize directories
+/// (`manifests.kustomize.paths`, `deploy.kustomize.paths`) and Helm charts
+/// (`deploy.helm.releases[].chartPath`), as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkaffoldDeploy {
+    /// The profile's name (`None`: the config's own pipeline).
+    pub profile: Option<String>,
+    pub span: Span,
+    pub manifests: Vec<String>,
+}
+
+/// The deploys of a Skaffold config document: its own, then each profile's that states one.
+pub fn skaffold_deploys(doc: &Yaml) -> Vec<SkaffoldDeploy> {
+    let strings = |y: Option<&Yaml>| -> Vec<String> {
+        y.and_then(Yaml::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let manifests_of = |d: &Yaml| {
+        let mut out = Vec::new();
+        let m = d.get("manifests");
+        out.extend(strings(m.and_then(|m| m.get("rawYaml"))));
+        out.extend(strings(
+            m.and_then(|m| m.get("kustomize"))
+                .and_then(|k| k.get("paths")),
+        ));
+        let deploy = d.get("deploy");
+        out.extend(strings(
+            deploy
+                .and_then(|d| d.get("kubectl"))
+                .and_then(|k| k.get("manifests")),
+        ));
+        out.extend(strings(
+            deploy
+                .and_then(|d| d.get("kustomize"))
+                .and_then(|k| k.get("paths")),
+        ));
+        for r in deploy
+            .and_then(|d| d.get("helm"))
+            .and_then(|h| h.get("releases"))
+            .and_then(Yaml::as_seq)
+            .unwrap_or(&[])
+        {
+            if let Some(c) = r.get("chartPath").and_then(Yaml::as_str) {
+                out.push(c.to_string());
+            }
+        }
+        out
+    };
+    let mut out = Vec::new();
+    let own = manifests_of(doc);
+    if !own.is_empty() {
+        out.push(SkaffoldDeploy {
+            profile: None,
+            span: doc
+                .get("manifests")
+                .or(doc.get("deploy"))
+                .map(|m| m.span.clone())
+                .unwrap_or(doc.span.clone()),
+            manifests: own,
+        });
+    }
+    for p in doc.get("profiles").and_then(Yaml::as_seq).unwrap_or(&[]) {
+        let manifests = manifests_of(p);
+        let Some(name) = p.get("name") else { continue };
+        if !manifests.is_empty() {
+            out.push(SkaffoldDeploy {
+                profile: name.as_str().map(str::to_string),
+                span: name.span.clone(),
+                manifests,
+            });
+        }
+    }
+    out
+}
+
 /// Whether a YAML document is a Skaffold config.
 pub fn is_skaffold(doc: &Yaml) -> bool {
     doc.get("apiVersion")
@@ -85,6 +164,30 @@ pub fn tilt_artifacts(text: &str) -> Vec<(String, Span)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skaffold_deploys_by_profile() {
+        let text = "apiVersion: skaffold/v4beta6\nkind: Config\nmanifests:\n  rawYaml: [k8s/*.yaml]\nprofiles:\n  - name: prod\n    manifests:\n      kustomize:\n        paths: [overlays/prod]\n  - name: dev\n    activation: [{command: dev}]\n  - name: helm\n    deploy:\n      helm:\n        releases: [{name: web, chartPath: charts/web}]\n";
+        let doc = &crate::parse::yaml::parse(text).unwrap()[0];
+        let d = skaffold_deploys(doc);
+        let got: Vec<(Option<&str>, Vec<&str>)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.profile.as_deref(),
+                    d.manifests.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, vec!["k8s/*.yaml"]),
+                (Some("prod"), vec!["overlays/prod"]),
+                (Some("helm"), vec!["charts/web"]),
+            ]
+        );
+    }
 
     #[test]
     fn skaffold_artifacts_of_build_and_profiles() {
