@@ -195,6 +195,7 @@ fn merge_into(dst: &V, src: &V, overwrite: bool, depth: usize) {
 fn apply(ex: &mut Exec, name: &str, a: &[V]) -> R<V> {
     let a0 = || nth(a, 0);
     let a1 = || nth(a, 1);
+    let a2 = || nth(a, 2);
     Ok(match name {
         // Go builtins
         "not" => {
@@ -575,6 +576,74 @@ fn apply(ex: &mut Exec, name: &str, a: &[V]) -> R<V> {
         "b64enc" => V::str(base64_encode(s(&a0()).as_bytes())),
         "b64dec" => V::str(String::from_utf8_lossy(&base64_decode(&s(&a0()))).into_owned()),
         "sha256sum" => V::str(sha256_hex(s(&a0()).as_bytes())),
+        "sha1sum" => V::str(sha1_hex(s(&a0()).as_bytes())),
+        "adler32sum" => {
+            let (mut x, mut y) = (1u32, 0u32);
+            for b in s(&a0()).bytes() {
+                x = (x + u32::from(b)) % 65521;
+                y = (y + x) % 65521;
+            }
+            V::str(((y << 16) | x).to_string())
+        }
+        "wrap" | "wrapWith" => {
+            let (n, sep, x) = if name == "wrap" {
+                arity(ex, name, a, 2)?;
+                (a0().to_i64(), "\n".to_string(), s(&a1()))
+            } else {
+                arity(ex, name, a, 3)?;
+                (a0().to_i64(), s(&a1()), s(&a2()))
+            };
+            V::str(wrap_words(&x, n.clamp(1, 1 << 20) as usize, &sep))
+        }
+        "swapcase" => V::str(
+            s(&a0())
+                .chars()
+                .flat_map(|c| {
+                    let flipped: Vec<char> = if c.is_uppercase() {
+                        c.to_lowercase().collect()
+                    } else if c.is_lowercase() {
+                        c.to_uppercase().collect()
+                    } else {
+                        vec![c]
+                    };
+                    flipped
+                })
+                .collect::<String>(),
+        ),
+        "plural" => {
+            arity(ex, name, a, 3)?;
+            if a2().to_i64() == 1 { a0() } else { a1() }
+        }
+        "regexQuoteMeta" => V::str(
+            s(&a0())
+                .chars()
+                .flat_map(|c| {
+                    let special = "\\.+*?()|[]{}^$".contains(c);
+                    special
+                        .then_some('\\')
+                        .into_iter()
+                        .chain(std::iter::once(c))
+                })
+                .collect::<String>(),
+        ),
+        "chunk" | "mustChunk" => {
+            arity(ex, name, a, 2)?;
+            let size = a0().to_i64().max(1) as usize;
+            V::list(
+                list_of(&a1())
+                    .chunks(size)
+                    .map(|c| V::list(c.to_vec()))
+                    .collect(),
+            )
+        }
+        "isAbs" | "osIsAbs" => V::Bool(s(&a0()).starts_with('/')),
+        "clean" | "osClean" => V::str(clean_path(&s(&a0()))),
+        // random: the lowest value, and the list as given
+        "randInt" => {
+            arity(ex, name, a, 2)?;
+            a0()
+        }
+        "shuffle" => a0(),
         "base" => V::str(
             s(&a0())
                 .trim_end_matches('/')
@@ -1188,6 +1257,117 @@ fn base64_decode(text: &str) -> Vec<u8> {
 }
 
 /// SHA-256 (FIPS 180-4), as `sha256sum` gives it: lowercase hex.
+/// Go's `path.Clean`: one slash between names, no `.`, `..` resolved where it can be.
+fn clean_path(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
+}
+
+/// Sprig's `wrap`: break lines at the last space within `width` bytes; a word longer than
+/// the width stays whole up to the next space.
+fn wrap_words(text: &str, width: usize, sep: &str) -> String {
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::new();
+    let mut offset = 0usize;
+    while b.len() - offset > width {
+        if b[offset] == b' ' {
+            offset += 1;
+            continue;
+        }
+        let end = width + offset + 1;
+        match b[offset..end].iter().rposition(|&c| c == b' ') {
+            Some(i) => {
+                out.extend_from_slice(&b[offset..offset + i]);
+                out.extend_from_slice(sep.as_bytes());
+                offset += i + 1;
+            }
+            _ => {
+                let end = width + offset;
+                match b[end..].iter().position(|&c| c == b' ') {
+                    None => {
+                        out.extend_from_slice(&b[offset..]);
+                        offset = b.len();
+                    }
+                    Some(i) => {
+                        out.extend_from_slice(&b[offset..end + i]);
+                        out.extend_from_slice(sep.as_bytes());
+                        offset = end + i + 1;
+                    }
+                }
+            }
+        }
+    }
+    out.extend_from_slice(&b[offset..]);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// SHA-1 of `data`, as lowercase hex (`sha1sum`).
+pub fn sha1_hex(data: &[u8]) -> String {
+    let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
+    let mut msg = data.to_vec();
+    let bit_len = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_be_bytes());
+    for block in msg.chunks(64) {
+        let mut w = [0u32; 80];
+        for (i, c) in block.chunks(4).enumerate() {
+            w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = h;
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A827999),
+                20..=39 => (b ^ c ^ d, 0x6ED9EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
+                _ => (b ^ c ^ d, 0xCA62C1D6),
+            };
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = t;
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     const K: [u32; 64] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -1366,6 +1546,26 @@ fn semver_matches(constraint: &str, version: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha1_wrap_and_paths_match_go() {
+        assert_eq!(sha1_hex(b""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        assert_eq!(
+            sha1_hex(b"hello"),
+            "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+        );
+        assert_eq!(
+            wrap_words("the quick brown fox jumps", 10, "\n"),
+            "the quick\nbrown fox\njumps"
+        );
+        assert_eq!(
+            wrap_words("averyveryverylongword and more", 5, "\n"),
+            "averyveryverylongword\nand\nmore"
+        );
+        assert_eq!(clean_path("a//b/./c/../d/"), "a/b/d");
+        assert_eq!(clean_path("/../x"), "/x");
+        assert_eq!(clean_path("../../x"), "../../x");
+    }
 
     #[test]
     fn sha256_matches_known_digests() {

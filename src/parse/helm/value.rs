@@ -388,24 +388,94 @@ fn coalesce_at(dst: &V, src: &V, depth: usize) -> V {
     }
 }
 
-/// Whether a string must be quoted to stay a string in YAML.
-fn needs_quotes(s: &str) -> bool {
-    if s.is_empty() || s.trim() != s {
-        return true;
+/// How go-yaml writes a string scalar (outside a block): plain where the text reads back as
+/// the same string, single-quoted where only YAML's syntax stands in the way, double-quoted
+/// where it would read as another type or holds unprintable characters.
+#[derive(Debug, PartialEq, Eq)]
+enum Quoting {
+    Plain,
+    Single,
+    Double,
+}
+
+fn quoting(s: &str) -> Quoting {
+    // what would read as null, a bool, a number or a sexagesimal number
+    if s.is_empty()
+        || !matches!(resolve_plain(s), V::Str(_))
+        || s.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'-' | b'.' | b'+' | b'e' | b'E'))
+            && s.contains(':')
+    {
+        return Quoting::Double;
     }
-    if !matches!(resolve_plain(s), V::Str(_)) {
-        return true;
+    let printable = |c: char| {
+        matches!(c, '\u{20}'..='\u{7e}' | '\u{85}')
+            || (c >= '\u{a0}' && !matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}'))
+    };
+    if s.chars().any(|c| !printable(c)) {
+        return Quoting::Double;
     }
-    let first = s.chars().next().unwrap_or(' ');
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
-        return true;
+    let b = s.as_bytes();
+    let blank_at = |i: usize| b.get(i).is_none_or(|c| *c == b' ');
+    let mut plain = !s.starts_with(' ') && !s.ends_with(' ');
+    for (i, &c) in b.iter().enumerate() {
+        let followed_by_blank = blank_at(i + 1);
+        let indicator = if i == 0 {
+            match c {
+                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>'
+                | b'\'' | b'"' | b'%' | b'@' | b'`' => true,
+                b'?' | b':' | b'-' => followed_by_blank,
+                _ => false,
+            }
+        } else {
+            match c {
+                b':' => followed_by_blank,
+                b'#' => b.get(i - 1) == Some(&b' '),
+                _ => false,
+            }
+        };
+        if indicator {
+            plain = false;
+            break;
+        }
     }
-    s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-        || s.chars().any(|c| c.is_control())
-        // go-yaml quotes what looks like a timestamp or a sexagesimal number, keep it a string
-        || s.bytes().all(|c| c.is_ascii_digit() || matches!(c, b':' | b'-' | b'.' | b'+' | b'e' | b'E'))
+    if plain {
+        Quoting::Plain
+    } else {
+        Quoting::Single
+    }
+}
+
+/// A string in YAML's double quotes, escaped as libyaml escapes.
+fn quote_yaml_double(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0' => out.push_str("\\0"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{a0}' => out.push_str("\\_"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
+                let _ = write!(out, "\\x{:02X}", c as u32);
+            }
+            '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn quote_json(s: &str, out: &mut String) {
@@ -437,14 +507,15 @@ fn yaml_scalar(v: &V, out: &mut String) {
             let _ = write!(out, "{i}");
         }
         V::Float(f) => out.push_str(&json_float(*f)),
-        V::Str(s) => {
-            if needs_quotes(s) {
-                // YAML double quotes read JSON escapes (`\u003c` included)
-                quote_json(s, out)
-            } else {
-                out.push_str(s)
+        V::Str(s) => match quoting(s) {
+            Quoting::Plain => out.push_str(s),
+            Quoting::Single => {
+                out.push('\'');
+                out.push_str(&s.replace('\'', "''"));
+                out.push('\'');
             }
-        }
+            Quoting::Double => quote_yaml_double(s, out),
+        },
         V::List(_) | V::Map(_) => {}
     }
 }
@@ -454,7 +525,8 @@ fn yaml_scalar(v: &V, out: &mut String) {
 pub fn to_yaml(v: &V) -> String {
     let mut out = String::new();
     write_yaml(v, 0, &mut out, 0);
-    while out.ends_with('\n') {
+    // Helm trims one newline: a kept block's (`|+`) last blank line stays
+    if out.ends_with('\n') {
         out.pop();
     }
     out
@@ -503,11 +575,47 @@ fn write_yaml(v: &V, indent: usize, out: &mut String, depth: usize) {
         }
         V::Map(_) => out.push_str("{}\n"),
         V::List(_) => out.push_str("[]\n"),
+        V::Str(s) if literal_allowed(s) => {
+            // go-yaml writes a multi-line string as a literal block at the value's indent
+            let pad = " ".repeat(indent.max(2));
+            out.push('|');
+            // a leading space or break needs the indentation stated
+            if s.starts_with([' ', '\n']) {
+                out.push('2');
+            }
+            let body = s.strip_suffix('\n');
+            match body {
+                None => out.push('-'),
+                Some(b) if b.is_empty() || b.ends_with('\n') => out.push('+'),
+                Some(_) => {}
+            }
+            out.push('\n');
+            for line in body.unwrap_or(s).split('\n') {
+                if !line.is_empty() {
+                    out.push_str(&pad);
+                    out.push_str(line);
+                }
+                out.push('\n');
+            }
+        }
         scalar => {
             yaml_scalar(scalar, out);
             out.push('\n');
         }
     }
+}
+
+/// Whether go-yaml writes a string as a literal block (`|`): it holds a line break, every
+/// character is printable (a tab is not), and no space ends a line or the string.
+fn literal_allowed(s: &str) -> bool {
+    s.contains('\n')
+        && !s.ends_with(' ')
+        && !s.contains(" \n")
+        && s.chars().all(|c| {
+            c == '\n'
+                || matches!(c, '\u{20}'..='\u{7e}' | '\u{85}')
+                || (c >= '\u{a0}' && !matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}'))
+        })
 }
 
 /// `toJson`: compact, keys sorted, HTML characters escaped as Go does.
@@ -624,10 +732,18 @@ mod tests {
         let text = to_yaml(&v);
         let back = from_yaml(&crate::parse::yaml::parse(&text).unwrap()[0]);
         assert!(equal(&v, &back), "{text}");
-        assert!(
-            text.starts_with("m:\n  a: \"x: y\"\n  b: 1\n  c: []\n  d: {}\n  l:\n  - j:\n    - 1"),
-            "{text}"
+        // as Helm writes it (checked against Helm through the kitchen-sink chart's oracle):
+        // single quotes where only syntax needs them, double where the text would read as
+        // another type, a literal block for lines
+        assert_eq!(
+            text,
+            "m:\n  a: 'x: y'\n  b: 1\n  c: []\n  d: {}\n  l:\n  - j:\n    - 1\n    - 2\n    k: v\n  - - 3\n  o: \"012\"\n  s: |-\n    multi\n    line\n  t: \"true\""
         );
+        assert_eq!(to_yaml(&V::str("a\tb")), "\"a\\tb\"");
+        assert_eq!(to_yaml(&V::str("-x")), "-x");
+        assert_eq!(to_yaml(&V::str("- x")), "'- x'");
+        assert_eq!(to_yaml(&V::str("it's #1")), "'it''s #1'");
+        assert_eq!(to_yaml(&V::str("a\n\n")), "|+\n  a\n");
     }
 
     #[test]
