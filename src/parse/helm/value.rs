@@ -295,6 +295,12 @@ fn resolve_plain(text: &str) -> V {
     {
         return V::Float(sign * v as f64);
     }
+    // go-yaml reads YAML 1.2's `0o17` as octal too
+    if let Some(o) = body.strip_prefix("0o")
+        && let Ok(v) = i64::from_str_radix(o, 8)
+    {
+        return V::Float(sign * v as f64);
+    }
     let looks_float = body.bytes().any(|c| c.is_ascii_digit())
         && body
             .bytes()
@@ -599,10 +605,61 @@ fn write_yaml(v: &V, indent: usize, out: &mut String, depth: usize) {
             }
         }
         scalar => {
+            let start = out.len();
             yaml_scalar(scalar, out);
+            fold_long_line(out, start, indent);
             out.push('\n');
         }
     }
+}
+
+/// libyaml's line folding: in a plain or quoted scalar written past column 80, a single
+/// space between words becomes a line break and the value's indentation (a double-quoted
+/// one escapes a space that then starts the line).
+fn fold_long_line(out: &mut String, start: usize, indent: usize) {
+    const BEST_WIDTH: usize = 80;
+    let Some(scalar) = out.get(start..) else {
+        return;
+    };
+    let style = match scalar.as_bytes().first() {
+        Some(b'"') => b'"',
+        Some(b'\'') => b'\'',
+        _ => b' ',
+    };
+    let line_start = out
+        .get(..start)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let mut column = out.get(line_start..start).map_or(0, |p| p.chars().count());
+    if column + scalar.chars().count() <= BEST_WIDTH {
+        return;
+    }
+    let chars: Vec<char> = scalar.chars().collect();
+    let mut folded = String::with_capacity(scalar.len() + 16);
+    let mut spaces = false;
+    let last = chars.len().saturating_sub(1);
+    for (i, &c) in chars.iter().enumerate() {
+        let next_space = chars.get(i + 1) == Some(&' ');
+        // inside quotes, the quote characters are not the value's first and last
+        let inner = style == b' ' || (i > 1 && i + 1 < last);
+        let breakable =
+            c == ' ' && !spaces && column > BEST_WIDTH && inner && (style == b'"' || !next_space);
+        if breakable {
+            folded.push('\n');
+            folded.push_str(&" ".repeat(indent));
+            column = indent;
+            if style == b'"' && next_space {
+                folded.push('\\');
+                column += 1;
+            }
+        } else {
+            folded.push(c);
+            column += 1;
+        }
+        spaces = c == ' ';
+    }
+    out.truncate(start);
+    out.push_str(&folded);
 }
 
 /// Whether go-yaml writes a string as a literal block (`|`): it holds a line break, every
@@ -744,6 +801,18 @@ mod tests {
         assert_eq!(to_yaml(&V::str("- x")), "'- x'");
         assert_eq!(to_yaml(&V::str("it's #1")), "'it''s #1'");
         assert_eq!(to_yaml(&V::str("a\n\n")), "|+\n  a\n");
+        // past column 80 a space becomes a line break, as Helm writes it
+        let long = V::map(BTreeMap::from([(
+            "text".to_string(),
+            V::str(
+                "this is a very long annotation value that goes on and on past the eighty column limit of the emitter for sure",
+            ),
+        )]));
+        assert_eq!(
+            to_yaml(&long),
+            "text: this is a very long annotation value that goes on and on past the eighty column\n  limit of the emitter for sure"
+        );
+        assert!(matches!(resolve_plain("0o17"), V::Float(f) if f == 15.0));
     }
 
     #[test]
