@@ -91,8 +91,16 @@ fn twelve_renders_charts_as_helm_does() {
                     continue;
                 }
                 let Some(mine) = ours.get(name.as_str()) else {
+                    // twelve's reason, when it gave one
+                    let why: Vec<&str> = p
+                        .notices
+                        .iter()
+                        .filter(|n| n.path.ends_with(rel))
+                        .map(|n| n.message.as_str())
+                        .collect();
                     wrong.push(format!(
-                        "{chart_dir} {values_file} {name}: Helm renders it, twelve does not"
+                        "{chart_dir} {values_file} {name}: Helm renders it, twelve does not ({})",
+                        why.join("; ")
                     ));
                     continue;
                 };

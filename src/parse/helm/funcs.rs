@@ -636,6 +636,12 @@ fn apply(ex: &mut Exec, name: &str, a: &[V]) -> R<V> {
                     .collect(),
             )
         }
+        "initials" => V::str(
+            s(&a0())
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .collect::<String>(),
+        ),
         "isAbs" | "osIsAbs" => V::Bool(s(&a0()).starts_with('/')),
         "clean" | "osClean" => V::str(clean_path(&s(&a0()))),
         // random: the lowest value, and the list as given
