@@ -71,6 +71,18 @@ fn twelve_renders_charts_as_helm_does() {
                 .map(|r| (r.name.as_str(), r.text.as_str()))
                 .collect();
             let helm = helm.as_object().expect("template name to text");
+            // nor does twelve render what Helm leaves out (a disabled subchart); with an
+            // environment's file the package decides conditions on the chart's own values,
+            // where `helm template -f` uses the file's, so only the defaults are checked
+            if env.is_none() {
+                for name in ours.keys().filter(|n| !helm.contains_key(**n)) {
+                    if !name.ends_with("NOTES.txt") {
+                        wrong.push(format!(
+                            "{chart_dir} {values_file} {name}: twelve renders it, Helm does not"
+                        ));
+                    }
+                }
+            }
             for (name, text) in helm {
                 if name.ends_with("NOTES.txt") {
                     continue;
