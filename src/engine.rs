@@ -149,15 +149,13 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         d.secondary.splice(0..0, related);
     }
     // a chart that rendered only in part is also read from its values: a rule that found the
-    // same thing at the same values line both ways reports it once
+    // same thing at the same values line both ways reports it once; and a secret the values
+    // file holds is one finding there, whichever rule also met it in a rendered object
     let key = |d: &Diagnostic| {
         d.primary.as_ref().map(|l| {
-            (
-                d.code,
-                l.origin.file,
-                l.origin.span.start,
-                l.origin.span.end,
-            )
+            // secrets are keyed by place alone
+            let code = if d.secrets.is_empty() { d.code } else { "" };
+            (code, l.origin.file, l.origin.span.start, l.origin.span.end)
         })
     };
     let stayed: std::collections::HashSet<_> = diagnostics

@@ -193,3 +193,54 @@ fn a_template_that_cannot_render_is_a_located_note_and_the_values_are_read() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "chart/values.yaml:3");
 }
+
+/// (code, path:line) of every finding of the check.
+fn all_findings(root: &Path) -> Vec<(String, String)> {
+    let out = Command::cargo_bin("twelve")
+        .unwrap()
+        .args(["check", ".", "--format", "json"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["location"].is_null())
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                format!(
+                    "{}:{}",
+                    f["location"]["path"].as_str().unwrap(),
+                    f["location"]["line"]
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_values_secret_a_template_prints_into_a_container_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let deployment = DEPLOYMENT.to_string()
+        + "          env:\n            - name: API_KEY\n              value: {{ .Values.apiKey | quote }}\n";
+    write(
+        dir.path(),
+        &[
+            ("chart/Chart.yaml", CHART),
+            (
+                "chart/values.yaml",
+                "image:\n  repository: registry.example.com/shop\n  tag: \"1.0\"\napiKey: \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n",
+            ),
+            ("chart/templates/_helpers.tpl", HELPERS),
+            ("chart/templates/deployment.yaml", &deployment),
+        ],
+    );
+    let at_line_4: Vec<_> = all_findings(dir.path())
+        .into_iter()
+        .filter(|(_, at)| at == "chart/values.yaml:4")
+        .collect();
+    assert_eq!(at_line_4.len(), 1, "{at_line_4:?}");
+}
