@@ -94,3 +94,32 @@ fn every_kind_of_input_reports_each_problem_at_its_line() {
         "{related:?}"
     );
 }
+
+mod common;
+
+#[test]
+fn an_app_json_postdeploy_script_is_the_one_off_that_runs_migrations() {
+    let base: &[(&str, &str)] = &[
+        ("Procfile", "web: gunicorn shop.wsgi\n"),
+        ("requirements.txt", "django==5.0.6\ngunicorn==22.0.0\n"),
+        (
+            "shop/migrations/0001_initial.py",
+            "from django.db import migrations\n",
+        ),
+    ];
+    assert_eq!(
+        common::findings(base, "TF1202").len(),
+        1,
+        "migrations and no one-off"
+    );
+    let with_app_json: Vec<(&str, &str)> = base
+        .iter()
+        .copied()
+        .chain([(
+            "app.json",
+            r#"{"name": "shop", "scripts": {"postdeploy": "python manage.py migrate"}}"#,
+        )])
+        .collect();
+    let found = common::findings(&with_app_json, "TF1202");
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -159,6 +159,8 @@ pub enum Source {
     PackageScript,
     /// A `[program:x]` `command=` of a supervisord config the image's start command runs.
     Supervisor,
+    /// A systemd unit's `ExecStart=` (or `ExecStartPre=`/`ExecStartPost=`).
+    Systemd,
 }
 
 /// The flag that tells a server to migrate before it serves (`svix-server --run-migrations`),
@@ -424,6 +426,68 @@ impl Project {
     /// The commands that start app `ai` (see `compute_start_commands`).
     pub fn start_commands(&self, ai: usize) -> &[CommandLine] {
         self.starts.get(ai).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The commands systemd units run as their service starts (`ExecStartPre=`, `ExecStart=`,
+    /// `ExecStartPost=`), each with its unit's file. systemd's prefixes (`-`, `@`, `+`, `!`)
+    /// are not part of the command.
+    pub fn unit_start_commands(&self) -> Vec<CommandLine> {
+        let mut out = Vec::new();
+        for c in &self.config_files {
+            // a `Type=oneshot` unit is a one-off (a migrate unit run once per release)
+            let oneshot = c
+                .settings
+                .iter()
+                .any(|s| s.parent == "Service" && s.key == "Type" && s.value.trim() == "oneshot");
+            if !self.rel(c.file).ends_with(".service") || self.is_test_file(c.file) || oneshot {
+                continue;
+            }
+            for st in &c.settings {
+                if st.parent != "Service"
+                    || !matches!(
+                        st.key.as_str(),
+                        "ExecStartPre" | "ExecStart" | "ExecStartPost"
+                    )
+                {
+                    continue;
+                }
+                let command = st.value.trim_start_matches(['-', '@', '+', '!', ':']);
+                let skipped = st.value.len() - command.len();
+                let span = st.value_span.start + skipped..st.value_span.end;
+                let src = self.src(c.file);
+                out.push(CommandLine {
+                    cmds: script_cmds(
+                        src,
+                        &shell::parse(command),
+                        within_word(src, span.clone(), command),
+                    ),
+                    origin: Origin::new(c.file, span),
+                    source: Source::Systemd,
+                    dev: false,
+                    one_off: false,
+                    site: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// The admin commands a PaaS runs once, outside the app's processes: Heroku's app.json
+    /// `scripts.postdeploy` (after the app is created) and `scripts.pr-predestroy`.
+    pub fn paas_one_offs(&self) -> Vec<(Origin, &str)> {
+        self.config_files
+            .iter()
+            .filter(|c| walk::file_name(self.rel(c.file)) == "app.json")
+            .flat_map(|c| {
+                c.settings
+                    .iter()
+                    .filter(|s| {
+                        s.parent == "scripts"
+                            && matches!(s.key.as_str(), "postdeploy" | "pr-predestroy")
+                    })
+                    .map(move |s| (Origin::new(c.file, s.value_span.clone()), s.value.as_str()))
+            })
+            .collect()
     }
 
     /// Whether a process manager the app's image starts runs a reverse proxy beside its

@@ -462,19 +462,19 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
         for s in c
             .settings
             .iter()
-            .filter(|s| !s.disabled && is_secret_key(&s.key))
+            .filter(|s| !s.disabled && is_secret_key(s.name()))
         {
             let siblings = c
                 .settings
                 .iter()
                 .filter(|o| o.group == s.group)
-                .map(|o| (o.key.as_str(), Some(o.value.as_str())));
+                .map(|o| (o.name(), Some(o.value.as_str())));
             out.push(site(
                 Origin::new(c.file, s.value_span.clone()),
                 &s.value,
-                &s.key,
+                s.name(),
                 Some(Origin::new(c.file, s.key_span.clone())),
-                classify_in(&s.key, &s.value, siblings),
+                classify_in(s.name(), &s.value, siblings),
                 looks_random(&s.value),
                 Place::ConfigFile,
             ));
@@ -855,7 +855,7 @@ fn settings_by_file(p: &Project) -> std::collections::HashMap<FileId, Vec<Settin
         for st in c.settings.iter().filter(|st| !st.disabled) {
             out.entry(c.file).or_default().push(Setting {
                 value: st.value_span.clone(),
-                key: st.key.clone(),
+                key: st.name().to_string(),
                 key_origin: Some(Origin::new(c.file, st.key_span.clone())),
                 place: Place::ConfigFile,
             });

@@ -27,6 +27,20 @@ pub struct Setting {
     pub disabled: bool,
 }
 
+impl Setting {
+    /// What the setting is called: its key, or for a `value` inside a named block (app.json's
+    /// `"STRIPE_KEY": {"value": "…"}`) the block's name.
+    pub fn name(&self) -> &str {
+        if self.key == "value"
+            && let Some(last) = self.parent.rsplit('.').next()
+            && !last.is_empty()
+        {
+            return last;
+        }
+        &self.key
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     pub offset: usize,

@@ -60,7 +60,7 @@ pub fn to_json(o: &Outcome) -> String {
                 .iter()
                 .map(|l| {
                     json!({
-                        "source": match l.source { Source::DockerfileRun => "dockerfile-run", Source::DockerfileStart => "dockerfile", Source::Compose => "compose", Source::Kubernetes => "kubernetes", Source::Procfile => "procfile", Source::Script => "script", Source::PackageScript => "package-script", Source::Supervisor => "supervisor" },
+                        "source": match l.source { Source::DockerfileRun => "dockerfile-run", Source::DockerfileStart => "dockerfile", Source::Compose => "compose", Source::Kubernetes => "kubernetes", Source::Procfile => "procfile", Source::Script => "script", Source::PackageScript => "package-script", Source::Supervisor => "supervisor", Source::Systemd => "systemd" },
                         "at": loc(l.origin.file, &l.origin.span),
                         "commands": l.cmds.iter().map(|c| crate::secrets::masked_command(&c.words.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>())).collect::<Vec<_>>(),
                         "one_off": l.one_off,

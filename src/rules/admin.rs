@@ -25,8 +25,17 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
                         .iter()
                         .any(|(_, o, _): &(String, Origin, String)| *o == at)
                 {
-                    out.push((app.name.clone(), at, m));
+                    out.push((format!("app `{}`", app.name), at, m));
                 }
+            }
+        }
+    }
+    // a service a systemd unit starts on a host
+    for line in p.unit_start_commands() {
+        for c in &line.cmds {
+            if let Some(m) = migration(c) {
+                let unit = walk::file_name(p.rel(line.origin.file)).to_string();
+                out.push((format!("systemd unit `{unit}`"), c.origin.clone(), m));
             }
         }
     }
@@ -50,7 +59,7 @@ impl Rule for MigrationsOnStartup {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (app, origin, m) in migrations_on_startup(p) {
             out.push(
-                diag(self.meta(), format!("app `{app}` runs `{m}` every time it starts"))
+                diag(self.meta(), format!("{app} runs `{m}` every time it starts"))
                     .at(origin, "migration in the start command")
                     .help("run it once per release: a Kubernetes Job or Helm hook, an initContainer, a compose one-off service, or a Procfile `release:` entry"),
             );
@@ -110,13 +119,14 @@ impl Rule for MissingAdminProcess {
         if k8s_one_off
             || helm_hook
             || one_off_process
+            || !p.paas_one_offs().is_empty()
             || script
             || !migrations_on_startup(p).is_empty()
         {
             return;
         }
         let dg = diag(self.meta(), format!("the repository has migrations (`{marker}`) but no one-off process runs them"))
-            .help("add a Kubernetes Job or Helm hook, a compose one-off service (under a profile), or a Procfile `release:` entry that runs the migrations once per release");
+            .help("add a Kubernetes Job or Helm hook, a compose one-off service (under a profile), a Procfile `release:` entry or an app.json `postdeploy` script that runs the migrations once per release");
         // migration markers are always read (model), so the finding is located
         let dg = match p.file_at(marker) {
             Some(f) => dg.at(p.file_origin(f), "migrations"),
