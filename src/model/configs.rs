@@ -220,6 +220,25 @@ fn environment_or_example(rel: &str) -> bool {
     name.split(['.', '-', '_']).any(env_word) || dirs.into_iter().any(env_word)
 }
 
+/// A platform's deployment file, whose settings are the deployment's environment (as a
+/// compose file's `environment:` is): fly.toml, netlify.toml, wrangler.toml, render.yaml,
+/// app.json, vercel.json, railway.json, Google App Engine's app.yaml.
+fn deployment_env_file(rel: &str) -> bool {
+    matches!(
+        crate::walk::file_name(rel).to_ascii_lowercase().as_str(),
+        "fly.toml"
+            | "netlify.toml"
+            | "wrangler.toml"
+            | "render.yaml"
+            | "app.json"
+            | "vercel.json"
+            | "railway.json"
+            | "railway.toml"
+            | "app.yaml"
+            | "now.json"
+    )
+}
+
 /// A Spring Boot app's own `application*`/`bootstrap*` file in its resources: every property
 /// there yields to the environment (`SPRING_DATA_MONGODB_HOST` overrides
 /// `spring.data.mongodb.host`), so a literal is a default. Files a config server serves
@@ -330,12 +349,35 @@ impl Project {
         let eligible = |p: &Project, f: FileId| {
             let rel = p.rel(f);
             !environment_or_example(rel)
+                && !deployment_env_file(rel)
                 && !spring_own_config(rel)
                 && !p.is_test_file(f)
                 && !env_mapped.contains(crate::walk::parent_dir(rel))
         };
         let loopback = |host: &str| matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]");
         let mut push = |origin: Origin, key: String, value: &str| {
+            // a block of one environment's settings (`[development]`, `test:`) or of a
+            // deployment's variables (`[env]`, `environment:`)
+            let scoped = key.split('.').rev().skip(1).any(|w| {
+                let w = w.to_ascii_lowercase();
+                matches!(
+                    w.as_str(),
+                    "dev"
+                        | "development"
+                        | "local"
+                        | "test"
+                        | "testing"
+                        | "ci"
+                        | "env"
+                        | "environment"
+                        | "vars"
+                        | "variables"
+                        | "env_variables"
+                )
+            });
+            if scoped {
+                return;
+            }
             if let Some(host) = literal_service_host(&key, value) {
                 // a production file's localhost is TF0401's error, said once
                 if loopback(&host) && is_production_config(self.rel(origin.file)) {
