@@ -297,6 +297,19 @@ fn is_reference(v: &str) -> bool {
     if v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("file:") {
         return true;
     }
+    // a relative path or route of lowercase names (`secrets/db-password`, NGINX Unit's
+    // `"pass": "applications/flask"`)
+    let segments: Vec<&str> = v.split('/').collect();
+    if segments.len() >= 2
+        && segments.iter().all(|s| {
+            s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && s.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')
+                })
+        })
+    {
+        return true;
+    }
     // secret stores and their URI schemes
     let lower = v.to_ascii_lowercase();
     const STORES: &[&str] = &[
@@ -949,6 +962,20 @@ pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml, &[&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_relative_paths_are_references_not_secrets() {
+        assert_eq!(
+            classify("pass", "applications/flask"),
+            ValueClass::Reference
+        );
+        assert_eq!(
+            classify("password_file", "secrets/db-password"),
+            ValueClass::Reference
+        );
+        assert_eq!(classify("password", "kT9/q2Lm+8vXz"), ValueClass::Secret);
+        assert_eq!(classify("token", "a1b2/c3d4Z"), ValueClass::Secret);
+    }
 
     #[test]
     fn shell_assignments_with_quotes_exports_and_comments() {

@@ -406,8 +406,41 @@ impl Project {
                 let conf = u.flag(&["-c", "--config"]).map(|(v, _)| v);
                 self.gunicorn_conf_binds(ctx, conf)
             }
+            "unitd" => self.unit_listener_binds(ctx),
             _ => Vec::new(),
         }
+    }
+
+    /// The listeners of NGINX Unit's JSON configuration in the build context
+    /// (`"listeners": {"*:8080": {"pass": "applications/app"}}`), which the image's
+    /// `unitd` loads at start.
+    fn unit_listener_binds(&self, ctx: &str) -> Vec<Bind> {
+        let mut out = Vec::new();
+        for c in &self.config_files {
+            if !crate::walk::is_within(self.rel(c.file), ctx) {
+                continue;
+            }
+            // a listener is named by its address; its `pass` names where requests go
+            for st in c.settings.iter().filter(|s| s.key == "pass") {
+                let Some((host, port)) = st.parent.rsplit_once(':') else {
+                    continue;
+                };
+                let Ok(port) = port.parse::<u16>() else {
+                    continue;
+                };
+                let host = match host {
+                    "*" | "" | "[::]" => "0.0.0.0",
+                    h => h,
+                };
+                out.push(Bind {
+                    host: Some(host.to_string()),
+                    port: Some(port),
+                    origin: Origin::new(c.file, st.key_span.clone()),
+                    by_default: None,
+                });
+            }
+        }
+        out
     }
 
     /// What a gunicorn config file binds: `bind = "host:port"` in the file `-c` names
