@@ -95,6 +95,8 @@ pub enum ConfigFormat {
     Json,
     Ini,
     Properties,
+    /// Human JSON: comments, unquoted keys, quoteless strings to the end of the line.
+    Hjson,
 }
 
 /// The config format of a file, by its (lowercase) name; `None` for files that are no app
@@ -108,6 +110,7 @@ pub fn config_format(lower_name: &str) -> Option<ConfigFormat> {
         "conf" if lower_name.contains("supervisor") => Some(ConfigFormat::Ini),
         "service" => Some(ConfigFormat::Ini),
         "properties" => Some(ConfigFormat::Properties),
+        "hjson" => Some(ConfigFormat::Hjson),
         "json" if !tool_json(lower_name) => Some(ConfigFormat::Json),
         _ => None,
     }

@@ -171,6 +171,19 @@ proptest! {
     }
 
     #[test]
+    fn config_settings_of_every_format(text in text()) {
+        use twelve::parse::settings::{self, Format};
+        for format in [Format::Toml, Format::Json, Format::Ini, Format::Properties, Format::Hjson] {
+            if let Ok(found) = settings::parse(format, &text) {
+                for st in &found {
+                    prop_assert!(ok_span(&st.key_span, &text), "{format:?} key {:?}", st.key_span);
+                    prop_assert!(ok_span(&st.value_span, &text), "{format:?} value {:?}", st.value_span);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn yaml_compose_k8s(text in text()) {
         match yaml::parse(&text) {
             Ok(docs) => {

@@ -68,7 +68,166 @@ pub fn parse(format: Format, text: &str) -> Result<Vec<Setting>, ParseError> {
         }
         Format::Ini => Ok(line_settings(text, false)),
         Format::Properties => Ok(line_settings(text, true)),
+        Format::Hjson => Ok(hjson_settings(text)),
     }
+}
+
+/// Hjson, line by line: `key: value` where the value is quoted, or quoteless to the end of
+/// the line; `{`/`[` open a block named by its key, `}`/`]` close it; `#`, `//` and `/* */`
+/// comments; a `'''` multi-line string is skipped. Numbers and `null` are no settings.
+fn hjson_settings(text: &str) -> Vec<Setting> {
+    let mut out = Vec::new();
+    // open blocks: (name, group)
+    let mut stack: Vec<(String, usize)> = Vec::new();
+    let mut groups = 1usize;
+    let mut in_comment = false;
+    let mut in_multiline = false;
+    let mut pending: Option<String> = None;
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let lead = body.len() - body.trim_start().len();
+        let mut rest = body.trim_start();
+        if in_multiline {
+            in_multiline = !rest.contains("'''");
+            continue;
+        }
+        if in_comment {
+            match rest.find("*/") {
+                Some(i) => {
+                    in_comment = false;
+                    rest = rest.get(i + 2..).unwrap_or("").trim_start();
+                }
+                None => continue,
+            }
+        }
+        if rest.starts_with('#') || rest.starts_with("//") || rest.is_empty() {
+            continue;
+        }
+        if rest.starts_with("/*") {
+            in_comment = !rest.contains("*/");
+            continue;
+        }
+        // closers first: `}`, `]`, `},`
+        while let Some(r) = rest.strip_prefix(['}', ']']) {
+            stack.pop();
+            rest = r.trim_start_matches(',').trim_start();
+        }
+        if rest.is_empty() {
+            continue;
+        }
+        // the value of a key on the line above (`key:` alone)
+        if let Some(key) = pending.take() {
+            if rest.starts_with("'''") {
+                in_multiline = !rest.get(3..).unwrap_or("").contains("'''");
+                continue;
+            }
+            if rest.starts_with('{') || rest.starts_with('[') {
+                stack.push((key, groups));
+                groups += 1;
+                continue;
+            }
+            continue;
+        }
+        // an unnamed object (the root, or an element of an array): its parent's name
+        if rest.starts_with('{') || rest.starts_with('[') {
+            let name = stack.last().map(|(n, _)| n.clone()).unwrap_or_default();
+            stack.push((name, groups));
+            groups += 1;
+            continue;
+        }
+        // the key: quoted, or up to `:`
+        let rest_at = start + lead + (body.trim_start().len() - rest.len());
+        let (key, key_span, after) = if let Some(q) = rest.strip_prefix('"') {
+            let Some(end) = q.find('"') else { continue };
+            let key = q.get(..end).unwrap_or("");
+            (
+                key,
+                rest_at + 1..rest_at + 1 + end,
+                q.get(end + 1..).unwrap_or(""),
+            )
+        } else {
+            let Some(end) = rest.find(':') else { continue };
+            let key = rest.get(..end).unwrap_or("").trim_end();
+            if key.is_empty() || key.contains([' ', '{', '}', '[', ']', ',']) {
+                continue;
+            }
+            (
+                key,
+                rest_at..rest_at + key.len(),
+                rest.get(end..).unwrap_or(""),
+            )
+        };
+        let Some(after_colon) = after.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let value = after_colon.trim_start();
+        if value.is_empty() {
+            pending = Some(key.to_string());
+            continue;
+        }
+        let value_at = start + (body.len() - value.len());
+        let (parent, group) = stack.last().cloned().unwrap_or_default();
+        if value.starts_with('{') || value.starts_with('[') {
+            stack.push((key.to_string(), groups));
+            groups += 1;
+            // `key: {}` on one line opens and closes
+            if value.trim_end().trim_end_matches(',').ends_with(['}', ']']) {
+                stack.pop();
+            }
+            continue;
+        }
+        if value.starts_with("'''") {
+            in_multiline = !value.get(3..).unwrap_or("").contains("'''");
+            continue;
+        }
+        let (value, span) = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let inner = value.get(1..).unwrap_or("");
+                let mut end = None;
+                let mut escaped = false;
+                for (i, c) in inner.char_indices() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        c if c == q && !escaped => {
+                            end = Some(i);
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                let Some(end) = end else { continue };
+                let v = inner.get(..end).unwrap_or("");
+                (v.to_string(), value_at + 1..value_at + 1 + end)
+            }
+            _ => {
+                // quoteless: the rest of the line (a number, `null` is no setting)
+                let v = value.trim_end();
+                let bare = v.trim_end_matches(',');
+                if bare.parse::<f64>().is_ok() || bare == "null" {
+                    continue;
+                }
+                let v = if matches!(bare, "true" | "false") {
+                    bare
+                } else {
+                    v
+                };
+                (v.to_string(), value_at..value_at + v.len())
+            }
+        };
+        out.push(Setting {
+            key: key.to_string(),
+            parent,
+            value,
+            key_span,
+            value_span: span,
+            group,
+            disabled: false,
+        });
+    }
+    out
 }
 
 /// The offset where brackets (outside strings) open deeper than `limit`, if they do.
@@ -454,6 +613,28 @@ mod tests {
         let ldap = s.iter().find(|s| s.key == "bind_password").unwrap();
         assert_ne!(ldap.group, pw.group);
         assert!(ldap.disabled);
+    }
+
+    #[test]
+    fn hjson_settings_quoted_quoteless_and_nested() {
+        let text = "# the server\n{\n  // comment\n  server: {\n    host: db.internal\n    password: \"pä55wörd-x\"\n    port: 5432\n    debug: false\n  }\n  /* block\n  hidden: x */\n  notes:\n    '''\n    a: b\n    '''\n  url: postgres://u:p@h/db # not a comment\n}\n";
+        let s = parse(Format::Hjson, text).unwrap();
+        let got: Vec<(&str, &str, &str)> = s
+            .iter()
+            .map(|s| (s.parent.as_str(), s.key.as_str(), at(text, &s.value_span)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("server", "host", "db.internal"),
+                ("server", "password", "pä55wörd-x"),
+                ("server", "debug", "false"),
+                ("", "url", "postgres://u:p@h/db # not a comment"),
+            ]
+        );
+        let pw = s.iter().find(|s| s.key == "password").unwrap();
+        assert_eq!(at(text, &pw.key_span), "password");
+        assert_eq!(pw.value, "pä55wörd-x");
     }
 
     #[test]
