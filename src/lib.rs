@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod factor;
 pub mod fault;
+pub mod lang;
 pub mod model;
 pub mod outcome;
 pub mod parse;

@@ -385,6 +385,15 @@ pub fn classify(key: &str, value: &str) -> ValueClass {
     if v.starts_with('<') && v.ends_with('>') || v.starts_with('[') && v.ends_with(']') {
         return ValueClass::Placeholder;
     }
+    // a format field or an encoder id (`"{password}"`, Spring's `"{noop}"`, `"{bcrypt}"`)
+    if let Some(inner) = v.strip_prefix('{').and_then(|r| r.strip_suffix('}'))
+        && !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    {
+        return ValueClass::Placeholder;
+    }
     if is_prose(v) {
         return ValueClass::Prose;
     }
@@ -1225,6 +1234,8 @@ mod tests {
             "",
             "xxxxxx",
             "{{ .Values.pw }}",
+            "{noop}",
+            "{password}",
             "/run/secrets/db",
             "postgres",
         ] {

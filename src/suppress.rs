@@ -84,7 +84,7 @@ pub struct PathIgnore {
 fn comment_markers(rel: &str, kind: FileKind) -> &'static [&'static str] {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     match kind {
-        FileKind::JavaScript | FileKind::TypeScript | FileKind::Go | FileKind::Rust => &["//"],
+        FileKind::Source(lang) if lang.spec().comment == "//" => &["//"],
         FileKind::Lockfile | FileKind::Other => &[],
         _ if name.ends_with(".json") => &[],
         _ if name == "go.mod" => &["//"],

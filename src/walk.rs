@@ -6,16 +6,7 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are skipped with a notice.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 
-/// A language whose source facts twelve reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Python,
-    JavaScript,
-    TypeScript,
-    Go,
-    Rust,
-}
+pub use crate::lang::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -33,11 +24,8 @@ pub enum FileKind {
     DotEnv,
     GitIgnore,
     DockerIgnore,
-    Python,
-    JavaScript,
-    TypeScript,
-    Go,
-    Rust,
+    /// Application source in a language twelve reads.
+    Source(Lang),
     Shell,
     /// A Tiltfile (Starlark): only the images it builds are read from it.
     Tiltfile,
@@ -192,14 +180,22 @@ pub fn classify(rel: &str) -> FileKind {
         | "pipfile.lock"
         | "poetry.lock"
         | "uv.lock"
-        | "pdm.lock" => return FileKind::Lockfile,
+        | "pdm.lock"
+        | "gemfile.lock"
+        | "composer.lock"
+        | "packages.lock.json"
+        | "gradle.lockfile" => return FileKind::Lockfile,
         "pyproject.toml" | "pipfile" | "setup.py" | "setup.cfg" | "package.json" | "cargo.toml"
-        | "go.mod" => return FileKind::Manifest,
+        | "go.mod" | "gemfile" | "composer.json" | "pom.xml" | "build.gradle"
+        | "build.gradle.kts" => return FileKind::Manifest,
         "procfile" => return FileKind::Procfile,
         "tiltfile" => return FileKind::Tiltfile,
         ".gitignore" => return FileKind::GitIgnore,
         ".dockerignore" => return FileKind::DockerIgnore,
         _ => {}
+    }
+    if ext == "csproj" {
+        return FileKind::Manifest;
     }
     if (lower.starts_with("requirements") || lower.starts_with("constraints")) && ext == "txt" {
         return FileKind::Manifest;
@@ -211,11 +207,9 @@ pub fn classify(rel: &str) -> FileKind {
         return FileKind::Yaml;
     }
     match ext {
-        "py" => FileKind::Python,
-        "js" | "mjs" | "cjs" | "jsx" => FileKind::JavaScript,
-        "ts" | "mts" | "cts" | "tsx" if !lower.ends_with(".d.ts") => FileKind::TypeScript,
-        "go" => FileKind::Go,
-        "rs" => FileKind::Rust,
+        // declaration files describe types only
+        _ if lower.ends_with(".d.ts") => FileKind::Other,
+        _ if let Some(lang) = Lang::of_extension(ext) => FileKind::Source(lang),
         "sh" | "bash" => FileKind::Shell,
         _ if config_format(&lower).is_some() => FileKind::Config,
         _ if is_xml_log_config(&lower) => FileKind::LogConfig,
@@ -232,14 +226,10 @@ pub fn classify(rel: &str) -> FileKind {
 impl FileKind {
     /// The source language of a file of this kind.
     pub fn lang(self) -> Option<Lang> {
-        Some(match self {
-            FileKind::Python => Lang::Python,
-            FileKind::JavaScript => Lang::JavaScript,
-            FileKind::TypeScript => Lang::TypeScript,
-            FileKind::Go => Lang::Go,
-            FileKind::Rust => Lang::Rust,
-            _ => return None,
-        })
+        match self {
+            FileKind::Source(lang) => Some(lang),
+            _ => None,
+        }
     }
 }
 
@@ -821,7 +811,7 @@ mod tests {
         assert_eq!(classify("pnpm-lock.yaml"), FileKind::Lockfile);
         assert_eq!(classify("requirements-dev.txt"), FileKind::Manifest);
         assert_eq!(classify(".env.production"), FileKind::DotEnv);
-        assert_eq!(classify("app/main.py"), FileKind::Python);
+        assert_eq!(classify("app/main.py"), FileKind::Source(Lang::Python));
         assert_eq!(classify("docker-entrypoint.sh"), FileKind::Shell);
         assert_eq!(classify("compose/production/django/start"), FileKind::Shell);
         assert_eq!(classify("README.md"), FileKind::Other);

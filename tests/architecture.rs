@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// Every top-level module, lowest first. A module may use only modules of a lower rank.
 const LAYERS: &[&[&str]] = &[
     &["text", "fault", "factor", "suggest"],
-    &["source"],
+    &["source", "lang"],
     &["diagnostic"],
     &["walk"],
     &["parse"],

@@ -197,11 +197,7 @@ impl Project {
                 FileKind::Dockerfile
                     | FileKind::Compose
                     | FileKind::Manifest
-                    | FileKind::Python
-                    | FileKind::JavaScript
-                    | FileKind::TypeScript
-                    | FileKind::Go
-                    | FileKind::Rust
+                    | FileKind::Source(_)
                     | FileKind::HelmChart
                     | FileKind::Procfile
             )

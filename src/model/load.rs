@@ -9,10 +9,6 @@ pub(super) enum Parsed {
     Manifest(Manifest),
     Source(crate::parse::code::Lang, Box<CodeFacts>),
     /// Source in a language this build was compiled without.
-    #[cfg_attr(
-        all(feature = "javascript", feature = "go", feature = "rust"),
-        allow(dead_code)
-    )]
     Unsupported(&'static str),
     Script(Script),
     DotEnv(Vec<dotenv::Entry>),
@@ -57,38 +53,12 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
                 None => Parsed::Text,
             }
         }
-        FileKind::Python => Parsed::Source(
-            crate::parse::code::Lang::Python,
-            Box::new(python::parse(text)),
-        ),
-        #[cfg(feature = "javascript")]
-        FileKind::JavaScript | FileKind::TypeScript => {
-            let dialect = crate::parse::javascript::dialect_of(walk::file_name(rel));
-            let lang = match kind {
-                FileKind::TypeScript => crate::parse::code::Lang::TypeScript,
-                _ => crate::parse::code::Lang::JavaScript,
-            };
-            Parsed::Source(
-                lang,
-                Box::new(crate::parse::javascript::parse(text, dialect)),
-            )
+        FileKind::Source(lang) => {
+            match crate::parse::code::parse_source(lang, walk::file_name(rel), text) {
+                Ok(facts) => Parsed::Source(lang, Box::new(facts)),
+                Err(feature) => Parsed::Unsupported(feature),
+            }
         }
-        #[cfg(not(feature = "javascript"))]
-        FileKind::JavaScript | FileKind::TypeScript => Parsed::Unsupported("javascript"),
-        #[cfg(feature = "go")]
-        FileKind::Go => Parsed::Source(
-            crate::parse::code::Lang::Go,
-            Box::new(crate::parse::golang::parse(text)),
-        ),
-        #[cfg(not(feature = "go"))]
-        FileKind::Go => Parsed::Unsupported("go"),
-        #[cfg(feature = "rust")]
-        FileKind::Rust => Parsed::Source(
-            crate::parse::code::Lang::Rust,
-            Box::new(crate::parse::rust::parse(text)),
-        ),
-        #[cfg(not(feature = "rust"))]
-        FileKind::Rust => Parsed::Unsupported("rust"),
         FileKind::Shell => Parsed::Script(shell::parse(text)),
         FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
         FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),

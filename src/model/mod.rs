@@ -28,7 +28,7 @@ use crate::parse::manifest::{Ecosystem, Manifest};
 use crate::parse::python::CodeFacts;
 use crate::parse::shell::Script;
 use crate::parse::yaml::Yaml;
-use crate::parse::{compose, dotenv, k8s, manifest, python, shell, yaml};
+use crate::parse::{compose, dotenv, k8s, manifest, shell, yaml};
 use crate::source::{FileId, Origin, SourceFile};
 use crate::walk::{self, FileKind, Found, Notice, WalkOptions};
 use images::ImageRef;

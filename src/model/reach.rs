@@ -314,7 +314,7 @@ fn module_files(lang: Lang, dir: &str, module: &str) -> Vec<String> {
             }
             out
         }
-        Lang::Go | Lang::Rust => Vec::new(),
+        _ => Vec::new(),
     }
 }
 

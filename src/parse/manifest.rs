@@ -1,5 +1,6 @@
 //! Dependency manifests: requirements*.txt, pyproject.toml, Pipfile, setup.py/cfg,
-//! package.json, Cargo.toml, go.mod.
+//! package.json, Cargo.toml, go.mod, Gemfile, composer.json, pom.xml, Gradle build files,
+//! *.csproj.
 
 use crate::source::Span;
 
@@ -10,6 +11,10 @@ pub enum Ecosystem {
     Node,
     Rust,
     Go,
+    Ruby,
+    Php,
+    Java,
+    Dotnet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -24,6 +29,11 @@ pub enum ManifestKind {
     PackageJson,
     CargoToml,
     GoMod,
+    Gemfile,
+    ComposerJson,
+    PomXml,
+    Gradle,
+    Csproj,
 }
 
 impl ManifestKind {
@@ -32,6 +42,10 @@ impl ManifestKind {
             ManifestKind::PackageJson => Ecosystem::Node,
             ManifestKind::CargoToml => Ecosystem::Rust,
             ManifestKind::GoMod => Ecosystem::Go,
+            ManifestKind::Gemfile => Ecosystem::Ruby,
+            ManifestKind::ComposerJson => Ecosystem::Php,
+            ManifestKind::PomXml | ManifestKind::Gradle => Ecosystem::Java,
+            ManifestKind::Csproj => Ecosystem::Dotnet,
             _ => Ecosystem::Python,
         }
     }
@@ -99,6 +113,11 @@ pub fn kind_of(file_name: &str) -> Option<ManifestKind> {
         "package.json" => ManifestKind::PackageJson,
         "cargo.toml" => ManifestKind::CargoToml,
         "go.mod" => ManifestKind::GoMod,
+        "gemfile" => ManifestKind::Gemfile,
+        "composer.json" => ManifestKind::ComposerJson,
+        "pom.xml" => ManifestKind::PomXml,
+        "build.gradle" | "build.gradle.kts" => ManifestKind::Gradle,
+        n if n.ends_with(".csproj") => ManifestKind::Csproj,
         n if n.starts_with("constraints") => ManifestKind::Constraints,
         n if n.starts_with("requirements") => ManifestKind::Requirements,
         _ => return None,
@@ -146,6 +165,7 @@ pub fn parse(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError> {
             | ManifestKind::Pipfile
             | ManifestKind::CargoToml
             | ManifestKind::PackageJson
+            | ManifestKind::ComposerJson
     ) && let Some(offset) = nesting_exceeds(text, MAX_NESTING)
     {
         return Err(ParseError {
@@ -158,8 +178,12 @@ pub fn parse(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError> {
         ManifestKind::Pyproject | ManifestKind::Pipfile | ManifestKind::CargoToml => {
             toml_manifest(kind, text)
         }
-        ManifestKind::PackageJson => package_json(text),
+        ManifestKind::PackageJson | ManifestKind::ComposerJson => package_json(kind, text),
         ManifestKind::GoMod => Ok(go_mod(text)),
+        ManifestKind::Gemfile => Ok(gemfile(text)),
+        ManifestKind::PomXml => Ok(pom_xml(text)),
+        ManifestKind::Gradle => Ok(gradle(text)),
+        ManifestKind::Csproj => Ok(csproj(text)),
         ManifestKind::SetupPy | ManifestKind::SetupCfg => Ok(Manifest::new(kind)),
     }
 }
@@ -342,7 +366,8 @@ fn push_table_deps(m: &mut Manifest, t: &toml::de::DeTable<'_>) {
     }
 }
 
-fn package_json(text: &str) -> Result<Manifest, ParseError> {
+/// package.json or composer.json: both keep dependencies as `name: version` objects.
+fn package_json(kind: ManifestKind, text: &str) -> Result<Manifest, ParseError> {
     use jsonc_parser::ast::Value;
     if let Some(offset) = crate::parse::settings::too_deep(text, 128) {
         return Err(ParseError {
@@ -359,7 +384,7 @@ fn package_json(text: &str) -> Result<Manifest, ParseError> {
         offset: e.range().start,
         message: e.kind().to_string(),
     })?;
-    let mut m = Manifest::new(ManifestKind::PackageJson);
+    let mut m = Manifest::new(kind);
     let Some(Value::Object(root)) = parsed.value else {
         return Ok(m);
     };
@@ -376,12 +401,17 @@ fn package_json(text: &str) -> Result<Manifest, ParseError> {
             }
         }
     }
-    for section in [
-        "dependencies",
-        "devDependencies",
-        "optionalDependencies",
-        "peerDependencies",
-    ] {
+    let sections: &[&str] = if kind == ManifestKind::ComposerJson {
+        &["require", "require-dev"]
+    } else {
+        &[
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ]
+    };
+    for section in sections {
         let Some(prop) = root.get(section) else {
             continue;
         };
@@ -401,6 +431,194 @@ fn package_json(text: &str) -> Result<Manifest, ParseError> {
         }
     }
     Ok(m)
+}
+
+fn dep(name: &str, spec: &str, span: Span) -> Dep {
+    Dep {
+        name: name.to_string(),
+        spec: spec.to_string(),
+        span,
+        hashed: false,
+        git_pinned: None,
+    }
+}
+
+/// Lines of `text` with their start offsets, line ends and trailing comments (`#`, `//`)
+/// left out.
+fn code_lines<'a>(text: &'a str, comment: &'a str) -> impl Iterator<Item = (usize, &'a str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').map(move |raw| {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let code = match line.find(comment) {
+            Some(i) if !line.get(..i).unwrap_or("").contains(['"', '\'']) => {
+                line.get(..i).unwrap_or(line)
+            }
+            _ => line,
+        };
+        (start, code)
+    })
+}
+
+/// The quoted strings of a line: (content, start offset of the content in the line).
+fn quoted(line: &str) -> Vec<(&str, usize)> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    let mut base = 0;
+    while let Some(i) = rest.find(['"', '\'']) {
+        let q = rest.as_bytes().get(i).copied().unwrap_or(b'"');
+        let Some(after) = rest.get(i + 1..) else {
+            break;
+        };
+        let Some(j) = after.find(q as char) else {
+            break;
+        };
+        out.push((after.get(..j).unwrap_or(""), base + i + 1));
+        base += i + 1 + j + 1;
+        rest = after.get(j + 1..).unwrap_or("");
+    }
+    out
+}
+
+/// A Gemfile: `gem "name", "~> 1.2"`; `git:`/`github:` gems are pinned by `ref:` or `tag:`.
+fn gemfile(text: &str) -> Manifest {
+    let mut m = Manifest::new(ManifestKind::Gemfile);
+    for (start, line) in code_lines(text, "#") {
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix("gem ").or_else(|| t.strip_prefix("gem(")) else {
+            continue;
+        };
+        let strs = quoted(rest);
+        let Some((name, _)) = strs.first() else {
+            continue;
+        };
+        let versions: Vec<&str> = strs
+            .iter()
+            .skip(1)
+            .map(|(s, _)| *s)
+            .take_while(|s| s.starts_with(|c: char| c.is_ascii_digit() || "~<>=!".contains(c)))
+            .collect();
+        let git = rest.contains("git:") || rest.contains("github:") || rest.contains(":git =>");
+        let indent = line.len() - t.len();
+        let mut d = dep(
+            name,
+            &versions.join(", "),
+            start + indent..start + line.len(),
+        );
+        if git {
+            d.git_pinned = Some(rest.contains("ref:") || rest.contains("tag:"));
+        }
+        m.deps.push(d);
+    }
+    m
+}
+
+static POM_DEP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?s)<dependency>(.*?)</dependency>").expect("valid pattern")
+});
+static XML_COMMENT: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?s)<!--.*?-->").expect("valid pattern"));
+
+fn xml_tag<'a>(block: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let i = block.find(&open)? + open.len();
+    let j = block.get(i..)?.find('<')?;
+    block.get(i..i + j).map(str::trim)
+}
+
+/// pom.xml `<dependency>` blocks: `groupId:artifactId` and the version as written (empty
+/// when a BOM or parent manages it).
+fn pom_xml(text: &str) -> Manifest {
+    let mut m = Manifest::new(ManifestKind::PomXml);
+    let comments: Vec<std::ops::Range<usize>> =
+        XML_COMMENT.find_iter(text).map(|c| c.range()).collect();
+    for c in POM_DEP.find_iter(text) {
+        if comments
+            .iter()
+            .any(|r| r.start <= c.start() && c.end() <= r.end)
+        {
+            continue;
+        }
+        let block = c.as_str();
+        let (Some(g), Some(a)) = (xml_tag(block, "groupId"), xml_tag(block, "artifactId")) else {
+            continue;
+        };
+        let v = xml_tag(block, "version").unwrap_or("");
+        m.deps.push(dep(&format!("{g}:{a}"), v, c.range()));
+    }
+    m
+}
+
+/// Gradle dependency coordinates written as one string: `implementation "g:a:1.2"`,
+/// `implementation("g:a:1.+")`.
+fn gradle(text: &str) -> Manifest {
+    const CONFIGS: &[&str] = &[
+        "implementation",
+        "api",
+        "compile",
+        "compileOnly",
+        "runtimeOnly",
+        "runtime",
+        "testImplementation",
+        "annotationProcessor",
+        "kapt",
+    ];
+    let mut m = Manifest::new(ManifestKind::Gradle);
+    for (start, line) in code_lines(text, "//") {
+        let t = line.trim_start();
+        let Some(word) = t.split(|c: char| !c.is_ascii_alphanumeric()).next() else {
+            continue;
+        };
+        if !CONFIGS.contains(&word) {
+            continue;
+        }
+        for (s, at) in quoted(line) {
+            let parts: Vec<&str> = s.split(':').collect();
+            if parts.len() >= 3 && !parts[0].is_empty() && !s.contains('$') {
+                m.deps.push(dep(
+                    &format!("{}:{}", parts[0], parts[1]),
+                    parts[2],
+                    start + at..start + at + s.len(),
+                ));
+            }
+        }
+    }
+    m
+}
+
+static PACKAGE_REF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?s)<PackageReference[^>]*?Include\s*=\s*"([^"]+)"([^>]*?)(/>|>(.*?)</PackageReference>)"#,
+    )
+    .expect("valid pattern")
+});
+static VERSION_ATTR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"Version\s*=\s*"([^"]*)"|<Version>([^<]*)</Version>"#)
+        .expect("valid pattern")
+});
+
+/// *.csproj `<PackageReference Include="X" Version="1.2.*" />`.
+fn csproj(text: &str) -> Manifest {
+    let mut m = Manifest::new(ManifestKind::Csproj);
+    let comments: Vec<std::ops::Range<usize>> =
+        XML_COMMENT.find_iter(text).map(|c| c.range()).collect();
+    for c in PACKAGE_REF.captures_iter(text) {
+        let Some(all) = c.get(0) else { continue };
+        if comments
+            .iter()
+            .any(|r| r.start <= all.start() && all.end() <= r.end)
+        {
+            continue;
+        }
+        let name = c.get(1).map_or("", |x| x.as_str());
+        let version = VERSION_ATTR
+            .captures(all.as_str())
+            .and_then(|v| v.get(1).or_else(|| v.get(2)))
+            .map_or("", |v| v.as_str());
+        m.deps.push(dep(name, version, all.range()));
+    }
+    m
 }
 
 fn go_mod(text: &str) -> Manifest {

@@ -25,7 +25,23 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
                         .iter()
                         .any(|(_, o, _): &(String, Origin, String)| *o == at)
                 {
-                    out.push((format!("app `{}`", app.name), at, m));
+                    out.push((format!("app `{}`", app.name), at, format!("runs `{m}`")));
+                }
+            }
+        }
+    }
+    // migrations the app's own code runs as it starts (an app factory, a lifespan hook,
+    // `main`): every process that runs that code migrates
+    for (ai, app) in p.apps.iter().enumerate() {
+        for src in code_migrating_at_start(p, ai) {
+            for (what, span) in &src.facts.migrations {
+                let at = Origin::new(src.file, span.clone());
+                if !out.iter().any(|(_, o, _)| *o == at) {
+                    out.push((
+                        format!("app `{}`", app.name),
+                        at,
+                        format!("migrates from its own code ({what})"),
+                    ));
                 }
             }
         }
@@ -35,11 +51,96 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
         for c in &line.cmds {
             if let Some(m) = migration(c) {
                 let unit = walk::file_name(p.rel(line.origin.file)).to_string();
-                out.push((format!("systemd unit `{unit}`"), c.origin.clone(), m));
+                out.push((
+                    format!("systemd unit `{unit}`"),
+                    c.origin.clone(),
+                    format!("runs `{m}`"),
+                ));
             }
         }
     }
     out
+}
+
+/// The sources of app `ai` that a serving process runs (a web or worker process, or every
+/// process when twelve cannot tell which code each runs) and that call a migration outside
+/// test code, leaving out scripts that exist to migrate or administer (`manage.py`,
+/// `cmd/migrate/`, `scripts/`, CLI commands).
+fn code_migrating_at_start(p: &Project, ai: usize) -> Vec<&crate::model::SourceModel> {
+    use crate::model::processes::ProcessKind;
+    let candidates: Vec<usize> = p
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(si, s)| {
+            p.source_app.get(*si) == Some(&Some(ai))
+                && p.is_app_code(s)
+                && !s.facts.migrations.is_empty()
+                && !admin_path(p.rel(s.file))
+        })
+        .map(|(si, _)| si)
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let procs = p.process_code(ai);
+    let serving: Vec<&Option<std::collections::BTreeSet<usize>>> = procs
+        .iter()
+        .filter(|(pi, _)| {
+            matches!(
+                p.processes[*pi].kind,
+                ProcessKind::Web | ProcessKind::Worker
+            )
+        })
+        .map(|(_, code)| code)
+        .collect();
+    let any_process = !procs.is_empty();
+    candidates
+        .into_iter()
+        .filter(|si| {
+            let s = &p.sources[*si];
+            let in_test = |sp: &crate::source::Span| {
+                s.facts
+                    .test_spans
+                    .iter()
+                    .any(|t| t.start <= sp.start && sp.end <= t.end)
+            };
+            if s.facts.migrations.iter().all(|(_, sp)| in_test(sp)) {
+                return false;
+            }
+            // an app with processes: one that serves runs this file; without any declared
+            // process the image's start runs the app's code
+            !any_process
+                || serving
+                    .iter()
+                    .any(|code| code.as_ref().is_none_or(|c| c.contains(si)))
+        })
+        .map(|si| &p.sources[si])
+        .collect()
+}
+
+/// Paths of code that exists to migrate or administer: run as a one-off, not at start.
+fn admin_path(rel: &str) -> bool {
+    rel.split('/').any(|seg| {
+        let seg = seg.to_ascii_lowercase();
+        let stem = seg.split('.').next().unwrap_or(&seg);
+        stem.contains("migrat")
+            || stem.contains("manage")
+            || stem.contains("command")
+            || stem.starts_with("cli")
+            || stem.contains("script")
+            || stem.contains("seed")
+            || stem.contains("tool")
+            || stem.contains("task")
+            || stem == "bin"
+            || stem == "cmd" && !rel.ends_with("/main.go")
+            || stem == "admin"
+            || stem == "setup"
+            || stem == "fixtures"
+            || stem.contains("backup")
+            || stem.contains("restore")
+            || stem.contains("export")
+    })
 }
 
 pub struct MigrationsOnStartup;
@@ -59,8 +160,8 @@ impl Rule for MigrationsOnStartup {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for (app, origin, m) in migrations_on_startup(p) {
             out.push(
-                diag(self.meta(), format!("{app} runs `{m}` every time it starts"))
-                    .at(origin, "migration in the start command")
+                diag(self.meta(), format!("{app} {m} every time it starts"))
+                    .at(origin, "migration at start")
                     .help("run it once per release: a Kubernetes Job or Helm hook, an initContainer, a compose one-off service, or a Procfile `release:` entry"),
             );
         }
@@ -110,11 +211,15 @@ impl Rule for MissingAdminProcess {
             .any(|pr| pr.kind == crate::model::processes::ProcessKind::OneOff);
         let script = p.paths.iter().any(|(r, k)| {
             let n = walk::file_name(r).to_ascii_lowercase();
-            matches!(k, FileKind::Shell | FileKind::Other | FileKind::Python)
-                && (n.starts_with("migrate")
-                    || n.starts_with("init") && *k == FileKind::Shell
-                    || n.starts_with("admin")
-                    || n.starts_with("release"))
+            matches!(
+                k,
+                FileKind::Shell
+                    | FileKind::Other
+                    | FileKind::Source(crate::parse::code::Lang::Python)
+            ) && (n.starts_with("migrate")
+                || n.starts_with("init") && *k == FileKind::Shell
+                || n.starts_with("admin")
+                || n.starts_with("release"))
         });
         if k8s_one_off
             || helm_hook

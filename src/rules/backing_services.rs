@@ -109,6 +109,13 @@ const CONNECT_CALLS: &[&str] = &[
     "createConnection",
     "createPool",
     "Pool",
+    // Go clients' option structs (`redis.Options{Addr: …}`), Ruby and C# client classes
+    "Options",
+    "ClusterOptions",
+    "RedisClient",
+    "Dalli::Client",
+    "Bunny",
+    "ConnectionFactory",
 ];
 
 pub struct HardcodedServiceAddress;
@@ -207,11 +214,14 @@ impl Rule for HardcodedServiceAddress {
         // code connecting to a literal host
         for py in p.app_code() {
             for call in &py.facts.calls {
-                if !CONNECT_CALLS.contains(&call.method()) {
+                if !CONNECT_CALLS.contains(&call.method())
+                    && !CONNECT_CALLS.contains(&call.callee.as_str())
+                {
                     continue;
                 }
-                if let Some(arg) = call.kwarg("host")
+                if let Some(arg) = call.kwarg("host").or_else(|| call.kwarg("Host"))
                     && let crate::parse::python::ArgValue::Str(h) = &arg.value
+                    && !h.is_empty()
                 {
                     out.push(
                         diag(

@@ -283,6 +283,10 @@ impl Rule for MissingManifest {
                 Ecosystem::Node => ("JavaScript", "package.json"),
                 Ecosystem::Go => ("Go", "go.mod"),
                 Ecosystem::Rust => ("Rust", "Cargo.toml"),
+                Ecosystem::Ruby => ("Ruby", "Gemfile"),
+                Ecosystem::Php => ("PHP", "composer.json"),
+                Ecosystem::Java => ("Java", "pom.xml or build.gradle"),
+                Ecosystem::Dotnet => (".NET", "the .csproj"),
             };
             out.push(
                 diag(self.meta(), format!("`{module}` is a third-party import but no {kind} dependency manifest covers {where_}"))
@@ -294,13 +298,7 @@ impl Rule for MissingManifest {
 }
 
 fn ecosystem_of(lang: crate::parse::code::Lang) -> Ecosystem {
-    use crate::parse::code::Lang;
-    match lang {
-        Lang::Python => Ecosystem::Python,
-        Lang::JavaScript | Lang::TypeScript => Ecosystem::Node,
-        Lang::Go => Ecosystem::Go,
-        Lang::Rust => Ecosystem::Rust,
-    }
+    lang.spec().ecosystem
 }
 
 /// Node's built-in modules.
@@ -355,6 +353,35 @@ fn third_party(lang: crate::parse::code::Lang, module: &str) -> bool {
             .next()
             .is_some_and(|first| first.contains('.')),
         Lang::Rust => true,
+        // their imports are not recorded: a `require`/`using`/`import` names a namespace,
+        // not the package that declares it
+        Lang::Ruby | Lang::Java | Lang::CSharp | Lang::Php => false,
+    }
+}
+
+/// Why a dependency of a Ruby, PHP, Java or .NET manifest resolves to whatever is newest when
+/// installed (no lockfile pins it); `None` when its version is fixed or a range a lock would pin.
+fn floating_version(kind: ManifestKind, d: &crate::parse::manifest::Dep) -> Option<String> {
+    let v = d.spec.trim();
+    match kind {
+        ManifestKind::Gemfile => (d.git_pinned == Some(false)).then(|| {
+            "follows a git branch (no `ref:` or `tag:`) and no Gemfile.lock pins it".into()
+        }),
+        ManifestKind::ComposerJson => {
+            let platform =
+                d.name == "php" || d.name.starts_with("ext-") || d.name.starts_with("lib-");
+            (!platform && (v == "*" || v.starts_with("dev-") || v.ends_with("@dev"))).then(|| {
+                format!("requires `{v}`, whatever is newest, and no composer.lock pins it")
+            })
+        }
+        ManifestKind::PomXml => matches!(v, "LATEST" | "RELEASE")
+            .then(|| format!("asks Maven for the `{v}` version at every build")),
+        ManifestKind::Gradle => (v.ends_with('+') || v.starts_with("latest."))
+            .then(|| format!("is a dynamic version (`{v}`) and no gradle.lockfile pins it")),
+        ManifestKind::Csproj => {
+            (v.contains('*')).then(|| format!("floats (`{v}`) and no packages.lock.json pins it"))
+        }
+        _ => None,
     }
 }
 
@@ -407,7 +434,14 @@ impl Rule for UnpinnedDependency {
         p.manifests.iter().any(|m| {
             matches!(
                 m.manifest.kind,
-                ManifestKind::Requirements | ManifestKind::PackageJson | ManifestKind::CargoToml
+                ManifestKind::Requirements
+                    | ManifestKind::PackageJson
+                    | ManifestKind::CargoToml
+                    | ManifestKind::Gemfile
+                    | ManifestKind::ComposerJson
+                    | ManifestKind::PomXml
+                    | ManifestKind::Gradle
+                    | ManifestKind::Csproj
             )
         })
     }
@@ -491,7 +525,43 @@ impl Rule for UnpinnedDependency {
                         }
                     }
                 }
-                _ => {}
+                kind => {
+                    let (lock, help) = match kind {
+                        ManifestKind::Gemfile => (
+                            "Gemfile.lock",
+                            "commit Gemfile.lock, or pin the git source with `ref:` or `tag:`",
+                        ),
+                        ManifestKind::ComposerJson => (
+                            "composer.lock",
+                            "require a version range (`^1.2`) and commit composer.lock",
+                        ),
+                        ManifestKind::Gradle => (
+                            "gradle.lockfile",
+                            "write a fixed version, or enable Gradle dependency locking and commit gradle.lockfile",
+                        ),
+                        ManifestKind::Csproj => (
+                            "packages.lock.json",
+                            "write a fixed version, or set RestorePackagesWithLockFile and commit packages.lock.json",
+                        ),
+                        ManifestKind::PomXml => (
+                            "",
+                            "write a fixed version (or let the parent or a BOM manage it)",
+                        ),
+                        _ => continue,
+                    };
+                    if !lock.is_empty() && p.has_lockfile(&m.dir, &[lock]) {
+                        continue;
+                    }
+                    for d in &m.manifest.deps {
+                        if let Some(why) = floating_version(kind, d) {
+                            out.push(
+                                diag(self.meta(), format!("`{}` {why}", d.name))
+                                    .at(Origin::new(m.file, d.span.clone()), "not pinned")
+                                    .help(help),
+                            );
+                        }
+                    }
+                }
             }
         }
     }
@@ -564,6 +634,14 @@ impl Rule for MissingLockfile {
                 ManifestKind::GoMod => {
                     (m.manifest.has_requires && !here(&["go.sum"])).then_some("go.sum")
                 }
+                ManifestKind::Gemfile => (!m.manifest.deps.is_empty() && !above(&["Gemfile.lock"]))
+                    .then_some("Gemfile.lock"),
+                ManifestKind::ComposerJson => {
+                    let packages = m.manifest.deps.iter().any(|d| d.name.contains('/'));
+                    (packages && !above(&["composer.lock"])).then_some("composer.lock")
+                }
+                // Maven has no lockfile; Gradle's and NuGet's are opt-in (TF0202 judges their
+                // floating versions instead)
                 _ => None,
             };
             if let Some(lock) = want {
@@ -859,6 +937,19 @@ fn installs(c: &Cmd, eco: Ecosystem) -> bool {
                 && (matches!(sub, "build" | "install")
                     || (sub == "mod" && w.get(2) == Some(&"download")))
         }
+        Ecosystem::Ruby => {
+            prog == "bundle" && (w.len() == 1 || matches!(sub, "install" | "--deployment"))
+                || prog.ends_with("/bundle")
+        }
+        Ecosystem::Php => {
+            prog.trim_end_matches(".phar").ends_with("composer")
+                && matches!(sub, "install" | "update" | "i")
+        }
+        Ecosystem::Java => matches!(
+            prog.rsplit('/').next().unwrap_or(prog),
+            "mvn" | "mvnw" | "gradle" | "gradlew"
+        ),
+        Ecosystem::Dotnet => prog == "dotnet" && matches!(sub, "restore" | "build" | "publish"),
     }
 }
 

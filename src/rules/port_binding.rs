@@ -5,7 +5,6 @@ use crate::diagnostic::Diagnostic;
 use crate::meta;
 use crate::model::ports::PortKind;
 use crate::model::{App, Project};
-use crate::parse::code::Lang;
 
 use crate::parse::k8s::PortRef;
 use crate::source::Origin;
@@ -386,7 +385,7 @@ impl Rule for LoopbackBind {
             }
             for src in p.sources_of_app(ai) {
                 // compiled languages: the binary is built from all of the app's code
-                let compiled = matches!(src.lang, Lang::Go | Lang::Rust);
+                let compiled = src.lang.spec().whole_app;
                 let name = walk::file_name(p.rel(src.file));
                 let entry = entry_scripts.iter().any(|s| {
                     s == name

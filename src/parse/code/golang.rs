@@ -72,6 +72,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                 .collect();
             let a = args(n);
             let first_str = a.first().and_then(|x| string_value(*x, text));
+            if let Some(what) = migration_call(&callee, first_str.as_deref(), text) {
+                f.migrations.push((what.to_string(), span(n)));
+            }
             match callee.as_str() {
                 "os.Getenv" | "os.LookupEnv" => {
                     if let Some(name) = first_str.clone() {
@@ -154,6 +157,47 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                 what: "a lumberjack logger writes rotating log files".into(),
                 span: span(n),
             });
+        }
+        // a client's options with a literal address: `redis.Options{Addr: "redis-master:6379"}`
+        "composite_literal"
+            if n.child_by_field_name("type")
+                .is_some_and(|ty| t(ty, text).ends_with("Options")) =>
+        {
+            let addr = n.child_by_field_name("body").and_then(|body| {
+                let mut c = body.walk();
+                body.named_children(&mut c).find_map(|kv| {
+                    let mut c2 = kv.walk();
+                    let kids: Vec<Node<'_>> = kv.named_children(&mut c2).collect();
+                    (kv.kind() == "keyed_element"
+                        && kids.len() == 2
+                        && matches!(t(kids[0], text), "Addr" | "Host"))
+                    .then(|| {
+                        let v = if kids[1].kind() == "literal_element" {
+                            kids[1].named_child(0)
+                        } else {
+                            Some(kids[1])
+                        }?;
+                        Some((string_value(v, text)?, span(v)))
+                    })
+                    .flatten()
+                })
+            });
+            if let Some((addr, sp)) = addr {
+                let host = addr.rsplit_once(':').map_or(addr.as_str(), |(h, _)| h);
+                if !host.is_empty() {
+                    f.calls.push(Call {
+                        callee: t(n.child_by_field_name("type").unwrap_or(n), text).to_string(),
+                        args: vec![Arg {
+                            keyword: Some("host".into()),
+                            value: ArgValue::Str(host.to_string()),
+                            span: sp.clone(),
+                            value_span: sp,
+                        }],
+                        span: span(n),
+                        main_guard: false,
+                    });
+                }
+            }
         }
         "interpreted_string_literal" | "raw_string_literal" => {
             if let Some(v) = string_value(n, text) {

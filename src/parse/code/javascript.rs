@@ -365,6 +365,13 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(what) = migration_call(
+        &callee,
+        args.first().and_then(|a| string_value(*a, text)).as_deref(),
+        text,
+    ) {
+        f.migrations.push((what.to_string(), span(n)));
+    }
     if (callee == "require" || callee == "import")
         && let Some(s) = args.first().and_then(|a| string_value(*a, text))
         && s.starts_with('.')

@@ -16,7 +16,7 @@ pub fn parse(text: &str) -> CodeFacts {
     };
     visit(tree.root_node(), text, &mut facts, false, 0);
     facts.mark_env_defaults();
-    derive_listens_and_logs(&mut facts);
+    derive_listens_and_logs(&mut facts, text);
     facts
 }
 
@@ -57,9 +57,16 @@ pub fn is_stream_target(t: &str) -> bool {
 
 /// Servers started (`app.run`, `uvicorn.run`, `web.run_app`, `serve`, `socket.bind((h, p))`,
 /// `HTTPServer((h, p), …)`) and logs sent to files, from the calls and bindings.
-fn derive_listens_and_logs(f: &mut CodeFacts) {
+fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
     let flask = f.imports.iter().any(|(m, _)| m == "flask");
     for call in &f.calls {
+        let first = match call.positional(0).map(|a| &a.value) {
+            Some(ArgValue::Str(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if let Some(what) = migration_call(&call.callee, first, text) {
+            f.migrations.push((what.to_string(), call.span.clone()));
+        }
         let method = call.method();
         if matches!(method, "run" | "run_app" | "serve" | "run_simple") {
             let host = call.kwarg("host").and_then(|a| match &a.value {

@@ -122,6 +122,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 .collect();
             let a = args(n);
             let tail = |k: usize| callee.rsplit("::").take(k).collect::<Vec<_>>();
+            if let Some(what) = migration_call(&callee, None, text) {
+                f.migrations.push((what.to_string(), span(n)));
+            }
             let last2 = tail(2);
             let is = |name: &str| callee == name || callee.ends_with(&format!("::{name}"));
             if (is("env::var")

@@ -1,6 +1,7 @@
 //! Facts of application source, the same shape for every language: what rules read.
 //! One module per language fills them from its tree-sitter tree.
 
+use crate::parse::manifest::Ecosystem;
 use crate::source::Span;
 use std::cell::RefCell;
 use tree_sitter::{Language, Parser, Tree};
@@ -31,7 +32,146 @@ pub fn parse_tree(
     })
 }
 
-pub use crate::walk::Lang;
+pub use crate::lang::Lang;
+
+/// One language: how its files are parsed and what rules need to know about it. Adding a
+/// language is a module in this folder, one row here, and its name and extensions in
+/// `crate::lang`.
+pub struct LangSpec {
+    pub lang: Lang,
+    /// The cargo feature that compiles its grammar in (said when a build lacks it).
+    pub feature: &'static str,
+    /// The line comment marker (for suppression comments).
+    pub comment: &'static str,
+    /// Every source of an app runs in its processes: the program is built from all of them
+    /// (Go, Rust, Java, C#) or a framework loads them all (Rails, PHP): there are no per-file
+    /// entry points to follow.
+    pub whole_app: bool,
+    /// Whose dependency manifests declare its packages.
+    pub ecosystem: Ecosystem,
+    /// The facts of a file (given its name, for dialects); `None` when this build lacks it.
+    pub parse: Option<fn(&str, &str) -> CodeFacts>,
+}
+
+macro_rules! parser {
+    ($feature:literal, $f:expr) => {{
+        #[cfg(feature = $feature)]
+        let f: Option<fn(&str, &str) -> CodeFacts> = Some($f);
+        #[cfg(not(feature = $feature))]
+        let f: Option<fn(&str, &str) -> CodeFacts> = None;
+        f
+    }};
+}
+
+pub const LANGS: &[LangSpec] = &[
+    LangSpec {
+        lang: Lang::Python,
+        feature: "python",
+        comment: "#",
+        whole_app: false,
+        ecosystem: Ecosystem::Python,
+        parse: Some(|_, text| python::parse(text)),
+    },
+    LangSpec {
+        lang: Lang::JavaScript,
+        feature: "javascript",
+        comment: "//",
+        whole_app: false,
+        ecosystem: Ecosystem::Node,
+        parse: parser!("javascript", |name, text| javascript::parse(
+            text,
+            javascript::dialect_of(name)
+        )),
+    },
+    LangSpec {
+        lang: Lang::TypeScript,
+        feature: "javascript",
+        comment: "//",
+        whole_app: false,
+        ecosystem: Ecosystem::Node,
+        parse: parser!("javascript", |name, text| javascript::parse(
+            text,
+            javascript::dialect_of(name)
+        )),
+    },
+    LangSpec {
+        lang: Lang::Go,
+        feature: "go",
+        comment: "//",
+        whole_app: true,
+        ecosystem: Ecosystem::Go,
+        parse: parser!("go", |_, text| golang::parse(text)),
+    },
+    LangSpec {
+        lang: Lang::Rust,
+        feature: "rust",
+        comment: "//",
+        whole_app: true,
+        ecosystem: Ecosystem::Rust,
+        parse: parser!("rust", |_, text| rust::parse(text)),
+    },
+    LangSpec {
+        lang: Lang::Ruby,
+        feature: "ruby",
+        comment: "#",
+        whole_app: true,
+        ecosystem: Ecosystem::Ruby,
+        parse: parser!("ruby", |_, text| ruby::parse(text)),
+    },
+    LangSpec {
+        lang: Lang::Java,
+        feature: "java",
+        comment: "//",
+        whole_app: true,
+        ecosystem: Ecosystem::Java,
+        parse: parser!("java", |_, text| java::parse(text)),
+    },
+    LangSpec {
+        lang: Lang::CSharp,
+        feature: "csharp",
+        comment: "//",
+        whole_app: true,
+        ecosystem: Ecosystem::Dotnet,
+        parse: parser!("csharp", |_, text| csharp::parse(text)),
+    },
+    LangSpec {
+        lang: Lang::Php,
+        feature: "php",
+        comment: "//",
+        whole_app: true,
+        ecosystem: Ecosystem::Php,
+        parse: parser!("php", |_, text| php::parse(text)),
+    },
+];
+
+impl Lang {
+    pub fn spec(self) -> &'static LangSpec {
+        LANGS.iter().find(|s| s.lang == self).unwrap_or(&LANGS[0])
+    }
+}
+
+/// The facts of a source file, or the feature its language needs when this build lacks it.
+pub fn parse_source(lang: Lang, file_name: &str, text: &str) -> Result<CodeFacts, &'static str> {
+    let spec = lang.spec();
+    spec.parse.map(|f| f(file_name, text)).ok_or(spec.feature)
+}
+
+#[cfg(feature = "csharp")]
+pub mod csharp;
+pub mod generic;
+#[cfg(feature = "go")]
+pub mod golang;
+#[cfg(feature = "java")]
+pub mod java;
+#[cfg(feature = "javascript")]
+pub mod javascript;
+#[cfg(feature = "php")]
+pub mod php;
+pub mod python;
+#[cfg(feature = "ruby")]
+pub mod ruby;
+#[cfg(feature = "rust")]
+pub mod rust;
 
 /// A server binding an address: `app.run(host=…, port=…)`, `app.listen(3000)`,
 /// `http.ListenAndServe(":8080", …)`, `TcpListener::bind("0.0.0.0:8080")`.
@@ -162,6 +302,9 @@ pub struct CodeFacts {
     /// Test code inside an app file (a `#[cfg(test)]` module, a `#[test]` function): left out
     /// of every other fact; a secret written there is a test input.
     pub test_spans: Vec<Span>,
+    /// Database migrations the code runs (`flyway.migrate()`, `db.AutoMigrate(…)`,
+    /// `context.Database.Migrate()`): (what, span).
+    pub migrations: Vec<(String, Span)>,
     pub has_error: bool,
 }
 
@@ -199,6 +342,11 @@ pub fn is_machine_path(s: &str) -> bool {
 impl CodeFacts {
     /// Record what a string literal says: a URL, or a machine-specific path.
     pub fn string_literal(&mut self, value: String, span: Span) {
+        // JDBC URLs: `jdbc:postgresql://host/db` is the URL after the prefix
+        let value = match value.strip_prefix("jdbc:") {
+            Some(rest) if rest.contains("://") => rest.to_string(),
+            _ => value,
+        };
         if let Some((scheme, _)) = value.split_once("://")
             && !scheme.is_empty()
             && scheme
@@ -244,6 +392,39 @@ impl CodeFacts {
                 .any(|d| d.start <= u.span.start && u.span.end <= d.end);
         }
     }
+}
+
+/// Whether a call (callee as written without whitespace, its first string argument, the whole
+/// file) runs database migrations: what it is. One table for Python, JavaScript, Go and Rust;
+/// the languages on the shared walk list theirs in their vocabulary.
+pub fn migration_call(callee: &str, first: Option<&str>, file: &str) -> Option<&'static str> {
+    let method = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+    Some(match method {
+        // Django, Flask-Migrate, Alembic
+        "call_command" if first == Some("migrate") => "Django `call_command(\"migrate\")`",
+        "upgrade" if file.contains("flask_migrate") && !callee.contains("command.") => {
+            "Flask-Migrate `upgrade()`"
+        }
+        "upgrade" if callee.ends_with("command.upgrade") && file.contains("alembic") => {
+            "Alembic `command.upgrade`"
+        }
+        // knex, Kysely, umzug, TypeORM
+        "latest" if callee.ends_with("migrate.latest") => "knex `migrate.latest()`",
+        "migrateToLatest" => "`migrateToLatest()`",
+        "runMigrations" if file.contains("typeorm") => "TypeORM `runMigrations()`",
+        "up" if callee.ends_with("umzug.up") => "umzug `up()`",
+        // GORM, goose, golang-migrate
+        "AutoMigrate" => "GORM `AutoMigrate`",
+        "Up" if callee == "goose.Up" => "goose `Up`",
+        "Up" if file.contains("golang-migrate/migrate") && !callee.contains('(') => {
+            "golang-migrate `Up()`"
+        }
+        // sqlx, diesel, refinery, SeaORM
+        "run" if callee.contains("migrate!") => "sqlx `migrate!().run`",
+        "run_pending_migrations" => "diesel `run_pending_migrations`",
+        "up" if callee.ends_with("Migrator::up") => "SeaORM `Migrator::up`",
+        _ => return None,
+    })
 }
 
 /// Split a listen address written as one string: `":8080"`, `"0.0.0.0:8080"`, `"localhost:3000"`,

@@ -1,0 +1,279 @@
+//! Ruby source facts: `ENV[...]`/`ENV.fetch`, `Redis.new(host: …)`, `Logger.new(path)`,
+//! Puma `bind`/`port`, URL and secret literals, `Rack::Session::Pool`.
+
+use super::generic::*;
+use super::*;
+use tree_sitter::Node;
+
+pub fn parse(text: &str) -> CodeFacts {
+    let Some(tree) = parse_tree("ruby", || tree_sitter_ruby::LANGUAGE.into(), text) else {
+        return CodeFacts::default();
+    };
+    facts(&Ruby, &VOCAB, tree.root_node(), text)
+}
+
+const VOCAB: Vocabulary = Vocabulary {
+    listens: &[("bind", 0), ("port", 0)],
+    file_logs: &[
+        ("Logger.new", "a `Logger` writes to a file"),
+        ("Logger::Syslog.new", "a syslog logger"),
+    ],
+    streams: &[
+        "STDOUT",
+        "STDERR",
+        "$stdout",
+        "$stderr",
+        "/dev/stdout",
+        "/dev/stderr",
+        "IO",
+    ],
+    sessions: &[(
+        "Rack::Session::Pool",
+        "`Rack::Session::Pool` keeps sessions in process memory",
+    )],
+    migrations: &[
+        (
+            "DatabaseTasks.migrate",
+            "",
+            "`ActiveRecord::Tasks::DatabaseTasks.migrate`",
+        ),
+        (
+            "MigrationContext.new",
+            "migrate",
+            "an Active Record migration context",
+        ),
+        ("Sequel::Migrator.run", "", "`Sequel::Migrator.run`"),
+    ],
+    credentials: &[],
+    programs: &[("system", 0), ("spawn", 0)],
+};
+
+struct Ruby;
+
+impl Grammar for Ruby {
+    fn string(&self, n: Node<'_>, text: &str) -> Option<String> {
+        match n.kind() {
+            "string" => {
+                let kids = named_children(n);
+                match kids.as_slice() {
+                    [] => Some(String::new()),
+                    [c] if c.kind() == "string_content" => Some(node_text(*c, text).to_string()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
+        if n.kind() != "call" {
+            return None;
+        }
+        let method = node_text(n.child_by_field_name("method")?, text);
+        let callee = match n.child_by_field_name("receiver") {
+            Some(r) => format!(
+                "{}.{method}",
+                node_text(r, text).split_whitespace().collect::<String>()
+            ),
+            None => method.to_string(),
+        };
+        let mut args = Vec::new();
+        if let Some(al) = n.child_by_field_name("arguments") {
+            for a in named_children(al) {
+                if a.kind() == "pair" {
+                    let (Some(k), Some(v)) =
+                        (a.child_by_field_name("key"), a.child_by_field_name("value"))
+                    else {
+                        continue;
+                    };
+                    let key = self.string(k, text).unwrap_or_else(|| {
+                        node_text(k, text)
+                            .trim_start_matches(':')
+                            .trim_end_matches(':')
+                            .to_string()
+                    });
+                    args.push((Some(key), v));
+                } else {
+                    args.push((None, a));
+                }
+            }
+        }
+        // a receiver-less `bind`/`port` is Puma's (or Sinatra's) configuration DSL only with
+        // a literal or an ENV read as its argument
+        if n.child_by_field_name("receiver").is_none() && matches!(method, "bind" | "port") {
+            let ok = args.first().is_some_and(|(_, a)| {
+                matches!(a.kind(), "integer" | "string") || node_text(*a, text).contains("ENV")
+            });
+            if !ok || args.len() != 1 {
+                return None;
+            }
+        }
+        // Rack middleware: `use Rack::Session::Pool` names the class it instantiates
+        let callee = match (method, n.child_by_field_name("receiver"), args.first()) {
+            ("use", None, Some((None, a)))
+                if matches!(a.kind(), "constant" | "scope_resolution") =>
+            {
+                format!("use {}", node_text(*a, text))
+            }
+            _ => callee,
+        };
+        Some(CallShape {
+            callee,
+            args,
+            block: n.child_by_field_name("block"),
+        })
+    }
+
+    fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
+        match n.kind() {
+            "element_reference" => {
+                let obj = n.child_by_field_name("object")?;
+                if !matches!(node_text(obj, text), "ENV" | "::ENV") {
+                    return None;
+                }
+                let key = named_children(n).into_iter().nth(1)?;
+                Some(EnvShape {
+                    name: self.string(key, text)?,
+                    default: None,
+                    required: false,
+                    inline_default: None,
+                })
+            }
+            "call" => {
+                let recv = n.child_by_field_name("receiver")?;
+                let method = node_text(n.child_by_field_name("method")?, text);
+                if !matches!(node_text(recv, text), "ENV" | "::ENV") || method != "fetch" {
+                    return None;
+                }
+                let args = named_children(n.child_by_field_name("arguments")?);
+                let name = self.string(*args.first()?, text)?;
+                let default = args.get(1).copied().or_else(|| {
+                    let b = n.child_by_field_name("block")?;
+                    let body = b.child_by_field_name("body")?;
+                    named_children(body).first().copied()
+                });
+                Some(EnvShape {
+                    name,
+                    default,
+                    required: true,
+                    inline_default: None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
+        let (k, v) = match n.kind() {
+            "assignment" => (
+                n.child_by_field_name("left")?,
+                n.child_by_field_name("right")?,
+            ),
+            "pair" if n.parent().is_some_and(|p| p.kind() == "hash") => (
+                n.child_by_field_name("key")?,
+                n.child_by_field_name("value")?,
+            ),
+            _ => return None,
+        };
+        let key = match k.kind() {
+            "call" => node_text(k.child_by_field_name("method")?, text).to_string(),
+            _ => self
+                .string(k, text)
+                .unwrap_or_else(|| node_text(k, text).trim_matches([':', '@']).to_string()),
+        };
+        Some((key, v))
+    }
+
+    fn equality<'t>(&self, n: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
+        if n.kind() != "binary" {
+            return None;
+        }
+        let op = node_text(n.child_by_field_name("operator")?, text);
+        matches!(op, "==" | "!=").then_some(())?;
+        Some((
+            n.child_by_field_name("left")?,
+            n.child_by_field_name("right")?,
+        ))
+    }
+
+    fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>> {
+        let p = n.parent()?;
+        (p.kind() == "binary"
+            && p.child_by_field_name("operator")
+                .map(|o| node_text(o, text))
+                == Some("||")
+            && p.child_by_field_name("left") == Some(n))
+        .then(|| p.child_by_field_name("right"))?
+    }
+
+    fn is_test(&self, n: Node<'_>, text: &str) -> bool {
+        // RSpec `describe`/`it` blocks
+        n.kind() == "call"
+            && n.child_by_field_name("block").is_some()
+            && n.child_by_field_name("method")
+                .is_some_and(|m| matches!(node_text(m, text), "describe" | "context" | "it"))
+            && n.child_by_field_name("receiver")
+                .is_none_or(|r| node_text(r, text) == "RSpec")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ruby_facts() {
+        let text = r#"require "sidekiq/web"
+user = ENV.fetch("SIDEKIQ_WEB_PASSWORD", "maybe")
+port ENV.fetch("PORT") { 3000 }
+url = ENV["REDIS_URL"]
+must = ENV.fetch("SECRET_KEY_BASE")
+redis = Redis.new(host: "redis-master", port: 6379, password: "hunter22")
+logger = Logger.new("log/app.log")
+ok = ActiveSupport::Logger.new(STDOUT)
+bind "tcp://127.0.0.1:3000"
+if ENV["APP_ENV"] == "production"
+  x = 1
+end
+"#;
+        let f = parse(text);
+        let names: Vec<(&str, bool, bool)> = f
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.has_default, r.required))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("SIDEKIQ_WEB_PASSWORD", true, false),
+                ("PORT", true, false),
+                ("REDIS_URL", false, false),
+                ("SECRET_KEY_BASE", false, true),
+                ("APP_ENV", false, false),
+            ]
+        );
+        let b: Vec<(&str, &str)> = f
+            .bindings
+            .iter()
+            .map(|b| (b.key.as_str(), b.value.as_str()))
+            .collect();
+        assert!(b.contains(&("SIDEKIQ_WEB_PASSWORD", "maybe")), "{b:?}");
+        assert!(b.contains(&("password", "hunter22")), "{b:?}");
+        assert!(b.contains(&("host", "redis-master")), "{b:?}");
+        assert_eq!(f.file_logs.len(), 1, "{:?}", f.file_logs);
+        assert_eq!(f.listens.len(), 2);
+        assert!(f.listens.iter().any(|l| l.port_from_env));
+        assert!(
+            f.listens
+                .iter()
+                .any(|l| l.host.as_ref().is_some_and(|h| h.0 == "127.0.0.1"))
+        );
+        assert_eq!(f.env_branches.len(), 1);
+        assert_eq!(parse("use Rack::Session::Pool\n").local_sessions.len(), 1);
+        assert!(
+            parse("use Rack::Session::Cookie\n")
+                .local_sessions
+                .is_empty()
+        );
+    }
+}
