@@ -123,3 +123,70 @@ fn an_app_json_postdeploy_script_is_the_one_off_that_runs_migrations() {
     let found = common::findings(&with_app_json, "TF1202");
     assert!(found.is_empty(), "{found:?}");
 }
+
+/// One repository in seven languages (`fixtures/inputs/polyglot`): each code problem is
+/// reported at its line, and the look-alikes stay silent: a `try/except KeyError` read, a
+/// Vite frontend's build-time variables and `NODE_ENV` switch, a `#[cfg(test)]` bind, a Ruby
+/// logger on `$stdout`, a Maven POM (no lockfile exists for Maven) and a csproj with fixed
+/// versions.
+#[test]
+fn code_in_every_language_reports_each_problem_at_its_line() {
+    let root = "fixtures/inputs/polyglot";
+    let out = Command::cargo_bin("twelve")
+        .unwrap()
+        .args(["check", root, "--format", "json", "--preview"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let got: BTreeSet<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["location"].is_null() && f["code"] != "TF0309")
+        .map(|f| {
+            let path = f["location"]["path"].as_str().unwrap();
+            let path = path.trim_start_matches(root).trim_start_matches('/');
+            format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap(),
+                path,
+                f["location"]["line"]
+            )
+        })
+        .collect();
+    let want: BTreeSet<String> = [
+        // credentials in C#, Java and PHP code
+        "TF0301 cs/Program.cs:3",
+        "TF0301 java/src/main/java/app/Db.java:8",
+        "TF0301 php/index.php:2",
+        // literal Redis hosts in Go and Ruby
+        "TF0401 go/main.go:7",
+        "TF0401 rb/app.rb:4",
+        // a logback file appender, a Ruby file logger
+        "TF1102 java/src/main/resources/logback.xml:2",
+        "TF1101 rb/app.rb:5",
+        // composer.json and a Gemfile without their locks
+        "TF0203 php/composer.json:1",
+        "TF0203 rb/Gemfile:1",
+        // Flask-Migrate's upgrade() in the app factory gunicorn runs
+        "TF1201 py/app.py:16",
+        // a Rust service whose bind address defaults to loopback
+        "TF0704 rs/src/main.rs:4",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(
+        got,
+        want,
+        "missing: {:?}\nunexpected: {:?}",
+        want.difference(&got).collect::<Vec<_>>(),
+        got.difference(&want).collect::<Vec<_>>()
+    );
+    // the optional read is not required anywhere
+    let required_sentry = json["findings"].as_array().unwrap().iter().any(|f| {
+        f["code"] == "TF0308" && f["message"].as_str().unwrap_or("").contains("SENTRY_DSN")
+    });
+    assert!(!required_sentry);
+}

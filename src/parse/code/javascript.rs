@@ -121,7 +121,24 @@ fn string_value(n: Node<'_>, text: &str) -> Option<String> {
 }
 
 /// `process.env.X` / `process.env["X"]`: the variable's name.
+/// Variables bundlers and frameworks replace at build time: not read from the environment
+/// of the running process.
+pub fn build_time_variable(name: &str) -> bool {
+    name == "PUBLIC_URL"
+        || name.starts_with("REACT_APP_")
+        || name.starts_with("VITE_")
+        || name.starts_with("NEXT_PUBLIC_")
+        || name.starts_with("NUXT_PUBLIC_")
+        || name.starts_with("GATSBY_")
+        || name.starts_with("EXPO_PUBLIC_")
+        || name.starts_with("VUE_APP_")
+}
+
 fn env_name(n: Node<'_>, text: &str) -> Option<String> {
+    env_name_any(n, text).filter(|name| !build_time_variable(name))
+}
+
+fn env_name_any(n: Node<'_>, text: &str) -> Option<String> {
     match n.kind() {
         "member_expression" => {
             let obj = n.child_by_field_name("object")?;
@@ -568,6 +585,16 @@ server.listen(8080);
             Dialect::TypeScript,
         );
         assert_eq!(ts.env_reads[0].default, Some(ArgValue::Int(8080)));
+    }
+
+    #[test]
+    fn build_time_variables_are_not_environment_reads() {
+        let f = parse(
+            "const a = process.env.VITE_API_URL; const b = process.env.PUBLIC_URL; const c = process.env.REACT_APP_KEY; const d = process.env.NEXT_PUBLIC_X; const e = process.env.DATABASE_URL;",
+            Dialect::JavaScript,
+        );
+        let names: Vec<&str> = f.env_reads.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["DATABASE_URL"]);
     }
 
     #[test]

@@ -379,8 +379,48 @@ impl CodeFacts {
         }
     }
 
+    /// A listen address written as the default of a bind variable
+    /// (`env::var("BIND").unwrap_or("127.0.0.1:8000".into())`): where the server binds
+    /// unless the deployment sets the variable (every language).
+    fn default_binds(&mut self) {
+        for r in &self.env_reads {
+            let upper = r.name.to_ascii_uppercase();
+            let bind_var = ["BIND", "LISTEN", "ADDR", "ADDRESS", "HOST"]
+                .iter()
+                .any(|w| upper.split('_').any(|part| part == *w))
+                && ![
+                    "DB", "DATABASE", "REDIS", "MONGO", "SMTP", "MAIL", "POSTGRES", "MYSQL",
+                    "AMQP", "RABBIT", "KAFKA", "ELASTIC", "MEMCACHE", "PROXY", "API", "REMOTE",
+                    "UPSTREAM", "BACKEND", "PUBLIC", "EXTERNAL", "SERVICE", "CACHE", "QUEUE",
+                    "BROKER", "S3", "MINIO",
+                ]
+                .iter()
+                .any(|w| upper.split('_').any(|part| part == *w));
+            let (Some(ArgValue::Str(d)), Some(sp)) = (&r.default, &r.default_span) else {
+                continue;
+            };
+            if !bind_var || d.contains("://") {
+                continue;
+            }
+            if let Some((host, port)) = split_address(d)
+                && port.is_some_and(|p| p != 0)
+                && !self.listens.iter().any(|l| l.span == *sp)
+            {
+                self.listens.push(Listen {
+                    host: Some((host, sp.clone())),
+                    port: port.map(|p| (p, sp.clone())),
+                    port_from_env: true,
+                    default_loopback: false,
+                    span: sp.clone(),
+                    what: format!("the default of `{}`", r.name),
+                });
+            }
+        }
+    }
+
     /// Mark URL literals that are the default of an environment lookup (every language).
     pub fn mark_env_defaults(&mut self) {
+        self.default_binds();
         let defaults: Vec<Span> = self
             .env_reads
             .iter()

@@ -229,6 +229,35 @@ fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
     }
 }
 
+/// Whether a node sits in the body of a `try` whose handlers catch a missing key
+/// (`KeyError`, `LookupError`, `Exception`, or everything).
+fn guarded_by_key_error(node: Node<'_>, text: &str) -> bool {
+    let mut cur = node;
+    while let Some(parent) = cur.parent() {
+        if parent.kind() == "try_statement" && parent.child_by_field_name("body") == Some(cur) {
+            let mut c = parent.walk();
+            let catches = parent.named_children(&mut c).any(|h| {
+                h.kind() == "except_clause" && {
+                    let head = t(h, text).split(':').next().unwrap_or("");
+                    let caught = head.trim_start_matches("except").trim();
+                    caught.is_empty()
+                        || ["KeyError", "LookupError", "Exception", "BaseException"]
+                            .iter()
+                            .any(|e| caught.contains(e))
+                }
+            });
+            if catches {
+                return true;
+            }
+        }
+        if matches!(parent.kind(), "function_definition" | "class_definition") {
+            return false;
+        }
+        cur = parent;
+    }
+    false
+}
+
 fn is_main_guard(node: Node<'_>, text: &str) -> bool {
     node.kind() == "if_statement"
         && node
@@ -453,7 +482,8 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                         has_default: false,
                         span: span(node),
                         default_span: None,
-                        required: true,
+                        // `try: os.environ["X"] except KeyError:` handles its absence
+                        required: !guarded_by_key_error(node, text),
                     });
                 }
             }
@@ -530,6 +560,19 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_inside_try_except_key_error_is_optional() {
+        let f = parse(
+            "import os\ntry:\n    A = os.environ[\"A\"]\nexcept KeyError:\n    A = None\ntry:\n    B = os.environ[\"B\"]\nexcept ValueError:\n    pass\nC = os.environ[\"C\"]\n",
+        );
+        let req: Vec<(&str, bool)> = f
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.required))
+            .collect();
+        assert_eq!(req, [("A", false), ("B", true), ("C", true)]);
+    }
 
     #[test]
     fn modules_as_written_for_finding_local_files() {

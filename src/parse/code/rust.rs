@@ -27,6 +27,29 @@ fn span(n: Node<'_>) -> Span {
     n.start_byte()..n.end_byte()
 }
 
+/// A string literal, also as `"…".to_string()`, `"…".into()`, `String::from("…")`.
+fn literal_of(n: Node<'_>, text: &str) -> Option<String> {
+    if let Some(s) = string_value(n, text) {
+        return Some(s);
+    }
+    if n.kind() != "call_expression" {
+        return None;
+    }
+    let func = n.child_by_field_name("function")?;
+    match func.kind() {
+        "field_expression"
+            if matches!(
+                func.child_by_field_name("field").map(|f| t(f, text)),
+                Some("to_string" | "into" | "to_owned")
+            ) =>
+        {
+            string_value(func.child_by_field_name("value")?, text)
+        }
+        _ if t(func, text) == "String::from" => string_value(*args(n).first()?, text),
+        _ => None,
+    }
+}
+
 fn string_value(n: Node<'_>, text: &str) -> Option<String> {
     match n.kind() {
         "string_literal" => {
@@ -151,7 +174,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     .and_then(|call| args(call).first().copied())
                     .map(|d| {
                         (
-                            string_value(d, text)
+                            literal_of(d, text)
                                 .map(ArgValue::Str)
                                 .unwrap_or(ArgValue::Expr {
                                     text: t(d, text).chars().take(200).collect(),
@@ -322,13 +345,7 @@ async fn main() -> anyhow::Result<()> {
                 ("API_TOKEN", true, false)
             ]
         );
-        assert_eq!(
-            f.env_reads[1].default,
-            Some(ArgValue::Expr {
-                text: "\"8080\".to_string()".into(),
-                from_env: false
-            })
-        );
+        assert_eq!(f.env_reads[1].default, Some(ArgValue::Str("8080".into())));
         assert_eq!(f.file_logs.len(), 1);
         assert_eq!(f.listens.len(), 2, "{:?}", f.listens);
         assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
