@@ -5,6 +5,7 @@ use super::Project;
 use super::processes::ProcessSite;
 use crate::parse::dockerfile::Kind;
 use crate::source::Origin;
+use crate::walk;
 use std::collections::HashSet;
 
 /// One environment an app is deployed to, and the variables it provides.
@@ -46,6 +47,25 @@ impl Project {
                     .collect()
             })
             .unwrap_or_default();
+        // variables the app's code loads itself from a committed dotenv file: provided in
+        // every deployment (the file ships with the code)
+        let self_provided: HashSet<String> = p
+            .sources_of_app(ai)
+            .flat_map(|src| {
+                let dir = walk::parent_dir(p.rel(src.file)).to_string();
+                src.facts.dotenv_files.iter().map(move |f| (dir.clone(), f))
+            })
+            .flat_map(|(dir, f)| {
+                let f = f.trim_start_matches("./");
+                let context = app.context.clone().unwrap_or_default();
+                [walk::join(&dir, f), walk::join(&context, f)]
+            })
+            .flatten()
+            .filter_map(|path| p.dotenvs.iter().find(|d| p.rel(d.file) == path))
+            .filter(|d| !d.example)
+            .flat_map(|d| d.entries.iter().map(|e| e.key.clone()))
+            .collect();
+        let image_env: HashSet<String> = image_env.into_iter().chain(self_provided).collect();
         let mut envs: Vec<DeployedEnv> = Vec::new();
         // documented variables count as provided in development
         let examples: HashSet<String> = p
@@ -177,7 +197,13 @@ impl Project {
             sources.iter().map(|si| &self.sources[*si]).collect()
         };
         for src in of_app {
-            for r in src.facts.env_reads.iter().filter(|r| r.required) {
+            let needed = |r: &&crate::parse::code::EnvRead| {
+                r.required
+                    || r.required_if
+                        .as_ref()
+                        .is_some_and(|g| env.provided.contains(g))
+            };
+            for r in src.facts.env_reads.iter().filter(needed) {
                 if known.insert(&r.name) {
                     required.push((r.name.clone(), Origin::new(src.file, r.span.clone())));
                 }

@@ -24,6 +24,73 @@ pub fn named_children(n: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
+static ENV_IN_CONDITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)"#,
+        r#"|(?:process\.env|ENV|\$_ENV|\$_SERVER|environ)\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"#,
+        r#"|(?:getenv|environ\.get|ENV\.fetch|Getenv|LookupEnv|env::var|env::var_os|GetEnvironmentVariable)\s*\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"#,
+    ))
+    .expect("valid pattern")
+});
+
+/// The environment variable whose value decides whether the branch holding `n` runs
+/// (`if (process.env.FEATURE_S3 === "1") { … n … }`), when it is another than `own`: the
+/// nearest enclosing `if` (any grammar: a node with a `condition` field) whose condition
+/// reads one.
+pub fn guarding_var(n: Node<'_>, text: &str, own: &str) -> Option<String> {
+    let mut cur = n;
+    let mut depth = 0;
+    while let Some(parent) = cur.parent() {
+        depth += 1;
+        if depth > 200 {
+            return None;
+        }
+        if let Some(cond) = parent.child_by_field_name("condition")
+            && !(cond.start_byte() <= n.start_byte() && n.end_byte() <= cond.end_byte())
+            && parent.kind().contains("if")
+        {
+            let names: Vec<String> = ENV_IN_CONDITION
+                .captures_iter(node_text(cond, text))
+                .filter_map(|c| {
+                    c.get(1)
+                        .or_else(|| c.get(2))
+                        .or_else(|| c.get(3))
+                        .map(|m| m.as_str().to_string())
+                })
+                .filter(|g| g != own)
+                .collect();
+            if let Some(g) = names.into_iter().next() {
+                return Some(g);
+            }
+        }
+        if matches!(
+            parent.kind(),
+            "function_definition"
+                | "function_declaration"
+                | "method_declaration"
+                | "method_definition"
+                | "function_item"
+                | "method"
+                | "arrow_function"
+        ) {
+            return None;
+        }
+        cur = parent;
+    }
+    None
+}
+
+/// Make a required read that only a branch on another variable performs required where
+/// that variable is provided (see [`EnvRead::required_if`]).
+pub fn guard_required(r: &mut EnvRead, n: Node<'_>, text: &str) {
+    if r.required
+        && let Some(g) = guarding_var(n, text, &r.name)
+    {
+        r.required = false;
+        r.required_if = Some(g);
+    }
+}
+
 /// A call, a method call or an object creation: the callee as written without whitespace
 /// (`System.getenv`, `new FileHandler`, `ENV.fetch`) and its arguments.
 pub struct CallShape<'t> {
@@ -204,7 +271,11 @@ impl Walk<'_> {
             span: node_span(n),
             default_span,
             required: e.required && default.is_none() && e.inline_default.is_none(),
+            required_if: None,
         });
+        if let Some(r) = self.f.env_reads.last_mut() {
+            super::generic::guard_required(r, n, self.text);
+        }
     }
 
     fn branch(&mut self, n: Node<'_>, a: Node<'_>, b: Node<'_>) {
@@ -268,6 +339,19 @@ impl Walk<'_> {
                 span: node_span(n),
                 main_guard: false,
             });
+        }
+        // Ruby's `Dotenv.load(".env.defaults")`, PHP's `Dotenv::createImmutable(__DIR__)->load()`
+        if ends_with_segment(&c.callee, "Dotenv.load") || c.callee.contains("Dotenv::create") {
+            let files: Vec<String> = c
+                .args
+                .iter()
+                .filter_map(|(_, a)| self.g.string(*a, text))
+                .filter(|s| s.contains(".env"))
+                .collect();
+            if files.is_empty() {
+                self.f.dotenv_files.push(".env".into());
+            }
+            self.f.dotenv_files.extend(files);
         }
         for (callee, user, password) in v.credentials {
             if ends_with_segment(&c.callee, callee)

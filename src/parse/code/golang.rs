@@ -85,7 +85,11 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                             span: span(n),
                             default_span: None,
                             required: false,
+                            required_if: None,
                         });
+                        if let Some(r) = f.env_reads.last_mut() {
+                            super::generic::guard_required(r, n, text);
+                        }
                     }
                 }
                 "http.ListenAndServe" | "http.ListenAndServeTLS" | "net.Listen" | "tls.Listen" => {
@@ -104,6 +108,14 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                             &callee,
                         ));
                     }
+                }
+                "godotenv.Load" | "godotenv.Overload" => {
+                    let files: Vec<String> =
+                        a.iter().filter_map(|x| string_value(*x, text)).collect();
+                    if files.is_empty() {
+                        f.dotenv_files.push(".env".into());
+                    }
+                    f.dotenv_files.extend(files);
                 }
                 "exec.Command" | "exec.CommandContext" => {
                     let prog = if callee.ends_with("Context") {

@@ -243,7 +243,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     && parent.is_some_and(|p| {
                         matches!(
                             p.kind(),
-                            "variable_declarator" | "assignment_expression" | "arguments" | "pair"
+                            "variable_declarator" | "assignment_expression" | "arguments"
                         )
                     });
                 f.env_reads.push(EnvRead {
@@ -253,7 +253,11 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     default: default.map(|d| d.0),
                     span: span(n),
                     required: bare,
+                    required_if: None,
                 });
+                if let Some(r) = f.env_reads.last_mut() {
+                    super::generic::guard_required(r, n, text);
+                }
             }
         }
         "call_expression" => call(n, text, f),
@@ -382,6 +386,27 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
                 .collect()
         })
         .unwrap_or_default();
+    // dotenv: `require("dotenv").config({ path: "…" })`, `dotenv.config()`
+    if callee.ends_with(".config")
+        && (callee.contains("dotenv") || t(n, text).contains("dotenv") || callee == "dotenv.config")
+    {
+        let path = args.first().and_then(|o| {
+            let mut c = o.walk();
+            o.named_children(&mut c).find_map(|pair| {
+                (pair.kind() == "pair"
+                    && pair
+                        .child_by_field_name("key")
+                        .map(|k| t(k, text).trim_matches(['"', '\'']))
+                        == Some("path"))
+                .then(|| {
+                    pair.child_by_field_name("value")
+                        .and_then(|v| string_value(v, text))
+                })
+                .flatten()
+            })
+        });
+        f.dotenv_files.push(path.unwrap_or_else(|| ".env".into()));
+    }
     if let Some(what) = migration_call(
         &callee,
         args.first().and_then(|a| string_value(*a, text)).as_deref(),

@@ -254,6 +254,10 @@ pub struct EnvRead {
     /// `os.environ["X"]`: fails when the variable is missing (a `getenv` without a default
     /// returns `None`, which code usually handles).
     pub required: bool,
+    /// Read as required, but only in a branch taken when another variable is set
+    /// (`if (process.env.FEATURE_S3 === "1") { process.env.S3_BUCKET.trim() }`): required
+    /// where that variable is provided.
+    pub required_if: Option<String>,
 }
 
 /// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
@@ -302,6 +306,10 @@ pub struct CodeFacts {
     /// Test code inside an app file (a `#[cfg(test)]` module, a `#[test]` function): left out
     /// of every other fact; a secret written there is a test input.
     pub test_spans: Vec<Span>,
+    /// Dotenv files the code loads into its own environment (`require("dotenv").config()`,
+    /// `load_dotenv(".env.defaults")`, `godotenv.Load()`, `Dotenv.load`), as written; `.env`
+    /// when no path is given. Their variables are provided by the app itself.
+    pub dotenv_files: Vec<String>,
     /// Database migrations the code runs (`flyway.migrate()`, `db.AutoMigrate(…)`,
     /// `context.Database.Migrate()`): (what, span).
     pub migrations: Vec<(String, Span)>,
@@ -347,7 +355,10 @@ impl CodeFacts {
             Some(rest) if rest.contains("://") => rest.to_string(),
             _ => value,
         };
-        if let Some((scheme, _)) = value.split_once("://")
+        // a scheme alone (`"postgres://"`, a prefix check or the start of a concatenation)
+        // names no service
+        if let Some((scheme, rest)) = value.split_once("://")
+            && !rest.is_empty()
             && !scheme.is_empty()
             && scheme
                 .chars()
@@ -543,7 +554,16 @@ mod tests {
         assert!(is_machine_path("C:\\Users\\ann"));
         assert!(is_machine_path("/home/ann/x"));
         // a multi-byte character right after an ASCII letter (was a panic)
-        for s in ["O’Hara", "it’s", "Tiếng Việt", "glāžšķūņu", "a😀", "é:\\x"] {
+        for s in [
+            "O’Hara",
+            "it’s",
+            "Tiếng Việt",
+            "glāžšķūņu",
+            "a😀",
+            "é:\\x",
+            "postgres://",
+            "redis://",
+        ] {
             assert!(!is_machine_path(s), "{s}");
             let mut facts = CodeFacts::default();
             facts.string_literal(s.to_string(), 0..s.len());

@@ -64,6 +64,17 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
             Some(ArgValue::Str(s)) => Some(s.as_str()),
             _ => None,
         };
+        if call.method() == "load_dotenv" {
+            let path = match call
+                .positional(0)
+                .or_else(|| call.kwarg("dotenv_path"))
+                .map(|a| &a.value)
+            {
+                Some(ArgValue::Str(s)) => s.clone(),
+                _ => ".env".into(),
+            };
+            f.dotenv_files.push(path);
+        }
         if let Some(what) = migration_call(&call.callee, first, text) {
             f.migrations.push((what.to_string(), call.span.clone()));
         }
@@ -422,7 +433,11 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                         span: span(node),
                         default_span,
                         required: false,
+                        required_if: None,
                     });
+                    if let Some(r) = f.env_reads.last_mut() {
+                        super::generic::guard_required(r, node, text);
+                    }
                 }
                 const RUNNERS: &[&str] = &[
                     "subprocess.run",
@@ -484,7 +499,11 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                         default_span: None,
                         // `try: os.environ["X"] except KeyError:` handles its absence
                         required: !guarded_by_key_error(node, text),
+                        required_if: None,
                     });
+                    if let Some(r) = f.env_reads.last_mut() {
+                        super::generic::guard_required(r, node, text);
+                    }
                 }
             }
         }

@@ -190,7 +190,11 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     default: default.map(|d| d.0),
                     span: span(n),
                     required,
+                    required_if: None,
                 });
+                if let Some(r) = f.env_reads.last_mut() {
+                    super::generic::guard_required(r, n, text);
+                }
             }
             let method = callee.rsplit(['.', ':']).next().unwrap_or("");
             if matches!(method, "bind" | "run" | "bind_rustls" | "bind_openssl")
