@@ -589,12 +589,12 @@ fn gradle(text: &str) -> Manifest {
 
 static PACKAGE_REF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r#"(?s)<PackageReference[^>]*?Include\s*=\s*"([^"]+)"([^>]*?)(/>|>(.*?)</PackageReference>)"#,
+        r#"(?s)<PackageReference\b[^>]*?\bInclude\s*=\s*"([^"]+)"([^>]*?)(/>|>(.*?)</PackageReference>)"#,
     )
     .expect("valid pattern")
 });
 static VERSION_ATTR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#"Version\s*=\s*"([^"]*)"|<Version>([^<]*)</Version>"#)
+    regex::Regex::new(r#"\bVersion\s*=\s*"([^"]*)"|<Version>([^<]*)</Version>"#)
         .expect("valid pattern")
 });
 
@@ -666,6 +666,71 @@ fn push_go(m: &mut Manifest, t: &str, start: usize, line: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn ruby_php_java_dotnet_manifests() {
+        let g = parse(
+            ManifestKind::Gemfile,
+            "source \"https://rubygems.org\"\ngem \"rails\", \"~> 7.1\", \">= 7.1.2\" # web\n  gem 'acme', git: 'https://x/acme.git', branch: 'main'\n# gem \"old\"\ngem \"pinned\", github: \"a/b\", ref: \"abc\"\n",
+        )
+        .unwrap();
+        let deps: Vec<(&str, &str, Option<bool>)> = g
+            .deps
+            .iter()
+            .map(|d| (d.name.as_str(), d.spec.as_str(), d.git_pinned))
+            .collect();
+        assert_eq!(
+            deps,
+            [
+                ("rails", "~> 7.1, >= 7.1.2", None),
+                ("acme", "", Some(false)),
+                ("pinned", "", Some(true))
+            ]
+        );
+        let c = parse(
+            ManifestKind::ComposerJson,
+            r#"{"require": {"php": "^8.2", "a/b": "dev-main"}, "require-dev": {"c/d": "*"}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.deps.len(), 3);
+        let pom = parse(
+            ManifestKind::PomXml,
+            "<project><dependencies>\n<!-- <dependency><groupId>x</groupId><artifactId>gone</artifactId></dependency> -->\n<dependency>\n<groupId>org.a</groupId>\n<artifactId>b</artifactId>\n<version>LATEST</version>\n</dependency>\n<dependency><groupId>org.c</groupId><artifactId>d</artifactId></dependency>\n</dependencies></project>",
+        )
+        .unwrap();
+        let deps: Vec<(&str, &str)> = pom
+            .deps
+            .iter()
+            .map(|d| (d.name.as_str(), d.spec.as_str()))
+            .collect();
+        assert_eq!(deps, [("org.a:b", "LATEST"), ("org.c:d", "")]);
+        let gradle = parse(
+            ManifestKind::Gradle,
+            "dependencies {\n  implementation 'org.a:b:1.+'\n  // implementation 'x:y:z'\n  testImplementation(\"org.c:d:2.0\")\n  implementation \"org.e:f:$v\"\n}\n",
+        )
+        .unwrap();
+        let deps: Vec<(&str, &str)> = gradle
+            .deps
+            .iter()
+            .map(|d| (d.name.as_str(), d.spec.as_str()))
+            .collect();
+        assert_eq!(deps, [("org.a:b", "1.+"), ("org.c:d", "2.0")]);
+        let cs = parse(
+            ManifestKind::Csproj,
+            "<Project><ItemGroup>\n<PackageReference Include=\"Serilog\" Version=\"3.*\" />\n<PackageReference Include=\"Npgsql\">\n<Version>8.0.2</Version>\n</PackageReference>\n</ItemGroup></Project>",
+        )
+        .unwrap();
+        let deps: Vec<(&str, &str)> = cs
+            .deps
+            .iter()
+            .map(|d| (d.name.as_str(), d.spec.as_str()))
+            .collect();
+        assert_eq!(deps, [("Serilog", "3.*"), ("Npgsql", "8.0.2")]);
+        // quoted strings with multi-byte text around them
+        assert_eq!(quoted("gem \"é\", 'ü' ✓").len(), 2);
+    }
+
     use super::*;
 
     #[test]

@@ -397,13 +397,20 @@ impl Rule for LoopbackBind {
                 }
                 for l in &src.facts.listens {
                     if let Some((h, span)) = l.host.as_ref().filter(|(h, _)| is_loopback(h)) {
+                        // a loopback default of a bind variable: the deployment may set it
+                        let message = match l.what.strip_prefix("the default of ") {
+                            Some(var) => format!(
+                                "app `{}` binds {h} inside its container unless {var} is set (its default)",
+                                app.name
+                            ),
+                            None => format!("app `{}` binds {h} inside its container", app.name),
+                        };
                         out.push(
-                            diag(
-                                self.meta(),
-                                format!("app `{}` binds {h} inside its container", app.name),
-                            )
-                            .at(Origin::new(src.file, span.clone()), "loopback address")
-                            .help("bind 0.0.0.0 (all interfaces), ideally from the environment"),
+                            diag(self.meta(), message)
+                                .at(Origin::new(src.file, span.clone()), "loopback address")
+                                .help(
+                                    "bind 0.0.0.0 (all interfaces), ideally from the environment",
+                                ),
                         );
                     } else if l.default_loopback && l.host.is_none() {
                         out.push(
