@@ -731,7 +731,6 @@ mod tests {
         assert_eq!(quoted("gem \"é\", 'ü' ✓").len(), 2);
     }
 
-    use super::*;
 
     #[test]
     fn requirements_lines() {
