@@ -731,7 +731,6 @@ mod tests {
         assert_eq!(quoted("gem \"é\", 'ü' ✓").len(), 2);
     }
 
-
     #[test]
     fn requirements_lines() {
         let text = "# c\nflask==3.0.0\nrequests>=2 # why\n-r base.txt\n-c constraints.txt\n./local\ngunicorn[gevent]\n";

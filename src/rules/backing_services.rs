@@ -259,10 +259,12 @@ fn retries(p: &Project, ai: usize) -> bool {
         "backon", // Rust (`backoff` is also a crate)
     ];
     let code = p.sources_of_app(ai).any(|py| {
-        py.facts
-            .imports
-            .iter()
-            .any(|(m, _)| LIBS.contains(&m.as_str()))
+        !py.facts.connect_retries.is_empty()
+            || py
+                .facts
+                .imports
+                .iter()
+                .any(|(m, _)| LIBS.contains(&m.as_str()))
     });
     let waits = p.start_commands(ai).iter().flat_map(|l| &l.cmds).any(|c| {
         let prog = c.unwrapped().program().to_string();
@@ -303,6 +305,56 @@ impl Rule for StartupOrderRace {
             if p.is_test_file(cm.file) || p.dev_service(cm, &s.name).is_some() || retries(p, ai) {
                 continue;
             }
+            // with the app's code in the repository, the race needs a connection made as the
+            // process starts (or a migration at start); drivers and pools that connect on
+            // first use, and per-request connections (PHP), only fail the first requests
+            let code: Vec<&crate::model::SourceModel> = p.sources_of_app(ai).collect();
+            let eager = code
+                .iter()
+                .find_map(|src| {
+                    src.facts
+                        .eager_connects
+                        .first()
+                        .map(|(w, _)| (src.lang, w.clone()))
+                })
+                .or_else(|| {
+                    code.iter().find_map(|src| {
+                        src.facts
+                            .migrations
+                            .first()
+                            .map(|(w, _)| (src.lang, w.clone()))
+                    })
+                });
+            let start_migrates = p.start_commands(ai).iter().any(|l| {
+                !l.one_off
+                    && l.cmds
+                        .iter()
+                        .any(|c| crate::model::commands::migration(c).is_some())
+            });
+            if !code.is_empty() && eager.is_none() && !start_migrates {
+                continue;
+            }
+            let advice = match eager.as_ref().map(|(l, _)| *l) {
+                Some(crate::parse::code::Lang::Go) => {
+                    "retry the `Ping` in a loop with a growing sleep before serving"
+                }
+                Some(crate::parse::code::Lang::Rust) => {
+                    "retry the connection with backoff (`backon`, `tokio-retry`) or use `connect_lazy`"
+                }
+                Some(
+                    crate::parse::code::Lang::JavaScript | crate::parse::code::Lang::TypeScript,
+                ) => {
+                    "retry the connection (`.catch` → `setTimeout(connect, …)`, or the client's reconnect options)"
+                }
+                Some(crate::parse::code::Lang::Python) => {
+                    "retry the connection (tenacity, backoff) or connect on first use"
+                }
+                _ => "retry connections in the app (tenacity, backoff)",
+            };
+            let because = eager
+                .as_ref()
+                .map(|(_, w)| format!(" ({w} at start)"))
+                .unwrap_or_default();
             for (dep, cond, span) in &s.depends_on {
                 let backing = p.services.iter().any(|b| {
                     b.name == *dep && b.origin.file == cm.file && b.kind != "infrastructure"
@@ -311,9 +363,9 @@ impl Rule for StartupOrderRace {
                     continue;
                 }
                 out.push(
-                    diag(self.meta(), format!("service `{}` depends on `{dep}` being started, not ready, and shows no connection retry", s.name))
+                    diag(self.meta(), format!("service `{}` depends on `{dep}` being started, not ready, and shows no connection retry{because}", s.name))
                         .at(Origin::new(cm.file, span.clone()), "start order only")
-                        .help(format!("use `depends_on: {{{dep}: {{condition: service_healthy}}}}` with a healthcheck on `{dep}`, and retry connections in the app (tenacity, backoff)")),
+                        .help(format!("use `depends_on: {{{dep}: {{condition: service_healthy}}}}` with a healthcheck on `{dep}`, and {advice}")),
                 );
             }
         }

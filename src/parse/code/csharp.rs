@@ -55,6 +55,14 @@ const VOCAB: Vocabulary = Vocabulary {
     ],
     credentials: &[("new NetworkCredential", 0, 1)],
     programs: &[("Process.Start", 0)],
+    retries: &[
+        ("EnableRetryOnFailure", "EF Core `EnableRetryOnFailure`"),
+        ("WaitAndRetry", "a Polly retry policy"),
+        ("WaitAndRetryAsync", "a Polly retry policy"),
+        ("WaitAndRetryForever", "a Polly retry policy"),
+        ("WaitAndRetryForeverAsync", "a Polly retry policy"),
+        ("RetryForever", "a Polly retry policy"),
+    ],
 };
 
 struct CSharp;

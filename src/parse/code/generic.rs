@@ -143,6 +143,10 @@ pub trait Grammar {
     /// A default given by an operator around an expression (`x ?? "d"`, `x || "d"`): the
     /// default when `n` is the left side of one.
     fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>>;
+    /// A retry construct of the language at this node (Ruby `retry`, Java `@Retryable`).
+    fn retry(&self, _n: Node<'_>, _text: &str) -> Option<&'static str> {
+        None
+    }
     /// Test code (a `@Test` method, a test class): left out of every fact.
     fn is_test(&self, _n: Node<'_>, _text: &str) -> bool {
         false
@@ -166,6 +170,8 @@ pub struct Vocabulary {
     pub credentials: &'static [(&'static str, usize, usize)],
     /// (callee suffix, index of the program argument): external programs run.
     pub programs: &'static [(&'static str, usize)],
+    /// (callee suffix, what): retry policies around connecting.
+    pub retries: &'static [(&'static str, &'static str)],
 }
 
 fn ends_with_segment(callee: &str, suffix: &str) -> bool {
@@ -211,6 +217,11 @@ impl Walk<'_> {
         }
         if let Some(s) = self.g.string(n, self.text) {
             self.f.string_literal(s, node_span(n));
+        }
+        if let Some(what) = self.g.retry(n, self.text) {
+            self.f
+                .connect_retries
+                .push((what.to_string(), node_span(n)));
         }
         if let Some(e) = self.g.env_read(n, self.text) {
             self.env_read(n, e);
@@ -433,6 +444,13 @@ impl Walk<'_> {
         for (callee, needs, what) in v.migrations {
             if ends_with_segment(&c.callee, callee) && (needs.is_empty() || text.contains(needs)) {
                 self.f.migrations.push(((*what).to_string(), node_span(n)));
+            }
+        }
+        for (callee, what) in v.retries {
+            if ends_with_segment(&c.callee, callee) {
+                self.f
+                    .connect_retries
+                    .push(((*what).to_string(), node_span(n)));
             }
         }
         for (callee, i) in v.programs {

@@ -54,6 +54,10 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
         f.has_error = true;
         return;
     }
+    if n.kind() == "for_statement" && is_retry_loop(t(n, text)) {
+        f.connect_retries
+            .push(("a loop that connects and sleeps".into(), span(n)));
+    }
     match n.kind() {
         "import_spec" => {
             if let Some(p) = n
@@ -72,6 +76,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                 .collect();
             let a = args(n);
             let first_str = a.first().and_then(|x| string_value(*x, text));
+            if eager_connect_call(Lang::Go, &callee) {
+                f.eager_connects.push((format!("`{callee}`"), span(n)));
+            }
             if let Some(what) = migration_call(&callee, first_str.as_deref(), text) {
                 f.migrations.push((what.to_string(), span(n)));
             }

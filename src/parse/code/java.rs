@@ -63,6 +63,7 @@ const VOCAB: Vocabulary = Vocabulary {
     ],
     credentials: &[("DriverManager.getConnection", 1, 2)],
     programs: &[("exec", 0), ("new ProcessBuilder", 0)],
+    retries: &[("RetryTemplate.execute", "a Spring `RetryTemplate`")],
 };
 
 struct Java;
@@ -223,6 +224,13 @@ impl Grammar for Java {
 
     fn or_default<'t>(&self, _n: Node<'t>, _text: &str) -> Option<Node<'t>> {
         None
+    }
+
+    fn retry(&self, n: Node<'_>, text: &str) -> Option<&'static str> {
+        (matches!(n.kind(), "marker_annotation" | "annotation")
+            && n.child_by_field_name("name")
+                .is_some_and(|nm| node_text(nm, text) == "Retryable"))
+        .then_some("Spring `@Retryable`")
     }
 
     fn is_test(&self, n: Node<'_>, text: &str) -> bool {

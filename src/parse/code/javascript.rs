@@ -183,10 +183,35 @@ fn literal_port(n: Node<'_>, text: &str) -> Option<(u16, Span)> {
         .flatten()
 }
 
+/// Client options that reconnect by themselves (ioredis, node-redis, MongoDB, amqp clients).
+const RECONNECT_OPTIONS: &[&str] = &[
+    "retryStrategy",
+    "retry_strategy",
+    "reconnectStrategy",
+    "autoReconnect",
+    "reconnectTries",
+    "reconnect",
+];
+
 fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
     if depth > 400 {
         f.has_error = true;
         return;
+    }
+    if matches!(
+        n.kind(),
+        "while_statement" | "for_statement" | "do_statement"
+    ) && is_retry_loop(t(n, text))
+    {
+        f.connect_retries
+            .push(("a loop that connects and waits".into(), span(n)));
+    }
+    if n.kind() == "pair"
+        && let Some(k) = n.child_by_field_name("key")
+        && RECONNECT_OPTIONS.contains(&t(k, text).trim_matches(['"', '\'']))
+    {
+        f.connect_retries
+            .push((format!("the client option `{}`", t(k, text)), span(n)));
     }
     match n.kind() {
         "import_statement" => {
@@ -406,6 +431,19 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             })
         });
         f.dotenv_files.push(path.unwrap_or_else(|| ".env".into()));
+    }
+    if eager_connect_call(Lang::JavaScript, &callee) {
+        f.eager_connects.push((format!("`{callee}`"), span(n)));
+    }
+    if callee == "setTimeout"
+        && args
+            .first()
+            .is_some_and(|a| t(*a, text).to_ascii_lowercase().contains("connect"))
+    {
+        f.connect_retries.push((
+            "`setTimeout` schedules another connection attempt".into(),
+            span(n),
+        ));
     }
     if let Some(what) = migration_call(
         &callee,

@@ -310,6 +310,15 @@ pub struct CodeFacts {
     /// `load_dotenv(".env.defaults")`, `godotenv.Load()`, `Dotenv.load`), as written; `.env`
     /// when no path is given. Their variables are provided by the app itself.
     pub dotenv_files: Vec<String>,
+    /// Connections the program opens as it starts, which fail it while the service is not
+    /// ready yet (`mongoose.connect(…)`, `db.Ping()`, `PgPool::connect(…).await?`, a
+    /// `psycopg2.connect` under `__main__`): (what, span). Pools and drivers that connect on
+    /// first use are not here.
+    pub eager_connects: Vec<(String, Span)>,
+    /// Retries around connecting (`setTimeout(connect, …)` in a handler, a loop that
+    /// connects and sleeps, `@Retryable`, Ruby `retry`, Polly, `EnableRetryOnFailure`,
+    /// client reconnect options): (what, span).
+    pub connect_retries: Vec<(String, Span)>,
     /// Database migrations the code runs (`flyway.migrate()`, `db.AutoMigrate(…)`,
     /// `context.Database.Migrate()`): (what, span).
     pub migrations: Vec<(String, Span)>,
@@ -476,6 +485,54 @@ pub fn migration_call(callee: &str, first: Option<&str>, file: &str) -> Option<&
         "up" if callee.ends_with("Migrator::up") => "SeaORM `Migrator::up`",
         _ => return None,
     })
+}
+
+/// Whether a call (callee as written without whitespace) opens a connection eagerly, for
+/// Python (under `__main__` only: elsewhere a connect call usually serves one request),
+/// JavaScript, Go and Rust.
+pub fn eager_connect_call(lang: Lang, callee: &str) -> bool {
+    let method = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+    match lang {
+        Lang::Python => matches!(
+            callee,
+            "psycopg2.connect"
+                | "psycopg.connect"
+                | "pymysql.connect"
+                | "MySQLdb.connect"
+                | "mysql.connector.connect"
+                | "asyncpg.connect"
+                | "asyncpg.create_pool"
+                | "pika.BlockingConnection"
+        ),
+        Lang::JavaScript | Lang::TypeScript => {
+            (method == "connect"
+                && callee.contains('.')
+                && !matches!(
+                    callee.split('.').next().unwrap_or(""),
+                    "io" | "socket" | "net" | "tls" | "ws" | "app" | "router" | "http"
+                ))
+                || callee.ends_with("sequelize.authenticate")
+        }
+        Lang::Go => matches!(method, "Ping" | "PingContext") && callee.contains('.'),
+        Lang::Rust => {
+            (method == "connect" || method == "connect_with")
+                && (callee.contains("Pool")
+                    || callee.contains("Client")
+                    || callee.contains("Connection"))
+                || matches!(
+                    method,
+                    "get_async_connection" | "get_multiplexed_async_connection" | "get_connection"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Whether a loop's text connects and sleeps between attempts: a retry loop in any language.
+pub fn is_retry_loop(loop_text: &str) -> bool {
+    let lower = loop_text.to_ascii_lowercase();
+    (lower.contains("connect") || lower.contains("ping(") || lower.contains(".open("))
+        && (lower.contains("sleep") || lower.contains("settimeout") || lower.contains("backoff"))
 }
 
 /// Split a listen address written as one string: `":8080"`, `"0.0.0.0:8080"`, `"localhost:3000"`,

@@ -51,6 +51,7 @@ const VOCAB: Vocabulary = Vocabulary {
         ("passthru", 0),
         ("proc_open", 0),
     ],
+    retries: &[],
 };
 
 /// `$_SERVER` keys the web server sets per request, not the deployment's environment.

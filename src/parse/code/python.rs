@@ -75,6 +75,10 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
             };
             f.dotenv_files.push(path);
         }
+        if call.main_guard && eager_connect_call(Lang::Python, &call.callee) {
+            f.eager_connects
+                .push((format!("`{}`", call.callee), call.span.clone()));
+        }
         if let Some(what) = migration_call(&call.callee, first, text) {
             f.migrations.push((what.to_string(), call.span.clone()));
         }
@@ -286,6 +290,10 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
         return;
     }
     let main_guard = main_guard || is_main_guard(node, text);
+    if matches!(node.kind(), "while_statement" | "for_statement") && is_retry_loop(t(node, text)) {
+        f.connect_retries
+            .push(("a loop that connects and sleeps".into(), span(node)));
+    }
     match node.kind() {
         "import_statement" => {
             let mut cursor = node.walk();

@@ -46,6 +46,7 @@ const VOCAB: Vocabulary = Vocabulary {
     ],
     credentials: &[],
     programs: &[("system", 0), ("spawn", 0)],
+    retries: &[],
 };
 
 struct Ruby;
@@ -204,6 +205,10 @@ impl Grammar for Ruby {
                 == Some("||")
             && p.child_by_field_name("left") == Some(n))
         .then(|| p.child_by_field_name("right"))?
+    }
+
+    fn retry(&self, n: Node<'_>, _text: &str) -> Option<&'static str> {
+        (n.kind() == "retry").then_some("`retry` in a `rescue`")
     }
 
     fn is_test(&self, n: Node<'_>, text: &str) -> bool {

@@ -118,6 +118,14 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         f.has_error = true;
         return;
     }
+    if matches!(
+        n.kind(),
+        "loop_expression" | "while_expression" | "for_expression"
+    ) && is_retry_loop(t(n, text))
+    {
+        f.connect_retries
+            .push(("a loop that connects and sleeps".into(), span(n)));
+    }
     match n.kind() {
         "use_declaration" => {
             if let Some(arg) = n.child_by_field_name("argument") {
@@ -145,6 +153,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 .collect();
             let a = args(n);
             let tail = |k: usize| callee.rsplit("::").take(k).collect::<Vec<_>>();
+            if eager_connect_call(Lang::Rust, &callee) {
+                f.eager_connects.push((format!("`{callee}`"), span(n)));
+            }
             if let Some(what) = migration_call(&callee, None, text) {
                 f.migrations.push((what.to_string(), span(n)));
             }
