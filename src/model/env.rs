@@ -171,6 +171,22 @@ impl Project {
             .collect()
     }
 
+    /// Whether a deployment of app `ai` runs with the code's default for `var`: no deployment
+    /// is known, one does not set it, or one sets it to a value `same` says is the default's
+    /// kind (a compose service writing `DB_ENGINE: sqlite`).
+    pub fn runs_default_of(&self, ai: usize, var: &str, same: impl Fn(&str) -> bool) -> bool {
+        let envs = self.deployed_envs(ai);
+        if envs.is_empty() || envs.iter().any(|e| e.complete && !e.provided.contains(var)) {
+            return true;
+        }
+        self.apps[ai].compose.iter().any(|(ci, si)| {
+            self.service_env(*ci, *si)
+                .0
+                .iter()
+                .any(|v| v.key == var && v.value.as_deref().is_some_and(&same))
+        })
+    }
+
     /// The variables a deployment's processes cannot run without (a read that fails when it
     /// is missing, in the code each process runs; see `reach`), and those the app's entrypoint
     /// scripts demand with `${NAME:?}`: the first place each is read. With no process known,

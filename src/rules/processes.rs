@@ -133,13 +133,44 @@ impl Rule for StatefulAppWorkload {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        !p.k8s.is_empty() || !p.compose.is_empty()
+        !p.k8s.is_empty() || !p.compose.is_empty() || !p.sources.is_empty()
     }
     fn app_inputs(&self) -> &'static [Input] {
-        &[Input::Compose, Input::Kubernetes]
+        &[Input::Compose, Input::Kubernetes, Input::Source]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let help = "keep state in a backing service (database, object storage) so any replica can serve any request";
+        // the code of an app keeping files or counters on its own disk or in its memory; a
+        // development or test environment's configuration aside
+        for (ai, app) in p.apps.iter().enumerate() {
+            for src in p.sources_of_app(ai) {
+                let rel = p.rel(src.file);
+                let stem = crate::walk::file_name(rel).split('.').next().unwrap_or("");
+                if rel.contains("environments/")
+                    && matches!(stem, "development" | "test" | "dev" | "local")
+                {
+                    continue;
+                }
+                for (var, span) in &src.facts.sqlite_defaults {
+                    if !p.runs_default_of(ai, var, |v| v.to_ascii_lowercase().starts_with("sqlite"))
+                    {
+                        continue;
+                    }
+                    out.push(
+                        diag(self.meta(), format!("app `{}` runs on SQLite by default (`{var}`): its data is a file on the process's disk", app.name))
+                            .at(Origin::new(src.file, span.clone()), "SQLite by default")
+                            .help("use a database server (PostgreSQL, MySQL) as an attached resource, its URL from the environment"),
+                    );
+                }
+                for (what, span) in &src.facts.local_state {
+                    out.push(
+                        diag(self.meta(), format!("app `{}` keeps state in the process or on its local disk: {what}", app.name))
+                            .at(Origin::new(src.file, span.clone()), "local state")
+                            .help("keep uploads in object storage (S3, GCS, Azure Blob) and counters in a shared store (Redis), so any replica can serve any request"),
+                    );
+                }
+            }
+        }
         let mut seen = Vec::new();
         for app in &p.apps {
             for (oi, ci) in &app.k8s {

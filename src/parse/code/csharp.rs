@@ -63,6 +63,7 @@ const VOCAB: Vocabulary = Vocabulary {
         ("WaitAndRetryForeverAsync", "a Polly retry policy"),
         ("RetryForever", "a Polly retry policy"),
     ],
+    local_state: &[],
 };
 
 struct CSharp;

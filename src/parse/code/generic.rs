@@ -172,6 +172,8 @@ pub struct Vocabulary {
     pub programs: &'static [(&'static str, usize)],
     /// (callee suffix, what): retry policies around connecting.
     pub retries: &'static [(&'static str, &'static str)],
+    /// (callee suffix, what): state kept on the local disk (uploads saved to a directory).
+    pub local_state: &'static [(&'static str, &'static str)],
 }
 
 fn ends_with_segment(callee: &str, suffix: &str) -> bool {
@@ -444,6 +446,11 @@ impl Walk<'_> {
         for (callee, needs, what) in v.migrations {
             if ends_with_segment(&c.callee, callee) && (needs.is_empty() || text.contains(needs)) {
                 self.f.migrations.push(((*what).to_string(), node_span(n)));
+            }
+        }
+        for (callee, what) in v.local_state {
+            if ends_with_segment(&c.callee, callee) {
+                self.f.local_state.push(((*what).to_string(), node_span(n)));
             }
         }
         for (callee, what) in v.retries {

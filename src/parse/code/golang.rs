@@ -76,6 +76,13 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
                 .collect();
             let a = args(n);
             let first_str = a.first().and_then(|x| string_value(*x, text));
+            if matches!(callee.as_str(), "os.Create" | "os.OpenFile")
+                && a.first()
+                    .is_some_and(|x| t(*x, text).to_ascii_lowercase().contains("upload"))
+            {
+                f.local_state
+                    .push(("uploads are written to a local directory".into(), span(n)));
+            }
             if eager_connect_call(Lang::Go, &callee) {
                 f.eager_connects.push((format!("`{callee}`"), span(n)));
             }

@@ -432,6 +432,18 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         });
         f.dotenv_files.push(path.unwrap_or_else(|| ".env".into()));
     }
+    // files uploaded earlier served from the process's own disk (a multer `dest` alone may
+    // be a temporary file handled within the request, which factor VI allows)
+    if callee == "express.static"
+        && args
+            .first()
+            .is_some_and(|a| t(*a, text).to_ascii_lowercase().contains("upload"))
+    {
+        f.local_state.push((
+            "uploaded files are served from a local directory (`express.static`)".into(),
+            span(n),
+        ));
+    }
     if eager_connect_call(Lang::JavaScript, &callee) {
         f.eager_connects.push((format!("`{callee}`"), span(n)));
     }

@@ -310,6 +310,15 @@ pub struct CodeFacts {
     /// `load_dotenv(".env.defaults")`, `godotenv.Load()`, `Dotenv.load`), as written; `.env`
     /// when no path is given. Their variables are provided by the app itself.
     pub dotenv_files: Vec<String>,
+    /// State the code keeps on the local disk or in process memory beyond sessions: uploads
+    /// kept in a local directory (served with `express.static`, Django `FileSystemStorage`,
+    /// Spring `transferTo`, PHP `move_uploaded_file`, Active Storage's `:local` service),
+    /// `memory://` rate-limit storage: (what, span).
+    pub local_state: Vec<(String, Span)>,
+    /// SQLite as the default database: a setting whose default names SQLite
+    /// (`DB_ENGINE: str = "sqlite"`, `os.getenv("DATABASE_URL", "sqlite:///app.db")`):
+    /// (the variable that overrides it, span of the default).
+    pub sqlite_defaults: Vec<(String, Span)>,
     /// Connections the program opens as it starts, which fail it while the service is not
     /// ready yet (`mongoose.connect(…)`, `db.Ping()`, `PgPool::connect(…).await?`, a
     /// `psycopg2.connect` under `__main__`): (what, span). Pools and drivers that connect on
@@ -438,9 +447,40 @@ impl CodeFacts {
         }
     }
 
+    fn sqlite_defaults(&mut self) {
+        const ENGINE_KEYS: &[&str] = &[
+            "DB_ENGINE",
+            "DATABASE_ENGINE",
+            "DB_TYPE",
+            "DATABASE_TYPE",
+            "DB_DRIVER",
+            "DB_DIALECT",
+            "DB_BACKEND",
+            "DB_CONNECTION",
+        ];
+        for b in &self.bindings {
+            let v = b.value.to_ascii_lowercase();
+            if ENGINE_KEYS.contains(&b.key.to_ascii_uppercase().as_str())
+                && (v == "sqlite" || v == "sqlite3")
+            {
+                self.sqlite_defaults
+                    .push((b.key.to_ascii_uppercase(), b.value_span.clone()));
+            }
+        }
+        for r in &self.env_reads {
+            if let (Some(ArgValue::Str(d)), Some(sp)) = (&r.default, &r.default_span)
+                && d.to_ascii_lowercase().starts_with("sqlite:")
+                && !self.sqlite_defaults.iter().any(|(_, s)| s == sp)
+            {
+                self.sqlite_defaults.push((r.name.clone(), sp.clone()));
+            }
+        }
+    }
+
     /// Mark URL literals that are the default of an environment lookup (every language).
     pub fn mark_env_defaults(&mut self) {
         self.default_binds();
+        self.sqlite_defaults();
         let defaults: Vec<Span> = self
             .env_reads
             .iter()

@@ -52,6 +52,10 @@ const VOCAB: Vocabulary = Vocabulary {
         ("proc_open", 0),
     ],
     retries: &[],
+    local_state: &[(
+        "move_uploaded_file",
+        "uploads are moved to a local directory (`move_uploaded_file`)",
+    )],
 };
 
 /// `$_SERVER` keys the web server sets per request, not the deployment's environment.

@@ -75,6 +75,12 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
             };
             f.dotenv_files.push(path);
         }
+        if call.method() == "FileSystemStorage" {
+            f.local_state.push((
+                "Django's `FileSystemStorage` keeps files on the local disk".into(),
+                call.span.clone(),
+            ));
+        }
         if call.main_guard && eager_connect_call(Lang::Python, &call.callee) {
             f.eager_connects
                 .push((format!("`{}`", call.callee), call.span.clone()));
@@ -170,6 +176,26 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
         if local_session {
             f.local_sessions.push((
                 format!("`{} = \"{}\"`", b.key, b.value),
+                b.value_span.clone(),
+            ));
+        }
+        if b.value == "memory://"
+            && (b.key.to_ascii_lowercase().contains("storage")
+                || b.key.to_ascii_lowercase().contains("ratelimit"))
+        {
+            f.local_state.push((
+                format!(
+                    "`{} = \"memory://\"` counts in each process's memory",
+                    b.key
+                ),
+                b.value_span.clone(),
+            ));
+        }
+        if matches!(b.key.as_str(), "DEFAULT_FILE_STORAGE" | "BACKEND")
+            && b.value.ends_with("storage.FileSystemStorage")
+        {
+            f.local_state.push((
+                format!("`{}` keeps files on the local disk", b.value),
                 b.value_span.clone(),
             ));
         }

@@ -9,7 +9,33 @@ pub fn parse(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("ruby", || tree_sitter_ruby::LANGUAGE.into(), text) else {
         return CodeFacts::default();
     };
-    facts(&Ruby, &VOCAB, tree.root_node(), text)
+    let mut f = facts(&Ruby, &VOCAB, tree.root_node(), text);
+    active_storage_local(tree.root_node(), text, &mut f, 0);
+    f
+}
+
+/// `config.active_storage.service = :local`: uploads on the server's disk (Rails' `Disk`
+/// service).
+fn active_storage_local(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
+    if depth > 200 {
+        return;
+    }
+    if n.kind() == "assignment"
+        && let (Some(l), Some(r)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        )
+        && node_text(l, text).ends_with("active_storage.service")
+        && node_text(r, text) == ":local"
+    {
+        f.local_state.push((
+            "Active Storage keeps uploads on the server's disk (`service = :local`)".into(),
+            node_span(n),
+        ));
+    }
+    for c in named_children(n) {
+        active_storage_local(c, text, f, depth + 1);
+    }
 }
 
 const VOCAB: Vocabulary = Vocabulary {
@@ -47,6 +73,7 @@ const VOCAB: Vocabulary = Vocabulary {
     credentials: &[],
     programs: &[("system", 0), ("spawn", 0)],
     retries: &[],
+    local_state: &[],
 };
 
 struct Ruby;
