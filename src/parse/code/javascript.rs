@@ -318,6 +318,24 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 ),
                 _ => (n.child_by_field_name("key"), n.child_by_field_name("value")),
             };
+            if let (Some(k), Some(v)) = (k, v) {
+                let name = t(k, text).trim_matches(['"', '\'']);
+                let name = name.rsplit('.').next().unwrap_or(name);
+                if generated_secret(name, t(v, text)) {
+                    f.generated_secrets.push((name.to_string(), span(v)));
+                }
+            }
+            let (k, v) = match n.kind() {
+                "variable_declarator" => (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ),
+                "assignment_expression" => (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ),
+                _ => (n.child_by_field_name("key"), n.child_by_field_name("value")),
+            };
             if let (Some(k), Some(v)) = (k, v)
                 && let Some(value) = string_value(v, text)
             {

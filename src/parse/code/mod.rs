@@ -315,6 +315,10 @@ pub struct CodeFacts {
     /// Spring `transferTo`, PHP `move_uploaded_file`, Active Storage's `:local` service),
     /// `memory://` rate-limit storage: (what, span).
     pub local_state: Vec<(String, Span)>,
+    /// A signing secret the process generates for itself (`SECRET_KEY = secrets.token_hex(32)`,
+    /// `secret: crypto.randomBytes(32).toString("hex")`): each replica, and each restart,
+    /// signs with another key. (name, span of the generating expression).
+    pub generated_secrets: Vec<(String, Span)>,
     /// SQLite as the default database: a setting whose default names SQLite
     /// (`DB_ENGINE: str = "sqlite"`, `os.getenv("DATABASE_URL", "sqlite:///app.db")`):
     /// (the variable that overrides it, span of the default).
@@ -566,6 +570,39 @@ pub fn eager_connect_call(lang: Lang, callee: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether `name = value` generates a signing secret at run time: the name says a secret
+/// that signs (not a per-user token, a password or a nonce) and the value calls a random
+/// generator (Python `secrets`/`os.urandom`/`uuid4`, Node `crypto.randomBytes`/`randomUUID`).
+pub fn generated_secret(name: &str, value_text: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let signing = (n.contains("secret") || n.contains("signing_key") || n.contains("signingkey"))
+        && ![
+            "reset", "invite", "api", "client", "user", "otp", "csrf", "nonce", "state", "verif",
+            "test",
+        ]
+        .iter()
+        .any(|w| n.contains(w));
+    let v = value_text.trim_start();
+    let random = [
+        "secrets.token_hex",
+        "secrets.token_urlsafe",
+        "secrets.token_bytes",
+        "token_hex(",
+        "token_urlsafe(",
+        "os.urandom",
+        "uuid.uuid4",
+        "uuid4(",
+        "crypto.randomBytes",
+        "crypto.randomUUID",
+        "randomBytes(",
+        "randomUUID(",
+        "Fernet.generate_key",
+    ]
+    .iter()
+    .any(|g| v.starts_with(g));
+    signing && random
 }
 
 /// Whether a loop's text connects and sleeps between attempts: a retry loop in any language.

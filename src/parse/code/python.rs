@@ -546,6 +546,14 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
             ) && matches!(l.kind(), "identifier" | "attribute")
+                && generated_secret(t(l, text).rsplit('.').next().unwrap_or(""), t(r, text))
+            {
+                f.generated_secrets.push((t(l, text).to_string(), span(r)));
+            }
+            if let (Some(l), Some(r)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) && matches!(l.kind(), "identifier" | "attribute")
                 && let Some(s) = string_value(r, text)
             {
                 let key = t(l, text).rsplit('.').next().unwrap_or("").to_string();
