@@ -34,6 +34,11 @@ pub fn is_test_path(rel: &str) -> bool {
         let d = d.to_ascii_lowercase();
         d.starts_with("testfile")
             || d.starts_with("testdata")
+            // .NET test projects: `Api.Tests/`, `Shop.UnitTests/`, `Shop.IntegrationTests/`
+            || d.ends_with(".tests")
+            || d.ends_with(".test")
+            || d.ends_with("unittests")
+            || d.ends_with("integrationtests")
             || ["test-", "test_", "tests-", "tests_"]
                 .iter()
                 .any(|p| d.starts_with(p))
@@ -42,6 +47,11 @@ pub fn is_test_path(rel: &str) -> bool {
         || name.contains(".spec.")
         || name.contains(".test.")
         || name == "conftest.py"
+        // JUnit, xUnit/NUnit, PHPUnit and Ruby conventions
+        || ["Test.java", "Tests.java", "IT.java", "Test.kt", "Tests.cs", "Test.cs", "Test.php"]
+            .iter()
+            .any(|s| name.ends_with(s) && name.len() > s.len())
+        || name.ends_with("_spec.rb")
         // Rust's `#[cfg(test)] mod tests;` in a file of its own
         || name == "tests.rs"
 }

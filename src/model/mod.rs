@@ -429,6 +429,14 @@ mod tests {
             "src/__fixtures__/app.js",
             "api/app_test.go",
             "docs/examples/compose.yaml",
+            "src/test/java/app/DbTest.java",
+            "app/src/main/java/app/UserServiceTests.java",
+            "Shop.Api.Tests/LoginTests.cs",
+            "Shop.IntegrationTests/Db.cs",
+            "spec/models/user_spec.rb",
+            "lib/user_spec.rb",
+            "tests/Unit/UserTest.php",
+            "src/UserTest.php",
         ] {
             assert!(is_test_path(rel), "{rel}");
         }
@@ -438,6 +446,10 @@ mod tests {
             "contest/app.py",
             "latest/compose.yaml",
             "k8s/tests.yaml",
+            "src/main/java/app/Test.java",
+            "src/main/java/app/Contest.java",
+            "Shop.Api/Program.cs",
+            "app/models/inspect.rb",
         ] {
             assert!(!is_test_path(rel), "{rel}");
         }
