@@ -400,7 +400,7 @@ impl Rule for LoopbackBind {
                         // a loopback default of a bind variable: the deployment may set it
                         let message = match l.what.strip_prefix("the default of ") {
                             Some(var) => format!(
-                                "app `{}` binds {h} inside its container unless {var} is set (its default)",
+                                "app `{}` binds {h} inside its container by default ({var})",
                                 app.name
                             ),
                             None => format!("app `{}` binds {h} inside its container", app.name),

@@ -16,6 +16,7 @@ pub fn parse(text: &str) -> CodeFacts {
     };
     let opens_files = text.contains("os.OpenFile") || text.contains("os.Create(");
     visit(tree.root_node(), text, &mut f, opens_files, 0);
+    f.mark_env_defaults();
     f
 }
 

@@ -451,6 +451,50 @@ impl CodeFacts {
         }
     }
 
+    /// A loopback address written into a bind setting (`Bind: "localhost"` in a config
+    /// struct's defaults, `bindAddress = "127.0.0.1"`): where the server listens unless the
+    /// configuration says otherwise (every language).
+    fn bind_settings(&mut self) {
+        for b in &self.bindings {
+            let key: String = b
+                .key
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if !matches!(
+                key.as_str(),
+                "bind"
+                    | "bindaddress"
+                    | "bindaddr"
+                    | "bindhost"
+                    | "listen"
+                    | "listenaddress"
+                    | "listenaddr"
+                    | "listenhost"
+            ) {
+                continue;
+            }
+            let (host, port) = match split_address(&b.value) {
+                Some((h, p)) => (h, p),
+                None => (b.value.clone(), None),
+            };
+            if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1")
+                || self.listens.iter().any(|l| l.span == b.value_span)
+            {
+                continue;
+            }
+            self.listens.push(Listen {
+                host: Some((host, b.value_span.clone())),
+                port: port.map(|p| (p, b.value_span.clone())),
+                port_from_env: true,
+                default_loopback: false,
+                span: b.value_span.clone(),
+                what: format!("the default of `{}`", b.key),
+            });
+        }
+    }
+
     fn sqlite_defaults(&mut self) {
         const ENGINE_KEYS: &[&str] = &[
             "DB_ENGINE",
@@ -484,6 +528,7 @@ impl CodeFacts {
     /// Mark URL literals that are the default of an environment lookup (every language).
     pub fn mark_env_defaults(&mut self) {
         self.default_binds();
+        self.bind_settings();
         self.sqlite_defaults();
         let defaults: Vec<Span> = self
             .env_reads
