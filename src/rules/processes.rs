@@ -235,7 +235,24 @@ impl Rule for StatefulAppWorkload {
                 let Some(src) = &v.source else { continue }; // anonymous volumes are scratch space
                 // a path of the repository is code, config or fixtures (source mounts are
                 // TF0503's concern); state lives in named volumes and host directories
-                if v.bind && !src.starts_with('/') || stateless_target(src) {
+                // ... unless nothing of the repository is there: a directory the host creates
+                // at run time for the container to write (`./data:/data`)
+                let runtime_dir = || {
+                    let dir = crate::walk::parent_dir(p.rel(cm.file));
+                    // the directory's top (`./data` of `./data/db`): a repository directory
+                    // one level up means repository content a copy may lack (`./src/flagd`)
+                    let top = src.trim_start_matches("./").split('/').next().unwrap_or("");
+                    crate::walk::join(dir, top).is_some_and(|path| {
+                        !path.is_empty()
+                            && !p
+                                .paths
+                                .iter()
+                                .any(|(r, _)| r == &path || crate::walk::is_within(r, &path))
+                    }) && !["log", "cache", "tmp", "temp"]
+                        .iter()
+                        .any(|w| v.target.to_ascii_lowercase().contains(w))
+                };
+                if v.bind && !src.starts_with('/') && !runtime_dir() || stateless_target(src) {
                     continue;
                 }
                 let at = Origin::new(cm.file, v.span.clone());
