@@ -362,7 +362,7 @@ impl Rule for DivergentEnvironmentDockerfiles {
         &[Input::Dockerfile]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        let named: Vec<(usize, &str)> = p
+        let mut named: Vec<(usize, &str)> = p
             .dockerfiles
             .iter()
             .enumerate()
@@ -371,6 +371,20 @@ impl Rule for DivergentEnvironmentDockerfiles {
                 env_of_path(name).map(|e| (i, e))
             })
             .collect();
+        // a plain `Dockerfile` beside a production one is another image of the same app (the
+        // one its compose file or registry publishes); beside a dev one it is the release
+        // image a dev variant is allowed to extend, and is left alone
+        let prod_dirs: Vec<&str> = named
+            .iter()
+            .filter(|(_, e)| matches!(*e, "prod" | "production"))
+            .map(|(i, _)| p.dockerfiles[*i].dir.as_str())
+            .collect();
+        for (i, d) in p.dockerfiles.iter().enumerate() {
+            let name = crate::walk::file_name(p.rel(d.file));
+            if name == "Dockerfile" && prod_dirs.contains(&d.dir.as_str()) {
+                named.push((i, "default"));
+            }
+        }
         for (a, (ia, ea)) in named.iter().enumerate() {
             for (ib, eb) in &named[..a] {
                 let (da, db) = (&p.dockerfiles[*ia], &p.dockerfiles[*ib]);
