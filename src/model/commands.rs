@@ -24,6 +24,8 @@ pub struct Cmd {
     pub in_function: bool,
     /// Programs run by substitutions in its words (`bash <(curl …)` → `curl`).
     pub substituted_programs: Vec<String>,
+    /// Its stdout or stderr redirected to a file (or `/dev/null`): target and where.
+    pub output_to: Option<(String, Origin)>,
 }
 
 impl Cmd {
@@ -87,6 +89,7 @@ impl Cmd {
             in_loop: self.in_loop,
             in_function: self.in_function,
             substituted_programs: self.substituted_programs.clone(),
+            output_to: self.output_to.clone(),
         }
     }
 
@@ -293,6 +296,10 @@ fn script_cmds_into(
                 || c.name()
                     .is_some_and(|n| script.functions.iter().any(|f| f == n)),
             substituted_programs: c.substituted_programs.clone(),
+            output_to: c
+                .output_to
+                .as_ref()
+                .map(|(t, sp)| (t.clone(), src.origin(map(sp)))),
         });
     }
 }
@@ -344,6 +351,7 @@ pub fn from_words(src: Src<'_>, words: &[(String, Span)], span: &Span) -> Vec<Cm
         in_loop: false,
         in_function: false,
         substituted_programs: Vec::new(),
+        output_to: None,
     }]
 }
 

@@ -22,6 +22,9 @@ pub struct SimpleCommand {
     /// Programs run by substitutions in this command's words (`bash <(curl …)` → `curl`):
     /// what the command reads or runs comes from them.
     pub substituted_programs: Vec<String>,
+    /// Where its standard output or error goes when redirected to a file (`> app.log`,
+    /// `>> /var/log/x 2>&1`, `&> /dev/null`): the target as written and its span.
+    pub output_to: Option<(String, Span)>,
 }
 
 impl SimpleCommand {
@@ -119,6 +122,7 @@ fn collect(
                 }
             }
             let background = next_is_ampersand(node);
+            let output_to = output_redirect(node, text);
             let me = (!words.is_empty()).then_some(out.commands.len());
             if !words.is_empty() {
                 out.commands.push(SimpleCommand {
@@ -130,6 +134,7 @@ fn collect(
                     in_loop: ctx.in_loop,
                     in_function: ctx.in_function,
                     substituted_programs: Vec::new(),
+                    output_to,
                 });
             }
             // nested substitutions inside arguments
@@ -263,6 +268,59 @@ fn word(node: Node<'_>, text: &str) -> (String, Span) {
     (crate::parse::dockerfile::unquote(raw), span)
 }
 
+/// The file a command's stdout or stderr is redirected to: its own redirects and those of a
+/// `redirected_statement` it is the body of. Streams (`/dev/stdout`, `/dev/stderr`,
+/// `/proc/1/fd/1`, `&1`, `&2`) are not files.
+fn output_redirect(node: Node<'_>, text: &str) -> Option<(String, Span)> {
+    let mut redirects: Vec<Node<'_>> = Vec::new();
+    let mut c = node.walk();
+    redirects.extend(
+        node.named_children(&mut c)
+            .filter(|r| r.kind() == "file_redirect"),
+    );
+    if let Some(p) = node.parent()
+        && p.kind() == "redirected_statement"
+        && p.child_by_field_name("body") == Some(node)
+    {
+        let mut c = p.walk();
+        redirects.extend(
+            p.named_children(&mut c)
+                .filter(|r| r.kind() == "file_redirect"),
+        );
+    }
+    redirects.into_iter().find_map(|r| {
+        let raw = text.get(r.start_byte()..r.end_byte()).unwrap_or("");
+        let trimmed = raw.trim_start();
+        // `[fd]op target`: only stdout (1, none) and stderr (2) written to
+        let fd: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
+        let rest = trimmed.get(fd.len()..).unwrap_or("").trim_start();
+        let op_len = rest
+            .chars()
+            .take_while(|c| matches!(c, '>' | '&' | '|'))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        let op = rest.get(..op_len).unwrap_or("");
+        if !op.contains('>') || !(fd.is_empty() || fd == "1" || fd == "2") {
+            return None;
+        }
+        let dest = r.child_by_field_name("destination")?;
+        let target =
+            crate::parse::dockerfile::unquote(text.get(dest.start_byte()..dest.end_byte())?);
+        let stream = target.starts_with('&')
+            || op.ends_with('&') && target.chars().all(|c| c.is_ascii_digit() || c == '-')
+            || matches!(
+                target.as_str(),
+                "/dev/stdout"
+                    | "/dev/stderr"
+                    | "/proc/1/fd/1"
+                    | "/proc/1/fd/2"
+                    | "/proc/self/fd/1"
+                    | "/proc/self/fd/2"
+            );
+        (!stream).then(|| (target, dest.start_byte()..dest.end_byte()))
+    })
+}
+
 fn next_is_ampersand(node: Node<'_>) -> bool {
     let mut n = node;
     // climb out of wrappers: a redirection, and the `a && b` list or `a | b` pipeline that a
@@ -361,6 +419,36 @@ pub fn word_spans(s: &str) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_redirects_to_files() {
+        let s = parse(
+            "a > out.log\nb 2>&1\nc >> /var/log/c.log 2>&1 &\nd &> /dev/null\ne > /dev/stdout\nf 2>/dev/null\ng 3> x\nh < in.txt\n",
+        );
+        let got: Vec<(&str, Option<&str>)> = s
+            .commands
+            .iter()
+            .map(|c| {
+                (
+                    c.name().unwrap_or(""),
+                    c.output_to.as_ref().map(|(t, _)| t.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", Some("out.log")),
+                ("b", None),
+                ("c", Some("/var/log/c.log")),
+                ("d", Some("/dev/null")),
+                ("e", None),
+                ("f", Some("/dev/null")),
+                ("g", None),
+                ("h", None),
+            ]
+        );
+    }
 
     #[test]
     fn commands_pipelines_and_background() {

@@ -57,6 +57,43 @@ impl Rule for LogFileInRuntimeConfig {
         let mut seen = Vec::new();
         for ai in 0..p.apps.len() {
             for line in p.start_commands(ai) {
+                // the process the line leaves running (its last command, or one it sends to
+                // the background) writing its output to a file, or throwing it away
+                if !line.one_off && !line.dev {
+                    let last = line
+                        .cmds
+                        .iter()
+                        .rev()
+                        .find(|c| !c.in_function && !shell_plumbing(c.program()));
+                    for c in line.cmds.iter().filter(|c| {
+                        !c.in_function
+                            && !shell_plumbing(c.program())
+                            && (c.background || last.is_some_and(|l| std::ptr::eq(*c, l)))
+                    }) {
+                        let Some((target, o)) = &c.output_to else {
+                            continue;
+                        };
+                        if seen.contains(o) || target.starts_with('$') {
+                            continue;
+                        }
+                        seen.push(o.clone());
+                        let prog = c.unwrapped().program().to_string();
+                        let message = if target == "/dev/null" {
+                            format!(
+                                "the start command throws away the output of `{prog}` (`> /dev/null`): its logs are lost"
+                            )
+                        } else {
+                            format!(
+                                "the start command writes the output of `{prog}` to the file `{target}`"
+                            )
+                        };
+                        out.push(
+                            diag(self.meta(), message)
+                                .at(o.clone(), "output redirected")
+                                .help("let the process write to stdout/stderr, where the platform collects the stream"),
+                        );
+                    }
+                }
                 for c in &line.cmds {
                     let u = c.unwrapped();
                     let flags: &[&str] = match u.program() {
@@ -239,4 +276,46 @@ impl Rule for BufferedPythonOutput {
             );
         }
     }
+}
+
+/// Shell builtins and plumbing around a process: their output is not the app's log stream.
+fn shell_plumbing(prog: &str) -> bool {
+    matches!(
+        prog,
+        "echo"
+            | "printf"
+            | "true"
+            | "false"
+            | "set"
+            | "wait"
+            | "kill"
+            | "sleep"
+            | "cd"
+            | "test"
+            | "["
+            | "[["
+            | "read"
+            | "trap"
+            | "exit"
+            | ":"
+            | "export"
+            | "unset"
+            | "shift"
+            | "command"
+            | "type"
+            | "which"
+            | "hash"
+            | "pkill"
+            | "pgrep"
+            | "mkdir"
+            | "rm"
+            | "cp"
+            | "mv"
+            | "ln"
+            | "chmod"
+            | "chown"
+            | "touch"
+            | "cat"
+            | "tee"
+    )
 }
