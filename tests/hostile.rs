@@ -43,6 +43,22 @@ fn deep_nesting_in_every_format_is_a_located_parse_error() {
         format!("x = {}{}\n", "(".repeat(50_000), ")".repeat(50_000)),
     )
     .unwrap();
+    // code in every language, nested 50,000 deep; manifests of the new ecosystems too
+    let parens = format!("{}{}", "(".repeat(50_000), ")".repeat(50_000));
+    fs::write(p.join("app.rb"), format!("x = ENV.fetch{parens}\n")).unwrap();
+    fs::write(
+        p.join("App.java"),
+        format!("class A {{ void f() {{ int x = {parens}; }} }}\n"),
+    )
+    .unwrap();
+    fs::write(p.join("Program.cs"), format!("var x = {parens};\n")).unwrap();
+    fs::write(p.join("index.php"), format!("<?php $x = {parens};\n")).unwrap();
+    fs::write(p.join("main.go"), format!("package main\nvar x = {parens}\n")).unwrap();
+    fs::write(p.join("main.rs"), format!("fn main() {{ let x = {parens}; }}\n")).unwrap();
+    fs::write(p.join("server.js"), format!("const x = {parens};\n")).unwrap();
+    fs::write(p.join("composer.json"), "[".repeat(50_000)).unwrap();
+    fs::write(p.join("pom.xml"), "<dependency>".repeat(50_000)).unwrap();
+    fs::write(p.join("Gemfile"), "gem \"".repeat(50_000)).unwrap();
     fs::write(p.join("run.sh"), format!("echo {}\n", "$(".repeat(20_000))).unwrap();
     fs::write(
         p.join("Dockerfile"),
@@ -61,6 +77,7 @@ fn deep_nesting_in_every_format_is_a_located_parse_error() {
         "pyproject.toml:1:",
         "docker-compose.yml:1:",
         "k8s.yaml:1:",
+        "composer.json:1:",
     ] {
         assert!(
             out.lines().any(|l| l.contains(f) && l.contains("TF0001")),
