@@ -53,8 +53,16 @@ fn deep_nesting_in_every_format_is_a_located_parse_error() {
     .unwrap();
     fs::write(p.join("Program.cs"), format!("var x = {parens};\n")).unwrap();
     fs::write(p.join("index.php"), format!("<?php $x = {parens};\n")).unwrap();
-    fs::write(p.join("main.go"), format!("package main\nvar x = {parens}\n")).unwrap();
-    fs::write(p.join("main.rs"), format!("fn main() {{ let x = {parens}; }}\n")).unwrap();
+    fs::write(
+        p.join("main.go"),
+        format!("package main\nvar x = {parens}\n"),
+    )
+    .unwrap();
+    fs::write(
+        p.join("main.rs"),
+        format!("fn main() {{ let x = {parens}; }}\n"),
+    )
+    .unwrap();
     fs::write(p.join("server.js"), format!("const x = {parens};\n")).unwrap();
     fs::write(p.join("composer.json"), "[".repeat(50_000)).unwrap();
     fs::write(p.join("pom.xml"), "<dependency>".repeat(50_000)).unwrap();

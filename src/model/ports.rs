@@ -407,8 +407,57 @@ impl Project {
                 self.gunicorn_conf_binds(ctx, conf)
             }
             "unitd" => self.unit_listener_binds(ctx),
+            // ASP.NET Core's top-level `urls` setting (Kestrel's named endpoints are objects
+            // whose ancestry the settings do not keep, and are left alone)
+            "dotnet" => self.app_config_binds(ctx, &["appsettings.json"], |st| {
+                st.key.eq_ignore_ascii_case("urls") && st.parent.is_empty()
+            }),
+            "java" => self.app_config_binds(ctx, &["application.properties"], |st| {
+                st.key == "address" && st.parent == "server"
+            }),
             _ => Vec::new(),
         }
+    }
+
+    /// Addresses an app's main configuration file sets for its server (the base file, not an
+    /// environment's variant): each value a URL or an address (`http://localhost:5000`,
+    /// `127.0.0.1`), `;`-separated lists split.
+    fn app_config_binds(
+        &self,
+        ctx: &str,
+        names: &[&str],
+        is_bind: impl Fn(&crate::parse::settings::Setting) -> bool,
+    ) -> Vec<Bind> {
+        let mut out = Vec::new();
+        for c in &self.config_files {
+            let rel = self.rel(c.file);
+            if !crate::walk::is_within(rel, ctx)
+                || !names.contains(&crate::walk::file_name(rel))
+                || super::is_test_path(rel)
+            {
+                continue;
+            }
+            for st in c.settings.iter().filter(|st| is_bind(st)) {
+                for one in st.value.split(';') {
+                    let one = one.trim();
+                    let (host, port) = match crate::parse::code::generic::url_address(one) {
+                        Some(addr) => match addr.rsplit_once(':') {
+                            Some((h, p)) => (h.to_string(), p.parse().ok()),
+                            None => (addr, None),
+                        },
+                        None if !one.is_empty() && !one.contains("://") => (one.to_string(), None),
+                        None => continue,
+                    };
+                    out.push(Bind {
+                        host: Some(host),
+                        port,
+                        origin: Origin::new(c.file, st.value_span.clone()),
+                        by_default: None,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// The listeners of NGINX Unit's JSON configuration in the build context
