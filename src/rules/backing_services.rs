@@ -116,6 +116,12 @@ const CONNECT_CALLS: &[&str] = &[
     "Dalli::Client",
     "Bunny",
     "ConnectionFactory",
+    // Java, C# and PHP clients given their host by position
+    "Jedis",
+    "JedisPool",
+    "MongoClient",
+    "ConnectionMultiplexer",
+    "Memcached",
 ];
 
 pub struct HardcodedServiceAddress;

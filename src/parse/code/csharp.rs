@@ -63,6 +63,13 @@ const VOCAB: Vocabulary = Vocabulary {
         ("WaitAndRetryForeverAsync", "a Polly retry policy"),
         ("RetryForever", "a Polly retry policy"),
     ],
+    hosts: &[
+        ("ConnectionMultiplexer.Connect", "ConnectionMultiplexer"),
+        (
+            "ConnectionMultiplexer.ConnectAsync",
+            "ConnectionMultiplexer",
+        ),
+    ],
     local_state: &[],
 };
 

@@ -172,12 +172,18 @@ pub struct Vocabulary {
     pub programs: &'static [(&'static str, usize)],
     /// (callee suffix, what): retry policies around connecting.
     pub retries: &'static [(&'static str, &'static str)],
+    /// (callee suffix, client name): clients given their server's host as the first string
+    /// argument (`new Jedis("redis-master", 6379)`, `$redis->connect('cache')`).
+    pub hosts: &'static [(&'static str, &'static str)],
     /// (callee suffix, what): state kept on the local disk (uploads saved to a directory).
     pub local_state: &'static [(&'static str, &'static str)],
 }
 
 fn ends_with_segment(callee: &str, suffix: &str) -> bool {
+    // a suffix that starts with its own separator (`->connect`) needs no boundary check
+    let separated = suffix.starts_with(|c: char| !c.is_alphanumeric() && c != '_');
     callee == suffix
+        || separated && callee.ends_with(suffix)
         || callee
             .strip_suffix(suffix)
             .is_some_and(|head| head.ends_with(['.', ' ', ':', '>', ')', '\\']))
@@ -447,6 +453,34 @@ impl Walk<'_> {
             if ends_with_segment(&c.callee, callee) && (needs.is_empty() || text.contains(needs)) {
                 self.f.migrations.push(((*what).to_string(), node_span(n)));
             }
+        }
+        for (callee, client) in v.hosts {
+            if !ends_with_segment(&c.callee, callee) {
+                continue;
+            }
+            // the first argument only: a later string is a user, a password or a key
+            let Some((host_node, addr)) = c
+                .positional(0)
+                .and_then(|a| self.g.string(a, text).map(|s| (a, s)))
+            else {
+                continue;
+            };
+            // `host`, `host:port`; URLs are connection strings (TF0302), paths are sockets
+            let host = addr.rsplit_once(':').map_or(addr.as_str(), |(h, _)| h);
+            if addr.contains("://") || host.is_empty() || host.contains(['/', ' ', '$', '{']) {
+                continue;
+            }
+            self.f.calls.push(Call {
+                callee: (*client).to_string(),
+                args: vec![Arg {
+                    keyword: Some("host".into()),
+                    value: ArgValue::Str(host.to_string()),
+                    span: node_span(host_node),
+                    value_span: node_span(host_node),
+                }],
+                span: node_span(n),
+                main_guard: false,
+            });
         }
         for (callee, what) in v.local_state {
             if ends_with_segment(&c.callee, callee) {

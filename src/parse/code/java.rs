@@ -64,6 +64,12 @@ const VOCAB: Vocabulary = Vocabulary {
     credentials: &[("DriverManager.getConnection", 1, 2)],
     programs: &[("exec", 0), ("new ProcessBuilder", 0)],
     retries: &[("RetryTemplate.execute", "a Spring `RetryTemplate`")],
+    hosts: &[
+        ("new Jedis", "Jedis"),
+        ("new JedisPool", "JedisPool"),
+        ("new MongoClient", "MongoClient"),
+        ("new ServerAddress", "MongoClient"),
+    ],
     local_state: &[(
         "transferTo",
         "an uploaded file is saved to local disk (`transferTo`)",

@@ -52,6 +52,11 @@ const VOCAB: Vocabulary = Vocabulary {
         ("proc_open", 0),
     ],
     retries: &[],
+    hosts: &[
+        ("->connect", "connect"),
+        ("->pconnect", "connect"),
+        ("->addServer", "Memcached"),
+    ],
     local_state: &[(
         "move_uploaded_file",
         "uploads are moved to a local directory (`move_uploaded_file`)",

@@ -73,6 +73,7 @@ const VOCAB: Vocabulary = Vocabulary {
     credentials: &[],
     programs: &[("system", 0), ("spawn", 0)],
     retries: &[],
+    hosts: &[("Dalli::Client.new", "Dalli::Client")],
     local_state: &[],
 };
 
