@@ -385,6 +385,16 @@ pub fn classify(key: &str, value: &str) -> ValueClass {
     if v.starts_with('<') && v.ends_with('>') || v.starts_with('[') && v.ends_with(']') {
         return ValueClass::Placeholder;
     }
+    // an interpolation hole of C#, Python f-strings or format strings (`{Environment.Get…`,
+    // `{db_password}`): the value comes from code
+    if v.starts_with('{')
+        && v.chars()
+            .nth(1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && (v.contains('(') || v.contains('.') || v.ends_with('}'))
+    {
+        return ValueClass::Placeholder;
+    }
     // a format field or an encoder id (`"{password}"`, Spring's `"{noop}"`, `"{bcrypt}"`)
     if let Some(inner) = v.strip_prefix('{').and_then(|r| r.strip_suffix('}'))
         && !inner.is_empty()
@@ -577,7 +587,7 @@ static KV_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 static KV_CONNECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[;\s])(?:server|host|data source|datasource|address|user id|userid|uid|database|initial catalog)[ \t]*=")
+    Regex::new(r#"(?i)(?:^|[;\s"'])(?:server|host|data source|datasource|address|user id|userid|uid|username|database|initial catalog)[ \t]*="#)
         .expect("valid pattern")
 });
 static QUERY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -1050,7 +1060,7 @@ mod tests {
 
     #[test]
     fn connection_string_passwords_by_shape() {
-        let text = "Default: \"Server=db;Database=app;User Id=sa;Password=Str0ng-Pa55w0rd!;\"\nurl: jdbc:postgresql://db/app?user=app&password=Zq8sLm3vBn7Xc2Wp\nform: password=secret\nnote: Server=x;Password=${DB_PASSWORD};\n";
+        let text = "Default: \"Server=db;Database=app;User Id=sa;Password=Str0ng-Pa55w0rd!;\"\nurl: jdbc:postgresql://db/app?user=app&password=Zq8sLm3vBn7Xc2Wp\nform: password=secret\nnote: Server=x;Password=${DB_PASSWORD};\ncs = \"Host=db.internal;Username=app;Password=Xk9mQ2vLp77w\";\n";
         let got: Vec<(&str, &str)> = scan(text)
             .into_iter()
             .map(|(r, w)| (text.get(r).unwrap(), w))
@@ -1060,6 +1070,7 @@ mod tests {
             [
                 ("Str0ng-Pa55w0rd!", "password in a connection string"),
                 ("Zq8sLm3vBn7Xc2Wp", "password in a URL"),
+                ("Xk9mQ2vLp77w", "password in a connection string"),
             ]
         );
     }
@@ -1236,6 +1247,8 @@ mod tests {
             "{{ .Values.pw }}",
             "{noop}",
             "{password}",
+            "{Environment.GetEnvironmentVariable(",
+            "{settings.db_password}",
             "/run/secrets/db",
             "postgres",
         ] {
