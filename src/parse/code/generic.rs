@@ -48,6 +48,7 @@ pub fn guarding_var(n: Node<'_>, text: &str, own: &str) -> Option<String> {
         if let Some(cond) = parent.child_by_field_name("condition")
             && !(cond.start_byte() <= n.start_byte() && n.end_byte() <= cond.end_byte())
             && parent.kind().contains("if")
+            && cond.end_byte() - cond.start_byte() <= 4096
         {
             let names: Vec<String> = ENV_IN_CONDITION
                 .captures_iter(node_text(cond, text))

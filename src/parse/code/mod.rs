@@ -652,6 +652,11 @@ pub fn generated_secret(name: &str, value_text: &str) -> bool {
 
 /// Whether a loop's text connects and sleeps between attempts: a retry loop in any language.
 pub fn is_retry_loop(loop_text: &str) -> bool {
+    // a retry loop is a few lines; a loop the size of a program is not read again per level
+    // of nesting
+    if loop_text.len() > 16 * 1024 {
+        return false;
+    }
     let lower = loop_text.to_ascii_lowercase();
     (lower.contains("connect") || lower.contains("ping(") || lower.contains(".open("))
         && (lower.contains("sleep") || lower.contains("settimeout") || lower.contains("backoff"))
