@@ -124,7 +124,7 @@ fn an_app_json_postdeploy_script_is_the_one_off_that_runs_migrations() {
     assert!(found.is_empty(), "{found:?}");
 }
 
-/// One repository in seven languages (`fixtures/inputs/polyglot`): each code problem is
+/// One repository in eight languages (`fixtures/inputs/polyglot`): each code problem is
 /// reported at its line, and the look-alikes stay silent: a `try/except KeyError` read, a
 /// Vite frontend's build-time variables and `NODE_ENV` switch, a `#[cfg(test)]` bind, a Ruby
 /// logger on `$stdout`, a Maven POM (no lockfile exists for Maven) and a csproj with fixed
@@ -169,6 +169,8 @@ fn code_in_every_language_reports_each_problem_at_its_line() {
         // composer.json and a Gemfile without their locks
         "TF0203 php/composer.json:1",
         "TF0203 rb/Gemfile:1",
+        // uploads moved to the PHP app's own disk
+        "TF0601 php/upload.php:2",
         // Flask-Migrate's upgrade() in the app factory gunicorn runs
         "TF1201 py/app.py:16",
         // a Rust service whose bind address defaults to loopback
