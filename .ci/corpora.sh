@@ -2,7 +2,8 @@
 # twelve on every real repository we have: each folder of ../shared/corpus and of
 # ../shared/corpus-apps, copied to a temporary git work tree (twelve checks git state), checked
 # with every report format from one run and scored as HTML. Fails on exit code 2 or more, or on
-# a panic message, naming the folder; prints how long each took.
+# a panic message, naming the folder; prints how long each took. The facts cache must not
+# change a byte of the report: each folder is also checked without it and with it warm.
 # usage: .ci/corpora.sh TWELVE_BINARY [SHARED_DIR]
 set -uo pipefail
 tw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -23,6 +24,8 @@ for dir in "$shared"/corpus/*/ "$shared"/corpus-apps/*+*/; do
          commit -q --no-verify -m snapshot > /dev/null 2>&1)
   out=$work/out && rm -rf "$out" && mkdir -p "$out"
   start=$(date +%s%N)
+  export TWELVE_CACHE_DIR=$work/cache
+  rm -rf "$work/cache"
   (cd "$tree" && timeout 300 "$tw" check . --format human \
       --format sarif -o "$out/r.sarif" --format json -o "$out/r.json" \
       --format junit -o "$out/r.xml" --format gitlab -o "$out/r.gitlab.json" \
@@ -33,7 +36,13 @@ for dir in "$shared"/corpus/*/ "$shared"/corpus-apps/*+*/; do
   c2=$?
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   checked=$((checked + 1))
-  if [ "$c1" -ge 2 ] || [ "$c2" -ge 2 ] || grep -q 'panicked' "$out/err.txt"; then
+  (cd "$tree" && timeout 300 "$tw" check . --format json --no-cache > "$out/nocache.json" 2>> "$out/err.txt"
+   timeout 300 "$tw" check . --format json > "$out/warm.json" 2>> "$out/err.txt")
+  if ! cmp -s "$out/nocache.json" "$out/warm.json" || ! cmp -s "$out/r.json" "$out/warm.json"; then
+    echo "FAIL $name: the report differs with the facts cache (cold, warm) and without it"
+    diff "$out/nocache.json" "$out/warm.json" | head -20
+    failed=$((failed + 1))
+  elif [ "$c1" -ge 2 ] || [ "$c2" -ge 2 ] || grep -q 'panicked' "$out/err.txt"; then
     echo "FAIL $name: check exited $c1, score exited $c2"
     grep -m3 -E 'panicked|error' "$out/err.txt" | cut -c1-300
     failed=$((failed + 1))

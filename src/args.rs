@@ -77,9 +77,19 @@ pub struct RunArgs {
     /// Leave paths matching this glob out of the walk (repeatable)
     #[arg(long)]
     pub exclude: Vec<String>,
+    /// Also check generated and bundled source (protobuf stubs, `DO NOT EDIT` headers,
+    /// minified JavaScript), left out by default
+    #[arg(long)]
+    pub include_generated: bool,
     /// Worker threads (default: one per core)
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Parse every source file again: do not read or write the facts cache
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where the facts cache lives (default: $XDG_CACHE_HOME/twelve or ~/.cache/twelve)
+    #[arg(long, value_name = "DIR", env = "TWELVE_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Fail (exit 1) when the overall score (0-100) is below N
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub min_score: Option<u32>,

@@ -24,6 +24,8 @@ pub struct Config {
     /// Extra globs to leave out of the walk.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Check generated and bundled source too (protobuf stubs, minified JavaScript).
+    pub include_generated: Option<bool>,
     /// Extra directories that count as test/example/doc trees.
     #[serde(default)]
     pub test_paths: Vec<String>,
@@ -80,6 +82,7 @@ const KEYS: &[&str] = &[
     "fail-on",
     "preview",
     "exclude",
+    "include-generated",
     "test-paths",
     "min-score",
     "min-factor-score",

@@ -33,20 +33,27 @@ fn bound_text(d: &mut Diagnostic) {
 }
 
 pub fn run(root: &Path, settings: &Settings) -> Outcome {
+    run_focused(root, settings, None)
+}
+
+/// `run`, reading only the code of the projects that hold the `focus` files (paths relative
+/// to `root`): their findings are the same, the rest of the repository is not judged.
+pub fn run_focused(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Outcome {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(j) = settings.jobs {
         builder = builder.num_threads(j.max(1));
     }
     match builder.build() {
-        Ok(pool) => pool.install(|| run_in_pool(root, settings)),
-        Err(_) => run_in_pool(root, settings),
+        Ok(pool) => pool.install(|| run_in_pool(root, settings, focus)),
+        Err(_) => run_in_pool(root, settings, focus),
     }
 }
 
-fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
+fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Outcome {
     let opts = WalkOptions {
         no_ignore: settings.no_ignore,
         excludes: settings.exclude.clone(),
+        include_generated: settings.include_generated,
         ..WalkOptions::default()
     };
     let project = Project::load_with(
@@ -55,6 +62,8 @@ fn run_in_pool(root: &Path, settings: &Settings) -> Outcome {
         &crate::model::Options {
             test_dirs: settings.test_paths.clone(),
             components: settings.components.clone(),
+            cache_dir: settings.cache_dir.clone(),
+            focus: focus.map(<[String]>::to_vec),
         },
     );
     let enabled = settings.enabled();

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod args;
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -13,9 +13,13 @@ pub struct Settings {
     pub preview: bool,
     pub no_ignore: bool,
     pub exclude: Vec<String>,
+    /// Check generated and bundled source too.
+    pub include_generated: bool,
     pub test_paths: Vec<String>,
     /// Worker threads; `None` for one per core.
     pub jobs: Option<usize>,
+    /// The facts cache directory; `None` for no cache.
+    pub cache_dir: Option<std::path::PathBuf>,
     /// Config `[per-path-ignores]`.
     pub per_path: Vec<crate::suppress::PathIgnore>,
     /// Config `[components]`: a kind per component key.
@@ -44,8 +48,10 @@ impl Settings {
             preview: cli.preview || cfg.preview.unwrap_or(false),
             no_ignore: cli.no_ignore,
             exclude,
+            include_generated: cli.include_generated || cfg.include_generated.unwrap_or(false),
             test_paths,
             jobs: cli.jobs,
+            cache_dir: cli.cache_dir,
             per_path: cfg
                 .per_path_ignores
                 .iter()

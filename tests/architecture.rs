@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["diagnostic"],
     &["walk"],
     &["parse"],
+    &["cache"],
     &["secrets"],
     &["model"],
     &["rules"],

@@ -7,8 +7,123 @@ use std::fs;
 fn twelve() -> Command {
     let mut c = Command::cargo_bin("twelve").unwrap();
     c.env_remove("NO_COLOR")
+        .env(
+            "TWELVE_CACHE_DIR",
+            std::env::temp_dir().join("twelve-cli-test-cache"),
+        )
         .current_dir(env!("CARGO_MANIFEST_DIR"));
     c
+}
+
+/// Every sample and input project of the fixtures.
+fn sample_projects() -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in ["fixtures/projects", "fixtures/inputs"] {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        for e in std::fs::read_dir(root).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.push(format!(
+                    "{dir}/{}",
+                    p.file_name().unwrap().to_string_lossy()
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_facts_cache_never_changes_a_report() {
+    for project in sample_projects() {
+        let cache = tempfile::tempdir().unwrap();
+        let run = |extra: &[&str]| {
+            twelve()
+                .env("TWELVE_CACHE_DIR", cache.path())
+                .args(["check", &project, "--format", "json", "--preview"])
+                .args(extra)
+                .output()
+                .unwrap()
+                .stdout
+        };
+        let without = run(&["--no-cache"]);
+        assert!(
+            std::fs::read_dir(cache.path()).unwrap().next().is_none(),
+            "--no-cache wrote a cache"
+        );
+        let cold = run(&[]);
+        let files: Vec<_> = walk_files(cache.path());
+        assert_eq!(
+            files.len(),
+            1,
+            "{project}: one cache file per root: {files:?}"
+        );
+        let written = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
+        let warm = run(&[]);
+        assert_eq!(
+            std::fs::metadata(&files[0]).unwrap().modified().unwrap(),
+            written,
+            "{project}: a warm run with nothing changed rewrote the cache"
+        );
+        assert!(!without.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&without),
+            String::from_utf8_lossy(&cold),
+            "{project}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&cold),
+            String::from_utf8_lossy(&warm),
+            "{project}"
+        );
+    }
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_changed_file_is_parsed_again_with_a_warm_cache() {
+    let repo = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path().join("requirements.txt"), "flask==3.0.3\n").unwrap();
+    let app = repo.path().join("app.py");
+    let run = || {
+        let out = twelve()
+            .env("TWELVE_CACHE_DIR", cache.path())
+            .args(["check", "--format", "concise", "--select", "TF1101"])
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    std::fs::write(&app, "import logging\nlogging.basicConfig()\n").unwrap();
+    assert!(!run().contains("TF1101"));
+    std::fs::write(
+        &app,
+        "import logging\nlogging.basicConfig(filename=\"/var/log/app.log\")\n",
+    )
+    .unwrap();
+    assert!(
+        run().contains("TF1101"),
+        "the cache answered for the old content"
+    );
 }
 
 #[test]
@@ -243,6 +358,24 @@ fn output_is_identical_whatever_the_jobs() {
             .stdout
     };
     assert_eq!(run("1"), run("4"));
+    for project in sample_projects() {
+        let run = |jobs: &str| {
+            twelve()
+                .args([
+                    "check",
+                    &project,
+                    "--format",
+                    "json",
+                    "--preview",
+                    "--jobs",
+                    jobs,
+                ])
+                .output()
+                .unwrap()
+                .stdout
+        };
+        assert_eq!(run("1"), run("2"), "{project}");
+    }
 }
 
 #[test]
@@ -470,4 +603,78 @@ fn a_service_seen_again_in_other_compose_files_is_one_app() {
     );
     let other = apps.iter().find(|a| a["dockerfile"].is_null()).unwrap();
     assert_eq!(files(other), ["compose.yaml"]);
+}
+
+#[test]
+fn generated_and_bundled_code_is_skipped_with_a_notice_unless_asked_for() {
+    let repo = tempfile::tempdir().unwrap();
+    let w = |rel: &str, text: &str| {
+        let p = repo.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w(
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+    );
+    w("requirements.txt", "flask==3.0.3\n");
+    w("app.py", "import logging\nlogging.basicConfig()\n");
+    // generated by path, by header, and minified: each writes its logs to a file
+    let file_log = "import logging\nlogging.basicConfig(filename=\"/var/log/app.log\")\n";
+    w("proto/items_pb2.py", file_log);
+    w(
+        "gen/client.py",
+        &format!("# Code generated by openapi-generator. DO NOT EDIT.\n{file_log}"),
+    );
+    w(
+        "static/app.js",
+        &format!(
+            "{};require('fs').createWriteStream('/var/log/app.log');\n",
+            "var a=1;".repeat(2000)
+        ),
+    );
+    w(
+        "static/lib.min.js",
+        "require('fs').createWriteStream('/var/log/a.log');\n",
+    );
+    let run = |extra: &[&str]| {
+        let out = twelve()
+            .args(["check", "--format", "json", "--select", "TF1101"])
+            .arg(repo.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = run(&[]);
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["location"]["path"].as_str())
+        .collect();
+    assert!(files.is_empty(), "generated code was judged: {files:?}");
+    let notices: Vec<String> = v["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["path"].as_str().unwrap(),
+                n["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for dir in ["proto", "gen", "static"] {
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains(dir) && n.contains("--include-generated")),
+            "{dir}: {notices:?}"
+        );
+    }
+    let v = run(&["--include-generated"]);
+    let n = v["findings"].as_array().unwrap().len();
+    assert!(n >= 2, "--include-generated checks them: {v}");
 }

@@ -12,7 +12,7 @@ pub fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
         a.reports.clone()
     };
     let stdout_report = reports.iter().any(|(_, o)| o.is_none());
-    let mut an = match analyse(&a.run, stdout_report, io)? {
+    let mut an = match analyse(&a.run, stdout_report, true, io)? {
         Ok(an) => an,
         Err(code) => return Ok(code),
     };
@@ -63,33 +63,38 @@ pub fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
     for (format, output) in &reports {
         let color = an.color && output.is_none();
         // statistics replace the findings in the formats people read, not in CI artifacts
-        let text =
-            if a.statistics && matches!(format, Format::Human | Format::Concise | Format::Json) {
-                report::statistics::render(&an.outcomes, *format == Format::Json)
-            } else {
-                match format {
-                    Format::Human => {
-                        let mut t = report::human::render(
-                            &an.outcomes,
-                            &report::human::Options {
-                                color,
-                                width: 100,
-                                quiet: a.run.quiet,
-                            },
-                        );
-                        if !a.run.quiet {
+        let text = if a.statistics
+            && matches!(format, Format::Human | Format::Concise | Format::Json)
+        {
+            report::statistics::render(&an.outcomes, *format == Format::Json)
+        } else {
+            match format {
+                Format::Human => {
+                    let mut t = report::human::render(
+                        &an.outcomes,
+                        &report::human::Options {
+                            color,
+                            width: 100,
+                            quiet: a.run.quiet,
+                        },
+                    );
+                    if !a.run.quiet {
+                        if an.focused {
+                            t.push_str(report::table::FOCUSED_SUMMARY);
+                        } else {
                             t.push_str(&report::table::summary_line(&an.cards.repository, color));
                         }
-                        t
                     }
-                    Format::Concise => report::concise::render(&an.outcomes),
-                    Format::Json => report::json::render(&an.outcomes, &an.cards.repository),
-                    Format::Sarif => report::sarif::render(&an.outcomes),
-                    Format::Github => report::github::render(&an.outcomes),
-                    Format::Gitlab => report::gitlab::render(&an.outcomes),
-                    Format::Junit => report::junit::render(&an.outcomes),
+                    t
                 }
-            };
+                Format::Concise => report::concise::render(&an.outcomes),
+                Format::Json => report::json::render(&an.outcomes, &an.cards.repository),
+                Format::Sarif => report::sarif::render(&an.outcomes),
+                Format::Github => report::github::render(&an.outcomes),
+                Format::Gitlab => report::gitlab::render(&an.outcomes),
+                Format::Junit => report::junit::render(&an.outcomes),
+            }
+        };
         if let Err(code) = emit(output.as_deref(), text.as_bytes(), io)? {
             return Ok(code);
         }

@@ -89,6 +89,9 @@ pub(crate) struct Analysis {
     gates: score::Gates,
     cfg: Config,
     color: bool,
+    /// Only the code of the projects holding the files given was read: there is no
+    /// repository score.
+    focused: bool,
 }
 
 /// Validate the arguments, load the config, run the rules once, score. `Err` is the exit code
@@ -97,6 +100,7 @@ pub(crate) struct Analysis {
 pub(crate) fn analyse(
     a: &RunArgs,
     stdout_report: bool,
+    may_focus: bool,
     io: &mut Io<'_>,
 ) -> std::io::Result<Result<Analysis, i32>> {
     for p in &a.paths {
@@ -138,7 +142,13 @@ pub(crate) fn analyse(
             preview: a.preview,
             no_ignore: a.no_ignore,
             exclude: a.exclude.clone(),
+            include_generated: a.include_generated,
             jobs: a.jobs,
+            cache_dir: if a.no_cache {
+                None
+            } else {
+                a.cache_dir.clone().or_else(crate::cache::default_dir)
+            },
             ..Settings::default()
         },
     );
@@ -151,15 +161,29 @@ pub(crate) fn analyse(
     }
     let gates = cfg.gates().overridden_by(cli_gates);
     let targets = targets(&a.paths);
+    // files given (a pre-commit hook's staged files) and no score asked of the repository:
+    // only the code of the projects holding them is read
+    let focused = may_focus && gates.is_empty() && targets.iter().all(|(_, f)| f.is_some());
     let mut outcomes: Vec<Outcome> = targets
         .iter()
-        .map(|(root, _)| engine::run(root, &settings))
+        .map(|(root, files)| {
+            let focus = files
+                .as_ref()
+                .filter(|_| focused)
+                .map(|files| root_relative(root, files));
+            engine::run_focused(root, &settings, focus.as_deref())
+        })
         .collect();
     if let Some(e) = unknown_component(&cfg, &outcomes) {
         return report_config_error(&e, io).map(Err);
     }
-    // the scorecard is the repository's, whatever files the report is limited to
-    let cards = score::Scorecards::new(&outcomes);
+    // the scorecard is the repository's, whatever files the report is limited to; when only
+    // part of the repository was read there is none
+    let cards = if focused {
+        score::Scorecards::new(&[])
+    } else {
+        score::Scorecards::new(&outcomes)
+    };
     for (o, (_, files)) in outcomes.iter_mut().zip(&targets) {
         if let Some(files) = files {
             limit_to_files(o, files);
@@ -180,7 +204,25 @@ pub(crate) fn analyse(
         gates,
         cfg,
         color,
+        focused,
     }))
+}
+
+/// Files given on the command line as paths relative to the root they were grouped under.
+fn root_relative(root: &std::path::Path, files: &[PathBuf]) -> Vec<String> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    files
+        .iter()
+        .filter_map(|f| {
+            let rest = f.strip_prefix(&root).ok()?;
+            Some(
+                rest.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        })
+        .collect()
 }
 
 /// A `[components]` key of the config that names no component of any repository checked.

@@ -4,7 +4,7 @@ use super::*;
 use crate::args::{ScoreArgs, ScoreFormat};
 
 pub fn score(a: ScoreArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
-    let an = match analyse(&a.run, a.output.is_none(), io)? {
+    let an = match analyse(&a.run, a.output.is_none(), false, io)? {
         Ok(an) => an,
         Err(code) => return Ok(code),
     };

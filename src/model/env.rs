@@ -2,7 +2,6 @@
 //! config rules compare.
 
 use super::Project;
-use super::processes::ProcessSite;
 use crate::parse::dockerfile::Kind;
 use crate::source::Origin;
 use crate::walk;
@@ -87,9 +86,12 @@ impl Project {
                 at: Origin::new(cm.file, 0..0),
                 provided: examples.iter().chain(&image_env).cloned().collect(),
                 complete: true,
-                processes: p.processes_at(
-                    |s| matches!(s, ProcessSite::Compose { compose, .. } if project_of(compose) == ci),
-                ),
+                processes: p
+                    .index
+                    .processes_by_compose
+                    .get(&ci)
+                    .cloned()
+                    .unwrap_or_default(),
             };
             for (c2, si) in app.compose.iter().filter(|(c2, _)| project_of(*c2) == ci) {
                 let (vars, complete) = p.service_env(*c2, *si);
@@ -118,10 +120,12 @@ impl Project {
                 at: Origin::new(crate::source::FileId(0), 0..0),
                 provided: image_env.clone(),
                 complete: true,
-                processes: p.processes_at(|s| {
-                    matches!(s, ProcessSite::Kubernetes { object, .. }
-                        if crate::walk::parent_dir(p.rel(p.k8s[object].file)) == dir)
-                }),
+                processes: p
+                    .index
+                    .processes_by_k8s_dir
+                    .get(&dir)
+                    .cloned()
+                    .unwrap_or_default(),
             };
             for (oi, ci) in &app.k8s {
                 let km = &p.k8s[*oi];
@@ -159,16 +163,6 @@ impl Project {
             envs.push(env);
         }
         envs
-    }
-
-    /// The processes whose site matches (indices into `processes`).
-    fn processes_at(&self, site: impl Fn(ProcessSite) -> bool) -> Vec<usize> {
-        self.processes
-            .iter()
-            .enumerate()
-            .filter(|(_, pr)| site(pr.site))
-            .map(|(pi, _)| pi)
-            .collect()
     }
 
     /// Whether a deployment of app `ai` runs with the code's default for `var`: no deployment

@@ -185,16 +185,21 @@ impl Project {
     }
 
     pub fn has_lockfile(&self, dir: &str, names: &[&str]) -> bool {
-        self.paths_of(FileKind::Lockfile)
-            .any(|p| walk::parent_dir(p) == dir && names.contains(&walk::file_name(p)))
+        self.paths_in(dir)
+            .any(|(p, k)| k == FileKind::Lockfile && names.contains(&walk::file_name(p)))
     }
 
     /// Manifests for an ecosystem in `dir` or any directory above it.
     pub fn manifests_above(&self, dir: &str, eco: Ecosystem) -> Vec<&ManifestModel> {
-        self.manifests
-            .iter()
-            .filter(|m| m.manifest.kind.ecosystem() == eco && walk::is_within(dir, &m.dir))
-            .collect()
+        let mut found: Vec<usize> = walk::dirs_holding(dir)
+            .filter_map(|d| self.index.manifests_in_dir.get(d))
+            .flatten()
+            .copied()
+            .filter(|i| self.manifests[*i].manifest.kind.ecosystem() == eco)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| &self.manifests[i]).collect()
     }
 
     /// Whether the project holds anything twelve checks: a manifest, Dockerfile, compose file,
@@ -217,15 +222,8 @@ impl Project {
 
     /// The app whose build context holds `rel` (the deepest one).
     pub fn app_of_path(&self, rel: &str) -> Option<usize> {
-        self.apps
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let c = a.context.as_deref()?;
-                walk::is_within(rel, c).then_some((i, c.len()))
-            })
-            .max_by_key(|(_, l)| *l)
-            .map(|(i, _)| i)
+        let by = &self.index.app_by_context;
+        walk::dirs_holding(rel).find_map(|dir| by.get(dir).copied())
     }
 
     /// Whether a source file is code the app runs: not a test, example or docs tree (by
@@ -241,10 +239,17 @@ impl Project {
 
     /// The source files of an app's build context that are code it runs.
     pub fn sources_of_app(&self, ai: usize) -> impl Iterator<Item = &SourceModel> {
-        self.sources
-            .iter()
-            .zip(&self.source_app)
-            .filter(move |(py, app)| **app == Some(ai) && self.is_app_code(py))
-            .map(|(py, _)| py)
+        self.source_indices_of_app(ai).map(|si| &self.sources[si])
+    }
+
+    /// `sources_of_app`, as indices into `sources`, in order.
+    pub fn source_indices_of_app(&self, ai: usize) -> impl Iterator<Item = usize> + '_ {
+        self.index
+            .app_sources
+            .get(ai)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|si| self.sources.get(*si).is_some_and(|s| self.is_app_code(s)))
     }
 }

@@ -641,11 +641,13 @@ impl Project {
         }
         self.apps = apps;
         self.components = comps;
+        self.index_app_contexts();
         self.source_app = self
             .sources
             .iter()
             .map(|py| self.app_of_path(&self.files[py.file.0 as usize].rel))
             .collect();
+        self.build_index();
     }
 
     /// Kubernetes Services (indices into `k8s`) whose selector picks the pods of workload `oi`:
@@ -653,19 +655,27 @@ impl Project {
     pub fn services_selecting(&self, oi: usize) -> Vec<usize> {
         let w = &self.k8s[oi].object;
         let Some(pod) = &w.pod else { return Vec::new() };
-        let ns = |o: &Object| o.namespace.as_ref().map(|n| n.text.clone());
-        self.k8s
+        let ns = w.namespace.as_ref().map(|n| n.text.clone());
+        // a Service whose selector's first label the pod lacks cannot select it
+        let mut out: Vec<usize> = pod
+            .labels
             .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                s.object.kind == "Service"
-                    && !s.object.selector.is_empty()
-                    && ns(&s.object) == ns(w)
-                    && s.object.selector.iter().all(|kv| pod.labels.contains(kv))
+            .filter_map(|(k, v)| {
+                self.index
+                    .services_by_label
+                    .get(&(ns.clone(), k.clone(), v.clone()))
             })
-            .filter(|(si, _)| self.same_k8s_unit(oi, *si))
-            .map(|(i, _)| i)
-            .collect()
+            .flatten()
+            .copied()
+            .filter(|si| {
+                let s = &self.k8s[*si].object;
+                s.selector.iter().all(|kv| pod.labels.contains(kv))
+            })
+            .filter(|si| self.same_k8s_unit(oi, *si))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Compose services that run an app (not backing services).

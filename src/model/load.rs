@@ -27,7 +27,12 @@ pub(super) enum Parsed {
     Template,
 }
 
-pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
+pub(super) fn parse_one(
+    kind: FileKind,
+    rel: &str,
+    text: &str,
+    cache: Option<&crate::cache::Cache>,
+) -> Parsed {
     match kind {
         FileKind::Dockerfile => match dockerfile::parse(text) {
             Ok(d) => Parsed::Dockerfile(d),
@@ -54,9 +59,14 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
             }
         }
         FileKind::Source(lang) => {
-            match crate::parse::code::parse_source(lang, walk::file_name(rel), text) {
-                Ok(facts) => Parsed::Source(lang, Box::new(facts)),
-                Err(feature) => Parsed::Unsupported(feature),
+            let name = walk::file_name(rel);
+            match (lang.spec().parse, cache) {
+                (None, _) => Parsed::Unsupported(lang.spec().feature),
+                (Some(parse), Some(cache)) => Parsed::Source(
+                    lang,
+                    Box::new(cache.facts(lang, name, text, || parse(name, text))),
+                ),
+                (Some(parse), None) => Parsed::Source(lang, Box::new(parse(name, text))),
             }
         }
         FileKind::Shell => Parsed::Script(shell::parse(text)),
@@ -90,6 +100,43 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
         }
         _ => Parsed::Text,
     }
+}
+
+/// The directories whose code a run reporting on `focus` files reads: per file, the nearest
+/// directory at or above it holding a dependency manifest (the project its code belongs to).
+/// `None` (read everything) when a file may concern any project: a compose file, Kubernetes
+/// or Helm YAML, a config file, or a file with no manifest above it.
+fn focus_dirs(found: &[Found], focus: &[String]) -> Option<Vec<String>> {
+    let kinds: HashMap<&str, FileKind> = found.iter().map(|f| (f.rel.as_str(), f.kind)).collect();
+    let manifest_dirs: std::collections::HashSet<&str> = found
+        .iter()
+        .filter(|f| f.kind == FileKind::Manifest)
+        .map(|f| walk::parent_dir(&f.rel))
+        .collect();
+    let mut dirs = Vec::new();
+    for rel in focus {
+        let local = matches!(
+            kinds.get(rel.as_str()),
+            Some(
+                FileKind::Dockerfile
+                    | FileKind::Manifest
+                    | FileKind::Lockfile
+                    | FileKind::Source(_)
+                    | FileKind::Shell
+                    | FileKind::DockerIgnore
+            )
+        );
+        if !local {
+            return None;
+        }
+        let dir = walk::dirs_holding(walk::parent_dir(rel)).find(|d| manifest_dirs.contains(d))?;
+        // a manifest at the root: the whole repository is one project
+        if dir.is_empty() {
+            return None;
+        }
+        dirs.push(dir.to_string());
+    }
+    Some(dirs)
 }
 
 /// The largest JSON file read as settings.
@@ -139,14 +186,24 @@ impl Project {
         let paths: Vec<(String, FileKind)> =
             found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
         let mut dependency_trees: std::collections::BTreeSet<String> = Default::default();
+        // generated and bundled code left out, counted per directory for the notice
+        let mut generated: std::collections::BTreeMap<String, usize> = Default::default();
         let dockerfile_dirs: std::collections::HashSet<&str> = found
             .iter()
             .filter(|d| d.kind == FileKind::Dockerfile)
             .map(|d| walk::parent_dir(&d.rel))
             .collect();
+        let focus_dirs = options.focus.as_deref().and_then(|f| focus_dirs(&found, f));
         let to_read: Vec<&Found> = found
             .iter()
             .filter(|f| {
+                // code outside the projects of the files the run reports on
+                if let Some(dirs) = &focus_dirs
+                    && f.kind.lang().is_some()
+                    && !dirs.iter().any(|d| walk::is_within(&f.rel, d))
+                {
+                    return false;
+                }
                 // installed or vendored dependencies are not the app's code
                 if f.kind.lang().is_some()
                     && let Some(tree) = walk::dependency_tree(&f.rel)
@@ -154,6 +211,15 @@ impl Project {
                     if !dependency_trees.contains(tree) {
                         dependency_trees.insert(tree.to_string());
                     }
+                    return false;
+                }
+                if f.kind.lang().is_some()
+                    && !opts.include_generated
+                    && walk::generated_path(&f.rel)
+                {
+                    *generated
+                        .entry(walk::parent_dir(&f.rel).to_string())
+                        .or_default() += 1;
                     return false;
                 }
                 // an extension-less file beside a Dockerfile, or in a directory of scripts,
@@ -191,6 +257,15 @@ impl Project {
         for (rel, abs, kind, res) in read {
             match res {
                 Ok(text) => {
+                    if kind.lang().is_some()
+                        && !opts.include_generated
+                        && walk::generated_header(&text)
+                    {
+                        *generated
+                            .entry(walk::parent_dir(&rel).to_string())
+                            .or_default() += 1;
+                        continue;
+                    }
                     let id = FileId(files.len() as u32);
                     let kind = if kind == FileKind::Other {
                         if is_migration_marker(&rel) {
@@ -214,17 +289,35 @@ impl Project {
                 }),
             }
         }
+        for (dir, n) in generated {
+            let what = if n == 1 {
+                "1 generated or bundled source file".to_string()
+            } else {
+                format!("{n} generated or bundled source files")
+            };
+            notices.push(Notice {
+                path: if dir.is_empty() { ".".into() } else { dir },
+                message: format!("not checked: {what} (`--include-generated` checks them)"),
+            });
+        }
+        let cache = options
+            .cache_dir
+            .as_deref()
+            .map(|d| crate::cache::Cache::open(d, root));
         let parsed: Vec<Parsed> = inputs
             .par_iter()
             .map(|(id, kind)| {
                 let f = &files[id.0 as usize];
                 crate::fault::catch(|| {
                     crate::fault::injection_point("parse", &f.rel);
-                    parse_one(*kind, &f.rel, &f.text)
+                    parse_one(*kind, &f.rel, &f.text, cache.as_ref())
                 })
                 .unwrap_or_else(Parsed::Internal)
             })
             .collect();
+        if let Some(cache) = cache {
+            cache.save();
+        }
         let mut p = Project {
             root: root.to_path_buf(),
             in_git: walk::in_git_work_tree(root),
@@ -233,6 +326,7 @@ impl Project {
             paths,
             ..Project::default()
         };
+        p.index_paths();
         p.charts = found
             .iter()
             .filter(|f| f.kind == FileKind::HelmChart)
@@ -267,6 +361,7 @@ impl Project {
         p.link();
         p.compute_commands();
         p.compute_processes();
+        p.index_processes();
         p.secrets = secrets::collect(&p);
         p.credential_args = secrets::credential_args(&p);
         p.ownership = ownership::Ownership::new(&p);

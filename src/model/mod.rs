@@ -8,6 +8,7 @@ pub mod env;
 mod facts;
 pub mod helm;
 pub mod images;
+pub mod index;
 mod link;
 mod load;
 mod logs;
@@ -313,6 +314,11 @@ pub struct Options {
     pub test_dirs: Vec<String>,
     /// `[components]`: a kind per component key.
     pub components: Vec<(String, components::Kind)>,
+    /// The directory of the facts cache; `None` parses every source file.
+    pub cache_dir: Option<PathBuf>,
+    /// Files (relative to the root) the run reports on; `None` for the whole repository.
+    /// Source code outside the projects holding them is not read.
+    pub focus: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -401,6 +407,8 @@ pub struct Project {
     pub helm_hooks: Vec<FileId>,
     /// Which app owns each Dockerfile, compose service and workload, and what each app has.
     pub ownership: ownership::Ownership,
+    /// Lookups by key (see `index`).
+    pub index: index::Index,
 }
 
 #[cfg(test)]

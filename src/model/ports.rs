@@ -336,9 +336,8 @@ impl Project {
     pub fn start_binds(&self, ai: usize) -> Vec<Bind> {
         let mut out = Vec::new();
         let ctx = self.apps[ai].context.clone().unwrap_or_default();
-        let has_conf = |name: &str| {
-            crate::walk::join(&ctx, name).is_some_and(|p| self.paths.iter().any(|(r, _)| *r == p))
-        };
+        let has_conf =
+            |name: &str| crate::walk::join(&ctx, name).is_some_and(|p| self.has_path(&p));
         let env_set = |name: &str| !self.app_env_values(ai, name).is_empty();
         let lines = self.start_commands(ai);
         let proxied = self.supervised_behind_proxy(ai);

@@ -97,13 +97,7 @@ impl Project {
     /// of the code it runs; `None` for a process whose code twelve cannot tell, which runs all
     /// of the app's code.
     pub fn process_code(&self, ai: usize) -> Vec<(usize, Option<BTreeSet<usize>>)> {
-        let app_sources: Vec<usize> = self
-            .sources
-            .iter()
-            .enumerate()
-            .filter(|(si, s)| self.source_app.get(*si) == Some(&Some(ai)) && self.is_app_code(s))
-            .map(|(si, _)| si)
-            .collect();
+        let app_sources: Vec<usize> = self.source_indices_of_app(ai).collect();
         let by_path: HashMap<&str, usize> = app_sources
             .iter()
             .map(|si| (self.rel(self.sources[*si].file), *si))

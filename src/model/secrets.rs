@@ -636,12 +636,10 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     let mut shaped = Vec::new();
     for f in &p.files {
         let test_spans: &[Span] = p
-            .sources
-            .iter()
-            .find(|s| s.file == f.id)
+            .source_of_file(f.id)
             .map(|s| s.facts.test_spans.as_slice())
             .unwrap_or(&[]);
-        let dotenv = p.dotenvs.iter().any(|d| d.file == f.id);
+        let dotenv = p.is_dotenv_file(f.id);
         let fallbacks = if interpolating.contains(&f.id) {
             fallback_defaults(&f.text)
         } else {

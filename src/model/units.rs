@@ -42,6 +42,8 @@ pub struct K8sUnits {
     pub patch_of: Vec<Option<usize>>,
     /// The workload this object is a copy of.
     pub copy_of: Vec<Option<usize>>,
+    /// The other way round: per workload, its copies, in order.
+    pub copies: Vec<Vec<usize>>,
     /// The kustomizations whose output holds the object (directly or through bases).
     pub included_by: Vec<Vec<usize>>,
 }
@@ -77,6 +79,7 @@ impl Project {
         let mut units = K8sUnits {
             patch_of: vec![None; n],
             copy_of: vec![None; n],
+            copies: Vec::new(),
             included_by: vec![Vec::new(); n],
         };
         for (oi, km) in self.k8s.iter().enumerate() {
@@ -90,6 +93,14 @@ impl Project {
                 .collect();
         }
         units.copy_of = self.find_copies(&units);
+        units.copies = vec![Vec::new(); self.k8s.len()];
+        for (i, c) in units.copy_of.iter().enumerate() {
+            if let Some(c) = c
+                && let Some(list) = units.copies.get_mut(*c)
+            {
+                list.push(i);
+            }
+        }
         self.k8s_units = units;
     }
 
@@ -234,12 +245,7 @@ impl Project {
 
     /// The copies of workload `oi`.
     pub fn copies_of(&self, oi: usize) -> impl Iterator<Item = usize> + '_ {
-        self.k8s_units
-            .copy_of
-            .iter()
-            .enumerate()
-            .filter(move |(_, c)| **c == Some(oi))
-            .map(|(i, _)| i)
+        self.k8s_units.copies.get(oi).into_iter().flatten().copied()
     }
 
     /// Every object that states workload `oi` in some deployment: itself, its copies, and the
@@ -446,11 +452,9 @@ impl Project {
     /// manifest at or above it (`package.json`, `pyproject.toml`, `go.mod`, `Cargo.toml`, …),
     /// else the build context of the app holding it, else the repository root.
     pub fn code_unit(&self, src: &super::SourceModel) -> &str {
-        self.manifests
-            .iter()
-            .map(|m| m.dir.as_str())
-            .filter(|d| walk::is_within(&src.dir, d))
-            .max_by_key(|d| d.len())
+        walk::dirs_holding(&src.dir)
+            .find_map(|d| self.index.manifests_in_dir.get_key_value(d))
+            .map(|(dir, _)| dir.as_str())
             .or_else(|| {
                 let ai = self.app_of_path(self.rel(src.file))?;
                 self.apps[ai].context.as_deref()
@@ -462,11 +466,18 @@ impl Project {
     /// each with what it is (a copy, or the same template rendered with an environment's
     /// values file).
     pub fn copy_locations(&self, at: &Origin) -> Vec<(Origin, &'static str)> {
-        let Some(oi) = self.k8s.iter().position(|k| {
-            k.file == at.file
-                && k.object.span.start <= at.span.start
-                && at.span.end <= k.object.span.end
-        }) else {
+        let Some(oi) = self
+            .index
+            .k8s_in_file
+            .get(&at.file)
+            .into_iter()
+            .flatten()
+            .copied()
+            .find(|oi| {
+                let k = &self.k8s[*oi];
+                k.object.span.start <= at.span.start && at.span.end <= k.object.span.end
+            })
+        else {
             return Vec::new();
         };
         let mut out: Vec<(Origin, &'static str)> = Vec::new();

@@ -202,6 +202,11 @@ pub fn render(cards: &Scorecards, color: bool) -> String {
     s
 }
 
+/// The line that ends the human `check` report of a selection of files (a pre-commit hook's),
+/// for which only the code of the projects holding them was read.
+pub const FOCUSED_SUMMARY: &str =
+    "Score: n/a for a selection of files · `twelve score` scores the repository\n";
+
 /// The line that ends the human `check` report.
 pub fn summary_line(c: &Scorecard, color: bool) -> String {
     let Some(o) = c.overall() else {

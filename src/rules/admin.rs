@@ -69,16 +69,11 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
 fn code_migrating_at_start(p: &Project, ai: usize) -> Vec<&crate::model::SourceModel> {
     use crate::model::processes::ProcessKind;
     let candidates: Vec<usize> = p
-        .sources
-        .iter()
-        .enumerate()
-        .filter(|(si, s)| {
-            p.source_app.get(*si) == Some(&Some(ai))
-                && p.is_app_code(s)
-                && !s.facts.migrations.is_empty()
-                && !admin_path(p.rel(s.file))
+        .source_indices_of_app(ai)
+        .filter(|si| {
+            let s = &p.sources[*si];
+            !s.facts.migrations.is_empty() && !admin_path(p.rel(s.file))
         })
-        .map(|(si, _)| si)
         .collect();
     if candidates.is_empty() {
         return Vec::new();
@@ -327,11 +322,17 @@ impl Rule for AdminImageDrift {
 
 /// Admin entry points of a build context, relative to it.
 fn admin_scripts(p: &Project, ctx: &str) -> Vec<String> {
-    p.paths
+    let under = |d: &str| walk::join(ctx, d).unwrap_or_default();
+    let mut rels: Vec<&str> = [ctx.to_string(), under("bin"), under("scripts")]
         .iter()
-        .filter_map(|(rel, _)| {
+        .flat_map(|d| p.paths_in(d).map(|(r, _)| r))
+        .collect();
+    rels.sort_unstable();
+    rels.dedup();
+    rels.into_iter()
+        .filter_map(|rel| {
             let inner = if ctx.is_empty() {
-                rel.as_str()
+                rel
             } else {
                 rel.strip_prefix(ctx)?.strip_prefix('/')?
             };

@@ -282,7 +282,7 @@ impl Rule for MissingDockerignore {
                 walk::join(&d.context, ".dockerignore").unwrap_or_default(),
                 format!("{rel}.dockerignore"),
             ];
-            if p.paths.iter().any(|(r, _)| ignore_files.contains(r)) {
+            if ignore_files.iter().any(|f| p.has_path(f)) {
                 continue;
             }
             let whole = d.df.instructions.iter().find(|i| match &i.kind {

@@ -628,10 +628,11 @@ impl Rule for UndocumentedEnvVars {
             &str,
             (Origin, std::collections::BTreeSet<&str>),
         > = Default::default();
+        let mut documented: std::collections::HashMap<&str, bool> = Default::default();
         for py in p.app_code() {
             let unit = p.code_unit(py);
             // an example at or above the project, or inside it but not inside another project
-            // nested in it
+            // nested in it (the same for every file of the unit)
             let nested = |e: &str| {
                 p.manifests.iter().any(|m| {
                     m.dir != unit
@@ -639,8 +640,10 @@ impl Rule for UndocumentedEnvVars {
                         && crate::walk::is_within(e, &m.dir)
                 })
             };
-            if examples.iter().any(|e| {
-                crate::walk::is_within(unit, e) || crate::walk::is_within(e, unit) && !nested(e)
+            if *documented.entry(unit).or_insert_with(|| {
+                examples.iter().any(|e| {
+                    crate::walk::is_within(unit, e) || crate::walk::is_within(e, unit) && !nested(e)
+                })
             }) {
                 continue;
             }

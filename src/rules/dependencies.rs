@@ -460,10 +460,8 @@ impl Rule for UnpinnedDependency {
                             &m.dir,
                             &["Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock"],
                         )
-                        || p.paths.iter().any(|(r, _)| {
-                            walk::parent_dir(r) == m.dir
-                                && walk::file_name(r).starts_with("constraints")
-                        });
+                        || p.paths_in(&m.dir)
+                            .any(|(r, _)| walk::file_name(r).starts_with("constraints"));
                     if locked {
                         continue;
                     }
@@ -590,9 +588,10 @@ impl Rule for MissingLockfile {
                 continue;
             }
             let above = |names: &[&str]| {
-                p.paths_of(FileKind::Lockfile).any(|l| {
-                    names.contains(&walk::file_name(l))
-                        && walk::is_within(&m.dir, walk::parent_dir(l))
+                walk::dirs_holding(&m.dir).any(|d| {
+                    p.paths_in(d).any(|(l, k)| {
+                        k == FileKind::Lockfile && names.contains(&walk::file_name(l))
+                    })
                 })
             };
             let here = |names: &[&str]| p.has_lockfile(&m.dir, names);
@@ -615,7 +614,7 @@ impl Rule for MissingLockfile {
                     } else {
                         format!("{}/src/main.rs", m.dir)
                     };
-                    let bin = m.manifest.declares_bin || p.paths.iter().any(|(r, _)| *r == main);
+                    let bin = m.manifest.declares_bin || p.has_path(&main);
                     (bin && !above(&["Cargo.lock"])).then_some("Cargo.lock")
                 }
                 ManifestKind::Pipfile => (!here(&["Pipfile.lock"])).then_some("Pipfile.lock"),
@@ -661,9 +660,8 @@ impl Rule for MissingLockfile {
 /// A manifest directory is deployable when an app is built from it or a Procfile runs it.
 fn deployable(p: &Project, dir: &str) -> bool {
     p.apps.iter().any(|a| a.context.as_deref() == Some(dir))
-        || p.paths.iter().any(|(r, k)| {
-            matches!(k, FileKind::Procfile | FileKind::Dockerfile) && walk::parent_dir(r) == dir
-        })
+        || p.paths_in(dir)
+            .any(|(_, k)| matches!(k, FileKind::Procfile | FileKind::Dockerfile))
 }
 
 const PY_INSTALLERS: &[&str] = &[

@@ -175,7 +175,7 @@ pub mod rust;
 
 /// A server binding an address: `app.run(host=…, port=…)`, `app.listen(3000)`,
 /// `http.ListenAndServe(":8080", …)`, `TcpListener::bind("0.0.0.0:8080")`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Listen {
     /// The literal host, when one is written.
     pub host: Option<(String, Span)>,
@@ -191,13 +191,13 @@ pub struct Listen {
 }
 
 /// Logs routed to a file: a file handler, appender, sink or stream.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileLog {
     pub what: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ArgValue {
     Str(String),
     Int(i64),
@@ -208,7 +208,7 @@ pub enum ArgValue {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Arg {
     pub keyword: Option<String>,
     pub value: ArgValue,
@@ -218,7 +218,7 @@ pub struct Arg {
     pub value_span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     /// The callee as written, e.g. `logging.FileHandler`, `app.run`.
     pub callee: String,
@@ -243,7 +243,7 @@ impl Call {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct EnvRead {
     pub name: String,
     pub default: Option<ArgValue>,
@@ -261,7 +261,7 @@ pub struct EnvRead {
 }
 
 /// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StrBinding {
     pub key: String,
     pub value: String,
@@ -269,7 +269,7 @@ pub struct StrBinding {
 }
 
 /// A string literal holding a URL (`scheme://…`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UrlLiteral {
     pub value: String,
     pub span: Span,
@@ -277,7 +277,7 @@ pub struct UrlLiteral {
     pub env_default: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CodeFacts {
     /// Top-level module or package names imported (`import a.b` → `a`; `require("x/y")` → `x`).
     pub imports: Vec<(String, Span)>,

@@ -1,0 +1,72 @@
+//! Thousands of workloads, services and apps: every cross-file lookup of the model is by key,
+//! so this runs in about the time of reading the files (a lookup that scans every object once
+//! per object would make it minutes). No time is asserted; the links are.
+
+use twelve::engine;
+use twelve::settings::Settings;
+
+#[test]
+fn thousands_of_apps_and_workloads_are_linked_one_to_one() {
+    const APPS: usize = 1500;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut k8s = String::new();
+    let mut compose = String::from("services:\n");
+    for i in 0..APPS {
+        let d = root.join(format!("services/svc{i}"));
+        std::fs::create_dir_all(&d).unwrap();
+        let port = 8000 + i % 1000;
+        // every tenth app binds another port in its start command than it exposes
+        let bind = if i % 10 == 0 { port + 1 } else { port };
+        std::fs::write(
+            d.join("Dockerfile"),
+            format!(
+                "FROM python:3.12-slim\nCOPY . .\nEXPOSE {port}\n\
+                 CMD [\"gunicorn\", \"-b\", \"0.0.0.0:{bind}\", \"app:app\"]\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(d.join("requirements.txt"), "flask==3.0.3\n").unwrap();
+        std::fs::write(d.join("requirements.lock"), "flask==3.0.3\n").unwrap();
+        std::fs::write(d.join(".dockerignore"), ".git\n").unwrap();
+        std::fs::write(
+            d.join("app.py"),
+            "import os\nfrom flask import Flask\napp = Flask(__name__)\nURL = os.environ.get('UPSTREAM_URL', '')\n",
+        )
+        .unwrap();
+        k8s.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: svc{i}}}\nspec:\n  \
+             selector: {{matchLabels: {{app: svc{i}}}}}\n  template:\n    metadata: {{labels: {{app: svc{i}, tier: web}}}}\n    \
+             spec:\n      containers:\n        - name: svc{i}\n          image: registry.example.com/svc{i}:1.0.0\n          \
+             ports: [{{containerPort: {port}}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: svc{i}}}\n\
+             spec:\n  selector: {{app: svc{i}}}\n  ports: [{{port: 80, targetPort: {port}}}]\n"
+        ));
+        if i % 3 == 0 {
+            compose.push_str(&format!(
+                "  svc{i}:\n    build: services/svc{i}\n    ports: [\"{port}:{port}\"]\n"
+            ));
+        }
+    }
+    std::fs::create_dir_all(root.join("deploy")).unwrap();
+    std::fs::write(root.join("deploy/all.yaml"), k8s).unwrap();
+    std::fs::write(root.join("compose.yaml"), compose).unwrap();
+    let settings = Settings {
+        select: Some(vec!["TF0702".into()]),
+        ..Settings::default()
+    };
+    let o = engine::run(root, &settings);
+    let p = &o.project;
+    assert_eq!(p.apps.len(), APPS, "one app per build context");
+    let workloads: Vec<usize> = (0..p.k8s.len())
+        .filter(|oi| p.k8s[*oi].object.pod.is_some())
+        .collect();
+    assert_eq!(workloads.len(), APPS);
+    for oi in workloads {
+        assert_eq!(p.services_selecting(oi).len(), 1, "workload {oi}");
+    }
+    for ai in 0..APPS {
+        assert_eq!(p.sources_of_app(ai).count(), 1);
+    }
+    let mismatches = o.diagnostics.iter().filter(|d| d.code == "TF0702").count();
+    assert_eq!(mismatches, APPS / 10, "each tenth app binds another port");
+}
