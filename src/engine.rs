@@ -56,7 +56,7 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Ou
         include_generated: settings.include_generated,
         ..WalkOptions::default()
     };
-    let project = Project::load_with(
+    let mut project = Project::load_with(
         root,
         &opts,
         &crate::model::Options {
@@ -82,6 +82,23 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Ou
             })
         })
         .collect();
+    // the text of source code was dropped once its facts were extracted: read again the files
+    // findings land in and those holding secrets (messages are masked with their values)
+    let referenced: Vec<crate::source::FileId> = results
+        .iter()
+        .flatten()
+        .flat_map(|(_, out)| out)
+        .flat_map(|d| {
+            d.primary
+                .iter()
+                .chain(&d.secondary)
+                .map(|l| l.origin.file)
+                .chain(d.secrets.iter().map(|o| o.file))
+        })
+        .chain(project.secrets.iter().map(|s| s.origin.file))
+        .collect();
+    project.reload_texts(referenced, opts.max_file_size);
+    let project = project;
     let mut failed_rules: Vec<(&'static rules::Meta, String)> = Vec::new();
     let mut checks = Vec::new();
     let mut diagnostics = Vec::new();

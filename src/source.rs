@@ -49,8 +49,12 @@ pub struct SourceFile {
     pub rel: String,
     /// Path on disk.
     pub abs: PathBuf,
-    pub text: String,
+    text: String,
     lines: Lines,
+    /// The text was dropped once the file's facts were extracted (source code, whose facts
+    /// are all the model keeps of it): `text()` is empty until `reload`. What a finding may
+    /// still ask of it without its text is kept: the span of its first line, its line count.
+    unloaded: Option<(Span, usize)>,
 }
 
 impl SourceFile {
@@ -62,7 +66,44 @@ impl SourceFile {
             abs,
             text,
             lines,
+            unloaded: None,
         }
+    }
+
+    /// A file whose text was read and dropped (see `unload`): `first_line` is the span of its
+    /// first line, `lines` its line count.
+    pub fn unloaded(id: FileId, rel: String, abs: PathBuf, first_line: Span, lines: usize) -> Self {
+        SourceFile {
+            id,
+            rel,
+            abs,
+            text: String::new(),
+            lines: Lines::new(""),
+            unloaded: Some((first_line, lines)),
+        }
+    }
+
+    /// The span of the first line and the line count of a text, as an unloaded file keeps them.
+    pub fn outline(text: &str) -> (Span, usize) {
+        let lines = Lines::new(text);
+        (lines.line_span(text, 1), lines.count())
+    }
+
+    /// The file's text; empty while it is unloaded.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the text was dropped (see `unloaded`).
+    pub fn is_unloaded(&self) -> bool {
+        self.unloaded.is_some()
+    }
+
+    /// Give an unloaded file its text again (read anew from disk).
+    pub fn reload(&mut self, text: String) {
+        self.lines = Lines::new(&text);
+        self.text = text;
+        self.unloaded = None;
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
@@ -77,11 +118,17 @@ impl SourceFile {
 
     /// Byte range of the whole 1-based line, without its newline.
     pub fn line_span(&self, line: usize) -> Span {
-        self.lines.line_span(&self.text, line)
+        match &self.unloaded {
+            Some((first, _)) if line == 1 => first.clone(),
+            _ => self.lines.line_span(&self.text, line),
+        }
     }
 
     pub fn line_count(&self) -> usize {
-        self.lines.count()
+        match &self.unloaded {
+            Some((_, n)) => *n,
+            None => self.lines.count(),
+        }
     }
 
     /// Clamp an offset into the text and onto a char boundary.

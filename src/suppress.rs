@@ -162,7 +162,7 @@ fn directives(p: &Project) -> Vec<Directive> {
     let kinds: HashMap<&str, FileKind> = p.paths.iter().map(|(r, k)| (r.as_str(), *k)).collect();
     let mut out = Vec::new();
     for f in &p.files {
-        if !f.text.contains("twelve:") {
+        if !f.text().contains("twelve:") {
             continue;
         }
         let kind = kinds
@@ -173,7 +173,7 @@ fn directives(p: &Project) -> Vec<Directive> {
         if markers.is_empty() {
             continue;
         }
-        let lines: Vec<&str> = f.text.split('\n').collect();
+        let lines: Vec<&str> = f.text().split('\n').collect();
         let mut offset = 0;
         let mut pending: Vec<Directive> = Vec::new();
         for (i, line) in lines.iter().enumerate() {

@@ -70,3 +70,34 @@ fn thousands_of_apps_and_workloads_are_linked_one_to_one() {
     let mismatches = o.diagnostics.iter().filter(|d| d.code == "TF0702").count();
     assert_eq!(mismatches, APPS / 10, "each tenth app binds another port");
 }
+
+#[test]
+fn code_keeps_only_its_facts_and_files_with_findings_are_read_again() {
+    let o = engine::run(
+        std::path::Path::new("fixtures/projects/django-shop"),
+        &Settings::default(),
+    );
+    let p = &o.project;
+    let with_findings: std::collections::HashSet<_> = o
+        .diagnostics
+        .iter()
+        .flat_map(|d| d.primary.iter().chain(&d.secondary))
+        .map(|l| l.origin.file)
+        .collect();
+    let code: Vec<_> = p.sources.iter().map(|s| s.file).collect();
+    assert!(
+        code.iter().any(|f| with_findings.contains(f)),
+        "the sample has findings in its code"
+    );
+    for f in &code {
+        let file = p.file(*f);
+        if with_findings.contains(f) {
+            assert!(!file.is_unloaded() && !file.text().is_empty(), "{}", file.rel);
+        }
+    }
+    assert!(
+        code.iter()
+            .any(|f| !with_findings.contains(f) && p.file(*f).is_unloaded()),
+        "code without findings keeps no text"
+    );
+}

@@ -422,7 +422,7 @@ impl Project {
     pub fn src(&self, id: FileId) -> Src<'_> {
         Src {
             id,
-            text: &self.file(id).text,
+            text: self.file(id).text(),
         }
     }
 

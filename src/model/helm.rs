@@ -303,7 +303,7 @@ impl Project {
         let chart_yaml = ["Chart.yaml", "Chart.yml", "chart.yaml"]
             .iter()
             .find_map(|n| self.file_index.get(&walk::join(dir, n)?).copied())?;
-        let meta_docs = yaml::parse(&self.files[chart_yaml.0 as usize].text).ok();
+        let meta_docs = yaml::parse(self.files[chart_yaml.0 as usize].text()).ok();
         let dir_name = walk::file_name(dir);
         let meta = helm::chart_meta(meta_docs.as_ref().and_then(|d| d.first()), dir_name);
         let name = meta.get("Name").as_str().unwrap_or(dir_name).to_string();
@@ -329,7 +329,7 @@ impl Project {
             let path = if dir.is_empty() { rel } else { path };
             templates.push((
                 path.to_string(),
-                Rc::from(self.files[id.0 as usize].text.as_str()),
+                Rc::from(self.files[id.0 as usize].text()),
                 id.0 as usize,
             ));
         }
@@ -348,7 +348,7 @@ impl Project {
                 f.rel.get(dir.len() + 1..).unwrap_or_default()
             };
             let text = match self.file_index.get(&f.rel) {
-                Some(id) => Some(self.files[id.0 as usize].text.clone()),
+                Some(id) => Some(self.files[id.0 as usize].text().to_string()),
                 None if budget > 0 => walk::read(f, opts.max_file_size.min(budget)).ok(),
                 None => None,
             };

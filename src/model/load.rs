@@ -60,13 +60,16 @@ pub(super) fn parse_one(
         }
         FileKind::Source(lang) => {
             let name = walk::file_name(rel);
-            match (lang.spec().parse, cache) {
-                (None, _) => Parsed::Unsupported(lang.spec().feature),
-                (Some(parse), Some(cache)) => Parsed::Source(
-                    lang,
-                    Box::new(cache.facts(lang, name, text, || parse(name, text))),
-                ),
-                (Some(parse), None) => Parsed::Source(lang, Box::new(parse(name, text))),
+            let parse = || crate::parse::code::parse_source(lang, name, text);
+            let facts = match cache {
+                Some(cache) if lang.spec().parse.is_some() => {
+                    Ok(cache.facts(lang, name, text, || parse().unwrap_or_default()))
+                }
+                _ => parse(),
+            };
+            match facts {
+                Ok(facts) => Parsed::Source(lang, Box::new(facts)),
+                Err(feature) => Parsed::Unsupported(feature),
             }
         }
         FileKind::Shell => Parsed::Script(shell::parse(text)),
@@ -137,6 +140,67 @@ fn focus_dirs(found: &[Found], focus: &[String]) -> Option<Vec<String>> {
         dirs.push(dir.to_string());
     }
     Some(dirs)
+}
+
+/// One file, read, parsed and scanned for secrets by their shape.
+enum Loaded {
+    File {
+        kind: FileKind,
+        /// The text, or what is kept of source code once its facts are extracted: the span
+        /// of its first line and its line count.
+        text: Result<String, (crate::source::Span, usize)>,
+        parsed: Parsed,
+        shapes: Vec<secrets::ShapeHit>,
+    },
+    /// Generated or bundled code, left out.
+    Generated,
+    /// Not a file twelve reads after all: an extension-less file that is no shell script.
+    Skip,
+    /// Unreadable: the notice.
+    Error(String),
+}
+
+fn load_one(f: &Found, opts: &WalkOptions, cache: Option<&crate::cache::Cache>) -> Loaded {
+    let text = match walk::read(f, opts.max_file_size) {
+        Ok(t) => t,
+        Err(message) => return Loaded::Error(message),
+    };
+    if f.kind.lang().is_some() && !opts.include_generated && walk::generated_header(&text) {
+        return Loaded::Generated;
+    }
+    let kind = if f.kind == FileKind::Other {
+        if is_migration_marker(&f.rel) {
+            FileKind::Other
+        } else if text.starts_with("#!") && text.lines().next().unwrap_or("").contains("sh") {
+            FileKind::Shell
+        } else {
+            return Loaded::Skip;
+        }
+    } else {
+        f.kind
+    };
+    let parsed = crate::fault::catch(|| {
+        crate::fault::injection_point("parse", &f.rel);
+        parse_one(kind, &f.rel, &text, cache)
+    })
+    .unwrap_or_else(Parsed::Internal);
+    let shapes = secrets::prescan(&text);
+    // source code is its facts: its text is read again only if a finding lands in it. Code
+    // that parsed in part, or that holds suppression comments, keeps it (both are read again
+    // from the text)
+    let unload = matches!(&parsed, Parsed::Source(_, facts) if !facts.has_error)
+        && !text.contains("twelve:");
+    let text = if unload {
+        Err(SourceFile::outline(&text))
+    } else {
+        Ok(text)
+    };
+    Loaded::File {
+        kind,
+        text,
+        parsed,
+        shapes,
+    }
 }
 
 /// The largest JSON file read as settings.
@@ -235,17 +299,18 @@ impl Project {
                 f.kind.is_read() || beside_dockerfile || is_migration_marker(&f.rel)
             })
             .collect();
-        let read: Vec<(String, PathBuf, FileKind, Result<String, String>)> = to_read
+        let cache = options
+            .cache_dir
+            .as_deref()
+            .map(|d| crate::cache::Cache::open(d, root));
+        // read, parse and scan every file in parallel; of source code only the facts are kept
+        let loaded: Vec<(&Found, Loaded)> = to_read
             .par_iter()
-            .map(|f| {
-                (
-                    f.rel.clone(),
-                    f.abs.clone(),
-                    f.kind,
-                    walk::read(f, opts.max_file_size),
-                )
-            })
+            .map(|f| (*f, load_one(f, opts, cache.as_ref())))
             .collect();
+        if let Some(cache) = cache {
+            cache.save();
+        }
         for tree in dependency_trees {
             notices.push(Notice {
                 path: tree,
@@ -254,39 +319,37 @@ impl Project {
         }
         let mut files = Vec::new();
         let mut inputs = Vec::new();
-        for (rel, abs, kind, res) in read {
-            match res {
-                Ok(text) => {
-                    if kind.lang().is_some()
-                        && !opts.include_generated
-                        && walk::generated_header(&text)
-                    {
-                        *generated
-                            .entry(walk::parent_dir(&rel).to_string())
-                            .or_default() += 1;
-                        continue;
-                    }
-                    let id = FileId(files.len() as u32);
-                    let kind = if kind == FileKind::Other {
-                        if is_migration_marker(&rel) {
-                            FileKind::Other
-                        } else if text.starts_with("#!")
-                            && (text.lines().next().unwrap_or("").contains("sh"))
-                        {
-                            FileKind::Shell
-                        } else {
-                            continue;
-                        }
-                    } else {
-                        kind
-                    };
-                    files.push(SourceFile::new(id, rel, abs, text));
-                    inputs.push((id, kind));
+        let mut parsed = Vec::new();
+        let mut prescans = HashMap::new();
+        for (f, l) in loaded {
+            match l {
+                Loaded::Skip => {}
+                Loaded::Generated => {
+                    *generated
+                        .entry(walk::parent_dir(&f.rel).to_string())
+                        .or_default() += 1;
                 }
-                Err(msg) => notices.push(Notice {
-                    path: rel,
-                    message: msg,
+                Loaded::Error(message) => notices.push(Notice {
+                    path: f.rel.clone(),
+                    message,
                 }),
+                Loaded::File {
+                    kind,
+                    text,
+                    parsed: what,
+                    shapes,
+                } => {
+                    let id = FileId(files.len() as u32);
+                    files.push(match text {
+                        Ok(text) => SourceFile::new(id, f.rel.clone(), f.abs.clone(), text),
+                        Err((first, lines)) => {
+                            SourceFile::unloaded(id, f.rel.clone(), f.abs.clone(), first, lines)
+                        }
+                    });
+                    inputs.push((id, kind));
+                    parsed.push(what);
+                    prescans.insert(id, shapes);
+                }
             }
         }
         for (dir, n) in generated {
@@ -300,25 +363,8 @@ impl Project {
                 message: format!("not checked: {what} (`--include-generated` checks them)"),
             });
         }
-        let cache = options
-            .cache_dir
-            .as_deref()
-            .map(|d| crate::cache::Cache::open(d, root));
-        let parsed: Vec<Parsed> = inputs
-            .par_iter()
-            .map(|(id, kind)| {
-                let f = &files[id.0 as usize];
-                crate::fault::catch(|| {
-                    crate::fault::injection_point("parse", &f.rel);
-                    parse_one(*kind, &f.rel, &f.text, cache.as_ref())
-                })
-                .unwrap_or_else(Parsed::Internal)
-            })
-            .collect();
-        if let Some(cache) = cache {
-            cache.save();
-        }
         let mut p = Project {
+            prescans,
             root: root.to_path_buf(),
             in_git: walk::in_git_work_tree(root),
             extra_test_dirs: options.test_dirs.clone(),
@@ -339,7 +385,7 @@ impl Project {
                 *id,
                 *kind,
                 &f.rel,
-                &f.text,
+                f.text(),
                 parsed,
                 &mut compose_docs,
                 &mut notices,
@@ -368,6 +414,39 @@ impl Project {
         p
     }
 
+    /// Read again the text of unloaded files (source code whose facts were extracted): the
+    /// files findings land in, before they are suppressed, masked and reported. A file that
+    /// cannot be read now keeps no text; its spans then show nothing.
+    pub fn reload_texts(&mut self, ids: impl IntoIterator<Item = FileId>, max_file_size: u64) {
+        let mut ids: Vec<FileId> = ids
+            .into_iter()
+            .filter(|id| {
+                self.files
+                    .get(id.0 as usize)
+                    .is_some_and(|f| f.is_unloaded())
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let texts: Vec<(FileId, Option<String>)> = ids
+            .par_iter()
+            .map(|id| {
+                let f = &self.files[id.0 as usize];
+                let found = Found {
+                    rel: f.rel.clone(),
+                    abs: f.abs.clone(),
+                    kind: FileKind::Other,
+                };
+                (*id, walk::read(&found, max_file_size).ok())
+            })
+            .collect();
+        for (id, text) in texts {
+            if let Some(text) = text {
+                self.files[id.0 as usize].reload(text);
+            }
+        }
+    }
+
     /// Index the files read by path, and read what the rules ask of some of them by kind:
     /// `.dockerignore` matchers and the Helm templates that declare hooks.
     pub(super) fn index_files(&mut self) {
@@ -378,7 +457,7 @@ impl Project {
             .filter(|f| walk::file_name(&f.rel) == ".dockerignore")
             .filter_map(|f| {
                 let mut b = ignore::gitignore::GitignoreBuilder::new("");
-                for line in f.text.lines() {
+                for line in f.text().lines() {
                     let _ = b.add_line(None, line);
                 }
                 Some((walk::parent_dir(&f.rel).to_string(), b.build().ok()?))
@@ -388,7 +467,7 @@ impl Project {
             .helm_templates
             .iter()
             .copied()
-            .filter(|id| self.file(*id).text.contains("helm.sh/hook"))
+            .filter(|id| self.file(*id).text().contains("helm.sh/hook"))
             .collect();
     }
 

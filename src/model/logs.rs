@@ -40,7 +40,7 @@ impl Project {
         for c in &self.config_files {
             let rel = self.rel(c.file);
             let name = walk::file_name(rel).to_ascii_lowercase();
-            let text = &self.file(c.file).text;
+            let text = &self.file(c.file).text();
             for s in &c.settings {
                 let full_key = text.get(s.key_span.clone()).unwrap_or(&s.key);
                 let at = Origin::new(c.file, s.value_span.clone());

@@ -409,6 +409,9 @@ pub struct Project {
     pub ownership: ownership::Ownership,
     /// Lookups by key (see `index`).
     pub index: index::Index,
+    /// Per file read, the secrets its text holds by their shape (see `secrets::prescan`),
+    /// found while it was read: source code keeps no text to scan later.
+    pub prescans: HashMap<FileId, Vec<secrets::ShapeHit>>,
 }
 
 #[cfg(test)]

@@ -432,7 +432,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
         }
     }
     for (si, sc) in p.scripts.iter().enumerate() {
-        let text = &p.file(sc.file).text;
+        let text = &p.file(sc.file).text();
         let all = shell_assignments(text);
         let values: Vec<(&str, Option<&str>)> = all
             .iter()
@@ -482,11 +482,11 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     }
     for (index, sf) in p.secret_files.iter().enumerate() {
         let f = p.file(sf.file);
-        let value = f.text.trim();
+        let value = f.text().trim();
         if value.is_empty() || is_public_material(value) {
             continue;
         }
-        let lead = f.text.len() - f.text.trim_start().len();
+        let lead = f.text().len() - f.text().trim_start().len();
         let class = if value.contains('\n') {
             ValueClass::Secret
         } else {
@@ -601,7 +601,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
         .collect();
     for id in unmodelled {
         let f = p.file(id);
-        for r in assignments(&f.text) {
+        for r in assignments(f.text()) {
             out.push(site(
                 Origin::new(id, r.clone()),
                 f.slice(&r),
@@ -641,32 +641,34 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
             .unwrap_or(&[]);
         let dotenv = p.is_dotenv_file(f.id);
         let fallbacks = if interpolating.contains(&f.id) {
-            fallback_defaults(&f.text)
+            fallback_defaults(f.text())
         } else {
             Vec::new()
         };
-        let hits = scan(&f.text)
-            .into_iter()
-            .map(|(r, what)| (r, what, ValueClass::Secret, None))
-            .chain(
-                url_passwords(&f.text)
-                    .into_iter()
-                    .filter(|(_, c)| *c == ValueClass::WeakDefault)
-                    .map(|(r, c)| (r, "password in a URL", c, None)),
-            )
-            .chain(
-                fallbacks
-                    .into_iter()
-                    .map(|(r, var, c)| (r, FALLBACK_SHAPE, c, Some(var))),
-            );
-        for (range, what, class, var) in hits {
+        let scanned;
+        let shapes: &[ShapeHit] = match p.prescans.get(&f.id) {
+            Some(s) => s,
+            None if f.is_unloaded() => &[],
+            None => {
+                scanned = prescan(f.text());
+                &scanned
+            }
+        };
+        let hits = shapes
+            .iter()
+            .map(|h| (h.span.clone(), h.what, h.class, None, h.value.clone()))
+            .chain(fallbacks.into_iter().map(|(r, var, c)| {
+                let value = f.slice(&r).to_string();
+                (r, FALLBACK_SHAPE, c, Some(var), value)
+            }));
+        for (range, what, class, var, value) in hits {
             if keyed.covers(f.id, &range) {
                 continue;
             }
             let in_test = test_spans
                 .iter()
                 .any(|t| t.start <= range.start && range.end <= t.end);
-            let value = f.slice(&range);
+            let value = value.as_str();
             let confident =
                 class == ValueClass::Secret && (what != "password in a URL" || looks_random(value));
             let holder = holders.get(&f.id).and_then(|hs| {
@@ -693,11 +695,11 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
                 place,
                 in_test,
                 what,
+                value.to_string(),
             ));
         }
     }
-    for (o, key, key_origin, class, confident, place, in_test, what) in shaped {
-        let value = p.file(o.file).slice(&o.span).to_string();
+    for (o, key, key_origin, class, confident, place, in_test, what, value) in shaped {
         out.push(site(o, &value, &key, key_origin, class, confident, place));
         if let Some(s) = out.last_mut() {
             s.shape = Some(what);
@@ -732,7 +734,7 @@ pub struct CredentialArg {
 pub fn credential_args(p: &Project) -> Vec<CredentialArg> {
     let mut out: Vec<CredentialArg> = Vec::new();
     for (di, d) in p.dockerfiles.iter().enumerate() {
-        let text = &p.file(d.file).text;
+        let text = &p.file(d.file).text();
         let mut args: Vec<(&str, Origin)> = Vec::new();
         for ins in &d.df.instructions {
             match &ins.kind {
@@ -880,6 +882,39 @@ fn settings_by_file(p: &Project) -> std::collections::HashMap<FileId, Vec<Settin
         }
     }
     out
+}
+
+/// A secret found by its shape in a file's text: a provider's key format, a private key, a
+/// guessable password in a URL.
+#[derive(Debug, Clone)]
+pub struct ShapeHit {
+    pub span: Span,
+    pub what: &'static str,
+    pub class: ValueClass,
+    /// The text of the span.
+    pub value: String,
+}
+
+/// Every secret a text holds by its shape (see `crate::secrets::scan`), and every guessable
+/// URL password.
+pub fn prescan(text: &str) -> Vec<ShapeHit> {
+    let value = |r: &Span| text.get(r.clone()).unwrap_or_default().to_string();
+    scan(text)
+        .into_iter()
+        .map(|(r, what)| (r, what, ValueClass::Secret))
+        .chain(
+            url_passwords(text)
+                .into_iter()
+                .filter(|(_, c)| *c == ValueClass::WeakDefault)
+                .map(|(r, c)| (r, "password in a URL", c)),
+        )
+        .map(|(span, what, class)| ShapeHit {
+            value: value(&span),
+            span,
+            what,
+            class,
+        })
+        .collect()
 }
 
 /// Mask every secret of the project wherever a finding's message, label or help quotes it,

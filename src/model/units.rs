@@ -638,7 +638,7 @@ impl Project {
                     copy_env: eb,
                     of: fa.id,
                     of_env: ea,
-                    similarity: similarity(&fa.text, &fb.text),
+                    similarity: similarity(fa.text(), fb.text()),
                 });
             }
         }

@@ -46,7 +46,7 @@ impl<'a> Masked<'a> {
 /// so spans stay valid.
 pub fn masked_text(o: &Outcome, file: FileId) -> String {
     let f = o.project.file(file);
-    let mut bytes = f.text.clone().into_bytes();
+    let mut bytes = f.text().as_bytes().to_vec();
     let all = o
         .project
         .secrets

@@ -153,7 +153,13 @@ impl Lang {
 /// The facts of a source file, or the feature its language needs when this build lacks it.
 pub fn parse_source(lang: Lang, file_name: &str, text: &str) -> Result<CodeFacts, &'static str> {
     let spec = lang.spec();
-    spec.parse.map(|f| f(file_name, text)).ok_or(spec.feature)
+    spec.parse
+        .map(|f| {
+            let mut facts = f(file_name, text);
+            facts.keep_judged_calls();
+            facts
+        })
+        .ok_or(spec.feature)
 }
 
 #[cfg(feature = "csharp")]
@@ -286,6 +292,8 @@ pub struct CodeFacts {
     /// `.db` for `from .db import x`), JavaScript relative specifiers (`./db`).
     pub modules: Vec<String>,
     pub env_reads: Vec<EnvRead>,
+    /// Calls: every one while a language's parse runs, then only those the model and rules
+    /// read (see `keep_judged_calls`).
     pub calls: Vec<Call>,
     pub bindings: Vec<StrBinding>,
     pub urls: Vec<UrlLiteral>,
@@ -370,6 +378,21 @@ pub fn is_machine_path(s: &str) -> bool {
 }
 
 impl CodeFacts {
+    /// Of every call the parse saw (which the language's own passes read), keep those the
+    /// model and rules read: calls given a literal `host`, and one call under
+    /// `if __name__ == "__main__":` (a script's entry). A module holds thousands of calls;
+    /// a repository's facts would be mostly their arguments.
+    pub fn keep_judged_calls(&mut self) {
+        let mut main_guard = false;
+        self.calls.retain(|c| {
+            let keep = c.kwarg("host").or_else(|| c.kwarg("Host")).is_some()
+                || (c.main_guard && !main_guard);
+            main_guard |= c.main_guard;
+            keep
+        });
+        self.calls.shrink_to_fit();
+    }
+
     /// Record what a string literal says: a URL, or a machine-specific path.
     pub fn string_literal(&mut self, value: String, span: Span) {
         // JDBC URLs: `jdbc:postgresql://host/db` is the URL after the prefix
