@@ -30,8 +30,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def timed(cmd, cwd=None, env=None):
     """(seconds, peak RSS in KB) of one run of cmd."""
     start = time.perf_counter()
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # write-only, as a shell's `> /dev/null` (twelve takes a read-write /dev/null for a closed
+    # standard output, and refuses to write its report there)
+    with open(os.devnull, "w") as null:
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd, env=env,
+                             stdout=null, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     return elapsed, int(out.stderr.strip().splitlines()[-1])
 

@@ -511,10 +511,55 @@ static URL_CREDS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// Literals one of which every match of a pattern holds (ASCII case ignored), by pattern:
+/// `PATTERNS` in order, then key=value passwords, query passwords and URL credentials. One
+/// pass over a text tells which patterns can match at all; most texts hold none.
+const NEEDLES: &[(&str, usize)] = &[
+    ("akia", 0),
+    ("asia", 0),
+    ("gh", 1),
+    ("github_pat_", 1),
+    ("xox", 2),
+    ("k_live_", 3),
+    ("private key", 4),
+    ("password", 5),
+    ("pwd", 5),
+    ("pass", 6),
+    ("pwd", 6),
+    ("://", 7),
+];
+
+static GATE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(NEEDLES.iter().map(|(n, _)| n))
+        .expect("valid needles")
+});
+
+/// Which of the scan's patterns may match somewhere in `text` (see `NEEDLES`).
+fn possible(text: &str) -> [bool; 8] {
+    let mut may = [false; 8];
+    for m in GATE.find_overlapping_iter(text) {
+        if let Some((_, i)) = NEEDLES.get(m.pattern().as_usize())
+            && let Some(m) = may.get_mut(*i)
+        {
+            *m = true;
+        }
+    }
+    may
+}
+
 /// High-confidence secrets in text: (byte range of the secret value, what it is).
 pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     let mut out = Vec::new();
-    for (name, re) in PATTERNS.iter() {
+    let may = possible(text);
+    if !may.iter().any(|m| *m) {
+        return out;
+    }
+    for (i, (name, re)) in PATTERNS.iter().enumerate() {
+        if !may.get(i).copied().unwrap_or(true) {
+            continue;
+        }
         for m in re.find_iter(text) {
             if m.as_str().contains("EXAMPLE") {
                 continue;
@@ -522,14 +567,19 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
             out.push((m.range(), *name));
         }
     }
-    for (r, what) in connection_string_passwords(text) {
+    let may_be = |i: usize| may.get(i).copied().unwrap_or(true);
+    for (r, what) in connection_string_passwords(text, may_be(5), may_be(6)) {
         if let Some(pw) = text.get(r.clone())
             && !is_placeholder(pw)
         {
             out.push((r, what));
         }
     }
-    for c in URL_CREDS.captures_iter(text) {
+    for c in may_be(7)
+        .then(|| URL_CREDS.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if let Some(pw) = c.get(2) {
             let user = c.get(1).map(|u| u.as_str()).unwrap_or("");
             if is_placeholder(pw.as_str()) || pw.as_str() == user || user.starts_with('$') {
@@ -597,7 +647,11 @@ static QUERY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
 /// Passwords of connection strings that are not URLs: ADO.NET / ODBC style
 /// (`Server=db;User Id=sa;Password=…;`) and URL query parameters (`jdbc:…?user=x&password=…`).
 /// Byte ranges of the passwords, with what they are.
-fn connection_string_passwords(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+fn connection_string_passwords(
+    text: &str,
+    key_value: bool,
+    query: bool,
+) -> Vec<(std::ops::Range<usize>, &'static str)> {
     let mut out = Vec::new();
     let line_of = |at: usize| -> &str {
         let start = text
@@ -610,7 +664,11 @@ fn connection_string_passwords(text: &str) -> Vec<(std::ops::Range<usize>, &'sta
             .map_or(text.len(), |i| at + i);
         text.get(start..end).unwrap_or("")
     };
-    for c in KV_PASSWORD.captures_iter(text) {
+    for c in key_value
+        .then(|| KV_PASSWORD.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let Some(pw) = c.get(1) else { continue };
         let line = line_of(pw.start());
         if line.contains(';') && KV_CONNECTION.is_match(line) {
@@ -621,7 +679,11 @@ fn connection_string_passwords(text: &str) -> Vec<(std::ops::Range<usize>, &'sta
             ));
         }
     }
-    for c in QUERY_PASSWORD.captures_iter(text) {
+    for c in query
+        .then(|| QUERY_PASSWORD.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let Some(pw) = c.get(1) else { continue };
         let line = line_of(pw.start());
         if line.contains("://") || line.contains("jdbc:") {
@@ -1056,6 +1118,42 @@ mod tests {
             uses(&format!("{} curl -u u:$P", "é".repeat(150)))[0].1,
             Some("a password flag")
         );
+    }
+
+    #[test]
+    fn the_gate_never_hides_a_match() {
+        // every text of the fixtures, and shapes written to test the gate's edges
+        let mut texts: Vec<String> = vec![
+            "key AKIAABCDEFGHIJKLMNOP x".into(),
+            "t = ghp_abcdefghijklmnopqrstuvwxyz0123456789AB".into(),
+            "slack xoxb-1234567890-abcdef".into(),
+            "sk_live_abcdefghijklmnop1234".into(),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----".into(),
+            "Server=db;User Id=sa;PWD=Str0ngPa55;".into(),
+            "jdbc:mysql://db/app?user=a&Pass=Zq8sLm3vBn7X".into(),
+            "redis://user:Zq8sLm3vBn7Xc2Wp@cache:6379/0".into(),
+        ];
+        fn walk(d: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if let Ok(t) = std::fs::read_to_string(&p) {
+                    out.push(t);
+                }
+            }
+        }
+        walk(std::path::Path::new("fixtures"), &mut texts);
+        assert!(texts.len() > 100);
+        for t in &texts {
+            let may = possible(t);
+            for (i, (name, re)) in PATTERNS.iter().enumerate() {
+                assert!(!re.is_match(t) || may[i], "{name} in {t:.80}");
+            }
+            assert!(!KV_PASSWORD.is_match(t) || may[5], "{t:.80}");
+            assert!(!QUERY_PASSWORD.is_match(t) || may[6], "{t:.80}");
+            assert!(!URL_CREDS.is_match(t) || may[7], "{t:.80}");
+        }
     }
 
     #[test]

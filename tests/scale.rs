@@ -92,7 +92,11 @@ fn code_keeps_only_its_facts_and_files_with_findings_are_read_again() {
     for f in &code {
         let file = p.file(*f);
         if with_findings.contains(f) {
-            assert!(!file.is_unloaded() && !file.text().is_empty(), "{}", file.rel);
+            assert!(
+                !file.is_unloaded() && !file.text().is_empty(),
+                "{}",
+                file.rel
+            );
         }
     }
     assert!(

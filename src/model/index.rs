@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Per process of an app (an index into `processes`), the sources it runs; `None` for all.
+pub type ProcessCode = Vec<(usize, Option<std::collections::BTreeSet<usize>>)>;
+
 #[derive(Debug, Default)]
 pub struct Index {
     /// Every path the walk found (indices into `paths`), by itself and by its directory.
@@ -16,6 +19,8 @@ pub struct Index {
     /// directory that runs them.
     pub processes_by_compose: HashMap<usize, Vec<usize>>,
     pub processes_by_k8s_dir: HashMap<String, Vec<usize>>,
+    /// Per app, the code each of its processes runs, worked out on first use (see `reach`).
+    pub process_code: Vec<std::sync::OnceLock<ProcessCode>>,
     /// App build contexts: per context directory, the last app built from it.
     pub app_by_context: HashMap<String, usize>,
     /// Per app, the indices into `sources` of the files its build context holds.
@@ -68,6 +73,7 @@ impl Project {
             manifests_in_dir,
             k8s_in_file,
             processes_by_compose: HashMap::new(),
+            process_code: Vec::new(),
             processes_by_k8s_dir: HashMap::new(),
             app_sources,
             source_of_file: self
@@ -121,6 +127,9 @@ impl Project {
                 _ => {}
             }
         }
+        self.index.process_code = (0..self.apps.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         self.index.processes_by_compose = by_compose;
         self.index.processes_by_k8s_dir = by_dir;
     }

@@ -9,7 +9,7 @@ use super::commands::Cmd;
 use super::processes::ProcessSite;
 use crate::parse::code::Lang;
 use crate::walk;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 /// What a start command names as the code it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,14 @@ impl Project {
     /// Per process of app `ai` (indices into `processes`), the sources (indices into `sources`)
     /// of the code it runs; `None` for a process whose code twelve cannot tell, which runs all
     /// of the app's code.
-    pub fn process_code(&self, ai: usize) -> Vec<(usize, Option<BTreeSet<usize>>)> {
+    pub fn process_code(&self, ai: usize) -> &[(usize, Option<BTreeSet<usize>>)] {
+        match self.index.process_code.get(ai) {
+            Some(memo) => memo.get_or_init(|| self.compute_process_code(ai)),
+            None => &[],
+        }
+    }
+
+    fn compute_process_code(&self, ai: usize) -> Vec<(usize, Option<BTreeSet<usize>>)> {
         let app_sources: Vec<usize> = self.source_indices_of_app(ai).collect();
         let by_path: HashMap<&str, usize> = app_sources
             .iter()
@@ -110,19 +117,47 @@ impl Project {
             .filter(|(_, p)| p.app == ai)
             .map(|(pi, _)| pi)
             .collect();
-        // files that run as scripts of their own: a `__main__` guard, and no file imports them
-        let imported: BTreeSet<usize> = app_sources
-            .iter()
-            .flat_map(|si| {
-                let src = &self.sources[*si];
-                let dir = walk::parent_dir(self.rel(src.file));
-                src.facts
-                    .modules
-                    .iter()
-                    .flat_map(move |m| module_files(src.lang, dir, m))
-            })
-            .filter_map(|f| by_path.get(f.as_str()).copied())
+        // the app's files each file imports, resolved once (files of one directory import the
+        // same modules: each is resolved once per directory)
+        let mut resolved: HashMap<(Lang, &str, &str), Vec<usize>> = HashMap::new();
+        // a Python module `a.b` is a file `b.py` or a package directory `b`: imports of
+        // modules the app has no file or directory for (the standard library, dependencies)
+        // are not looked up
+        let names: HashSet<&str> = by_path.keys().map(|r| walk::file_name(r)).collect();
+        let dirs: HashSet<&str> = by_path
+            .keys()
+            .map(|r| walk::file_name(walk::parent_dir(r)))
             .collect();
+        let may_be_local = |lang: Lang, m: &str| {
+            if lang != Lang::Python {
+                return true;
+            }
+            let last = m.rsplit('.').next().unwrap_or(m);
+            last.is_empty() || dirs.contains(last) || names.contains(format!("{last}.py").as_str())
+        };
+        let mut edges: HashMap<usize, Vec<usize>> = HashMap::new();
+        for si in &app_sources {
+            let src = &self.sources[*si];
+            let dir = walk::parent_dir(self.rel(src.file));
+            let mut targets = Vec::new();
+            for m in &src.facts.modules {
+                if !may_be_local(src.lang, m) {
+                    continue;
+                }
+                let found = resolved
+                    .entry((src.lang, dir, m.as_str()))
+                    .or_insert_with(|| {
+                        module_files(src.lang, dir, m)
+                            .iter()
+                            .filter_map(|f| by_path.get(f.as_str()).copied())
+                            .collect()
+                    });
+                targets.extend(found.iter().copied());
+            }
+            edges.insert(*si, targets);
+        }
+        // files that run as scripts of their own: a `__main__` guard, and no file imports them
+        let imported: BTreeSet<usize> = edges.values().flatten().copied().collect();
         let scripts: BTreeSet<usize> = app_sources
             .iter()
             .copied()
@@ -136,7 +171,7 @@ impl Project {
             .map(|pi| {
                 let entry = self.process_entry(*pi)?;
                 let start = self.resolve_entry(&entry, &context, &by_path)?;
-                Some(self.imports_closure(start, &by_path))
+                Some(self.imports_closure(start, &by_path, &edges))
             })
             .collect();
         procs
@@ -225,20 +260,21 @@ impl Project {
     }
 
     /// The sources `start` imports of the app's code, transitively, `start` included.
-    fn imports_closure(&self, start: usize, by_path: &HashMap<&str, usize>) -> BTreeSet<usize> {
+    fn imports_closure(
+        &self,
+        start: usize,
+        by_path: &HashMap<&str, usize>,
+        edges: &HashMap<usize, Vec<usize>>,
+    ) -> BTreeSet<usize> {
         let mut seen = BTreeSet::from([start]);
         let mut queue = VecDeque::from([start]);
         while let Some(si) = queue.pop_front() {
             let src = &self.sources[si];
             let rel = self.rel(src.file);
             let dir = walk::parent_dir(rel);
-            for m in &src.facts.modules {
-                for target in module_files(src.lang, dir, m) {
-                    if let Some(&t) = by_path.get(target.as_str())
-                        && seen.insert(t)
-                    {
-                        queue.push_back(t);
-                    }
+            for &t in edges.get(&si).into_iter().flatten() {
+                if seen.insert(t) {
+                    queue.push_back(t);
                 }
             }
             // a package's `__init__.py` runs when anything in it is imported
