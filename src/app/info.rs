@@ -133,6 +133,10 @@ fail-on = "warning"
 # exclude = ["vendor/**"]
 # test-paths = ["qa"]
 
+# Also check generated and bundled source (protobuf stubs, minified JavaScript), left out by
+# default.
+# include-generated = true
+
 # Tables come last: every key after a [table] line belongs to that table.
 
 # Score gates per factor (0-10), by name (config), numeral (III) or `all`.

@@ -304,6 +304,16 @@ impl Project {
         let mut df_app: HashMap<usize, usize> = HashMap::new();
         let mut compose_backing: Vec<usize> = Vec::new();
         let mut comps: Vec<Component> = Vec::new();
+        let rels: Vec<String> = self
+            .dockerfiles
+            .iter()
+            .map(|d| self.files[d.file.0 as usize].rel.clone())
+            .collect();
+        // the first Dockerfile at each path
+        let mut dockerfile_at: HashMap<&str, usize> = HashMap::new();
+        for (i, r) in rels.iter().enumerate() {
+            dockerfile_at.entry(r.as_str()).or_insert(i);
+        }
         // compose services first: they may set a Dockerfile's context
         for (ci, cm) in self.compose.iter().enumerate() {
             for (si, svc) in cm.compose.services.iter().enumerate() {
@@ -313,11 +323,7 @@ impl Project {
                         Some(d) => walk::join(&context, d),
                         None => walk::join(&context, "Dockerfile"),
                     };
-                    let df_idx = df_rel.and_then(|r| {
-                        self.dockerfiles
-                            .iter()
-                            .position(|d| self.files[d.file.0 as usize].rel == r)
-                    });
+                    let df_idx = df_rel.and_then(|r| dockerfile_at.get(r.as_str()).copied());
                     Some((context, df_idx))
                 });
                 let v = self.classify_service(cm, svc, build.as_ref().and_then(|b| b.1));
@@ -491,20 +497,17 @@ impl Project {
                 names
             })
             .collect();
+        // by name, the best (rank, app) going by it
+        let mut by_name: HashMap<&str, (u8, usize)> = HashMap::new();
+        for (ai, names) in built_names.iter().enumerate() {
+            for (n, rank) in names {
+                let best = by_name.entry(n.as_str()).or_insert((*rank, ai));
+                *best = (*best).min((*rank, ai));
+            }
+        }
         let built_by = |image: &str| {
             let name = ImageRef::parse(image).name().to_string();
-            built_names
-                .iter()
-                .enumerate()
-                .filter_map(|(ai, names)| {
-                    names
-                        .iter()
-                        .filter(|(n, _)| *n == name)
-                        .map(|(_, rank)| (*rank, ai))
-                        .min()
-                })
-                .min()
-                .map(|(_, ai)| ai)
+            by_name.get(name.as_str()).map(|(_, ai)| *ai)
         };
         // an image this repository builds: one an app of a Dockerfile here goes by
         let builds: Vec<bool> = apps
