@@ -1,5 +1,5 @@
-//! The facts cache: what parsing each source file found, kept between runs so that a second
-//! run parses only the files that changed.
+//! The facts cache: what parsing and scanning each source file found, kept between runs so
+//! that a second run parses only the files that changed.
 //!
 //! An entry is keyed by a 128-bit hash of the build that wrote it (its source, lockfile and
 //! features), the language, the file's name (facts depend on it: test files, entrypoints) and
@@ -13,6 +13,7 @@
 
 use crate::lang::Lang;
 use crate::parse::code::CodeFacts;
+use crate::secrets::ShapeHit;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -42,6 +43,15 @@ pub fn default_dir() -> Option<PathBuf> {
         .filter(|p| p.is_absolute());
     xdg.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .map(|d| d.join("twelve"))
+}
+
+/// What a source file is to twelve once read: its facts, the secrets its text holds by their
+/// shape, and the span of its first line and its line count (what is kept of its text).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SourceEntry {
+    pub facts: CodeFacts,
+    pub shapes: Vec<ShapeHit>,
+    pub outline: (std::ops::Range<usize>, usize),
 }
 
 /// The facts cache of one scanned root, for one run.
@@ -82,30 +92,30 @@ impl Cache {
         }
     }
 
-    /// The facts of a file, from the cache when this build already parsed the same content,
-    /// else from `parse` (and remembered).
-    pub fn facts(
+    /// What a file is, from the cache when this build already read the same content, else
+    /// from `read` (and remembered; `None`, an internal fault, is not).
+    pub fn entry(
         &self,
         lang: Lang,
         file_name: &str,
         text: &str,
-        parse: impl FnOnce() -> CodeFacts,
-    ) -> CodeFacts {
+        read: impl FnOnce() -> Option<SourceEntry>,
+    ) -> Option<SourceEntry> {
         let k = key(lang, file_name, text);
         if let Some(&(s, e)) = self.index.get(&k)
             && let Some(bytes) = self.data.get(s..e)
-            && let Ok(facts) = postcard::from_bytes::<CodeFacts>(bytes)
+            && let Ok(entry) = postcard::from_bytes::<SourceEntry>(bytes)
         {
             self.remember(k, Entry::Old(s, e));
-            return facts;
+            return Some(entry);
         }
-        let facts = parse();
-        if let Ok(bytes) = postcard::to_stdvec(&facts) {
+        let entry = read()?;
+        if let Ok(bytes) = postcard::to_stdvec(&entry) {
             self.fresh
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.remember(k, Entry::New(bytes));
         }
-        facts
+        Some(entry)
     }
 
     fn remember(&self, k: u128, e: Entry) {
@@ -196,8 +206,15 @@ fn read_index(data: &[u8]) -> Option<HashMap<u128, (usize, usize)>> {
 mod tests {
     use super::*;
 
-    fn facts(text: &str) -> CodeFacts {
-        crate::parse::code::parse_source(Lang::Python, "app.py", text).unwrap()
+    fn facts(text: &str) -> Option<SourceEntry> {
+        Some(SourceEntry {
+            facts: crate::parse::code::parse_source(Lang::Python, "app.py", text).unwrap(),
+            shapes: crate::secrets::prescan(text),
+            outline: (
+                0..text.find('\n').unwrap_or(text.len()),
+                text.lines().count(),
+            ),
+        })
     }
 
     #[test]
@@ -205,15 +222,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("repo");
         std::fs::create_dir(&root).unwrap();
-        let text = "import os\nURL = os.environ['DATABASE_URL']\n";
+        let text = "import os\nURL = os.environ['DATABASE_URL']\nT = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789AB'\n";
         let c = Cache::open(dir.path(), &root);
-        let first = c.facts(Lang::Python, "app.py", text, || facts(text));
+        let first = c.entry(Lang::Python, "app.py", text, || facts(text));
         c.save();
         let c = Cache::open(dir.path(), &root);
         assert_eq!(c.index.len(), 1);
-        let second = c.facts(Lang::Python, "app.py", text, || panic!("parsed again"));
+        let second = c.entry(Lang::Python, "app.py", text, || panic!("parsed again"));
         assert_eq!(format!("{first:?}"), format!("{second:?}"));
-        assert_eq!(second.env_reads[0].name, "DATABASE_URL");
+        let second = second.unwrap();
+        assert_eq!(second.facts.env_reads[0].name, "DATABASE_URL");
+        assert_eq!(
+            second.shapes[0].what, "GitHub token",
+            "a shape's name survives the cache"
+        );
     }
 
     #[test]
@@ -221,15 +243,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let c = Cache::open(dir.path(), root);
-        c.facts(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
+        c.entry(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
         c.save();
         let c = Cache::open(dir.path(), root);
         let mut parsed = 0;
-        c.facts(Lang::Python, "a.py", "x = 2\n", || {
+        c.entry(Lang::Python, "a.py", "x = 2\n", || {
             parsed += 1;
             facts("x = 2\n")
         });
-        c.facts(Lang::Python, "test_a.py", "x = 1\n", || {
+        c.entry(Lang::Python, "test_a.py", "x = 1\n", || {
             parsed += 1;
             facts("x = 1\n")
         });
@@ -244,7 +266,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let c = Cache::open(dir.path(), root);
-        c.facts(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
+        c.entry(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
         let file = c.file.clone();
         c.save();
         let good = std::fs::read(&file).unwrap();
@@ -263,7 +285,7 @@ mod tests {
             let c = Cache::open(dir.path(), root);
             assert!(c.index.is_empty());
             let mut parsed = false;
-            c.facts(Lang::Python, "a.py", "x = 1\n", || {
+            c.entry(Lang::Python, "a.py", "x = 1\n", || {
                 parsed = true;
                 facts("x = 1\n")
             });
@@ -278,7 +300,7 @@ mod tests {
         std::fs::write(&blocker, "").unwrap();
         // the cache directory would be below a regular file
         let c = Cache::open(&blocker, dir.path());
-        c.facts(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
+        c.entry(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
         c.save();
     }
 }

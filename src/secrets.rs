@@ -147,7 +147,9 @@ pub fn is_secret_key(key: &str) -> bool {
 
 /// What a value written under a secret-like name is. One classifier serves every secret rule
 /// and the masking of reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ValueClass {
     /// Points at the secret elsewhere: `${VAR}`, a template, a secret store, a mounted file,
@@ -510,6 +512,66 @@ static URL_CREDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://([^\s:/@'"`]+):([^\s@/'"`]+)@\S"#)
         .expect("valid pattern")
 });
+
+/// A secret found by its shape in a file's text: a provider's key format, a private key, a
+/// guessable password in a URL.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ShapeHit {
+    pub span: std::ops::Range<usize>,
+    pub what: &'static str,
+    pub class: ValueClass,
+    /// The text of the span.
+    pub value: String,
+}
+
+/// Every secret a text holds by its shape (see `crate::secrets::scan`), and every guessable
+/// URL password.
+pub fn prescan(text: &str) -> Vec<ShapeHit> {
+    let value = |r: &std::ops::Range<usize>| text.get(r.clone()).unwrap_or_default().to_string();
+    scan(text)
+        .into_iter()
+        .map(|(r, what)| (r, what, ValueClass::Secret))
+        .chain(
+            url_passwords(text)
+                .into_iter()
+                .filter(|(_, c)| *c == ValueClass::WeakDefault)
+                .map(|(r, c)| (r, "password in a URL", c)),
+        )
+        .map(|(span, what, class)| ShapeHit {
+            value: value(&span),
+            span,
+            what,
+            class,
+        })
+        .collect()
+}
+
+/// A `ShapeHit` as the facts cache stores it: its name as text.
+#[derive(serde::Deserialize)]
+struct StoredShape {
+    span: std::ops::Range<usize>,
+    what: String,
+    class: ValueClass,
+    value: String,
+}
+
+impl<'de> serde::Deserialize<'de> for ShapeHit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ShapeHit, D::Error> {
+        let s = StoredShape::deserialize(d)?;
+        let what = PATTERNS
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(["password in a connection string", "password in a URL"])
+            .find(|n| *n == s.what)
+            .unwrap_or("secret by its shape");
+        Ok(ShapeHit {
+            span: s.span,
+            what,
+            class: s.class,
+            value: s.value,
+        })
+    }
+}
 
 /// Literals one of which every match of a pattern holds (ASCII case ignored), by pattern:
 /// `PATTERNS` in order, then key=value passwords, query passwords and URL credentials. One

@@ -317,7 +317,13 @@ pub fn generated_header(text: &str) -> bool {
     }
     // minified: a file of at least 8 KiB that averages a line break per 1,000 bytes or fewer
     let bytes = text.as_bytes();
-    bytes.len() >= 8 * 1024 && bytes.iter().filter(|b| **b == b'\n').count() < bytes.len() / 1000
+    let most = bytes.len() / 1000;
+    bytes.len() >= 8 * 1024
+        && bytes
+            .iter()
+            .filter(|b| **b == b'\n')
+            .nth(most.saturating_sub(1))
+            .is_none()
 }
 
 /// Extension-less names that are conventionally entrypoint or start scripts.

@@ -27,12 +27,7 @@ pub(super) enum Parsed {
     Template,
 }
 
-pub(super) fn parse_one(
-    kind: FileKind,
-    rel: &str,
-    text: &str,
-    cache: Option<&crate::cache::Cache>,
-) -> Parsed {
+pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
     match kind {
         FileKind::Dockerfile => match dockerfile::parse(text) {
             Ok(d) => Parsed::Dockerfile(d),
@@ -59,15 +54,7 @@ pub(super) fn parse_one(
             }
         }
         FileKind::Source(lang) => {
-            let name = walk::file_name(rel);
-            let parse = || crate::parse::code::parse_source(lang, name, text);
-            let facts = match cache {
-                Some(cache) if lang.spec().parse.is_some() => {
-                    Ok(cache.facts(lang, name, text, || parse().unwrap_or_default()))
-                }
-                _ => parse(),
-            };
-            match facts {
+            match crate::parse::code::parse_source(lang, walk::file_name(rel), text) {
                 Ok(facts) => Parsed::Source(lang, Box::new(facts)),
                 Err(feature) => Parsed::Unsupported(feature),
             }
@@ -179,11 +166,55 @@ fn load_one(f: &Found, opts: &WalkOptions, cache: Option<&crate::cache::Cache>) 
     } else {
         f.kind
     };
-    let parsed = crate::fault::catch(|| {
-        crate::fault::injection_point("parse", &f.rel);
-        parse_one(kind, &f.rel, &text, cache)
-    })
-    .unwrap_or_else(Parsed::Internal);
+    let parse = || {
+        crate::fault::catch(|| {
+            crate::fault::injection_point("parse", &f.rel);
+            parse_one(kind, &f.rel, &text)
+        })
+        .unwrap_or_else(Parsed::Internal)
+    };
+    // source code: its facts, shapes and outline, from the cache when the content was read
+    // before
+    if let (FileKind::Source(lang), Some(cache)) = (kind, cache)
+        && lang.spec().parse.is_some()
+    {
+        let mut fault = None;
+        // a fault injected into the parse of a file fires whether its facts are cached or not
+        let entry = crate::fault::catch(|| {
+            crate::fault::injection_point("parse", &f.rel);
+            cache.entry(lang, walk::file_name(&f.rel), &text, || match parse() {
+                Parsed::Source(_, facts) => Some(crate::cache::SourceEntry {
+                    facts: *facts,
+                    shapes: secrets::prescan(&text),
+                    outline: SourceFile::outline(&text),
+                }),
+                other => {
+                    fault = Some(other);
+                    None
+                }
+            })
+        })
+        .unwrap_or_else(|message| {
+            fault = Some(Parsed::Internal(message));
+            None
+        });
+        if let Some(e) = entry {
+            let keep = e.facts.has_error || text.contains("twelve:");
+            return Loaded::File {
+                kind,
+                text: if keep { Ok(text) } else { Err(e.outline) },
+                parsed: Parsed::Source(lang, Box::new(e.facts)),
+                shapes: e.shapes,
+            };
+        }
+        return Loaded::File {
+            kind,
+            text: Ok(text),
+            parsed: fault.unwrap_or_else(|| Parsed::Internal("no facts".into())),
+            shapes: Vec::new(),
+        };
+    }
+    let parsed = parse();
     let shapes = secrets::prescan(&text);
     // source code is its facts: its text is read again only if a finding lands in it. Code
     // that parsed in part, or that holds suppression comments, keeps it (both are read again

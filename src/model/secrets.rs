@@ -9,7 +9,7 @@ use crate::parse::dockerfile::Kind;
 use crate::secrets::{
     ValueClass, assignments, classify, classify_setting, credential_use, fallback_defaults,
     is_secret_key, looks_random, mask_url_credentials, scan, secret_args, shell_assignments,
-    url_passwords, variables, yaml_secrets,
+    variables, yaml_secrets,
 };
 
 /// The shape of a literal default in `${VAR:-default}`: used when the variable is unset.
@@ -884,38 +884,7 @@ fn settings_by_file(p: &Project) -> std::collections::HashMap<FileId, Vec<Settin
     out
 }
 
-/// A secret found by its shape in a file's text: a provider's key format, a private key, a
-/// guessable password in a URL.
-#[derive(Debug, Clone)]
-pub struct ShapeHit {
-    pub span: Span,
-    pub what: &'static str,
-    pub class: ValueClass,
-    /// The text of the span.
-    pub value: String,
-}
-
-/// Every secret a text holds by its shape (see `crate::secrets::scan`), and every guessable
-/// URL password.
-pub fn prescan(text: &str) -> Vec<ShapeHit> {
-    let value = |r: &Span| text.get(r.clone()).unwrap_or_default().to_string();
-    scan(text)
-        .into_iter()
-        .map(|(r, what)| (r, what, ValueClass::Secret))
-        .chain(
-            url_passwords(text)
-                .into_iter()
-                .filter(|(_, c)| *c == ValueClass::WeakDefault)
-                .map(|(r, c)| (r, "password in a URL", c)),
-        )
-        .map(|(span, what, class)| ShapeHit {
-            value: value(&span),
-            span,
-            what,
-            class,
-        })
-        .collect()
-}
+pub use crate::secrets::{ShapeHit, prescan};
 
 /// Mask every secret of the project wherever a finding's message, label or help quotes it,
 /// and every URL password: whatever a rule writes, no report prints a secret in clear.
