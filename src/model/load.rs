@@ -6,6 +6,9 @@ use super::*;
 pub(super) enum Parsed {
     Dockerfile(Dockerfile),
     Yaml(Vec<Yaml>),
+    /// A YAML file of Kubernetes objects only, lowered as it was read (an internal fault in
+    /// lowering: its message).
+    Objects(Result<Vec<k8s::Object>, String>),
     Manifest(Manifest),
     Source(crate::parse::code::Lang, Box<CodeFacts>),
     /// Source in a language this build was compiled without.
@@ -147,7 +150,12 @@ enum Loaded {
     Error(String),
 }
 
-fn load_one(f: &Found, opts: &WalkOptions, cache: Option<&crate::cache::Cache>) -> Loaded {
+fn load_one(
+    f: &Found,
+    opts: &WalkOptions,
+    cache: Option<&crate::cache::Cache>,
+    charts: &std::collections::HashSet<&str>,
+) -> Loaded {
     let text = match walk::read(f, opts.max_file_size) {
         Ok(t) => t,
         Err(message) => return Loaded::Error(message),
@@ -214,7 +222,20 @@ fn load_one(f: &Found, opts: &WalkOptions, cache: Option<&crate::cache::Cache>) 
             shapes: Vec::new(),
         };
     }
-    let parsed = parse();
+    let parsed = match parse() {
+        // Kubernetes manifests become their objects here, in parallel: their YAML trees (ten
+        // times the size of the text) do not wait for the serial lowering
+        Parsed::Yaml(docs) if kind == FileKind::Yaml && plain_objects(&f.rel, &docs, charts) => {
+            Parsed::Objects(crate::fault::catch(|| {
+                let mut objs = Vec::new();
+                for d in &docs {
+                    k8s::lower(d, &mut objs);
+                }
+                objs
+            }))
+        }
+        other => other,
+    };
     let shapes = secrets::prescan(&text);
     // source code is its facts: its text is read again only if a finding lands in it. Code
     // that parsed in part, or that holds suppression comments, keeps it (both are read again
@@ -232,6 +253,21 @@ fn load_one(f: &Found, opts: &WalkOptions, cache: Option<&crate::cache::Cache>) 
         parsed,
         shapes,
     }
+}
+
+/// Whether a YAML file holds Kubernetes objects and nothing lowering treats otherwise: no
+/// values file of a chart, compose project, Skaffold config or kustomization (see
+/// `Project::lower_parsed`).
+fn plain_objects(rel: &str, docs: &[Yaml], charts: &std::collections::HashSet<&str>) -> bool {
+    let name = walk::file_name(rel);
+    let values = charts.contains(walk::parent_dir(rel)) && name.starts_with("values");
+    !values
+        && docs.iter().any(k8s::is_object)
+        && !docs.iter().any(|d| {
+            compose::is_project(d)
+                || crate::parse::buildtools::is_skaffold(d)
+                || crate::parse::kustomize::is_kustomization(name, d)
+        })
 }
 
 /// The largest JSON file read as settings.
@@ -334,10 +370,15 @@ impl Project {
             .cache_dir
             .as_deref()
             .map(|d| crate::cache::Cache::open(d, root));
+        let chart_dirs: std::collections::HashSet<&str> = found
+            .iter()
+            .filter(|f| f.kind == FileKind::HelmChart)
+            .map(|f| walk::parent_dir(&f.rel))
+            .collect();
         // read, parse and scan every file in parallel; of source code only the facts are kept
         let loaded: Vec<(&Found, Loaded)> = to_read
             .par_iter()
-            .map(|f| (*f, load_one(f, opts, cache.as_ref())))
+            .map(|f| (*f, load_one(f, opts, cache.as_ref(), &chart_dirs)))
             .collect();
         if let Some(cache) = cache {
             cache.save();

@@ -334,6 +334,12 @@ impl Project {
                     }
                 }
             },
+            Parsed::Objects(Ok(objs)) => self.k8s.extend(objs.into_iter().map(|object| K8sModel {
+                file: id,
+                object,
+                helm: None,
+            })),
+            Parsed::Objects(Err(m)) => self.internal_errors.push((Origin::new(id, 0..0), m)),
             Parsed::Manifest(m) => self.manifests.push(ManifestModel {
                 file: id,
                 dir,
