@@ -426,13 +426,13 @@ impl Project {
         }
         for (dir, n) in generated {
             let what = if n == 1 {
-                "1 generated or bundled source file".to_string()
+                "1 generated or bundled source file (`--include-generated` checks it)".to_string()
             } else {
-                format!("{n} generated or bundled source files")
+                format!("{n} generated or bundled source files (`--include-generated` checks them)")
             };
             notices.push(Notice {
                 path: if dir.is_empty() { ".".into() } else { dir },
-                message: format!("not checked: {what} (`--include-generated` checks them)"),
+                message: format!("not checked: {what}"),
             });
         }
         let mut p = Project {
