@@ -172,8 +172,24 @@ impl Project {
     }
 
     pub fn is_test_file(&self, id: FileId) -> bool {
-        let rel = self.rel(id);
+        match self.test_files.get(id.0 as usize) {
+            Some(known) => *known,
+            None => self.path_is_test(self.rel(id)),
+        }
+    }
+
+    /// Whether a path is in a test, example or docs tree, by default or by `test-paths`.
+    fn path_is_test(&self, rel: &str) -> bool {
         is_test_path(rel) || self.extra_test_dirs.iter().any(|d| walk::is_within(rel, d))
+    }
+
+    /// `is_test_file` of every file, once: rules ask it of the same files again and again.
+    pub(super) fn index_test_files(&mut self) {
+        self.test_files = self
+            .files
+            .iter()
+            .map(|f| self.path_is_test(&f.rel))
+            .collect();
     }
 
     /// Every walked path with this kind.
@@ -229,7 +245,7 @@ impl Project {
     /// Whether a source file is code the app runs: not a test, example or docs tree (by
     /// default or by `test-paths`), not a build script.
     pub fn is_app_code(&self, src: &SourceModel) -> bool {
-        !src.test_tree && !src.build_script && !self.is_test_file(src.file)
+        !src.build_script && !self.is_test_file(src.file)
     }
 
     /// Every source file that is code an app runs (see `is_app_code`).

@@ -468,6 +468,7 @@ impl Project {
         p.render_charts(&found, opts, &mut notices);
         p.lower_compose(compose_docs, &found, opts, &mut notices);
         p.read_secret_files(&found, opts, &mut notices);
+        p.index_test_files();
         p.compute_log_files();
         p.compute_config_loopbacks();
         p.compute_config_hosts();

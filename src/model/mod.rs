@@ -387,6 +387,8 @@ pub struct Project {
     pub component_overrides: Vec<(String, components::Kind)>,
     /// Path prefixes (directories) that count as test/example/doc trees, beyond the defaults.
     pub extra_test_dirs: Vec<String>,
+    /// Per file, whether it is in a test, example or docs tree (see `is_test_file`).
+    test_files: Vec<bool>,
     /// For each entry of `python`, the app whose build context holds it.
     pub source_app: Vec<Option<usize>>,
     /// Per Dockerfile: its RUN steps as commands (instruction index, commands).
