@@ -39,13 +39,28 @@ pub fn run(root: &Path, settings: &Settings) -> Outcome {
 /// `run`, reading only the code of the projects that hold the `focus` files (paths relative
 /// to `root`): their findings are the same, the rest of the repository is not judged.
 pub fn run_focused(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Outcome {
+    in_pool(settings, || run_in_pool(root, settings, focus))
+}
+
+/// `run_focused` of each root, all in one pool of threads and side by side (files given by
+/// name from many small projects, as a hook passes them), in the order given.
+pub fn run_all(roots: &[(&Path, Option<Vec<String>>)], settings: &Settings) -> Vec<Outcome> {
+    in_pool(settings, || {
+        roots
+            .par_iter()
+            .map(|(root, focus)| run_in_pool(root, settings, focus.as_deref()))
+            .collect()
+    })
+}
+
+fn in_pool<T: Send>(settings: &Settings, f: impl FnOnce() -> T + Send) -> T {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(j) = settings.jobs {
         builder = builder.num_threads(j.max(1));
     }
     match builder.build() {
-        Ok(pool) => pool.install(|| run_in_pool(root, settings, focus)),
-        Err(_) => run_in_pool(root, settings, focus),
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
     }
 }
 

@@ -678,3 +678,87 @@ fn generated_and_bundled_code_is_skipped_with_a_notice_unless_asked_for() {
     let n = v["findings"].as_array().unwrap().len();
     assert!(n >= 2, "--include-generated checks them: {v}");
 }
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else if e.file_type().unwrap().is_file() {
+            fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Files of many small projects given at once (a hook's staged files across a workspace of
+/// repositories) are checked side by side: each project's findings are those it gets alone,
+/// in the order the files were given, whatever the jobs.
+#[test]
+fn files_of_many_projects_are_checked_as_each_alone() {
+    let work = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for project in sample_projects() {
+        let name = project.rsplit('/').next().unwrap().to_string();
+        let dir = work.path().join(&name);
+        copy_tree(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&project),
+            &dir,
+        );
+        for f in walk_files(&dir) {
+            let base = f.file_name().unwrap().to_string_lossy().to_string();
+            if base.starts_with("Dockerfile") || base.contains("compose") || base == ".env" {
+                files.push(f.strip_prefix(work.path()).unwrap().to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 10, "{files:?}");
+    let run = |files: &[std::path::PathBuf], jobs: &str| -> serde_json::Value {
+        let out = twelve()
+            .current_dir(work.path())
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "--jobs",
+                jobs,
+            ])
+            .args(files)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let together = run(&files, "2");
+    assert_eq!(together, run(&files, "1"));
+    // each project alone, in the order its first file was given
+    let mut projects: Vec<&std::ffi::OsStr> = Vec::new();
+    for f in &files {
+        let p = f.iter().next().unwrap();
+        if !projects.contains(&p) {
+            projects.push(p);
+        }
+    }
+    let mut alone = Vec::new();
+    for p in projects {
+        let mine: Vec<_> = files
+            .iter()
+            .filter(|f| f.iter().next() == Some(p))
+            .cloned()
+            .collect();
+        let v = run(&mine, "2");
+        alone.extend(v["findings"].as_array().unwrap().iter().cloned());
+    }
+    let together = together["findings"].as_array().unwrap();
+    assert!(!together.is_empty());
+    assert_eq!(together, &alone);
+}

@@ -164,16 +164,17 @@ pub(crate) fn analyse(
     // files given (a pre-commit hook's staged files) and no score asked of the repository:
     // only the code of the projects holding them is read
     let focused = may_focus && gates.is_empty() && targets.iter().all(|(_, f)| f.is_some());
-    let mut outcomes: Vec<Outcome> = targets
+    let roots: Vec<(&std::path::Path, Option<Vec<String>>)> = targets
         .iter()
         .map(|(root, files)| {
             let focus = files
                 .as_ref()
                 .filter(|_| focused)
                 .map(|files| root_relative(root, files));
-            engine::run_focused(root, &settings, focus.as_deref())
+            (root.as_path(), focus)
         })
         .collect();
+    let mut outcomes: Vec<Outcome> = engine::run_all(&roots, &settings);
     if let Some(e) = unknown_component(&cfg, &outcomes) {
         return report_config_error(&e, io).map(Err);
     }
