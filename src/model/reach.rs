@@ -135,6 +135,7 @@ impl Project {
             let last = m.rsplit('.').next().unwrap_or(m);
             last.is_empty() || dirs.contains(last) || names.contains(format!("{last}.py").as_str())
         };
+        let python = PythonModules::new(by_path.iter().map(|(p, si)| (*p, *si)));
         let mut edges: HashMap<usize, Vec<usize>> = HashMap::new();
         for si in &app_sources {
             let src = &self.sources[*si];
@@ -144,14 +145,16 @@ impl Project {
                 if !may_be_local(src.lang, m) {
                     continue;
                 }
-                let found = resolved
-                    .entry((src.lang, dir, m.as_str()))
-                    .or_insert_with(|| {
-                        module_files(src.lang, dir, m)
-                            .iter()
-                            .filter_map(|f| by_path.get(f.as_str()).copied())
-                            .collect()
-                    });
+                let found =
+                    resolved
+                        .entry((src.lang, dir, m.as_str()))
+                        .or_insert_with(|| match src.lang {
+                            Lang::Python => python.resolve(dir, m),
+                            _ => module_files(src.lang, dir, m)
+                                .iter()
+                                .filter_map(|f| by_path.get(f.as_str()).copied())
+                                .collect(),
+                        });
                 targets.extend(found.iter().copied());
             }
             edges.insert(*si, targets);
@@ -290,49 +293,87 @@ impl Project {
     }
 }
 
+/// The Python files of an app by the module paths they may be imported as: `a/b/c.py` (or
+/// `a/b/c/__init__.py`) is `c` from `a/b`, `b.c` from `a` and `a.b.c` from the root. One
+/// lookup resolves an import, where trying each directory above the importing file took
+/// two paths per directory.
+struct PythonModules<'a> {
+    /// module path with `/` for `.` → (the directory it is imported from, source index)
+    by_module: HashMap<&'a str, Vec<(&'a str, usize)>>,
+}
+
+impl<'a> PythonModules<'a> {
+    fn new(files: impl Iterator<Item = (&'a str, usize)>) -> Self {
+        let mut by_module: HashMap<&'a str, Vec<(&'a str, usize)>> = HashMap::new();
+        for (path, si) in files {
+            let Some(module) = path
+                .strip_suffix("/__init__.py")
+                .or_else(|| path.strip_suffix(".py"))
+            else {
+                continue;
+            };
+            if module.is_empty() || module.ends_with('/') {
+                continue;
+            }
+            by_module.entry(module).or_default().push(("", si));
+            for (i, _) in module.match_indices('/') {
+                if let (Some(base), Some(rest)) = (module.get(..i), module.get(i + 1..))
+                    && !rest.is_empty()
+                {
+                    by_module.entry(rest).or_default().push((base, si));
+                }
+            }
+        }
+        PythonModules { by_module }
+    }
+
+    /// The files an import written in a file of `dir` may name: absolute imports from `dir`
+    /// and each directory above it (the package roots the interpreter may have on its path),
+    /// relative ones (`.db`, `..models`) from the file's own package up.
+    fn resolve(&self, dir: &str, module: &str) -> Vec<usize> {
+        let dots = module.chars().take_while(|c| *c == '.').count();
+        let rest = module.get(dots..).unwrap_or("");
+        if rest.is_empty() {
+            return Vec::new();
+        }
+        let key = rest.replace('.', "/");
+        let Some(files) = self.by_module.get(key.as_str()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<usize> = if dots > 0 {
+            // `.` is the file's own package, each further dot one up
+            let mut base = dir;
+            for _ in 1..dots {
+                base = walk::parent_dir(base);
+            }
+            files
+                .iter()
+                .filter(|(b, _)| *b == base)
+                .map(|(_, si)| *si)
+                .collect()
+        } else {
+            files
+                .iter()
+                .filter(|(b, _)| b.is_empty() || walk::is_within(dir, b))
+                .map(|(_, si)| *si)
+                .collect()
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// The files a Python module may be, relative to a root (`a.b` → `a/b.py`, `a/b/__init__.py`).
 fn python_module_files(module: &str) -> Vec<String> {
     let path = module.replace('.', "/");
     vec![format!("{path}.py"), format!("{path}/__init__.py")]
 }
 
-/// The repository paths an import written in a file of `dir` may name: Python absolute imports
-/// from `dir` and each directory above it (the package roots the interpreter may have on its
-/// path), relative ones from `dir`; JavaScript relative specifiers with their extensions.
+/// The repository paths a JavaScript relative specifier written in a file of `dir` may name,
+/// with its extensions (Python imports: `PythonModules`).
 fn module_files(lang: Lang, dir: &str, module: &str) -> Vec<String> {
     match lang {
-        Lang::Python => {
-            let dots = module.chars().take_while(|c| *c == '.').count();
-            let rest = module.get(dots..).unwrap_or("");
-            if dots > 0 {
-                // `.` is the file's own package, each further dot one up
-                let mut base = dir.to_string();
-                for _ in 1..dots {
-                    base = walk::parent_dir(&base).to_string();
-                }
-                if rest.is_empty() {
-                    return Vec::new();
-                }
-                return python_module_files(rest)
-                    .into_iter()
-                    .filter_map(|f| walk::join(&base, &f))
-                    .collect();
-            }
-            let mut out = Vec::new();
-            let mut base = dir.to_string();
-            loop {
-                out.extend(
-                    python_module_files(rest)
-                        .into_iter()
-                        .filter_map(|f| walk::join(&base, &f)),
-                );
-                if base.is_empty() {
-                    break;
-                }
-                base = walk::parent_dir(&base).to_string();
-            }
-            out
-        }
         Lang::JavaScript | Lang::TypeScript => {
             let Some(base) = walk::join(dir, module) else {
                 return Vec::new();
@@ -354,17 +395,42 @@ mod tests {
 
     #[test]
     fn python_imports_resolve_from_the_file_and_its_parents() {
-        let got = module_files(Lang::Python, "app/api", "app.config");
-        assert!(got.contains(&"app/api/app/config.py".to_string()));
-        assert!(got.contains(&"app/config.py".to_string()), "{got:?}");
+        let files = [
+            "app/api/app/config.py",
+            "app/config.py",
+            "app/api/db/__init__.py",
+            "app/models.py",
+            "other/app/config.py",
+            "app/api/routes.py",
+            "config.py",
+        ];
+        let modules = PythonModules::new(files.iter().enumerate().map(|(i, f)| (*f, i)));
+        let names = |got: Vec<usize>| -> Vec<&str> { got.into_iter().map(|i| files[i]).collect() };
+        // from the file's directory and each one above, never from a sibling tree
         assert_eq!(
-            module_files(Lang::Python, "app/api", ".db"),
-            vec!["app/api/db.py", "app/api/db/__init__.py"]
+            names(modules.resolve("app/api", "app.config")),
+            vec!["app/api/app/config.py", "app/config.py"]
         );
         assert_eq!(
-            module_files(Lang::Python, "app/api", "..models"),
-            vec!["app/models.py", "app/models/__init__.py"]
+            names(modules.resolve("app/api", "config")),
+            vec!["app/config.py", "config.py"]
         );
+        assert_eq!(names(modules.resolve("other", "config")), vec!["config.py"]);
+        // relative: the file's own package, one up per further dot
+        assert_eq!(
+            names(modules.resolve("app/api", ".db")),
+            vec!["app/api/db/__init__.py"]
+        );
+        assert_eq!(
+            names(modules.resolve("app/api", "..models")),
+            vec!["app/models.py"]
+        );
+        assert_eq!(
+            names(modules.resolve("app/api", "..db")),
+            Vec::<&str>::new()
+        );
+        assert!(modules.resolve("app/api", "os.path").is_empty());
+        assert!(modules.resolve("app/api", ".").is_empty());
         let js = module_files(Lang::JavaScript, "src", "./db");
         assert!(js.contains(&"src/db.js".to_string()));
         assert!(js.contains(&"src/db/index.ts".to_string()));
