@@ -1,6 +1,7 @@
 //! Discovery: find the files twelve understands, classify them by kind, and read them.
 //! Nothing else in the crate reads the disk.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a notice.
@@ -427,146 +428,24 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     } else {
         ancestor_rules(&canon_root, &mut notices)
     };
-    let mut stack = vec![Pending {
+    let mut level = vec![Pending {
         abs: canon_root.clone(),
         rel: String::new(),
         rules: base_rules,
         chain: vec![canon_root.clone()],
     }];
-    while let Some(dir) = stack.pop() {
-        // the entry's type comes with the directory listing: no call per entry unless it is a
-        // symbolic link or something other than a file or directory
-        let mut entries: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> =
-            match std::fs::read_dir(&dir.abs) {
-                Ok(rd) => rd
-                    .filter_map(|e| match e {
-                        Ok(e) => Some((e.file_name(), e.path(), e.file_type().ok())),
-                        Err(err) => {
-                            notices.push(Notice {
-                                path: rel_or_root(&dir.rel),
-                                message: format!("skipped an entry: {}", io_message(&err)),
-                            });
-                            None
-                        }
-                    })
-                    .collect(),
-                Err(err) => {
-                    notices.push(Notice {
-                        path: rel_or_root(&dir.rel),
-                        message: format!(
-                            "skipped: cannot read the directory: {}",
-                            io_message(&err)
-                        ),
-                    });
-                    continue;
-                }
-            };
-        entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        let mut rules = dir.rules.clone();
-        if !opts.no_ignore
-            && let Some(r) = dir_rules(&dir.abs, &dir.rel, &canon_root, &mut notices)
-        {
-            rules.push(std::sync::Arc::new(r));
+    // a level of directories at a time, side by side; the order is the sort's, below
+    while !level.is_empty() {
+        let visited: Vec<Visited> = level
+            .into_par_iter()
+            .map(|dir| visit(dir, &canon_root, &overrides, opts))
+            .collect();
+        level = Vec::new();
+        for v in visited {
+            found.extend(v.found);
+            notices.extend(v.notices);
+            level.extend(v.subdirs);
         }
-        let mut subdirs = Vec::new();
-        for (name, path, file_type) in entries {
-            if name == ".git" {
-                continue;
-            }
-            let rel = join_rel(&dir.rel, &path_text(&name));
-            let file_type = match file_type {
-                Some(t) => t,
-                None => match std::fs::symlink_metadata(&path) {
-                    Ok(m) => m.file_type(),
-                    Err(_) => {
-                        notices.push(Notice {
-                            path: rel,
-                            message: "skipped: cannot read its metadata".into(),
-                        });
-                        continue;
-                    }
-                },
-            };
-            let (file_type, canon) = if file_type.is_symlink() {
-                match path.canonicalize() {
-                    Ok(t) if t.starts_with(&canon_root) => match std::fs::metadata(&t) {
-                        Ok(m) => (m.file_type(), Some(t)),
-                        Err(e) => {
-                            notices.push(Notice {
-                                path: rel,
-                                message: format!(
-                                    "skipped: broken symbolic link: {}",
-                                    io_message(&e)
-                                ),
-                            });
-                            continue;
-                        }
-                    },
-                    Ok(_) => {
-                        notices.push(Notice {
-                            path: rel,
-                            message: "skipped: symbolic link leads outside the scanned root".into(),
-                        });
-                        continue;
-                    }
-                    Err(e) => {
-                        notices.push(Notice {
-                            path: rel,
-                            message: format!("skipped: broken symbolic link: {}", io_message(&e)),
-                        });
-                        continue;
-                    }
-                }
-            } else {
-                (file_type, None)
-            };
-            let is_dir = file_type.is_dir();
-            if !matches!(overrides.matched(&path, is_dir), ignore::Match::None) {
-                continue;
-            }
-            if rules.iter().rev().find_map(|r| r.decide(&path, is_dir)) == Some(true) {
-                continue;
-            }
-            if is_dir {
-                // a directory that is no link is its canonical parent's, joined
-                let canon = match canon {
-                    Some(c) => c,
-                    None => match dir.chain.last() {
-                        Some(parent) => parent.join(&name),
-                        None => path.canonicalize().unwrap_or_else(|_| path.clone()),
-                    },
-                };
-                if dir.chain.contains(&canon) {
-                    notices.push(Notice {
-                        path: rel,
-                        message: "skipped: a symbolic link back to one of its own parent directories (loop)".into(),
-                    });
-                    continue;
-                }
-                let mut chain = dir.chain.clone();
-                chain.push(canon);
-                subdirs.push(Pending {
-                    abs: path,
-                    rel,
-                    rules: rules.clone(),
-                    chain,
-                });
-            } else if file_type.is_file() {
-                let kind = classify(&rel);
-                found.push(Found {
-                    rel,
-                    abs: path,
-                    kind,
-                });
-            } else {
-                notices.push(Notice {
-                    path: rel,
-                    message: format!("skipped: not a regular file ({})", special_kind(file_type)),
-                });
-            }
-        }
-        // depth first, in name order
-        stack.extend(subdirs.into_iter().rev());
     }
     found.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.abs.cmp(&b.abs)));
     // two names that differ only in bytes that are not UTF-8 escape alike only if a real
@@ -604,6 +483,159 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         }
     }
     (found, notices)
+}
+
+/// What one directory holds: its files, what could not be taken, the directories to walk next.
+struct Visited {
+    found: Vec<Found>,
+    notices: Vec<Notice>,
+    subdirs: Vec<Pending>,
+}
+
+fn visit(
+    dir: Pending,
+    canon_root: &Path,
+    overrides: &ignore::overrides::Override,
+    opts: &WalkOptions,
+) -> Visited {
+    let mut found = Vec::new();
+    let mut notices = Vec::new();
+    // the entry's type comes with the directory listing: no call per entry unless it is a
+    // symbolic link or something other than a file or directory
+    let mut entries: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> =
+        match std::fs::read_dir(&dir.abs) {
+            Ok(rd) => rd
+                .filter_map(|e| match e {
+                    Ok(e) => Some((e.file_name(), e.path(), e.file_type().ok())),
+                    Err(err) => {
+                        notices.push(Notice {
+                            path: rel_or_root(&dir.rel),
+                            message: format!("skipped an entry: {}", io_message(&err)),
+                        });
+                        None
+                    }
+                })
+                .collect(),
+            Err(err) => {
+                notices.push(Notice {
+                    path: rel_or_root(&dir.rel),
+                    message: format!("skipped: cannot read the directory: {}", io_message(&err)),
+                });
+                return Visited {
+                    found,
+                    notices,
+                    subdirs: Vec::new(),
+                };
+            }
+        };
+    entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let mut rules = dir.rules.clone();
+    if !opts.no_ignore
+        && let Some(r) = dir_rules(&dir.abs, &dir.rel, canon_root, &mut notices)
+    {
+        rules.push(std::sync::Arc::new(r));
+    }
+    let mut subdirs = Vec::new();
+    for (name, path, file_type) in entries {
+        if name == ".git" {
+            continue;
+        }
+        let rel = join_rel(&dir.rel, &path_text(&name));
+        let file_type = match file_type {
+            Some(t) => t,
+            None => match std::fs::symlink_metadata(&path) {
+                Ok(m) => m.file_type(),
+                Err(_) => {
+                    notices.push(Notice {
+                        path: rel,
+                        message: "skipped: cannot read its metadata".into(),
+                    });
+                    continue;
+                }
+            },
+        };
+        let (file_type, canon) = if file_type.is_symlink() {
+            match path.canonicalize() {
+                Ok(t) if t.starts_with(canon_root) => match std::fs::metadata(&t) {
+                    Ok(m) => (m.file_type(), Some(t)),
+                    Err(e) => {
+                        notices.push(Notice {
+                            path: rel,
+                            message: format!("skipped: broken symbolic link: {}", io_message(&e)),
+                        });
+                        continue;
+                    }
+                },
+                Ok(_) => {
+                    notices.push(Notice {
+                        path: rel,
+                        message: "skipped: symbolic link leads outside the scanned root".into(),
+                    });
+                    continue;
+                }
+                Err(e) => {
+                    notices.push(Notice {
+                        path: rel,
+                        message: format!("skipped: broken symbolic link: {}", io_message(&e)),
+                    });
+                    continue;
+                }
+            }
+        } else {
+            (file_type, None)
+        };
+        let is_dir = file_type.is_dir();
+        if !matches!(overrides.matched(&path, is_dir), ignore::Match::None) {
+            continue;
+        }
+        if rules.iter().rev().find_map(|r| r.decide(&path, is_dir)) == Some(true) {
+            continue;
+        }
+        if is_dir {
+            // a directory that is no link is its canonical parent's, joined
+            let canon = match canon {
+                Some(c) => c,
+                None => match dir.chain.last() {
+                    Some(parent) => parent.join(&name),
+                    None => path.canonicalize().unwrap_or_else(|_| path.clone()),
+                },
+            };
+            if dir.chain.contains(&canon) {
+                notices.push(Notice {
+                    path: rel,
+                    message:
+                        "skipped: a symbolic link back to one of its own parent directories (loop)"
+                            .into(),
+                });
+                continue;
+            }
+            let mut chain = dir.chain.clone();
+            chain.push(canon);
+            subdirs.push(Pending {
+                abs: path,
+                rel,
+                rules: rules.clone(),
+                chain,
+            });
+        } else if file_type.is_file() {
+            let kind = classify(&rel);
+            found.push(Found {
+                rel,
+                abs: path,
+                kind,
+            });
+        } else {
+            notices.push(Notice {
+                path: rel,
+                message: format!("skipped: not a regular file ({})", special_kind(file_type)),
+            });
+        }
+    }
+    Visited {
+        found,
+        notices,
+        subdirs,
+    }
 }
 
 fn rel_or_root(rel: &str) -> String {
