@@ -127,7 +127,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Output format; repeat with --output after each for several reports from one run
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, visible_alias = "output-format")]
     pub format: Vec<Format>,
     /// Write the report of the --format before it to a file instead of stdout
     #[arg(long, short)]
@@ -135,6 +135,9 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1) [default: warning]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Exit 0 whatever the findings: the same as --fail-on never (score gates still apply)
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
     /// Report only findings not recorded in this baseline file
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
@@ -155,7 +158,7 @@ pub struct ScoreArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table, visible_alias = "output-format")]
     pub format: ScoreFormat,
     /// Write the scorecard to a file instead of stdout
     #[arg(long, short)]

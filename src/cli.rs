@@ -94,12 +94,25 @@ pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
     ];
     match args.get(1) {
         Some(a) if known.contains(&a.as_str()) => args,
+        // a word that is no path but nearly a subcommand (`chek`) is a mistyped subcommand:
+        // clap says so and suggests the right one
+        Some(a) if is_subcommand_typo(a, &known) => args,
         _ => {
             let mut v = args;
             v.insert(1.min(v.len()), "check".into());
             v
         }
     }
+}
+
+fn is_subcommand_typo(word: &str, known: &[&str]) -> bool {
+    !word.starts_with('-')
+        && !word.contains(['/', '.', '\\'])
+        && !std::path::Path::new(word).exists()
+        && known
+            .iter()
+            .filter(|k| !k.starts_with('-'))
+            .any(|k| strsim::jaro(word, k) > 0.8)
 }
 
 /// Run the parsed command line; returns the exit code.

@@ -762,3 +762,87 @@ fn files_of_many_projects_are_checked_as_each_alone() {
     assert!(!together.is_empty());
     assert_eq!(together, &alone);
 }
+
+/// What a ruff user types first: a mistyped subcommand is one (with clap's suggestion), not a
+/// missing path; a mistyped selector gets a suggestion; `--output-format` and `--exit-zero`
+/// mean what they mean in ruff.
+#[test]
+fn a_ruff_users_spellings_work() {
+    twelve()
+        .args(["chek", "fixtures/projects/django-shop"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unrecognized subcommand 'chek'"))
+        .stderr(predicate::str::contains("'check'"))
+        .stderr(predicate::str::contains("does not exist").not());
+    // a path that does not exist is still said to be one
+    twelve()
+        .args(["fixtures/projects/nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+    twelve()
+        .args([
+            "check",
+            "fixtures/projects/django-shop",
+            "--select",
+            "hardcoded-secrte",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `hardcoded-secret`?"));
+    twelve()
+        .args([
+            "check",
+            "fixtures/projects/django-shop",
+            "--ignore",
+            "confg",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `config`?"));
+    // a selector that is a prefix of codes selects them, as in ruff
+    twelve()
+        .args([
+            "check",
+            "fixtures/projects/django-shop",
+            "--select",
+            "TF030",
+            "--format",
+            "concise",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("TF030"));
+    let out = twelve()
+        .args([
+            "check",
+            "fixtures/projects/django-shop",
+            "--output-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+    assert!(
+        !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("json")
+            .exists()
+    );
+    twelve()
+        .args(["check", "fixtures/projects/django-shop", "--exit-zero"])
+        .assert()
+        .code(0);
+    twelve()
+        .args([
+            "check",
+            "fixtures/projects/django-shop",
+            "--exit-zero",
+            "--fail-on",
+            "error",
+        ])
+        .assert()
+        .code(2);
+}

@@ -54,12 +54,16 @@ pub fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             }
         }
     }
-    let fail_on = a.fail_on.unwrap_or(match an.cfg.fail_on.as_deref() {
-        Some("error") => FailOn::Error,
-        Some("info") => FailOn::Info,
-        Some("never") => FailOn::Never,
-        _ => FailOn::Warning,
-    });
+    let fail_on = a
+        .exit_zero
+        .then_some(FailOn::Never)
+        .or(a.fail_on)
+        .unwrap_or(match an.cfg.fail_on.as_deref() {
+            Some("error") => FailOn::Error,
+            Some("info") => FailOn::Info,
+            Some("never") => FailOn::Never,
+            _ => FailOn::Warning,
+        });
     for (format, output) in &reports {
         let color = an.color && output.is_none();
         // statistics replace the findings in the formats people read, not in CI artifacts

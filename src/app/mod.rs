@@ -111,10 +111,13 @@ pub(crate) fn analyse(
     }
     for sel in a.select.iter().flatten().chain(a.ignore.iter()) {
         if !rules::selector_is_known(sel) {
-            writeln!(
-                io.err,
-                "error: unknown rule selector `{sel}` (see `twelve rules`)"
-            )?;
+            let known = rules::names();
+            let factors = rules::FACTORS.iter().map(|(slug, _)| *slug);
+            let hint = match crate::suggest::suggest(sel, known.into_iter().chain(factors)) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => " (see `twelve rules`)".into(),
+            };
+            writeln!(io.err, "error: unknown rule selector `{sel}`{hint}")?;
             return Ok(Err(2));
         }
     }
