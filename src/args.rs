@@ -57,48 +57,53 @@ pub struct RunArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Config file (default: twelve.toml or .twelve.toml, searched upward from the path)
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub config: Option<PathBuf>,
     /// Rules to run: codes, code prefixes (TF03), names, factor names, or ALL
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', help_heading = "Rule selection")]
     pub select: Option<Vec<String>>,
     /// Rules not to run (same selectors as --select)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', help_heading = "Rule selection")]
     pub ignore: Vec<String>,
     /// When to use colour
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    #[arg(long, value_enum, default_value_t = Color::Auto, help_heading = "Output")]
     pub color: Color,
     /// Also run preview rules
-    #[arg(long)]
+    #[arg(long, help_heading = "Rule selection")]
     pub preview: bool,
     /// Do not honour .gitignore/.ignore files
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub no_ignore: bool,
     /// Leave paths matching this glob out of the walk (repeatable)
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub exclude: Vec<String>,
     /// Also check generated and bundled source (protobuf stubs, `DO NOT EDIT` headers,
     /// minified JavaScript), left out by default
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub include_generated: bool,
     /// Worker threads (default: one per core)
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub jobs: Option<usize>,
     /// Parse every source file again: do not read or write the facts cache
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub no_cache: bool,
     /// Where the facts cache lives (default: $XDG_CACHE_HOME/twelve or ~/.cache/twelve)
-    #[arg(long, value_name = "DIR", env = "TWELVE_CACHE_DIR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "TWELVE_CACHE_DIR",
+        help_heading = "Files"
+    )]
     pub cache_dir: Option<PathBuf>,
     /// Fail (exit 1) when the overall score (0-100) is below N
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100), help_heading = "Gates")]
     pub min_score: Option<u32>,
     /// Fail (exit 1) when a factor scores below N (0-10): FACTOR=N, FACTOR a name (config), a
     /// numeral (III) or `all`; repeatable
-    #[arg(long, value_name = "FACTOR=N", value_parser = parse_factor_gate)]
+    #[arg(long, value_name = "FACTOR=N", value_parser = parse_factor_gate, help_heading = "Gates")]
     pub min_factor_score: Vec<(Vec<crate::rules::Factor>, u32)>,
     /// Print only the report: no notes, no summary or score line
-    #[arg(long, short)]
+    #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
 }
 
@@ -122,30 +127,57 @@ fn parse_factor_gate(s: &str) -> Result<(Vec<crate::rules::Factor>, u32), String
     Ok((factors, min))
 }
 
+/// Examples and exit codes, under `twelve check --help`.
+pub const CHECK_AFTER_HELP: &str = "\
+Examples:
+  twelve check                         the repository in this directory
+  twelve check services/api --preview  one service, with the preview rules too
+  twelve check --select TF03,logs      only factor III's rules and the logs factor
+  twelve check Dockerfile compose.yaml report on these files (as a pre-commit hook does)
+  twelve check --format sarif --output twelve.sarif --format human
+                                       SARIF to a file and the report on the terminal
+  twelve check --min-score 80          also fail below an overall score of 80
+
+Exit codes:
+  0  no finding at or above --fail-on (default: warning) and every score gate met
+  1  findings at or above --fail-on, or a score gate missed
+  2  bad usage, a bad config file or baseline, or an internal error";
+
 #[derive(Args, Debug)]
+#[command(after_help = CHECK_AFTER_HELP)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Output format; repeat with --output after each for several reports from one run
-    #[arg(long, value_enum, visible_alias = "output-format")]
+    #[arg(
+        long,
+        value_enum,
+        visible_alias = "output-format",
+        help_heading = "Output"
+    )]
     pub format: Vec<Format>,
     /// Write the report of the --format before it to a file instead of stdout
-    #[arg(long, short)]
+    #[arg(long, short, help_heading = "Output")]
     pub output: Vec<PathBuf>,
     /// Lowest severity that makes the run fail (exit 1) [default: warning]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help_heading = "Gates")]
     pub fail_on: Option<FailOn>,
     /// Exit 0 whatever the findings: the same as --fail-on never (score gates still apply)
-    #[arg(long, conflicts_with = "fail_on")]
+    #[arg(long, conflicts_with = "fail_on", help_heading = "Gates")]
     pub exit_zero: bool,
     /// Report only findings not recorded in this baseline file
-    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "write_baseline",
+        help_heading = "Gates"
+    )]
     pub baseline: Option<PathBuf>,
     /// Record today's findings in a baseline file (and exit 0)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Gates")]
     pub write_baseline: Option<PathBuf>,
     /// Count findings per rule instead of listing them (human, concise and json reports)
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub statistics: bool,
     /// Each --format with the file its report goes to (`None`: stdout), in order; set by
     /// [`parse`] from where the flags stand on the command line
@@ -153,15 +185,35 @@ pub struct CheckArgs {
     pub reports: Vec<(Format, Option<PathBuf>)>,
 }
 
+/// Examples and exit codes, under `twelve score --help`.
+pub const SCORE_AFTER_HELP: &str = "\
+Examples:
+  twelve score                              the scorecard of this repository
+  twelve score --format html -o score.html  one self-contained page
+  twelve score --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  twelve score --min-factor-score config=8  fail when factor III scores below 8
+
+Exit codes:
+  0  the scorecard was written and every score gate is met
+  1  a score gate (--min-score, --min-factor-score, the config's gates) missed
+  2  bad usage, a bad config file or an internal error";
+
 #[derive(Args, Debug)]
+#[command(after_help = SCORE_AFTER_HELP)]
 pub struct ScoreArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = ScoreFormat::Table, visible_alias = "output-format")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ScoreFormat::Table,
+        visible_alias = "output-format",
+        help_heading = "Output"
+    )]
     pub format: ScoreFormat,
     /// Write the scorecard to a file instead of stdout
-    #[arg(long, short)]
+    #[arg(long, short, help_heading = "Output")]
     pub output: Option<PathBuf>,
 }
 

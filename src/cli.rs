@@ -8,7 +8,15 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "twelve", version, about = "Twelve-Factor App compliance linter", long_about = None)]
+#[command(
+    name = "twelve",
+    version,
+    about = "Twelve-Factor App compliance linter",
+    long_about = None,
+    after_help = "`twelve PATH…` is `twelve check PATH…`. `twelve explain CODE` says what a rule checks \
+and how to fix it.\n\nExit codes: 0 clean, 1 findings at or above --fail-on or a score gate \
+missed, 2 bad usage, bad config or an internal error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -142,5 +150,32 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
             format: _,
             no_ignore,
         } => app::info::model(&path, no_ignore, io),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The examples under `--help` parse, and the rule selectors they name exist.
+    #[test]
+    fn help_examples_are_valid_command_lines() {
+        let mut seen = 0;
+        for text in [crate::args::CHECK_AFTER_HELP, crate::args::SCORE_AFTER_HELP] {
+            for line in text.lines().filter(|l| l.starts_with("  twelve ")) {
+                // the command ends where the gap before its description starts
+                let command = line.trim_start().split("  ").next().unwrap();
+                let command = command.split(" >>").next().unwrap();
+                let words: Vec<String> = command.split_whitespace().map(String::from).collect();
+                let cli = parse(words.clone()).unwrap_or_else(|e| panic!("{command}: {e}"));
+                if let Command::Check(a) = &cli.command {
+                    for sel in a.run.select.iter().flatten() {
+                        assert!(crate::rules::selector_is_known(sel), "{command}: {sel}");
+                    }
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 8, "{seen}");
     }
 }

@@ -211,10 +211,14 @@ pub fn classify(rel: &str) -> FileKind {
     if yaml {
         return FileKind::Yaml;
     }
+    // declaration files describe types only
+    if lower.ends_with(".d.ts") {
+        return FileKind::Other;
+    }
+    if let Some(lang) = Lang::of_extension(ext) {
+        return FileKind::Source(lang);
+    }
     match ext {
-        // declaration files describe types only
-        _ if lower.ends_with(".d.ts") => FileKind::Other,
-        _ if let Some(lang) = Lang::of_extension(ext) => FileKind::Source(lang),
         "sh" | "bash" => FileKind::Shell,
         _ if config_format(&lower).is_some() => FileKind::Config,
         _ if is_xml_log_config(&lower) => FileKind::LogConfig,

@@ -74,20 +74,22 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
                 Some(crate::parse::settings::Format::Json) if text.len() > MAX_JSON_CONFIG => {
                     Parsed::Text
                 }
-                // a Kubernetes manifest written in JSON (JSON is YAML)
-                Some(crate::parse::settings::Format::Json)
-                    if text.contains("\"apiVersion\"")
+                Some(format) => {
+                    // a Kubernetes manifest written in JSON (JSON is YAML)
+                    if format == crate::parse::settings::Format::Json
+                        && text.contains("\"apiVersion\"")
                         && text.contains("\"kind\"")
                         && let Ok(docs) = yaml::parse(text)
-                        && docs.iter().any(k8s::is_object) =>
-                {
-                    Parsed::Yaml(docs)
+                        && docs.iter().any(k8s::is_object)
+                    {
+                        return Parsed::Yaml(docs);
+                    }
+                    match crate::parse::settings::parse(format, text) {
+                        Ok(settings) => Parsed::Settings(settings),
+                        Err(_) if looks_templated(text) => Parsed::Template,
+                        Err(e) => Parsed::Error(e.offset, e.message),
+                    }
                 }
-                Some(format) => match crate::parse::settings::parse(format, text) {
-                    Ok(settings) => Parsed::Settings(settings),
-                    Err(_) if looks_templated(text) => Parsed::Template,
-                    Err(e) => Parsed::Error(e.offset, e.message),
-                },
                 None => Parsed::Text,
             }
         }
