@@ -636,3 +636,67 @@ fn hostile_paths_stay_escaped_in_every_format() {
     let html = score("html");
     assert!(html.contains("&lt;b&gt;") && !html.contains("\"x\" <b>") && !html.contains("<b> `"));
 }
+
+/// Code scanning sorts secret alerts by `security-severity` (rules tagged `security`); other
+/// rules carry none.
+#[test]
+fn sarif_scores_the_secret_rules_for_code_scanning() {
+    let v: Value = serde_json::from_str(&stdout(&[
+        "check",
+        "fixtures/projects/django-shop",
+        "--format",
+        "sarif",
+    ]))
+    .unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let score = |code: &str| {
+        let r = rules.iter().find(|r| r["id"] == code).unwrap();
+        let tagged = r["properties"]["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "security");
+        let s = r["properties"]["security-severity"]
+            .as_str()
+            .map(|s| s.parse::<f64>().unwrap());
+        assert_eq!(tagged, s.is_some(), "{code}");
+        s
+    };
+    assert!(score("TF0301").unwrap() >= 9.0);
+    for code in ["TF0303", "TF0305", "TF0306"] {
+        let s = score(code).unwrap();
+        assert!((7.0..9.0).contains(&s), "{code}: {s}");
+    }
+    assert!(score("TF0304").unwrap() < 7.0);
+    assert_eq!(score("TF0501"), None);
+}
+
+/// A finding about the repository as a whole (not in git) sits, in GitLab's report, on a file
+/// of the root the widget can link: the pipeline's `.gitlab-ci.yml`.
+#[test]
+fn gitlab_puts_repository_findings_on_a_root_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".gitlab-ci.yml"),
+        "lint:\n  script: twelve check\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
+    )
+    .unwrap();
+    let out = twelve()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "gitlab", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let not_in_git = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["check_name"] == "TF0101")
+        .expect("TF0101 outside git");
+    assert_eq!(not_in_git["location"]["path"], ".gitlab-ci.yml");
+}

@@ -14,16 +14,27 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
+fn repository_file(o: &Outcome) -> String {
+    match ["twelve.toml", ".twelve.toml", ".gitlab-ci.yml"]
+        .into_iter()
+        .find(|name| o.project.has_path(name))
+    {
+        Some(name) => o.display_path(name),
+        None => o.display_root.display().to_string(),
+    }
+}
+
 pub fn render(outcomes: &[Outcome]) -> String {
     let mut issues = Vec::new();
     for o in outcomes {
         let m = Masked::new(o);
         let fps = fingerprints(o, &m, &o.diagnostics);
         for (d, fp) in o.diagnostics.iter().zip(fps) {
-            // findings about the repository as a whole sit at its root
+            // findings about the repository as a whole sit on a file of its root that the
+            // merge request widget can link: twelve's config, else the pipeline's own file
             let (path, line) = position(o, d)
                 .map(|(p, l, _)| (p, l))
-                .unwrap_or_else(|| (o.display_root.display().to_string(), 1));
+                .unwrap_or_else(|| (repository_file(o), 1));
             let mut issue = json!({
                 "type": "issue",
                 "engine_name": "twelve",

@@ -148,7 +148,28 @@ fn rule_descriptor(m: &rules::Meta) -> Value {
     if m.factor.0 > 0 {
         r["helpUri"] = json!(format!("https://12factor.net/{}", m.factor.slug()));
     }
+    // code scanning sorts security alerts by this score (critical from 9.0, high from 7.0)
+    if let Some(score) = security_severity(m.code) {
+        r["properties"]["security-severity"] = json!(score);
+        if let Some(tags) = r["properties"]["tags"].as_array_mut() {
+            tags.push(json!("security"));
+        }
+    }
     r
+}
+
+/// How grave a leaked secret of each secret rule is, as code scanning scores security alerts:
+/// a live credential in the code or the image is critical or high; one in a dev stack's
+/// compose file is medium.
+fn security_severity(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "TF0301" => "9.0", // hardcoded-secret: in the code and its history for good
+        "TF0306" => "8.5", // committed-env-file
+        "TF0303" => "8.0", // secret-in-image: anyone who pulls the image reads it
+        "TF0305" => "7.5", // k8s-plaintext-secret
+        "TF0304" => "5.0", // compose-inline-secret
+        _ => return None,
+    })
 }
 
 pub fn render(outcomes: &[Outcome]) -> String {
