@@ -846,3 +846,18 @@ fn a_ruff_users_spellings_work() {
         .assert()
         .code(2);
 }
+
+/// The summary counts the files findings land in apart from the files read.
+#[test]
+fn the_summary_counts_files_with_findings_and_files_read() {
+    twelve()
+        .args(["check", "fixtures/projects/django-shop"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("in 5 files of the 7 read."));
+    twelve()
+        .args(["check", "fixtures/projects/compliant-api"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no findings in the 9 files read."));
+}

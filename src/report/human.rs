@@ -177,6 +177,15 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
     }
     let c = counts(outcomes.iter().flat_map(|o| &o.diagnostics));
     let files: usize = outcomes.iter().map(|o| o.project.files.len()).sum();
+    // the files findings land in, apart from the files read
+    let with_findings: usize = outcomes
+        .iter()
+        .map(|o| {
+            let ids: std::collections::BTreeSet<_> =
+                o.diagnostics.iter().filter_map(|d| d.file()).collect();
+            ids.len()
+        })
+        .sum();
     let total = c.errors + c.warnings + c.infos;
     let suppressed: usize = outcomes.iter().map(|o| o.suppressed.len()).sum();
     let baselined: usize = outcomes.iter().map(|o| o.baselined).sum();
@@ -187,17 +196,29 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
         (s, b) => format!(" ({s} suppressed, {b} in the baseline)"),
     };
     if total == 0 {
-        let _ = writeln!(s, "All checks passed: no findings in {files} files{also}.");
+        let _ = writeln!(
+            s,
+            "All checks passed: no findings in the {files} file{} read{also}.",
+            if files == 1 { "" } else { "s" }
+        );
     } else {
         let _ = writeln!(
             s,
-            "Found {total} finding{} ({} error{}, {} warning{}, {} info) in {files} files{also}.",
+            "Found {total} finding{} ({} error{}, {} warning{}, {} info) {}{also}.",
             if total == 1 { "" } else { "s" },
             c.errors,
             if c.errors == 1 { "" } else { "s" },
             c.warnings,
             if c.warnings == 1 { "" } else { "s" },
-            c.infos
+            c.infos,
+            match with_findings {
+                0 => format!(
+                    "about the repository as a whole ({files} file{} read)",
+                    if files == 1 { "" } else { "s" }
+                ),
+                1 => format!("in 1 file of the {files} read"),
+                n => format!("in {n} files of the {files} read"),
+            },
         );
     }
     s
