@@ -165,9 +165,16 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
     for o in outcomes {
         let m = Masked::new(o);
         for d in &o.diagnostics {
-            let r = render_one(o, &m, d);
+            let mut r = render_one(o, &m, d);
+            // the other ends of a cross-file finding follow it as snippets of their own, under
+            // their label ("TF0702: the other end"), not under miette's "Advice:" heading
+            let others = std::mem::take(&mut r.related);
             if handler.render_report(&mut s, &r).is_err() {
                 let _ = writeln!(s, "{}: {}", d.code, terminal_line(&d.message));
+            }
+            for other in &others {
+                s.push('\n');
+                let _ = handler.render_report(&mut s, other);
             }
             s.push('\n');
         }
