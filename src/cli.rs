@@ -2,7 +2,7 @@
 //! default subcommand), and the dispatch to what each subcommand does (`crate::app`).
 
 use crate::app;
-pub use crate::app::{Io, info::STARTER_CONFIG, stdout_is_terminal};
+pub use crate::app::{Io, info::STARTER_CONFIG, stdout_is_terminal, terminal_width};
 pub use crate::args::*;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

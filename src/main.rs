@@ -65,6 +65,7 @@ fn main() -> ExitCode {
         out: &mut out,
         err: &mut err,
         stdout_is_terminal: cli::stdout_is_terminal(),
+        terminal_width: cli::terminal_width(),
     };
     twelve::fault::install_hook();
     // a panic outside the boundaries that catch one (a file's parse, a rule's check) still

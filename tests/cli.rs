@@ -861,3 +861,51 @@ fn the_summary_counts_files_with_findings_and_files_read() {
         .code(0)
         .stdout(predicate::str::contains("no findings in the 9 files read."));
 }
+
+/// On a terminal the human report wraps to its width; into a pipe it is 100 columns wide.
+#[test]
+fn the_report_wraps_to_the_terminal() {
+    let widest = |text: &str| {
+        text.lines()
+            .filter(|l| l.contains("PYTHONUNBUFFERED") || l.starts_with("  help"))
+            .map(|l| l.trim_end_matches('\r').chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let piped = twelve()
+        .args(["check", "fixtures/projects/django-shop", "--color", "never"])
+        .output()
+        .unwrap();
+    let piped = String::from_utf8_lossy(&piped.stdout).to_string();
+    assert!(
+        widest(&piped) > 70 && widest(&piped) <= 100,
+        "{}",
+        widest(&piped)
+    );
+    // util-linux `script` gives the run a terminal of 60 columns
+    let bin = assert_cmd::cargo::cargo_bin("twelve");
+    let Ok(out) = std::process::Command::new("script")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env(
+            "TWELVE_CACHE_DIR",
+            std::env::temp_dir().join("twelve-cli-test-cache"),
+        )
+        .args([
+            "-q",
+            "-e",
+            "-c",
+            &format!(
+                "stty cols 60; {} check fixtures/projects/django-shop --color never",
+                bin.display()
+            ),
+            "/dev/null",
+        ])
+        .output()
+    else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("PYTHONUNBUFFERED"), "{text}");
+    assert!(widest(&text) <= 60, "{}: {text}", widest(&text));
+}

@@ -78,7 +78,12 @@ pub fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
                         &an.outcomes,
                         &report::human::Options {
                             color,
-                            width: 100,
+                            // a report to the terminal wraps to it (within reason); one
+                            // to a file or a pipe is 100 columns wide, the same everywhere
+                            width: match (output, io.terminal_width) {
+                                (None, Some(w)) => w.clamp(40, 240),
+                                _ => 100,
+                            },
                             quiet: a.run.quiet,
                         },
                     );

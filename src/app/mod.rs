@@ -23,6 +23,9 @@ pub struct Io<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
     pub stdout_is_terminal: bool,
+    /// Columns of the terminal standard output is, when it is one (the human report wraps to
+    /// it; elsewhere, in CI logs and files, it is 100 columns wide).
+    pub terminal_width: Option<usize>,
 }
 
 pub(crate) fn report_config_error(e: &ConfigError, io: &mut Io<'_>) -> std::io::Result<i32> {
@@ -392,4 +395,27 @@ pub(crate) fn faulted(an: &Analysis, io: &mut Io<'_>) -> std::io::Result<bool> {
 /// Whether stdout is a terminal (for `--color auto`).
 pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
+}
+
+/// The width of the terminal on standard output, if it is one and says.
+pub fn terminal_width() -> Option<usize> {
+    #[cfg(unix)]
+    {
+        if !stdout_is_terminal() {
+            return None;
+        }
+        let mut size = libc::winsize {
+            ws_row: 0,
+            ws_col: 0,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCGWINSZ only writes the window size into the struct we own
+        let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+        (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
