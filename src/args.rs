@@ -218,6 +218,16 @@ pub struct ScoreArgs {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// Laid out for the terminal: wrapped, headings, indented code
+    Text,
+    /// The rule's Markdown documentation as written
+    Markdown,
+    /// Code, name, factor, severity, summary and documentation as JSON
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ScoreFormat {
     /// A table for the terminal
     Table,

@@ -32,6 +32,9 @@ pub enum Command {
     Explain {
         /// Rule code (TF0301) or name (hardcoded-secret)
         rule: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
     },
     /// List the rules
     Rules {
@@ -143,7 +146,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
             io.out.write_all(&out)?;
             Ok(0)
         }
-        Command::Explain { rule } => app::info::explain(&rule, io),
+        Command::Explain { rule, format } => app::info::explain(&rule, format, io),
         Command::Rules { format } => app::info::list(format, io),
         Command::Model {
             path,

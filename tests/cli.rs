@@ -317,11 +317,27 @@ fn json_report_is_versioned_and_located() {
 
 #[test]
 fn explain_rules_and_model() {
+    // laid out for reading: headings without `##`, code indented, lines within 80 columns
+    let out = twelve().args(["explain", "TF0702"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\nWhy is this bad?\n"), "{text}");
+    assert!(!text.contains("##"), "{text}");
+    assert!(text.contains("\n    EXPOSE 8000\n"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    // the Markdown as written, and JSON, on request
     twelve()
-        .args(["explain", "TF0702"])
+        .args(["explain", "port-mismatch", "--format", "markdown"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("## Why is this bad?"));
+    let out = twelve()
+        .args(["explain", "TF0702", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["name"], "port-mismatch");
+    assert!(v["doc"].as_str().unwrap().contains("## Why is this bad?"));
     twelve()
         .args(["rules"])
         .assert()

@@ -1,7 +1,7 @@
 //! The subcommands that describe rather than check: `explain`, `rules`, `model`, `init`.
 
 use super::{Io, report_config_error, unknown_component};
-use crate::args::ListFormat;
+use crate::args::{ExplainFormat, ListFormat};
 use crate::config::{self, Config};
 use crate::engine;
 use crate::rules;
@@ -9,19 +9,58 @@ use crate::settings::Settings;
 use std::path::Path;
 
 /// `twelve explain`: a rule's documentation.
-pub fn explain(rule: &str, io: &mut Io<'_>) -> std::io::Result<i32> {
+pub fn explain(rule: &str, format: ExplainFormat, io: &mut Io<'_>) -> std::io::Result<i32> {
     match rules::find(rule) {
         Some(r) => {
             let m = r.meta();
-            writeln!(io.out, "# {} {}\n", m.code, m.name)?;
-            writeln!(
-                io.out,
-                "Factor: {}    Default severity: {}{}\n",
-                m.factor.title(),
-                m.severity.as_str(),
-                if m.preview { "    (preview)" } else { "" }
-            )?;
-            write!(io.out, "{}", m.doc)?;
+            let preview = if m.preview { "    (preview)" } else { "" };
+            match format {
+                ExplainFormat::Json => {
+                    let v = serde_json::json!({
+                        "code": m.code,
+                        "name": m.name,
+                        "factor": m.factor.title(),
+                        "severity": m.severity.as_str(),
+                        "preview": m.preview,
+                        "summary": m.summary,
+                        "doc": m.doc,
+                    });
+                    let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                    writeln!(io.out, "{text}")?;
+                }
+                ExplainFormat::Markdown => {
+                    writeln!(io.out, "# {} {}\n", m.code, m.name)?;
+                    writeln!(
+                        io.out,
+                        "Factor: {}    Default severity: {}{preview}\n",
+                        m.factor.title(),
+                        m.severity.as_str(),
+                    )?;
+                    write!(io.out, "{}", m.doc)?;
+                }
+                ExplainFormat::Text => {
+                    let color = io.stdout_is_terminal
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                    let width = io.terminal_width.unwrap_or(80).clamp(40, 100);
+                    let title = format!("{} {}: {}", m.code, m.name, m.summary);
+                    if color {
+                        writeln!(io.out, "\x1b[1m{title}\x1b[0m")?;
+                    } else {
+                        writeln!(io.out, "{title}")?;
+                    }
+                    writeln!(
+                        io.out,
+                        "Factor {}, default severity {}{preview}\n",
+                        m.factor.title(),
+                        m.severity.as_str(),
+                    )?;
+                    write!(
+                        io.out,
+                        "{}",
+                        crate::report::terminal_md::render(m.doc, width, color)
+                    )?;
+                }
+            }
             Ok(0)
         }
         None => {

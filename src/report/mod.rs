@@ -15,6 +15,7 @@ pub mod snippet;
 pub mod statistics;
 pub mod svg;
 pub mod table;
+pub mod terminal_md;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::outcome::Outcome;
