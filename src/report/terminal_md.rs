@@ -59,11 +59,7 @@ pub fn render(markdown: &str, width: usize, color: bool) -> String {
                     out.push('\n');
                 }
             }
-            Event::Start(Tag::Paragraph) => {
-                if depth == 0 {
-                    blank(&mut out);
-                }
-            }
+            Event::Start(Tag::Paragraph) if depth == 0 => blank(&mut out),
             Event::End(TagEnd::Paragraph) => flush(&mut out, &mut text, depth, &mut item_start),
             Event::Start(Tag::List(_)) => {
                 flush(&mut out, &mut text, depth, &mut item_start);
