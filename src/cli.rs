@@ -116,6 +116,102 @@ pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
     }
 }
 
+/// The whole manual as one roff page: the command, every subcommand with every option, the
+/// exit codes, the configuration file, the environment and the files twelve reads and writes.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    use clap::CommandFactory;
+    use std::io::Write;
+    let cmd = Cli::command();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    man.render_subcommands_section(&mut out)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("twelve {}", sub.get_name());
+        let page = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
+        let mut part = Vec::new();
+        page.render_synopsis_section(&mut part)?;
+        page.render_description_section(&mut part)?;
+        page.render_options_section(&mut part)?;
+        if sub.get_after_help().is_some() || sub.get_after_long_help().is_some() {
+            page.render_extra_section(&mut part)?;
+        }
+        // each subcommand is one section of this page, its parts subsections
+        let part = String::from_utf8_lossy(&part)
+            .replace(".SH EXTRA", ".SH \"EXAMPLES AND EXIT CODES\"")
+            .replace(".SH ", ".SS ");
+        writeln!(out, ".SH \"{}\"", name.to_uppercase())?;
+        out.extend_from_slice(part.as_bytes());
+    }
+    out.extend_from_slice(MAN_SECTIONS.as_bytes());
+    writeln!(out, ".SH CONFIGURATION")?;
+    writeln!(
+        out,
+        "twelve.toml or .twelve.toml, found from the checked path upward; command-line flags \
+         win. Unknown keys and bad values exit 2 with the key's location and the closest valid \
+         name. Every key, as `twelve init` writes it:"
+    )?;
+    writeln!(out, ".PP\n.nf")?;
+    for line in STARTER_CONFIG.lines() {
+        // roff: a line starting with a dot or a quote is a request; escape backslashes
+        let line = line.replace('\\', "\\e");
+        if line.starts_with(['.', '\'']) {
+            writeln!(out, "\\&{line}")?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    writeln!(out, ".fi")?;
+    man.render_version_section(&mut out)?;
+    Ok(out)
+}
+
+const MAN_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+.B 0
+No finding at or above \fB\-\-fail\-on\fR (default: warning) and every score gate met.
+.TP
+.B 1
+A finding at or above \fB\-\-fail\-on\fR (\fBcheck\fR only), or a score gate missed.
+.TP
+.B 2
+Bad usage, an invalid configuration or baseline file, or an internal error. A file that cannot
+be parsed is a finding (TF0001), not exit 2.
+.SH ENVIRONMENT
+.TP
+.B NO_COLOR
+When set and not empty, no colour (as \fB\-\-color never\fR).
+.TP
+.B TWELVE_CACHE_DIR
+Where the facts cache lives (as \fB\-\-cache\-dir\fR).
+.TP
+.B XDG_CACHE_HOME
+The cache is \fI$XDG_CACHE_HOME/twelve\fR, else \fI~/.cache/twelve\fR.
+.SH FILES
+.TP
+.I twelve.toml, .twelve.toml
+The configuration (see CONFIGURATION).
+.TP
+.I .gitignore, .ignore
+Paths they ignore are not walked (\fB\-\-no\-ignore\fR to walk them).
+.TP
+.I ~/.cache/twelve/
+The facts of each source file, by content, so that a second run parses only what changed
+(\fB\-\-no\-cache\fR to neither read nor write it).
+.SH EXAMPLES
+.nf
+twelve check
+twelve check services/api \-\-preview
+twelve check \-\-format sarif \-\-output twelve.sarif \-\-format human
+twelve score \-\-format html \-o score.html
+twelve explain TF0702
+.fi
+"#;
+
 fn is_subcommand_typo(word: &str, known: &[&str]) -> bool {
     !word.starts_with('-')
         && !word.contains(['/', '.', '\\'])
@@ -140,10 +236,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> std::io::Result<i32> {
             Ok(0)
         }
         Command::Man => {
-            use clap::CommandFactory;
-            let mut out = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-            io.out.write_all(&out)?;
+            io.out.write_all(&man_page()?)?;
             Ok(0)
         }
         Command::Explain { rule, format } => app::info::explain(&rule, format, io),

@@ -556,11 +556,37 @@ fn completions_and_man_page_come_from_the_cli_definition() {
             .code(0)
             .stdout(predicate::str::contains("min-factor-score"));
     }
-    twelve()
-        .arg("man")
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains(".TH twelve 1").and(predicate::str::contains("score")));
+    // the man page documents every subcommand and every option, the exit codes, the
+    // configuration, the environment and the files
+    let out = twelve().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH twelve 1"));
+    {
+        use clap::CommandFactory;
+        let cmd = twelve::cli::Cli::command();
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = sub.get_name();
+            assert!(
+                page.contains(&format!(".SH \"TWELVE {}\"", name.to_uppercase())),
+                "{name}"
+            );
+            for arg in sub.get_arguments().filter_map(|a| a.get_long()) {
+                // roff writes `-` as `\-`
+                let flag = format!("\\-\\-{}", arg.replace('-', "\\-"));
+                assert!(page.contains(&flag), "{name} --{arg}");
+            }
+        }
+    }
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH CONFIGURATION",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
+    assert!(page.contains("min-factor-score"));
     twelve().args(["completions", "tcsh"]).assert().code(2);
 }
 
