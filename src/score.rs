@@ -232,6 +232,32 @@ pub struct Scorecards {
     pub apps: Vec<Scorecard>,
     /// Files that could not be parsed (their content was not checked).
     pub unparsed: usize,
+    /// Failed checks of the repository with findings no app owns (a committed `.env`, a
+    /// backing service's compose entry, the repository not in git), and how many: they lower
+    /// the repository's score and no app's, which is why the repository can score below
+    /// every app.
+    pub unowned: Vec<(&'static Meta, usize)>,
+}
+
+impl Scorecards {
+    /// Why the repository's score stands apart from the apps' scores, for the place both are
+    /// shown; `None` when no finding is the repository's alone.
+    pub fn repository_note(&self) -> Option<String> {
+        if self.apps.len() < 2 || self.unowned.is_empty() {
+            return None;
+        }
+        let what: Vec<String> = self
+            .unowned
+            .iter()
+            .map(|(m, n)| format!("{} {} ({n})", m.code, m.name))
+            .collect();
+        Some(format!(
+            "The repository's score counts every check across the whole tree; an app's counts \
+             only what judges its own files. Findings no app owns lower the repository's score \
+             alone: {}.",
+            what.join(", ")
+        ))
+    }
 }
 
 impl Scorecards {
@@ -255,7 +281,17 @@ impl Scorecards {
             count(code, &mut outcomes.iter().flat_map(|o| &o.diagnostics))
         });
         let mut apps = Vec::new();
+        let mut unowned: std::collections::BTreeMap<&'static str, usize> = Default::default();
         for o in outcomes {
+            for d in &o.diagnostics {
+                let owner = d
+                    .primary
+                    .as_ref()
+                    .and_then(|l| o.project.owner_of(&l.origin));
+                if owner.is_none() {
+                    *unowned.entry(d.code).or_insert(0) += 1;
+                }
+            }
             // findings per rule, by owning app (`None`: the repository's, counted for every app)
             let mut counts: HashMap<(Option<usize>, &str), usize> = HashMap::new();
             for d in &o.diagnostics {
@@ -294,10 +330,16 @@ impl Scorecards {
                 }));
             }
         }
+        let unowned = repository
+            .checks()
+            .filter(|c| !c.passed())
+            .filter_map(|c| unowned.get(c.meta.code).map(|n| (c.meta, *n)))
+            .collect();
         Scorecards {
             repository,
             apps,
             unparsed: outcomes.iter().map(|o| o.project.parse_errors.len()).sum(),
+            unowned,
         }
     }
 }

@@ -721,3 +721,67 @@ fn a_finding_on_a_kubernetes_service_belongs_to_the_app_behind_it() {
     assert!(!passed("a"), "{v}");
     assert!(passed("b"), "b was charged with a's Service");
 }
+
+/// Where the repository's score and the apps' stand side by side, the scorecard says why the
+/// repository's can be lower: findings no app owns count against it alone.
+#[test]
+fn the_scorecard_explains_a_repository_score_below_its_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    for app in ["api", "worker"] {
+        fs::create_dir_all(dir.path().join(app)).unwrap();
+        fs::write(
+            dir.path().join(app).join("Dockerfile"),
+            "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n",
+        )
+        .unwrap();
+    }
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n",
+    )
+    .unwrap();
+    // outside git: TF0101 is about the repository, owned by no app
+    let table = String::from_utf8(
+        twelve()
+            .args(["score", dir.path().to_str().unwrap()])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(table.contains("Apps"), "{table}");
+    let flat = table.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Findings no app owns lower the repository's score alone: TF0101 not-version-controlled (1)"),
+        "{table}"
+    );
+    let md = String::from_utf8(
+        twelve()
+            .args([
+                "score",
+                dir.path().to_str().unwrap(),
+                "--format",
+                "markdown",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        md.contains("Findings no app owns lower the repository"),
+        "{md}"
+    );
+    let html = String::from_utf8(
+        twelve()
+            .args(["score", dir.path().to_str().unwrap(), "--format", "html"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        html.contains("Findings no app owns lower the repository"),
+        "{html}"
+    );
+}

@@ -75,6 +75,8 @@ struct Page {
     unparsed: usize,
     factors: Vec<FactorRow>,
     apps: Vec<AppCard>,
+    /// Why the repository's score stands below its apps' (see `Scorecards::repository_note`).
+    repository_note: Option<String>,
     failed_checks: Vec<FailedRow>,
     open_checks: bool,
     /// (code, name, factor title)
@@ -269,6 +271,7 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
             })
             .collect(),
         apps: cards.apps.iter().map(app_card).collect(),
+        repository_note: cards.repository_note(),
         open_checks: failed_checks.len() <= OPEN_UP_TO,
         failed_checks,
         passed_checks: repo

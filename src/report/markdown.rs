@@ -116,6 +116,9 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
             );
         }
     }
+    if let Some(note) = cards.repository_note() {
+        let _ = writeln!(s, "\n{}", inline(&note));
+    }
     let failed = failed_checks(outcomes, repo);
     if !failed.is_empty() {
         let _ = writeln!(

@@ -157,6 +157,16 @@ pub fn render(cards: &Scorecards, color: bool) -> String {
     card(&mut s, repo, color, BAR);
     if cards.apps.len() > 1 {
         apps(&mut s, &cards.apps, color);
+        if let Some(note) = cards.repository_note() {
+            let opts = textwrap::Options::new(100)
+                .initial_indent("  ")
+                .subsequent_indent("  ")
+                .word_splitter(textwrap::WordSplitter::NoHyphenation);
+            let _ = writeln!(s);
+            for line in textwrap::wrap(&note, opts) {
+                let _ = writeln!(s, "{}", paint(&line, Style::new().dimmed(), color));
+            }
+        }
     }
     let failed: Vec<_> = repo.checks().filter(|c| !c.passed()).collect();
     if !failed.is_empty() {

@@ -38,7 +38,8 @@ pub fn render(markdown: &str, width: usize, color: bool) -> String {
         *item_start = false;
         let opts = textwrap::Options::new(width)
             .initial_indent(&first)
-            .subsequent_indent(&rest);
+            .subsequent_indent(&rest)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         for line in textwrap::wrap(words, opts) {
             out.push_str(line.trim_end());
             out.push('\n');
