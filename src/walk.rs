@@ -803,6 +803,84 @@ pub fn in_git_work_tree(root: &Path) -> bool {
     }
 }
 
+/// The commit a work tree has checked out, and its branch (none when detached), read from
+/// `.git` as git writes it (`HEAD`, loose refs, `packed-refs`; a worktree's `.git` file and
+/// its common directory): git itself is never run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GitHead {
+    pub commit: String,
+    pub branch: Option<String>,
+}
+
+pub fn git_head(root: &Path) -> Option<GitHead> {
+    let mut dir = root.canonicalize().ok()?;
+    if dir.is_file() {
+        dir.pop();
+    }
+    let dot_git = loop {
+        let candidate = dir.join(".git");
+        if candidate.exists() {
+            break candidate;
+        }
+        if !dir.pop() {
+            return None;
+        }
+    };
+    // small files only: a `.git` that is not what git writes gives no head, never a long read
+    let small = |p: &Path| -> Option<String> {
+        let found = Found {
+            rel: String::new(),
+            abs: p.to_path_buf(),
+            kind: FileKind::Other,
+        };
+        read(&found, 1 << 20).ok()
+    };
+    let git_dir = if dot_git.is_dir() {
+        dot_git
+    } else {
+        // a worktree or submodule: `gitdir: <path>`, relative to the `.git` file's directory
+        let text = small(&dot_git)?;
+        let to = text.lines().next()?.strip_prefix("gitdir:")?.trim();
+        dot_git.parent()?.join(to)
+    };
+    let common = small(&git_dir.join("commondir"))
+        .and_then(|t| t.lines().next().map(|l| git_dir.join(l.trim())))
+        .unwrap_or_else(|| git_dir.clone());
+    let is_hash =
+        |h: &str| (h.len() == 40 || h.len() == 64) && h.bytes().all(|b| b.is_ascii_hexdigit());
+    let head = small(&git_dir.join("HEAD"))?;
+    let head = head.lines().next()?.trim();
+    let Some(reference) = head.strip_prefix("ref:").map(str::trim) else {
+        return is_hash(head).then(|| GitHead {
+            commit: head.to_ascii_lowercase(),
+            branch: None,
+        });
+    };
+    // a ref name is a relative path of plain segments
+    if reference
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return None;
+    }
+    let branch = reference.strip_prefix("refs/heads/").map(String::from);
+    let loose = [&git_dir, &common]
+        .iter()
+        .find_map(|d| small(&d.join(reference)))
+        .and_then(|t| t.lines().next().map(|l| l.trim().to_string()))
+        .filter(|h| is_hash(h));
+    let commit = loose.or_else(|| {
+        small(&common.join("packed-refs"))?.lines().find_map(|l| {
+            let (hash, name) = l.split_once(' ')?;
+            (name.trim() == reference && is_hash(hash)).then(|| hash.to_string())
+        })
+    })?;
+    Some(GitHead {
+        commit: commit.to_ascii_lowercase(),
+        branch,
+    })
+}
+
 /// Read a file for parsing. `Err` carries the notice to show when it cannot be taken.
 pub fn read(found: &Found, max: u64) -> Result<String, String> {
     read_bytes(found, max).and_then(text_of)
@@ -941,6 +1019,60 @@ fn one_line(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn git_head_is_read_from_the_files_git_writes() {
+        let hash = "0123456789abcdef0123456789abcdef01234567";
+        let other = "fedcba9876543210fedcba9876543210fedcba98";
+        let repo = tempfile::tempdir().unwrap();
+        let git = repo.path().join(".git");
+        std::fs::create_dir_all(git.join("refs/heads")).unwrap();
+        std::fs::create_dir_all(repo.path().join("sub")).unwrap();
+        // a branch with a loose ref, seen from a directory inside the work tree
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/trunk\n").unwrap();
+        std::fs::write(git.join("refs/heads/trunk"), format!("{hash}\n")).unwrap();
+        let head = git_head(&repo.path().join("sub")).unwrap();
+        assert_eq!(
+            (head.commit.as_str(), head.branch.as_deref()),
+            (hash, Some("trunk"))
+        );
+        // a packed ref
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/feature/x\n").unwrap();
+        std::fs::write(
+            git.join("packed-refs"),
+            format!("# pack-refs with: peeled\n{other} refs/heads/feature/x\n"),
+        )
+        .unwrap();
+        let head = git_head(repo.path()).unwrap();
+        assert_eq!(
+            (head.commit.as_str(), head.branch.as_deref()),
+            (other, Some("feature/x"))
+        );
+        // detached
+        std::fs::write(git.join("HEAD"), format!("{hash}\n")).unwrap();
+        assert_eq!(git_head(repo.path()).unwrap().branch, None);
+        // a ref leading out of the git directory, or garbage, is no head
+        std::fs::write(git.join("HEAD"), "ref: ../../etc/passwd\n").unwrap();
+        assert_eq!(git_head(repo.path()), None);
+        std::fs::write(git.join("HEAD"), "not a head\n").unwrap();
+        assert_eq!(git_head(repo.path()), None);
+        // a worktree: `.git` is a file naming its git directory
+        let wt = tempfile::tempdir().unwrap();
+        let wt_git = git.join("worktrees/wt");
+        std::fs::create_dir_all(&wt_git).unwrap();
+        std::fs::write(wt_git.join("HEAD"), "ref: refs/heads/trunk\n").unwrap();
+        std::fs::write(wt_git.join("commondir"), "../..\n").unwrap();
+        std::fs::write(
+            wt.path().join(".git"),
+            format!("gitdir: {}\n", wt_git.display()),
+        )
+        .unwrap();
+        let head = git_head(wt.path()).unwrap();
+        assert_eq!(
+            (head.commit.as_str(), head.branch.as_deref()),
+            (hash, Some("trunk"))
+        );
+    }
     use super::*;
 
     #[test]

@@ -785,3 +785,34 @@ fn the_scorecard_explains_a_repository_score_below_its_apps() {
         "{html}"
     );
 }
+
+/// The Markdown and HTML scorecards say which commit and branch they score.
+#[test]
+fn the_scorecard_pages_name_the_commit_and_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = dir.path().join(".git");
+    fs::create_dir_all(git.join("refs/heads")).unwrap();
+    fs::write(git.join("HEAD"), "ref: refs/heads/release-2\n").unwrap();
+    fs::write(
+        git.join("refs/heads/release-2"),
+        "89abcdef0123456789abcdef0123456789abcdef\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("Dockerfile"), "FROM python:3.12-slim\n").unwrap();
+    let page = |format: &str| {
+        String::from_utf8(
+            twelve()
+                .args(["score", dir.path().to_str().unwrap(), "--format", format])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap()
+    };
+    assert!(
+        page("markdown").contains("at `89abcdef0123` on `release-2`"),
+        "{}",
+        page("markdown")
+    );
+    assert!(page("html").contains("commit 89abcdef0123 on release-2"));
+}

@@ -77,6 +77,8 @@ struct Page {
     apps: Vec<AppCard>,
     /// Why the repository's score stands below its apps' (see `Scorecards::repository_note`).
     repository_note: Option<String>,
+    /// "commit 1a2b3c4d5e6f on main", when the repository is a git work tree.
+    revision: Option<String>,
     failed_checks: Vec<FailedRow>,
     open_checks: bool,
     /// (code, name, factor title)
@@ -272,6 +274,10 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
             .collect(),
         apps: cards.apps.iter().map(app_card).collect(),
         repository_note: cards.repository_note(),
+        revision: super::markdown::revision(outcomes).map(|(commit, branch)| match branch {
+            Some(b) => format!("commit {commit} on {b}"),
+            None => format!("commit {commit}"),
+        }),
         open_checks: failed_checks.len() <= OPEN_UP_TO,
         failed_checks,
         passed_checks: repo

@@ -57,14 +57,29 @@ fn bar(tenths: u32) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
 }
 
+/// The commit (abbreviated) and branch of the repository scored, when it is one git work tree.
+pub fn revision(outcomes: &[Outcome]) -> Option<(String, Option<String>)> {
+    let [o] = outcomes else {
+        return None;
+    };
+    let head = o.project.git_head.as_ref()?;
+    Some((head.commit.chars().take(12).collect(), head.branch.clone()))
+}
+
 pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
     let mut s = String::new();
     let repo = &cards.repository;
     let _ = writeln!(s, "## 12-factor scorecard: {}\n", repo.headline());
     let _ = writeln!(
         s,
-        "**{}** · {} of 12 factors apply · {} checks: {} passed, {} failed\n",
+        "**{}**{} · {} of 12 factors apply · {} checks: {} passed, {} failed\n",
         inline(&repo.name),
+        revision(outcomes)
+            .map(|(commit, branch)| match branch {
+                Some(b) => format!(" at {} on {}", code(&commit), code(&b)),
+                None => format!(" at {}", code(&commit)),
+            })
+            .unwrap_or_default(),
         repo.applicable().count(),
         repo.passed() + repo.failed(),
         repo.passed(),
