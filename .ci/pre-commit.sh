@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The real pre-commit runs this repository's `twelve` hook (.pre-commit-hooks.yaml) on a sample
 # git repository: a staged Dockerfile with a hard-coded secret must be blocked, without the
-# secret printed, and a clean change let through. usage: .ci/pre-commit.sh HOOK_REPO
+# secret printed, and a clean change let through. usage: .ci/pre-commit.sh HOOK_REPO [HOOK_ID]
 set -euo pipefail
 hook_repo=$(cd "$1" && pwd)
+hook=${2:-twelve}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PRE_COMMIT_HOME="$work/cache"
@@ -28,7 +29,7 @@ git add -A && git commit -q -m "a clean start"
 sed -i 's/^ENV PYTHONUNBUFFERED=1$/ENV PYTHONUNBUFFERED=1\nENV SECRET_KEY=9f3b2c7d1e8a4f6b/' Dockerfile
 git add Dockerfile
 set +e
-pre-commit try-repo "$hook_repo" twelve --verbose > ../bad.txt 2>&1
+pre-commit try-repo "$hook_repo" "$hook" --verbose > ../bad.txt 2>&1
 bad=$?
 set -e
 cat ../bad.txt
@@ -40,5 +41,5 @@ if grep -q "9f3b2c7d1e8a4f6b" ../bad.txt; then echo "pre-commit: the secret was 
 git checkout -q HEAD -- Dockerfile
 printf 'LABEL org.opencontainers.image.title=sample\n' >> Dockerfile
 git add Dockerfile
-pre-commit try-repo "$hook_repo" twelve --verbose
+pre-commit try-repo "$hook_repo" "$hook" --verbose
 echo "pre-commit: blocked the bad change, let the good one through"
