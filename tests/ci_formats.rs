@@ -535,7 +535,7 @@ fn ci_docs_action_and_hooks_are_valid_yaml() {
         .iter()
         .filter_map(|h| h.get("id").and_then(|i| i.as_str()))
         .collect();
-    assert_eq!(ids, ["twelve", "twelve-system"]);
+    assert_eq!(ids, ["twelve", "twelve-system", "twelve-docker"]);
 }
 
 /// A path with every character the formats treat specially: newline, comma, colon, percent,
