@@ -634,7 +634,7 @@ fn hostile_paths_stay_escaped_in_every_format() {
         assert!(!outside.contains("<b>"), "raw HTML in Markdown: {line}");
     }
     let html = score("html");
-    assert!(html.contains("&lt;b&gt;") && !html.contains("\"x\" <b>") && !html.contains("<b> `"));
+    assert!(html.contains("&#60;b&#62;") && !html.contains("\"x\" <b>") && !html.contains("<b> `"));
 }
 
 /// Code scanning sorts secret alerts by `security-severity` (rules tagged `security`); other
