@@ -129,7 +129,19 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     man.render_synopsis_section(&mut out)?;
     man.render_description_section(&mut out)?;
     man.render_options_section(&mut out)?;
-    man.render_subcommands_section(&mut out)?;
+    // the subcommands are sections of this page, not pages of their own (clap_mangen's list
+    // would name twelve-check(1) and the like)
+    writeln!(out, ".SH SUBCOMMANDS")?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            ".TP\n\\fB{}\\fR\n{}; see TWELVE {} below.",
+            sub.get_name(),
+            roff_text(&about),
+            sub.get_name().to_uppercase()
+        )?;
+    }
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("twelve {}", sub.get_name());
         let page = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
@@ -157,17 +169,21 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     )?;
     writeln!(out, ".PP\n.nf")?;
     for line in STARTER_CONFIG.lines() {
-        // roff: a line starting with a dot or a quote is a request; escape backslashes
-        let line = line.replace('\\', "\\e");
-        if line.starts_with(['.', '\'']) {
-            writeln!(out, "\\&{line}")?;
-        } else {
-            writeln!(out, "{line}")?;
-        }
+        writeln!(out, "{}", roff_text(line))?;
     }
     writeln!(out, ".fi")?;
     man.render_version_section(&mut out)?;
     Ok(out)
+}
+
+/// Plain text as roff: backslashes escaped, a leading dot or quote kept from being a request.
+fn roff_text(text: &str) -> String {
+    let text = text.replace('\\', "\\e").replace('-', "\\-");
+    if text.starts_with(['.', '\'']) {
+        format!("\\&{text}")
+    } else {
+        text
+    }
 }
 
 const MAN_SECTIONS: &str = r#".SH "EXIT STATUS"

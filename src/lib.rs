@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod factor;
 pub mod fault;
+pub mod git;
 pub mod lang;
 pub mod model;
 pub mod outcome;

@@ -587,6 +587,12 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         assert!(page.contains(section), "{section}");
     }
     assert!(page.contains("min-factor-score"));
+    // the subcommands are sections of this one page: none is sent to a page that is not there
+    assert!(
+        !page.contains("twelve\\-check(1)"),
+        "a twelve-check(1) page"
+    );
+    assert!(page.contains("\\fBcheck\\fR\n"));
     twelve().args(["completions", "tcsh"]).assert().code(2);
 }
 
@@ -950,4 +956,61 @@ fn the_report_wraps_to_the_terminal() {
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(text.contains("PYTHONUNBUFFERED"), "{text}");
     assert!(widest(&text) <= 60, "{}: {text}", widest(&text));
+}
+
+/// The Markdown and HTML scorecards name the commit, branch and committer date of a git work
+/// tree, read from its files (here packed by `git gc`, as a fresh clone has them).
+#[test]
+fn scorecards_name_the_revision_they_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir.path())
+            .env("GIT_AUTHOR_DATE", "2024-02-29T12:00:00+0000")
+            .env("GIT_COMMITTER_DATE", "2024-02-29T12:00:00+0000")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nCMD [\"python\", \"-m\", \"app\"]\n",
+    )
+    .unwrap();
+    git(&["init", "-q", "-b", "release"]);
+    git(&["config", "user.email", "ci@example.com"]);
+    git(&["config", "user.name", "ci"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "start"]);
+    git(&["gc", "-q"]);
+    let hash = git(&["rev-parse", "HEAD"]);
+    let short = hash.get(..12).unwrap();
+    let md = twelve()
+        .args(["score", "--format", "markdown"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains(&format!(" at `{short}` on `release` (2024-02-29) · ")),
+        "{md}"
+    );
+    let html = twelve()
+        .args(["score", "--format", "html"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let html = String::from_utf8(html.stdout).unwrap();
+    assert!(
+        html.contains(&format!("commit {short} on release, 2024-02-29</div>")),
+        "{}",
+        html.lines()
+            .filter(|l| l.contains("rev"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

@@ -61,7 +61,7 @@ fn scorecard_of_every_sample_project_in_every_format() {
             let out = out.replace(version, "[version]");
             // the commit and branch the checkout is at (none outside git) are left out
             insta::with_settings!({filters => vec![
-                (r" at `[0-9a-f]{12}`( on `[^`]*`)?", ""),
+                (r" at `[0-9a-f]{12}`( on `[^`]*`)?( \(\d{4}-\d\d-\d\d\))?", ""),
                 (r#"\n *<div class="rev">commit [^<]*</div>"#, ""),
             ]}, {
                 insta::assert_snapshot!(format!("score_{name}_{format}"), out);

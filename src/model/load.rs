@@ -441,7 +441,7 @@ impl Project {
             prescans,
             root: root.to_path_buf(),
             in_git: walk::in_git_work_tree(root),
-            git_head: walk::git_head(root),
+            git_head: crate::git::git_head(root),
             extra_test_dirs: options.test_dirs.clone(),
             component_overrides: options.components.clone(),
             paths,

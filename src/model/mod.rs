@@ -401,7 +401,7 @@ pub struct Project {
     /// The root is inside a git work tree.
     pub in_git: bool,
     /// The commit checked out there, and its branch (for the scorecard's pages).
-    pub git_head: Option<crate::walk::GitHead>,
+    pub git_head: Option<crate::git::GitHead>,
     /// Each file read, by its path.
     pub file_index: HashMap<String, FileId>,
     /// Each `.dockerignore` read, by its directory, as a matcher.

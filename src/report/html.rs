@@ -266,9 +266,15 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
             .collect(),
         apps: cards.apps.iter().map(app_card).collect(),
         repository_note: cards.repository_note(),
-        revision: super::markdown::revision(outcomes).map(|(commit, branch)| match branch {
-            Some(b) => format!("commit {commit} on {b}"),
-            None => format!("commit {commit}"),
+        revision: super::markdown::revision(outcomes).map(|r| {
+            let mut at = format!("commit {}", r.commit);
+            if let Some(b) = &r.branch {
+                at.push_str(&format!(" on {b}"));
+            }
+            if let Some(d) = &r.date {
+                at.push_str(&format!(", {d}"));
+            }
+            at
         }),
         open_checks: failed_checks.len() <= OPEN_UP_TO,
         failed_checks,

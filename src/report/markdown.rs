@@ -57,13 +57,25 @@ fn bar(tenths: u32) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
 }
 
-/// The commit (abbreviated) and branch of the repository scored, when it is one git work tree.
-pub fn revision(outcomes: &[Outcome]) -> Option<(String, Option<String>)> {
+/// The revision of the repository scored, when it is one git work tree.
+pub struct Revision {
+    /// The commit, abbreviated to 12 hex digits.
+    pub commit: String,
+    pub branch: Option<String>,
+    /// The committer date (`2026-12-05`).
+    pub date: Option<String>,
+}
+
+pub fn revision(outcomes: &[Outcome]) -> Option<Revision> {
     let [o] = outcomes else {
         return None;
     };
     let head = o.project.git_head.as_ref()?;
-    Some((head.commit.chars().take(12).collect(), head.branch.clone()))
+    Some(Revision {
+        commit: head.commit.chars().take(12).collect(),
+        branch: head.branch.clone(),
+        date: head.date.clone(),
+    })
 }
 
 pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
@@ -75,9 +87,15 @@ pub fn render(outcomes: &[Outcome], cards: &Scorecards) -> String {
         "**{}**{} · {} of 12 factors apply · {} checks: {} passed, {} failed\n",
         inline(&repo.name),
         revision(outcomes)
-            .map(|(commit, branch)| match branch {
-                Some(b) => format!(" at {} on {}", code(&commit), code(&b)),
-                None => format!(" at {}", code(&commit)),
+            .map(|r| {
+                let mut at = format!(" at {}", code(&r.commit));
+                if let Some(b) = &r.branch {
+                    let _ = write!(at, " on {}", code(b));
+                }
+                if let Some(d) = &r.date {
+                    let _ = write!(at, " ({d})");
+                }
+                at
             })
             .unwrap_or_default(),
         repo.applicable().count(),
