@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["source", "lang"],
     &["diagnostic"],
     &["walk"],
+    &["git"],
     &["parse"],
     &["secrets"],
     &["cache"],
