@@ -586,7 +586,7 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     ] {
         assert!(page.contains(section), "{section}");
     }
-    assert!(page.contains("min-factor-score"));
+    assert!(page.contains("min\\-factor\\-score"));
     // the subcommands are sections of this one page: none is sent to a page that is not there
     assert!(
         !page.contains("twelve\\-check(1)"),
@@ -1013,4 +1013,56 @@ fn scorecards_name_the_revision_they_score() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// A note said of many directories is one line on stderr (the first three named, and how many
+/// more); the JSON report keeps every one.
+#[test]
+fn many_directories_not_checked_are_one_note() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nCMD [\"python\", \"-m\", \"app\"]\n",
+    )
+    .unwrap();
+    for i in 0..5 {
+        let d = dir.path().join(format!("svc{i}/proto"));
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("items_pb2.py"), "import os\n").unwrap();
+    }
+    fs::create_dir_all(dir.path().join("web/vendor")).unwrap();
+    fs::write(dir.path().join("web/vendor/lib.js"), "var a = 1;\n").unwrap();
+    let out = twelve()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "concise"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let notes: Vec<&str> = err.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(notes.len(), 2, "{err}");
+    assert!(
+        notes.iter().any(|n| n.starts_with(
+            "note: svc0/proto, svc1/proto, svc2/proto, and 2 more: not checked: generated"
+        )),
+        "{err}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("note: web/vendor: not checked: installed dependencies")),
+        "{err}"
+    );
+    let out = twelve()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let generated = v["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["message"].as_str().unwrap().contains("generated"))
+        .count();
+    assert_eq!(generated, 5);
 }

@@ -226,6 +226,23 @@ fn fifos_never_block_and_are_noticed() {
     }
     let (code, out, err) = check(p);
     assert!(code == 0 || code == 1, "{out}{err}");
+    // many paths with one message are one line on stderr, naming three and counting the rest
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": skipped: not a regular file (a FIFO)"))
+        .collect();
+    assert!(!lines.is_empty(), "no FIFO notice:\n{err}");
+    assert!(lines.iter().all(|l| l.contains(" more: ")), "{err}");
+    // and every one of them is in the machine report
+    let json = Command::cargo_bin("twelve")
+        .unwrap()
+        .args(["check", "--format", "json", "--ignore", "TF0101"])
+        .arg(p)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let notices = v["notices"].as_array().expect("notices");
     for n in [
         ".gitignore",
         ".ignore",
@@ -234,9 +251,13 @@ fn fifos_never_block_and_are_noticed() {
         ".git/info/exclude",
     ] {
         assert!(
-            err.lines()
-                .any(|l| l.contains(&format!("{n}: skipped: not a regular file (a FIFO)"))),
-            "no notice for {n}:\n{err}"
+            notices
+                .iter()
+                .any(|x| x["path"].as_str().is_some_and(|s| s.ends_with(n))
+                    && x["message"]
+                        .as_str()
+                        .is_some_and(|m| m.starts_with("skipped: not a regular file (a FIFO)"))),
+            "no notice for {n}: {notices:?}"
         );
     }
 }

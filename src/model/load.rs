@@ -319,8 +319,8 @@ impl Project {
         let paths: Vec<(String, FileKind)> =
             found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
         let mut dependency_trees: std::collections::BTreeSet<String> = Default::default();
-        // generated and bundled code left out, counted per directory for the notice
-        let mut generated: std::collections::BTreeMap<String, usize> = Default::default();
+        // the directories of generated and bundled code left out, for the notice
+        let mut generated: std::collections::BTreeSet<String> = Default::default();
         let dockerfile_dirs: std::collections::HashSet<&str> = found
             .iter()
             .filter(|d| d.kind == FileKind::Dockerfile)
@@ -350,9 +350,7 @@ impl Project {
                     && !opts.include_generated
                     && walk::generated_path(&f.rel)
                 {
-                    *generated
-                        .entry(walk::parent_dir(&f.rel).to_string())
-                        .or_default() += 1;
+                    generated.insert(walk::parent_dir(&f.rel).to_string());
                     return false;
                 }
                 // an extension-less file beside a Dockerfile, or in a directory of scripts,
@@ -399,9 +397,7 @@ impl Project {
             match l {
                 Loaded::Skip => {}
                 Loaded::Generated => {
-                    *generated
-                        .entry(walk::parent_dir(&f.rel).to_string())
-                        .or_default() += 1;
+                    generated.insert(walk::parent_dir(&f.rel).to_string());
                 }
                 Loaded::Error(message) => notices.push(Notice {
                     path: f.rel.clone(),
@@ -426,15 +422,13 @@ impl Project {
                 }
             }
         }
-        for (dir, n) in generated {
-            let what = if n == 1 {
-                "1 generated or bundled source file (`--include-generated` checks it)".to_string()
-            } else {
-                format!("{n} generated or bundled source files (`--include-generated` checks them)")
-            };
+        // one message for every such directory, so that the report can gather them in one line
+        for dir in generated {
             notices.push(Notice {
                 path: if dir.is_empty() { ".".into() } else { dir },
-                message: format!("not checked: {what}"),
+                message:
+                    "not checked: generated or bundled source (`--include-generated` checks it)"
+                        .into(),
             });
         }
         let mut p = Project {

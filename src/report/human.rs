@@ -231,16 +231,46 @@ pub fn render(outcomes: &[Outcome], opts: &Options) -> String {
     s
 }
 
-/// Notices (files skipped or not checked), one line each, for stderr.
+/// Notices (files skipped or not checked) for stderr: one line each, except that a message
+/// said of more than `NOTICE_PATHS` paths is one line naming the first of them and how many
+/// more (a monorepo's fifty vendored trees are one note; `--format json` lists every one).
 pub fn notices(outcomes: &[Outcome]) -> String {
+    const NOTICE_PATHS: usize = 3;
     let mut s = String::new();
     for o in outcomes {
+        // messages in order of first appearance, with their paths
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = Default::default();
         for n in &o.project.notices {
+            let i = *index.entry(&n.message).or_insert_with(|| {
+                groups.push((&n.message, Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1.push(&n.path);
+        }
+        for (message, paths) in groups {
+            if paths.len() <= NOTICE_PATHS {
+                for path in paths {
+                    let _ = writeln!(
+                        s,
+                        "note: {}: {}",
+                        terminal_line(&o.display_path(path)),
+                        terminal_line(message)
+                    );
+                }
+                continue;
+            }
+            let named: Vec<String> = paths
+                .iter()
+                .take(NOTICE_PATHS)
+                .map(|p| terminal_line(&o.display_path(p)).into_owned())
+                .collect();
             let _ = writeln!(
                 s,
-                "note: {}: {}",
-                terminal_line(&o.display_path(&n.path)),
-                terminal_line(&n.message)
+                "note: {}, and {} more: {}",
+                named.join(", "),
+                paths.len() - NOTICE_PATHS,
+                terminal_line(message)
             );
         }
     }
