@@ -10,6 +10,14 @@
 //! checksummed, so a concurrent or interrupted run leaves the old file or the new one, and a
 //! damaged file is a cold cache, never a wrong answer. Entries this run did not use are dropped
 //! when it writes.
+//!
+//! A second table lets a warm run skip reading a file at all, as ruff and git do: the file's
+//! metadata (path, size, modification and change times to the nanosecond, inode, device)
+//! keys the content key it had. The change time cannot be set back by a user (a `touch -d`
+//! or an `rsync -t` that restores the modification time still moves it), and metadata is
+//! remembered only for files whose change time is two seconds older than the run, so an edit
+//! in the same clock tick as the run's read (racy, in git's words) is never mistaken for the
+//! content read.
 
 use crate::lang::Lang;
 use crate::parse::code::CodeFacts;
@@ -21,7 +29,11 @@ use std::sync::Mutex;
 /// The build writing and reading the cache (see `build.rs`).
 pub const BUILD_ID: &str = env!("TWELVE_BUILD_ID");
 
-const MAGIC: &[u8; 8] = b"twelve\x01\x00";
+const MAGIC: &[u8; 8] = b"twelve\x02\x00";
+
+/// How long a file must have been left alone before its metadata may stand for its content:
+/// more than the coarsest file-system clock (FAT's two seconds).
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The key of a source file's facts.
 pub fn key(lang: Lang, file_name: &str, text: &str) -> u128 {
@@ -52,6 +64,10 @@ pub struct SourceEntry {
     pub facts: CodeFacts,
     pub shapes: Vec<ShapeHit>,
     pub outline: (std::ops::Range<usize>, usize),
+    /// The text starts with a generator's header ("Code generated … DO NOT EDIT").
+    pub generated: bool,
+    /// The text holds a `twelve:` comment: suppressions are read from the text, so it is kept.
+    pub suppressions: bool,
 }
 
 /// The facts cache of one scanned root, for one run.
@@ -60,9 +76,15 @@ pub struct Cache {
     /// The cache file as read (empty when there was none).
     data: Vec<u8>,
     index: HashMap<u128, (usize, usize)>,
+    /// Metadata key → content key, as read.
+    stats: HashMap<u128, u128>,
     /// What this run will write: the entries it used, old and new.
     used: Mutex<Vec<(u128, Entry)>>,
+    /// And the metadata keys it used or learnt.
+    used_stats: Mutex<Vec<(u128, u128)>>,
     fresh: std::sync::atomic::AtomicUsize,
+    /// Files changed before this instant have settled (see `SETTLED`).
+    settled_before: std::time::SystemTime,
 }
 
 enum Entry {
@@ -81,27 +103,89 @@ impl Cache {
         );
         let file = dir.join(BUILD_ID).join(name);
         let data = std::fs::read(&file).unwrap_or_default();
-        let index = read_index(&data).unwrap_or_default();
+        let (index, stats) = read_index(&data).unwrap_or_default();
         let data = if index.is_empty() { Vec::new() } else { data };
         Cache {
             file,
             data,
             index,
+            stats,
             used: Mutex::new(Vec::new()),
+            used_stats: Mutex::new(Vec::new()),
             fresh: Default::default(),
+            settled_before: std::time::SystemTime::now()
+                .checked_sub(SETTLED)
+                .unwrap_or(std::time::UNIX_EPOCH),
         }
+    }
+
+    /// The metadata key of a file (`rel` below the root), when its metadata may stand for
+    /// its content: a regular file whose last change has settled. Never on platforms without
+    /// change times and inodes.
+    #[cfg(unix)]
+    pub fn stat_key(&self, lang: Lang, rel: &str, meta: &std::fs::Metadata) -> Option<u128> {
+        use std::os::unix::fs::MetadataExt;
+        let changed = std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
+            u64::try_from(meta.ctime()).ok()?,
+            u32::try_from(meta.ctime_nsec()).ok()?,
+        ))?;
+        if !meta.is_file() || changed >= self.settled_before {
+            return None;
+        }
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(BUILD_ID.as_bytes());
+        h.update(&[0, lang as u8, 0]);
+        h.update(rel.as_bytes());
+        h.update(&[0]);
+        for n in [
+            meta.len(),
+            meta.mtime() as u64,
+            meta.mtime_nsec() as u64,
+            meta.ctime() as u64,
+            meta.ctime_nsec() as u64,
+            meta.ino(),
+            meta.dev(),
+        ] {
+            h.update(&n.to_le_bytes());
+        }
+        Some(h.digest128())
+    }
+
+    #[cfg(not(unix))]
+    pub fn stat_key(&self, _: Lang, _: &str, _: &std::fs::Metadata) -> Option<u128> {
+        None
+    }
+
+    /// What a file is, from its metadata key alone (see `stat_key`): the file is not read.
+    pub fn by_stat(&self, stat_key: u128) -> Option<SourceEntry> {
+        let k = *self.stats.get(&stat_key)?;
+        let &(s, e) = self.index.get(&k)?;
+        let entry = postcard::from_bytes::<SourceEntry>(self.data.get(s..e)?).ok()?;
+        self.remember(k, Entry::Old(s, e));
+        if let Ok(mut used) = self.used_stats.lock() {
+            used.push((stat_key, k));
+        }
+        Some(entry)
     }
 
     /// What a file is, from the cache when this build already read the same content, else
     /// from `read` (and remembered; `None`, an internal fault, is not).
+    /// `stat_key`, the file's metadata key when it has one, is remembered to stand for this
+    /// content from the next run on.
     pub fn entry(
         &self,
         lang: Lang,
         file_name: &str,
         text: &str,
+        stat_key: Option<u128>,
         read: impl FnOnce() -> Option<SourceEntry>,
     ) -> Option<SourceEntry> {
         let k = key(lang, file_name, text);
+        if let Some(sk) = stat_key
+            && let Ok(mut used) = self.used_stats.lock()
+        {
+            used.push((sk, k));
+        }
         if let Some(&(s, e)) = self.index.get(&k)
             && let Some(bytes) = self.data.get(s..e)
             && let Ok(entry) = postcard::from_bytes::<SourceEntry>(bytes)
@@ -131,10 +215,21 @@ impl Cache {
             Ok(u) => u,
             Err(_) => return,
         };
+        let mut stats = match self.used_stats.into_inner() {
+            Ok(u) => u,
+            Err(_) => return,
+        };
         let fresh = self.fresh.load(std::sync::atomic::Ordering::Relaxed);
         used.sort_by_key(|(k, _)| *k);
         used.dedup_by_key(|(k, _)| *k);
-        if fresh == 0 && used.len() == self.index.len() {
+        // a metadata key stands for content this run used (an entry that failed to
+        // serialize has none)
+        stats.retain(|(_, k)| used.binary_search_by_key(k, |(u, _)| *u).is_ok());
+        stats.sort_unstable();
+        stats.dedup_by_key(|(sk, _)| *sk);
+        let same_stats = stats.len() == self.stats.len()
+            && stats.iter().all(|(sk, k)| self.stats.get(sk) == Some(k));
+        if fresh == 0 && used.len() == self.index.len() && same_stats {
             return;
         }
         let mut body = Vec::new();
@@ -147,6 +242,11 @@ impl Cache {
             body.extend_from_slice(&k.to_le_bytes());
             body.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
             body.extend_from_slice(bytes);
+        }
+        body.extend_from_slice(&(stats.len() as u64).to_le_bytes());
+        for (sk, k) in &stats {
+            body.extend_from_slice(&sk.to_le_bytes());
+            body.extend_from_slice(&k.to_le_bytes());
         }
         let mut out = Vec::with_capacity(body.len() + 16);
         out.extend_from_slice(MAGIC);
@@ -172,9 +272,11 @@ impl Cache {
     }
 }
 
-/// The entries of a cache file: key → byte range of its value. `None` when the file is not a
-/// whole cache file of this format.
-fn read_index(data: &[u8]) -> Option<HashMap<u128, (usize, usize)>> {
+/// The entries of a cache file (key → byte range of its value) and its metadata keys
+/// (metadata key → key). `None` when the file is not a whole cache file of this format.
+type Tables = (HashMap<u128, (usize, usize)>, HashMap<u128, u128>);
+
+fn read_index(data: &[u8]) -> Option<Tables> {
     let header = data.get(..16)?;
     if header.get(..8)? != MAGIC {
         return None;
@@ -199,7 +301,14 @@ fn read_index(data: &[u8]) -> Option<HashMap<u128, (usize, usize)>> {
         take(&mut at, len)?;
         index.insert(k, (start, at));
     }
-    (at == data.len()).then_some(index)
+    let count = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
+    let mut stats = HashMap::with_capacity(count.min(1 << 20) as usize);
+    for _ in 0..count {
+        let sk = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);
+        let k = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);
+        stats.insert(sk, k);
+    }
+    (at == data.len()).then_some((index, stats))
 }
 
 #[cfg(test)]
@@ -214,6 +323,8 @@ mod tests {
                 0..text.find('\n').unwrap_or(text.len()),
                 text.lines().count(),
             ),
+            generated: false,
+            suppressions: false,
         })
     }
 
@@ -224,11 +335,13 @@ mod tests {
         std::fs::create_dir(&root).unwrap();
         let text = "import os\nURL = os.environ['DATABASE_URL']\nT = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789AB'\n";
         let c = Cache::open(dir.path(), &root);
-        let first = c.entry(Lang::Python, "app.py", text, || facts(text));
+        let first = c.entry(Lang::Python, "app.py", text, None, || facts(text));
         c.save();
         let c = Cache::open(dir.path(), &root);
         assert_eq!(c.index.len(), 1);
-        let second = c.entry(Lang::Python, "app.py", text, || panic!("parsed again"));
+        let second = c.entry(Lang::Python, "app.py", text, None, || {
+            panic!("parsed again")
+        });
         assert_eq!(format!("{first:?}"), format!("{second:?}"));
         let second = second.unwrap();
         assert_eq!(second.facts.env_reads[0].name, "DATABASE_URL");
@@ -243,15 +356,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let c = Cache::open(dir.path(), root);
-        c.entry(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
+        c.entry(Lang::Python, "a.py", "x = 1\n", None, || facts("x = 1\n"));
         c.save();
         let c = Cache::open(dir.path(), root);
         let mut parsed = 0;
-        c.entry(Lang::Python, "a.py", "x = 2\n", || {
+        c.entry(Lang::Python, "a.py", "x = 2\n", None, || {
             parsed += 1;
             facts("x = 2\n")
         });
-        c.entry(Lang::Python, "test_a.py", "x = 1\n", || {
+        c.entry(Lang::Python, "test_a.py", "x = 1\n", None, || {
             parsed += 1;
             facts("x = 1\n")
         });
@@ -261,12 +374,99 @@ mod tests {
         assert_eq!(c.index.len(), 2, "the entry no run used any more is gone");
     }
 
+    /// A cache whose run starts an hour from now: every file on disk has settled.
+    #[cfg(unix)]
+    fn later(dir: &Path, root: &Path) -> Cache {
+        let mut c = Cache::open(dir, root);
+        c.settled_before = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+        c
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_settled_file_is_known_by_its_metadata_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        let text = "import os\nURL = os.environ['DATABASE_URL']\n";
+        std::fs::write(root.join("app.py"), text).unwrap();
+        let meta = || std::fs::metadata(root.join("app.py")).unwrap();
+        let c = later(dir.path(), &root);
+        let sk = c
+            .stat_key(Lang::Python, "app.py", &meta())
+            .expect("settled");
+        assert!(c.by_stat(sk).is_none(), "an empty cache knows nothing");
+        c.entry(Lang::Python, "app.py", text, Some(sk), || facts(text));
+        c.save();
+        let c = later(dir.path(), &root);
+        let sk2 = c.stat_key(Lang::Python, "app.py", &meta()).unwrap();
+        assert_eq!(sk, sk2);
+        let e = c.by_stat(sk2).expect("known by its metadata");
+        assert_eq!(e.facts.env_reads[0].name, "DATABASE_URL");
+        // another path, or another language, with the same metadata is another key
+        assert_ne!(c.stat_key(Lang::Python, "b.py", &meta()), Some(sk));
+        assert_ne!(c.stat_key(Lang::Ruby, "app.py", &meta()), Some(sk));
+        // a run that used the metadata key keeps it
+        c.save();
+        let c = later(dir.path(), &root);
+        assert!(c.by_stat(sk).is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_edit_that_keeps_size_and_modification_time_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let path = root.join("app.py");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let c = later(dir.path(), root);
+        let sk = c
+            .stat_key(Lang::Python, "app.py", &std::fs::metadata(&path).unwrap())
+            .unwrap();
+        c.entry(Lang::Python, "app.py", "x = 1\n", Some(sk), || {
+            facts("x = 1\n")
+        });
+        c.save();
+        // past the file-system clock's tick: the change time moves
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::write(&path, "x = 2\n").unwrap();
+        let f = std::fs::File::options().write(true).open(&path).unwrap();
+        f.set_modified(modified).unwrap();
+        drop(f);
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(
+            meta.modified().unwrap(),
+            modified,
+            "the modification time is set back"
+        );
+        let c = later(dir.path(), root);
+        let sk2 = c.stat_key(Lang::Python, "app.py", &meta).unwrap();
+        assert_ne!(sk, sk2, "the change time tells the edit");
+        assert!(c.by_stat(sk2).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_within_the_last_seconds_is_not_known_by_its_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.py");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let c = Cache::open(dir.path(), dir.path());
+        let meta = std::fs::metadata(&path).unwrap();
+        assert!(c.stat_key(Lang::Python, "app.py", &meta).is_none());
+        // nor is a directory, whatever its age
+        let c = later(dir.path(), dir.path());
+        let meta = std::fs::metadata(dir.path()).unwrap();
+        assert!(c.stat_key(Lang::Python, "app.py", &meta).is_none());
+    }
+
     #[test]
     fn a_damaged_or_truncated_file_is_a_cold_cache() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let c = Cache::open(dir.path(), root);
-        c.entry(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
+        c.entry(Lang::Python, "a.py", "x = 1\n", None, || facts("x = 1\n"));
         let file = c.file.clone();
         c.save();
         let good = std::fs::read(&file).unwrap();
@@ -285,7 +485,7 @@ mod tests {
             let c = Cache::open(dir.path(), root);
             assert!(c.index.is_empty());
             let mut parsed = false;
-            c.entry(Lang::Python, "a.py", "x = 1\n", || {
+            c.entry(Lang::Python, "a.py", "x = 1\n", None, || {
                 parsed = true;
                 facts("x = 1\n")
             });
@@ -300,7 +500,7 @@ mod tests {
         std::fs::write(&blocker, "").unwrap();
         // the cache directory would be below a regular file
         let c = Cache::open(&blocker, dir.path());
-        c.entry(Lang::Python, "a.py", "x = 1\n", || facts("x = 1\n"));
+        c.entry(Lang::Python, "a.py", "x = 1\n", None, || facts("x = 1\n"));
         c.save();
     }
 }

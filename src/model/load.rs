@@ -158,6 +158,34 @@ fn load_one(
     cache: Option<&crate::cache::Cache>,
     charts: &std::collections::HashSet<&str>,
 ) -> Loaded {
+    // source code the cache knows by its metadata is not read at all (see `cache`), unless
+    // its text is kept (it parsed in part, or holds suppressions)
+    let mut stat_key = None;
+    if let (FileKind::Source(lang), Some(cache)) = (f.kind, cache)
+        && lang.spec().parse.is_some()
+        && let Ok(meta) = std::fs::metadata(&f.abs)
+        && meta.len() <= opts.max_file_size
+    {
+        stat_key = cache.stat_key(lang, &f.rel, &meta);
+        // a fault injected into the parse of a file fires whether its facts are cached or not
+        let known = crate::fault::catch(|| {
+            crate::fault::injection_point("parse", &f.rel);
+            stat_key.and_then(|k| cache.by_stat(k))
+        });
+        match known {
+            Ok(Some(e)) if e.generated && !opts.include_generated => return Loaded::Generated,
+            Ok(Some(e)) if !e.facts.has_error && !e.suppressions => {
+                return Loaded::File {
+                    kind: f.kind,
+                    text: Err(e.outline),
+                    parsed: Parsed::Source(lang, Box::new(e.facts)),
+                    shapes: e.shapes,
+                };
+            }
+            // a fault fires again, and is reported, where the file is read below
+            Ok(_) | Err(_) => {}
+        }
+    }
     let text = match walk::read(f, opts.max_file_size) {
         Ok(t) => t,
         Err(message) => return Loaded::Error(message),
@@ -192,24 +220,32 @@ fn load_one(
         // a fault injected into the parse of a file fires whether its facts are cached or not
         let entry = crate::fault::catch(|| {
             crate::fault::injection_point("parse", &f.rel);
-            cache.entry(lang, walk::file_name(&f.rel), &text, || match parse() {
-                Parsed::Source(_, facts) => Some(crate::cache::SourceEntry {
-                    facts: *facts,
-                    shapes: secrets::prescan(&text),
-                    outline: SourceFile::outline(&text),
-                }),
-                other => {
-                    fault = Some(other);
-                    None
-                }
-            })
+            cache.entry(
+                lang,
+                walk::file_name(&f.rel),
+                &text,
+                stat_key,
+                || match parse() {
+                    Parsed::Source(_, facts) => Some(crate::cache::SourceEntry {
+                        facts: *facts,
+                        shapes: secrets::prescan(&text),
+                        outline: SourceFile::outline(&text),
+                        generated: walk::generated_header(&text),
+                        suppressions: text.contains("twelve:"),
+                    }),
+                    other => {
+                        fault = Some(other);
+                        None
+                    }
+                },
+            )
         })
         .unwrap_or_else(|message| {
             fault = Some(Parsed::Internal(message));
             None
         });
         if let Some(e) = entry {
-            let keep = e.facts.has_error || text.contains("twelve:");
+            let keep = e.facts.has_error || e.suppressions;
             return Loaded::File {
                 kind,
                 text: if keep { Ok(text) } else { Err(e.outline) },
