@@ -2,8 +2,9 @@
 //! that a second run parses only the files that changed.
 //!
 //! An entry is keyed by a 128-bit hash of the build that wrote it (its source, lockfile and
-//! features), the language, the file's name (facts depend on it: test files, entrypoints) and
-//! its content; the value is the file's facts, serialized. One cache file per scanned root
+//! features), the language, how deep the file is read (parsed for its facts, or only scanned:
+//! test code), the file's name (facts depend on it: test files, entrypoints) and its content;
+//! the value is the file's facts, serialized. One cache file per scanned root
 //! lives in the user's cache directory (`$XDG_CACHE_HOME/twelve`, `~/.cache/twelve`), never in
 //! the scanned repository: twelve reads repositories, it does not write into them (they may be
 //! mounted read-only). The file is replaced atomically (written beside, then renamed) and
@@ -35,12 +36,22 @@ const MAGIC: &[u8; 8] = b"twelve\x02\x00";
 /// more than the coarsest file-system clock (FAT's two seconds).
 const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// How much of a source file twelve reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Its facts, parsed.
+    Facts,
+    /// Test, example and docs code, which no rule reads facts of: only what its text holds
+    /// by its shape (secrets), never parsed.
+    Shapes,
+}
+
 /// The key of a source file's facts.
-pub fn key(lang: Lang, file_name: &str, text: &str) -> u128 {
+pub fn key(lang: Lang, depth: Depth, file_name: &str, text: &str) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(BUILD_ID.as_bytes());
     h.update(&[0]);
-    h.update(&[lang as u8]);
+    h.update(&[lang as u8, depth as u8]);
     h.update(&[0]);
     h.update(file_name.as_bytes());
     h.update(&[0]);
@@ -123,7 +134,13 @@ impl Cache {
     /// its content: a regular file whose last change has settled. Never on platforms without
     /// change times and inodes.
     #[cfg(unix)]
-    pub fn stat_key(&self, lang: Lang, rel: &str, meta: &std::fs::Metadata) -> Option<u128> {
+    pub fn stat_key(
+        &self,
+        lang: Lang,
+        depth: Depth,
+        rel: &str,
+        meta: &std::fs::Metadata,
+    ) -> Option<u128> {
         use std::os::unix::fs::MetadataExt;
         let changed = std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
             u64::try_from(meta.ctime()).ok()?,
@@ -134,7 +151,7 @@ impl Cache {
         }
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(BUILD_ID.as_bytes());
-        h.update(&[0, lang as u8, 0]);
+        h.update(&[0, lang as u8, depth as u8, 0]);
         h.update(rel.as_bytes());
         h.update(&[0]);
         for n in [
@@ -152,7 +169,7 @@ impl Cache {
     }
 
     #[cfg(not(unix))]
-    pub fn stat_key(&self, _: Lang, _: &str, _: &std::fs::Metadata) -> Option<u128> {
+    pub fn stat_key(&self, _: Lang, _: Depth, _: &str, _: &std::fs::Metadata) -> Option<u128> {
         None
     }
 
@@ -175,12 +192,13 @@ impl Cache {
     pub fn entry(
         &self,
         lang: Lang,
+        depth: Depth,
         file_name: &str,
         text: &str,
         stat_key: Option<u128>,
         read: impl FnOnce() -> Option<SourceEntry>,
     ) -> Option<SourceEntry> {
-        let k = key(lang, file_name, text);
+        let k = key(lang, depth, file_name, text);
         if let Some(sk) = stat_key
             && let Ok(mut used) = self.used_stats.lock()
         {
@@ -335,11 +353,13 @@ mod tests {
         std::fs::create_dir(&root).unwrap();
         let text = "import os\nURL = os.environ['DATABASE_URL']\nT = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789AB'\n";
         let c = Cache::open(dir.path(), &root);
-        let first = c.entry(Lang::Python, "app.py", text, None, || facts(text));
+        let first = c.entry(Lang::Python, Depth::Facts, "app.py", text, None, || {
+            facts(text)
+        });
         c.save();
         let c = Cache::open(dir.path(), &root);
         assert_eq!(c.index.len(), 1);
-        let second = c.entry(Lang::Python, "app.py", text, None, || {
+        let second = c.entry(Lang::Python, Depth::Facts, "app.py", text, None, || {
             panic!("parsed again")
         });
         assert_eq!(format!("{first:?}"), format!("{second:?}"));
@@ -356,18 +376,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let c = Cache::open(dir.path(), root);
-        c.entry(Lang::Python, "a.py", "x = 1\n", None, || facts("x = 1\n"));
+        c.entry(Lang::Python, Depth::Facts, "a.py", "x = 1\n", None, || {
+            facts("x = 1\n")
+        });
         c.save();
         let c = Cache::open(dir.path(), root);
         let mut parsed = 0;
-        c.entry(Lang::Python, "a.py", "x = 2\n", None, || {
+        c.entry(Lang::Python, Depth::Facts, "a.py", "x = 2\n", None, || {
             parsed += 1;
             facts("x = 2\n")
         });
-        c.entry(Lang::Python, "test_a.py", "x = 1\n", None, || {
-            parsed += 1;
-            facts("x = 1\n")
-        });
+        c.entry(
+            Lang::Python,
+            Depth::Facts,
+            "test_a.py",
+            "x = 1\n",
+            None,
+            || {
+                parsed += 1;
+                facts("x = 1\n")
+            },
+        );
         assert_eq!(parsed, 2);
         c.save();
         let c = Cache::open(dir.path(), root);
@@ -393,19 +422,39 @@ mod tests {
         let meta = || std::fs::metadata(root.join("app.py")).unwrap();
         let c = later(dir.path(), &root);
         let sk = c
-            .stat_key(Lang::Python, "app.py", &meta())
+            .stat_key(Lang::Python, Depth::Facts, "app.py", &meta())
             .expect("settled");
         assert!(c.by_stat(sk).is_none(), "an empty cache knows nothing");
-        c.entry(Lang::Python, "app.py", text, Some(sk), || facts(text));
+        c.entry(Lang::Python, Depth::Facts, "app.py", text, Some(sk), || {
+            facts(text)
+        });
         c.save();
         let c = later(dir.path(), &root);
-        let sk2 = c.stat_key(Lang::Python, "app.py", &meta()).unwrap();
+        let sk2 = c
+            .stat_key(Lang::Python, Depth::Facts, "app.py", &meta())
+            .unwrap();
         assert_eq!(sk, sk2);
         let e = c.by_stat(sk2).expect("known by its metadata");
         assert_eq!(e.facts.env_reads[0].name, "DATABASE_URL");
         // another path, or another language, with the same metadata is another key
-        assert_ne!(c.stat_key(Lang::Python, "b.py", &meta()), Some(sk));
-        assert_ne!(c.stat_key(Lang::Ruby, "app.py", &meta()), Some(sk));
+        assert_ne!(
+            c.stat_key(Lang::Python, Depth::Facts, "b.py", &meta()),
+            Some(sk)
+        );
+        assert_ne!(
+            c.stat_key(Lang::Ruby, Depth::Facts, "app.py", &meta()),
+            Some(sk)
+        );
+        // nor is the same file read to another depth (a `test-paths` setting changed)
+        assert_ne!(
+            c.stat_key(Lang::Python, Depth::Shapes, "app.py", &meta()),
+            Some(sk)
+        );
+        assert!(
+            c.entry(Lang::Python, Depth::Shapes, "app.py", text, None, || None)
+                .is_none(),
+            "facts are not what a shapes-only reading finds"
+        );
         // a run that used the metadata key keeps it
         c.save();
         let c = later(dir.path(), &root);
@@ -422,11 +471,21 @@ mod tests {
         let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
         let c = later(dir.path(), root);
         let sk = c
-            .stat_key(Lang::Python, "app.py", &std::fs::metadata(&path).unwrap())
+            .stat_key(
+                Lang::Python,
+                Depth::Facts,
+                "app.py",
+                &std::fs::metadata(&path).unwrap(),
+            )
             .unwrap();
-        c.entry(Lang::Python, "app.py", "x = 1\n", Some(sk), || {
-            facts("x = 1\n")
-        });
+        c.entry(
+            Lang::Python,
+            Depth::Facts,
+            "app.py",
+            "x = 1\n",
+            Some(sk),
+            || facts("x = 1\n"),
+        );
         c.save();
         // past the file-system clock's tick: the change time moves
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -441,7 +500,9 @@ mod tests {
             "the modification time is set back"
         );
         let c = later(dir.path(), root);
-        let sk2 = c.stat_key(Lang::Python, "app.py", &meta).unwrap();
+        let sk2 = c
+            .stat_key(Lang::Python, Depth::Facts, "app.py", &meta)
+            .unwrap();
         assert_ne!(sk, sk2, "the change time tells the edit");
         assert!(c.by_stat(sk2).is_none());
     }
@@ -454,11 +515,17 @@ mod tests {
         std::fs::write(&path, "x = 1\n").unwrap();
         let c = Cache::open(dir.path(), dir.path());
         let meta = std::fs::metadata(&path).unwrap();
-        assert!(c.stat_key(Lang::Python, "app.py", &meta).is_none());
+        assert!(
+            c.stat_key(Lang::Python, Depth::Facts, "app.py", &meta)
+                .is_none()
+        );
         // nor is a directory, whatever its age
         let c = later(dir.path(), dir.path());
         let meta = std::fs::metadata(dir.path()).unwrap();
-        assert!(c.stat_key(Lang::Python, "app.py", &meta).is_none());
+        assert!(
+            c.stat_key(Lang::Python, Depth::Facts, "app.py", &meta)
+                .is_none()
+        );
     }
 
     #[test]
@@ -466,7 +533,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let c = Cache::open(dir.path(), root);
-        c.entry(Lang::Python, "a.py", "x = 1\n", None, || facts("x = 1\n"));
+        c.entry(Lang::Python, Depth::Facts, "a.py", "x = 1\n", None, || {
+            facts("x = 1\n")
+        });
         let file = c.file.clone();
         c.save();
         let good = std::fs::read(&file).unwrap();
@@ -485,7 +554,7 @@ mod tests {
             let c = Cache::open(dir.path(), root);
             assert!(c.index.is_empty());
             let mut parsed = false;
-            c.entry(Lang::Python, "a.py", "x = 1\n", None, || {
+            c.entry(Lang::Python, Depth::Facts, "a.py", "x = 1\n", None, || {
                 parsed = true;
                 facts("x = 1\n")
             });
@@ -500,7 +569,9 @@ mod tests {
         std::fs::write(&blocker, "").unwrap();
         // the cache directory would be below a regular file
         let c = Cache::open(&blocker, dir.path());
-        c.entry(Lang::Python, "a.py", "x = 1\n", None, || facts("x = 1\n"));
+        c.entry(Lang::Python, Depth::Facts, "a.py", "x = 1\n", None, || {
+            facts("x = 1\n")
+        });
         c.save();
     }
 }

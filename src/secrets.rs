@@ -565,6 +565,24 @@ pub fn prescan(text: &str) -> Vec<ShapeHit> {
         .collect()
 }
 
+/// What `prescan_unparsed` calls a value written under a secret-like name.
+pub const UNPARSED_VALUE: &str = "value under a secret-like name";
+
+/// `prescan`, for code twelve does not parse (test, example and docs trees): also every value
+/// written under a secret-like name (`password = "hunter2"`), as a guessable default. Without a
+/// parse there is no binding to stand for such a value, so this is what masks it wherever a
+/// report quotes the file; it is never judged (in those trees only a provider's format is).
+pub fn prescan_unparsed(text: &str) -> Vec<ShapeHit> {
+    let mut hits = prescan(text);
+    hits.extend(assignments(text).into_iter().map(|span| ShapeHit {
+        value: text.get(span.clone()).unwrap_or_default().to_string(),
+        span,
+        what: UNPARSED_VALUE,
+        class: ValueClass::WeakDefault,
+    }));
+    hits
+}
+
 /// A `ShapeHit` as the facts cache stores it: its name as text.
 #[derive(serde::Deserialize)]
 struct StoredShape {
@@ -580,7 +598,11 @@ impl<'de> serde::Deserialize<'de> for ShapeHit {
         let what = PATTERNS
             .iter()
             .map(|(n, _)| *n)
-            .chain(["password in a connection string", "password in a URL"])
+            .chain([
+                "password in a connection string",
+                "password in a URL",
+                UNPARSED_VALUE,
+            ])
             .find(|n| *n == s.what)
             .unwrap_or("secret by its shape");
         Ok(ShapeHit {

@@ -333,3 +333,66 @@ fn the_false_alarm_shapes_of_issue_11_stay_silent() {
         .collect();
     assert!(secrets.is_empty(), "{secrets:#?}");
 }
+
+/// Code in test, example and docs trees (by default, or by `test-paths`) is not parsed: no
+/// rule reads its facts. A provider-format key written there is still reported, from its
+/// shape, and the other values under secret-like names on its line stay masked in every
+/// format, with the facts cache and without.
+#[test]
+fn test_code_is_not_parsed_yet_its_secrets_are_found_and_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "STRIPE_KEY = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'; DB_PASSWORD = 'Zq81kQ9rT2mB'\n";
+    write(
+        dir.path(),
+        &[
+            ("app.py", "import os\nURL = os.environ['DATABASE_URL']\n"),
+            (
+                "tests/test_pay.py",
+                &format!("import os\nX = os.environ['ONLY_IN_TESTS']\n{line}"),
+            ),
+            ("qa/load.py", "import os\nY = os.environ['ONLY_IN_QA']\n"),
+            ("twelve.toml", "test-paths = [\"qa\"]\n"),
+        ],
+    );
+    let out = Command::cargo_bin("twelve")
+        .unwrap()
+        .args(["model", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reads: Vec<&str> = v["env_reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(reads, ["DATABASE_URL"], "test and qa code is not parsed");
+    let cache = tempfile::tempdir().unwrap();
+    for cached in [false, true, true] {
+        for format in ["human", "json", "sarif", "github"] {
+            let mut cmd = Command::cargo_bin("twelve").unwrap();
+            cmd.args(["check", ".", "--format", format])
+                .current_dir(dir.path());
+            if cached {
+                cmd.arg("--cache-dir").arg(cache.path());
+            } else {
+                cmd.arg("--no-cache");
+            }
+            let out = cmd.output().unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                all.contains("STRIPE_KEY") || all.contains("Stripe"),
+                "the live key is reported ({format}): {all}"
+            );
+            assert!(all.contains("tests/test_pay.py"), "{format}: {all}");
+            for clear in ["4eC39HqLyjWDarjtT1zdp7dc", "Zq81kQ9rT2mB"] {
+                assert!(!all.contains(clear), "{clear} in clear ({format}): {all}");
+            }
+        }
+    }
+}

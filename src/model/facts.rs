@@ -56,6 +56,12 @@ pub fn is_test_path(rel: &str) -> bool {
         || name == "tests.rs"
 }
 
+/// Whether a path is in a test, example or docs tree: by default (`is_test_path`) or under a
+/// directory the `test-paths` setting adds.
+pub fn in_test_tree(rel: &str, extra_dirs: &[String]) -> bool {
+    is_test_path(rel) || extra_dirs.iter().any(|d| walk::is_within(rel, d))
+}
+
 /// A path that shows the repository has database migrations (`alembic.ini`, Django or SQL
 /// `migrations/`, diesel/sqlx `up.sql`, `prisma/migrations`).
 pub fn is_migration_marker(rel: &str) -> bool {
@@ -180,7 +186,7 @@ impl Project {
 
     /// Whether a path is in a test, example or docs tree, by default or by `test-paths`.
     fn path_is_test(&self, rel: &str) -> bool {
-        is_test_path(rel) || self.extra_test_dirs.iter().any(|d| walk::is_within(rel, d))
+        in_test_tree(rel, &self.extra_test_dirs)
     }
 
     /// `is_test_file` of every file, once: rules ask it of the same files again and again.

@@ -2,6 +2,7 @@
 //! file to lowering; then link, and compute the facts rules read. Nothing else reads the disk.
 
 use super::*;
+use crate::cache::Depth;
 
 pub(super) enum Parsed {
     Dockerfile(Dockerfile),
@@ -155,9 +156,18 @@ enum Loaded {
 fn load_one(
     f: &Found,
     opts: &WalkOptions,
+    test_dirs: &[String],
     cache: Option<&crate::cache::Cache>,
     charts: &std::collections::HashSet<&str>,
 ) -> Loaded {
+    // code in a test, example or docs tree is not parsed: no rule reads its facts (they judge
+    // the code an app runs), and a third of a typical repository's code is tests. Its text is
+    // still scanned for secrets by their shape, and its suppressions read
+    let depth = if in_test_tree(&f.rel, test_dirs) {
+        Depth::Shapes
+    } else {
+        Depth::Facts
+    };
     // source code the cache knows by its metadata is not read at all (see `cache`), unless
     // its text is kept (it parsed in part, or holds suppressions)
     let mut stat_key = None;
@@ -166,7 +176,7 @@ fn load_one(
         && let Ok(meta) = std::fs::metadata(&f.abs)
         && meta.len() <= opts.max_file_size
     {
-        stat_key = cache.stat_key(lang, &f.rel, &meta);
+        stat_key = cache.stat_key(lang, depth, &f.rel, &meta);
         // a fault injected into the parse of a file fires whether its facts are cached or not
         let known = crate::fault::catch(|| {
             crate::fault::injection_point("parse", &f.rel);
@@ -207,9 +217,18 @@ fn load_one(
     let parse = || {
         crate::fault::catch(|| {
             crate::fault::injection_point("parse", &f.rel);
-            parse_one(kind, &f.rel, &text)
+            match kind {
+                FileKind::Source(lang) if depth == Depth::Shapes => {
+                    Parsed::Source(lang, Box::default())
+                }
+                _ => parse_one(kind, &f.rel, &text),
+            }
         })
         .unwrap_or_else(Parsed::Internal)
+    };
+    let scan = |text: &str| match (kind, depth) {
+        (FileKind::Source(_), Depth::Shapes) => crate::secrets::prescan_unparsed(text),
+        _ => secrets::prescan(text),
     };
     // source code: its facts, shapes and outline, from the cache when the content was read
     // before
@@ -222,13 +241,14 @@ fn load_one(
             crate::fault::injection_point("parse", &f.rel);
             cache.entry(
                 lang,
+                depth,
                 walk::file_name(&f.rel),
                 &text,
                 stat_key,
                 || match parse() {
                     Parsed::Source(_, facts) => Some(crate::cache::SourceEntry {
                         facts: *facts,
-                        shapes: secrets::prescan(&text),
+                        shapes: scan(&text),
                         outline: SourceFile::outline(&text),
                         generated: walk::generated_header(&text),
                         suppressions: text.contains("twelve:"),
@@ -274,7 +294,7 @@ fn load_one(
         }
         other => other,
     };
-    let shapes = secrets::prescan(&text);
+    let shapes = scan(&text);
     // source code is its facts: its text is read again only if a finding lands in it. Code
     // that parsed in part, or that holds suppression comments, keeps it (both are read again
     // from the text)
@@ -414,7 +434,10 @@ impl Project {
         // read, parse and scan every file in parallel; of source code only the facts are kept
         let loaded: Vec<(&Found, Loaded)> = to_read
             .par_iter()
-            .map(|f| (*f, load_one(f, opts, cache.as_ref(), &chart_dirs)))
+            .map(|f| {
+                let loaded = load_one(f, opts, &options.test_dirs, cache.as_ref(), &chart_dirs);
+                (*f, loaded)
+            })
             .collect();
         if let Some(cache) = cache {
             cache.save();

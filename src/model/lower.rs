@@ -354,7 +354,6 @@ impl Project {
                 file: id,
                 dir,
                 facts: *facts,
-                test_tree: is_test_path(&rel),
                 build_script: lang == crate::parse::code::Lang::Rust
                     && walk::file_name(&rel) == "build.rs",
                 bundled: None,

@@ -20,7 +20,7 @@ pub mod reach;
 pub mod secrets;
 pub mod units;
 
-pub use facts::{is_dev_path, is_migration_marker, is_test_path};
+pub use facts::{in_test_tree, is_dev_path, is_migration_marker, is_test_path};
 
 use crate::parse::compose::{ComposeFile, Service};
 use crate::parse::dockerfile::{self, Dockerfile, Kind};
@@ -205,7 +205,6 @@ pub struct SourceModel {
     pub file: FileId,
     pub dir: String,
     pub facts: CodeFacts,
-    pub test_tree: bool,
     /// A Rust build script (`build.rs` beside `Cargo.toml`): it runs at build time, so what
     /// it reads is the build's environment, not the app's.
     pub build_script: bool,
