@@ -66,6 +66,7 @@ fn main() -> ExitCode {
         err: &mut err,
         stdout_is_terminal: cli::stdout_is_terminal(),
         terminal_width: cli::terminal_width(),
+        exiting: true,
     };
     twelve::fault::install_hook();
     // a panic outside the boundaries that catch one (a file's parse, a rule's check) still

@@ -131,8 +131,13 @@ pub fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             .any(|d| d.severity >= t)
     });
     let missed = gates_missed(&an, io)?;
-    if faulted(&an, io)? {
-        return Ok(2);
+    let code = if faulted(&an, io)? {
+        2
+    } else {
+        i32::from(failed || missed)
+    };
+    if io.exiting {
+        std::mem::forget(an);
     }
-    Ok(i32::from(failed || missed))
+    Ok(code)
 }
