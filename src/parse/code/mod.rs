@@ -33,6 +33,32 @@ pub fn parse_tree(
     })
 }
 
+/// A grammar's node kinds by id. `Node::kind` finds the length of a C string and checks it is
+/// UTF-8 on every call, and a tree walk asks it of every node several times; an id indexes
+/// this table instead.
+pub struct Kinds(Vec<Box<str>>);
+
+impl Kinds {
+    pub fn new(language: &Language) -> Kinds {
+        Kinds(
+            (0..language.node_kind_count())
+                .map(|id| {
+                    u16::try_from(id)
+                        .ok()
+                        .and_then(|id| language.node_kind_for_id(id))
+                        .unwrap_or("")
+                        .into()
+                })
+                .collect(),
+        )
+    }
+
+    /// The kind of a node, as `Node::kind` names it.
+    pub fn of(&self, n: tree_sitter::Node<'_>) -> &str {
+        self.0.get(usize::from(n.kind_id())).map_or("", |k| k)
+    }
+}
+
 pub use crate::lang::Lang;
 
 /// One language: how its files are parsed and what rules need to know about it. Adding a

@@ -14,7 +14,7 @@ pub fn parse(text: &str) -> CodeFacts {
         has_error: tree.root_node().has_error(),
         ..CodeFacts::default()
     };
-    visit(tree.root_node(), text, &mut facts, false, 0);
+    visit(&mut tree.walk(), text, &mut facts, false, 0);
     facts.mark_env_defaults();
     derive_listens_and_logs(&mut facts, text);
     facts
@@ -208,6 +208,13 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
     }
 }
 
+static KINDS: std::sync::LazyLock<Kinds> =
+    std::sync::LazyLock::new(|| Kinds::new(&tree_sitter_python::LANGUAGE.into()));
+
+fn kind(node: Node<'_>) -> &'static str {
+    KINDS.of(node)
+}
+
 fn t<'a>(node: Node<'_>, text: &'a str) -> &'a str {
     text.get(node.start_byte()..node.end_byte()).unwrap_or("")
 }
@@ -218,12 +225,12 @@ fn span(node: Node<'_>) -> Span {
 
 /// The value of a plain string literal (no f-string interpolation, implicit concatenation joined).
 pub fn string_value(node: Node<'_>, text: &str) -> Option<String> {
-    match node.kind() {
+    match kind(node) {
         "string" => {
             let mut out = String::new();
             let mut cursor = node.walk();
             for c in node.named_children(&mut cursor) {
-                match c.kind() {
+                match kind(c) {
                     "string_content" => out.push_str(t(c, text)),
                     "interpolation" => return None,
                     "escape_sequence" => out.push_str(t(c, text)),
@@ -258,7 +265,7 @@ fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
     if let Some(s) = string_value(node, text) {
         return ArgValue::Str(s);
     }
-    if node.kind() == "integer"
+    if kind(node) == "integer"
         && let Ok(i) = t(node, text).replace('_', "").parse()
     {
         return ArgValue::Int(i);
@@ -275,10 +282,10 @@ fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
 fn guarded_by_key_error(node: Node<'_>, text: &str) -> bool {
     let mut cur = node;
     while let Some(parent) = cur.parent() {
-        if parent.kind() == "try_statement" && parent.child_by_field_name("body") == Some(cur) {
+        if kind(parent) == "try_statement" && parent.child_by_field_name("body") == Some(cur) {
             let mut c = parent.walk();
             let catches = parent.named_children(&mut c).any(|h| {
-                h.kind() == "except_clause" && {
+                kind(h) == "except_clause" && {
                     let head = t(h, text).split(':').next().unwrap_or("");
                     let caught = head.trim_start_matches("except").trim();
                     caught.is_empty()
@@ -291,7 +298,7 @@ fn guarded_by_key_error(node: Node<'_>, text: &str) -> bool {
                 return true;
             }
         }
-        if matches!(parent.kind(), "function_definition" | "class_definition") {
+        if matches!(kind(parent), "function_definition" | "class_definition") {
             return false;
         }
         cur = parent;
@@ -300,7 +307,7 @@ fn guarded_by_key_error(node: Node<'_>, text: &str) -> bool {
 }
 
 fn is_main_guard(node: Node<'_>, text: &str) -> bool {
-    node.kind() == "if_statement"
+    kind(node) == "if_statement"
         && node
             .child_by_field_name("condition")
             .map(|c| {
@@ -310,21 +317,31 @@ fn is_main_guard(node: Node<'_>, text: &str) -> bool {
             .unwrap_or(false)
 }
 
-fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth: usize) {
+/// The facts of the node `cursor` is on, then of its named children, depth first; `cursor`
+/// ends where it started (one cursor serves the whole walk).
+fn visit(
+    cursor: &mut tree_sitter::TreeCursor<'_>,
+    text: &str,
+    f: &mut CodeFacts,
+    main_guard: bool,
+    depth: usize,
+) {
     if depth > 400 {
         f.has_error = true;
         return;
     }
+    let node = cursor.node();
     let main_guard = main_guard || is_main_guard(node, text);
-    if matches!(node.kind(), "while_statement" | "for_statement") && is_retry_loop(t(node, text)) {
+    let node_kind = kind(node);
+    if matches!(node_kind, "while_statement" | "for_statement") && is_retry_loop(t(node, text)) {
         f.connect_retries
             .push(("a loop that connects and sleeps".into(), span(node)));
     }
-    match node.kind() {
+    match node_kind {
         "import_statement" => {
             let mut cursor = node.walk();
             for c in node.children_by_field_name("name", &mut cursor) {
-                let dotted = if c.kind() == "aliased_import" {
+                let dotted = if kind(c) == "aliased_import" {
                     c.child_by_field_name("name").unwrap_or(c)
                 } else {
                     c
@@ -339,7 +356,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
         "import_from_statement" => {
             if let Some(m) = node.child_by_field_name("module_name") {
                 let module: String = t(m, text).split_whitespace().collect();
-                if m.kind() == "dotted_name" {
+                if kind(m) == "dotted_name" {
                     let top = module.split('.').next().unwrap_or("").trim();
                     if !top.is_empty() {
                         f.imports.push((top.to_string(), span(m)));
@@ -348,7 +365,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                 // `from a.b import c`: `c` may be a module of package `a.b`
                 let mut cursor = node.walk();
                 for c in node.children_by_field_name("name", &mut cursor) {
-                    let name = if c.kind() == "aliased_import" {
+                    let name = if kind(c) == "aliased_import" {
                         c.child_by_field_name("name").unwrap_or(c)
                     } else {
                         c
@@ -371,7 +388,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                 if let Some(al) = node.child_by_field_name("arguments") {
                     let mut cursor = al.walk();
                     for a in al.named_children(&mut cursor) {
-                        if a.kind() == "keyword_argument" {
+                        if kind(a) == "keyword_argument" {
                             let (Some(n), Some(v)) = (
                                 a.child_by_field_name("name"),
                                 a.child_by_field_name("value"),
@@ -392,7 +409,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
                                 span: span(a),
                                 value_span: span(v),
                             });
-                        } else if a.kind() != "comment" {
+                        } else if kind(a) != "comment" {
                             args.push(Arg {
                                 keyword: None,
                                 value: arg_value(a, text),
@@ -545,7 +562,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
             if let (Some(l), Some(r)) = (
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
-            ) && matches!(l.kind(), "identifier" | "attribute")
+            ) && matches!(kind(l), "identifier" | "attribute")
                 && generated_secret(t(l, text).rsplit('.').next().unwrap_or(""), t(r, text))
             {
                 f.generated_secrets.push((t(l, text).to_string(), span(r)));
@@ -553,7 +570,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
             if let (Some(l), Some(r)) = (
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
-            ) && matches!(l.kind(), "identifier" | "attribute")
+            ) && matches!(kind(l), "identifier" | "attribute")
                 && let Some(s) = string_value(r, text)
             {
                 let key = t(l, text).rsplit('.').next().unwrap_or("").to_string();
@@ -568,7 +585,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
             if let Some(v) = string_value(node, text) {
                 f.string_literal(v, span(node));
             }
-            if node.kind() == "concatenated_string" {
+            if node_kind == "concatenated_string" {
                 return; // its parts are not separate literals
             }
         }
@@ -578,7 +595,7 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
             let is_eq = {
                 let mut c = node.walk();
                 node.children(&mut c)
-                    .any(|ch| matches!(ch.kind(), "==" | "!="))
+                    .any(|ch| matches!(kind(ch), "==" | "!="))
             };
             if is_eq && operands.len() == 2 {
                 for (a, b) in [(operands[0], operands[1]), (operands[1], operands[0])] {
@@ -612,15 +629,45 @@ fn visit(node: Node<'_>, text: &str, f: &mut CodeFacts, main_guard: bool, depth:
         }
         _ => {}
     }
-    let mut cursor = node.walk();
-    for c in node.named_children(&mut cursor) {
-        visit(c, text, f, main_guard, depth + 1);
+    if cursor.goto_first_child() {
+        loop {
+            if cursor.node().is_named() {
+                visit(cursor, text, f, main_guard, depth + 1);
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        cursor.goto_parent();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kind table names every node, named or not (`==`, `(`), as tree-sitter does.
+    #[test]
+    fn kinds_by_id_are_the_kinds_tree_sitter_names() {
+        let text =
+            "import os\nif os.environ.get(\"ENV\") == \"prod\":\n    x = f\"{a}\" 'b' \"c\"  # é\n";
+        let tree = parse_tree("python", || tree_sitter_python::LANGUAGE.into(), text).unwrap();
+        let mut cursor = tree.walk();
+        let mut seen = 0;
+        loop {
+            let n = cursor.node();
+            assert_eq!(kind(n), n.kind());
+            seen += 1;
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+            if cursor.node() == tree.root_node() {
+                break;
+            }
+        }
+        assert!(seen > 30, "{seen}");
+    }
 
     #[test]
     fn a_read_inside_try_except_key_error_is_optional() {
