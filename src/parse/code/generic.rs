@@ -202,7 +202,7 @@ pub fn facts(g: &dyn Grammar, vocab: &Vocabulary, root: Node<'_>, text: &str) ->
         text,
         f: &mut f,
     };
-    w.visit(root, 0);
+    w.visit(&mut root.walk(), 0);
     f.mark_env_defaults();
     f
 }
@@ -215,11 +215,14 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn visit(&mut self, n: Node<'_>, depth: usize) {
+    /// The facts of the node `cursor` is on, then of its children (comments left out), depth
+    /// first; `cursor` ends where it started (one cursor serves the whole walk).
+    fn visit(&mut self, cursor: &mut tree_sitter::TreeCursor<'_>, depth: usize) {
         if depth > 400 {
             self.f.has_error = true;
             return;
         }
+        let n = cursor.node();
         if self.g.is_test(n, self.text) {
             self.f.test_spans.push(node_span(n));
             return;
@@ -250,8 +253,17 @@ impl Walk<'_> {
         if let Some(c) = self.g.call(n, self.text) {
             self.call(n, &c);
         }
-        for ch in named_children(n) {
-            self.visit(ch, depth + 1);
+        if cursor.goto_first_child() {
+            loop {
+                let ch = cursor.node();
+                if ch.is_named() && !ch.kind().contains("comment") {
+                    self.visit(cursor, depth + 1);
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            cursor.goto_parent();
         }
     }
 

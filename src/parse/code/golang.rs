@@ -15,7 +15,7 @@ pub fn parse(text: &str) -> CodeFacts {
         ..CodeFacts::default()
     };
     let opens_files = text.contains("os.OpenFile") || text.contains("os.Create(");
-    visit(tree.root_node(), text, &mut f, opens_files, 0);
+    visit(&mut tree.walk(), text, &mut f, opens_files, 0);
     f.mark_env_defaults();
     f
 }
@@ -50,11 +50,20 @@ fn args(n: Node<'_>) -> Vec<Node<'_>> {
         .unwrap_or_default()
 }
 
-fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: usize) {
+/// The facts of the node `cursor` is on, then of its named children, depth first; `cursor`
+/// ends where it started (one cursor serves the whole walk).
+fn visit(
+    cursor: &mut tree_sitter::TreeCursor<'_>,
+    text: &str,
+    f: &mut CodeFacts,
+    opens_files: bool,
+    depth: usize,
+) {
     if depth > 400 {
         f.has_error = true;
         return;
     }
+    let n = cursor.node();
     if n.kind() == "for_statement" && is_retry_loop(t(n, text)) {
         f.connect_retries
             .push(("a loop that connects and sleeps".into(), span(n)));
@@ -303,9 +312,16 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, opens_files: bool, depth: u
         }
         _ => {}
     }
-    let mut c = n.walk();
-    for ch in n.named_children(&mut c) {
-        visit(ch, text, f, opens_files, depth + 1);
+    if cursor.goto_first_child() {
+        loop {
+            if cursor.node().is_named() {
+                visit(cursor, text, f, opens_files, depth + 1);
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        cursor.goto_parent();
     }
 }
 

@@ -47,7 +47,7 @@ pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
         has_error: tree.root_node().has_error(),
         ..CodeFacts::default()
     };
-    visit(tree.root_node(), text, &mut f, 0);
+    visit(&mut tree.walk(), text, &mut f, 0);
     f.mark_env_defaults();
     f.mark_presence_tested();
     f
@@ -193,11 +193,14 @@ const RECONNECT_OPTIONS: &[&str] = &[
     "reconnect",
 ];
 
-fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
+/// The facts of the node `cursor` is on, then of its named children, depth first; `cursor`
+/// ends where it started (one cursor serves the whole walk).
+fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
     if depth > 400 {
         f.has_error = true;
         return;
     }
+    let n = cursor.node();
     if matches!(
         n.kind(),
         "while_statement" | "for_statement" | "do_statement"
@@ -386,9 +389,16 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         }
         _ => {}
     }
-    let mut c = n.walk();
-    for ch in n.named_children(&mut c) {
-        visit(ch, text, f, depth + 1);
+    if cursor.goto_first_child() {
+        loop {
+            if cursor.node().is_named() {
+                visit(cursor, text, f, depth + 1);
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        cursor.goto_parent();
     }
 }
 
