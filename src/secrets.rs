@@ -1059,11 +1059,34 @@ static NAME_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["']?\b(name|value)["']?[ \t]*:[ \t]*["']?([^\s"',}#]+)"#).expect("valid pattern")
 });
 
+/// Words one of which (ASCII case ignored) every name `is_secret_key` accepts holds, and the
+/// MySQL clients that take a password glued to `-p`: a text without any holds nothing
+/// `assignments` finds, and most code holds none.
+static ASSIGNMENT_GATE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "pass",
+            "pwd",
+            "secret",
+            "token",
+            "key",
+            "credential",
+            "auth",
+            "mysql",
+            "mariadb",
+        ])
+        .expect("valid needles")
+});
+
 /// Secret values assigned to secret-named keys in any text (`KEY=value`, `key: value`,
 /// `"key": "value"`), for files twelve has no model of (one that failed to parse, a shell
 /// script's assignments, a Helm template): their reports must still mask what a reader
 /// would see as a secret. Byte ranges of the values.
 pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
+    if !ASSIGNMENT_GATE.is_match(text) {
+        return Vec::new();
+    }
     let mut out: Vec<std::ops::Range<usize>> = ASSIGNMENT
         .captures_iter(text)
         .filter_map(|c| {
@@ -1491,6 +1514,33 @@ mod tests {
             let refs: Vec<&str> = w.iter().map(String::as_str).collect();
             assert_eq!(masked_command(&refs), masked, "{cmd}");
         }
+    }
+
+    #[test]
+    fn every_secret_like_name_passes_the_assignment_gate() {
+        for key in [
+            "DB_PASSWORD",
+            "smtpPasswd",
+            "PWD_HASH",
+            "client_secret",
+            "API_TOKEN",
+            "apiKey",
+            "x-api-key",
+            "AWS_SECRET_ACCESS_KEY",
+            "privateKey",
+            "signing_key",
+            "GOOGLE_CREDENTIALS",
+            "BASIC_AUTH",
+            "RABBITMQ_DEFAULT_PASS",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+            assert!(ASSIGNMENT_GATE.is_match(key), "{key}");
+            let text = format!("{key} = 'Zq81kQ9rT2mB'\n");
+            assert_eq!(assignments(&text).len(), 1, "{text}");
+        }
+        let t = "mysql -uroot -pZq81kQ9rT2mB db\n";
+        assert_eq!(assignments(t).len(), 1);
+        assert!(assignments("DEBUG = 'Zq81kQ9rT2mB'\nHOST: db\n").is_empty());
     }
 
     #[test]

@@ -6,6 +6,8 @@ use super::generic::*;
 use super::*;
 use tree_sitter::Node;
 
+kinds_of!(tree_sitter_c_sharp::LANGUAGE);
+
 pub fn parse(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("csharp", || tree_sitter_c_sharp::LANGUAGE.into(), text) else {
         return CodeFacts::default();
@@ -76,13 +78,16 @@ const VOCAB: Vocabulary = Vocabulary {
 struct CSharp;
 
 impl Grammar for CSharp {
+    fn node_kind<'t>(&self, n: Node<'t>) -> &'t str {
+        kind(n)
+    }
     fn string(&self, n: Node<'_>, text: &str) -> Option<String> {
-        match n.kind() {
+        match kind(n) {
             "string_literal" => {
                 let kids = named_children(n);
                 match kids.as_slice() {
                     [] => Some(String::new()),
-                    [c] if c.kind() == "string_literal_content" => {
+                    [c] if kind(c) == "string_literal_content" => {
                         Some(node_text(*c, text).to_string())
                     }
                     _ => None,
@@ -103,7 +108,7 @@ impl Grammar for CSharp {
     }
 
     fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
-        let (callee, args) = match n.kind() {
+        let (callee, args) = match kind(n) {
             "invocation_expression" => (
                 node_text(n.child_by_field_name("function")?, text)
                     .split_whitespace()
@@ -118,12 +123,12 @@ impl Grammar for CSharp {
         };
         let mut out = Vec::new();
         for a in args.map(named_children).unwrap_or_default() {
-            if a.kind() != "argument" {
+            if kind(a) != "argument" {
                 continue;
             }
             let kids = named_children(a);
             let (name, value) = match kids.as_slice() {
-                [nc, v] if nc.kind() == "name_colon" => (
+                [nc, v] if kind(nc) == "name_colon" => (
                     Some(
                         node_text(*nc, text)
                             .trim_end_matches(':')
@@ -145,7 +150,7 @@ impl Grammar for CSharp {
     }
 
     fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
-        if n.kind() != "invocation_expression" {
+        if kind(n) != "invocation_expression" {
             return None;
         }
         let f = node_text(n.child_by_field_name("function")?, text);
@@ -163,12 +168,12 @@ impl Grammar for CSharp {
     }
 
     fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
-        match n.kind() {
+        match kind(n) {
             "variable_declarator" => {
                 let kids = named_children(n);
                 let name = kids.first()?;
                 let value = kids.get(1)?;
-                let value = if value.kind() == "equals_value_clause" {
+                let value = if kind(value) == "equals_value_clause" {
                     named_children(*value).into_iter().next()?
                 } else {
                     *value
@@ -187,7 +192,7 @@ impl Grammar for CSharp {
     }
 
     fn equality<'t>(&self, n: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
-        if n.kind() != "binary_expression" {
+        if kind(n) != "binary_expression" {
             return None;
         }
         let op = node_text(n.child_by_field_name("operator")?, text);
@@ -200,7 +205,7 @@ impl Grammar for CSharp {
 
     fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>> {
         let p = n.parent()?;
-        (p.kind() == "binary_expression"
+        (kind(p) == "binary_expression"
             && p.child_by_field_name("operator")
                 .map(|o| node_text(o, text))
                 == Some("??")
@@ -209,9 +214,9 @@ impl Grammar for CSharp {
     }
 
     fn is_test(&self, n: Node<'_>, text: &str) -> bool {
-        matches!(n.kind(), "method_declaration" | "class_declaration")
+        matches!(kind(n), "method_declaration" | "class_declaration")
             && named_children(n).into_iter().any(|c| {
-                c.kind() == "attribute_list"
+                kind(c) == "attribute_list"
                     && named_children(c).into_iter().any(|a| {
                         a.child_by_field_name("name").is_some_and(|nm| {
                             matches!(

@@ -152,6 +152,10 @@ pub trait Grammar {
     fn is_test(&self, _n: Node<'_>, _text: &str) -> bool {
         false
     }
+    /// The kind of a node (a grammar's `Kinds` table is faster than `Node::kind`).
+    fn node_kind<'t>(&self, n: Node<'t>) -> &'t str {
+        n.kind()
+    }
 }
 
 /// Which names mean what, for one language. Callee entries match the end of the callee
@@ -256,7 +260,7 @@ impl Walk<'_> {
         if cursor.goto_first_child() {
             loop {
                 let ch = cursor.node();
-                if ch.is_named() && !ch.kind().contains("comment") {
+                if ch.is_named() && !self.g.node_kind(ch).contains("comment") {
                     self.visit(cursor, depth + 1);
                 }
                 if !cursor.goto_next_sibling() {

@@ -6,6 +6,8 @@ use crate::parse::code::*;
 use crate::source::Span;
 use tree_sitter::Node;
 
+kinds_of!(tree_sitter_go::LANGUAGE);
+
 pub fn parse(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("go", || tree_sitter_go::LANGUAGE.into(), text) else {
         return CodeFacts::default();
@@ -29,7 +31,7 @@ fn span(n: Node<'_>) -> Span {
 }
 
 fn string_value(n: Node<'_>, text: &str) -> Option<String> {
-    match n.kind() {
+    match kind(n) {
         "interpreted_string_literal" => {
             let raw = t(n, text);
             Some(raw.trim_matches('"').to_string())
@@ -44,7 +46,7 @@ fn args(n: Node<'_>) -> Vec<Node<'_>> {
         .map(|a| {
             let mut c = a.walk();
             a.named_children(&mut c)
-                .filter(|x| x.kind() != "comment")
+                .filter(|x| kind(x) != "comment")
                 .collect()
         })
         .unwrap_or_default()
@@ -64,11 +66,11 @@ fn visit(
         return;
     }
     let n = cursor.node();
-    if n.kind() == "for_statement" && is_retry_loop(t(n, text)) {
+    if kind(n) == "for_statement" && is_retry_loop(t(n, text)) {
         f.connect_retries
             .push(("a loop that connects and sleeps".into(), span(n)));
     }
-    match n.kind() {
+    match kind(n) {
         "import_spec" => {
             if let Some(p) = n
                 .child_by_field_name("path")
@@ -124,7 +126,7 @@ fn visit(
                     };
                     if let Some(addr) = addr {
                         let lit = string_value(*addr, text);
-                        let env = t(*addr, text).contains("Getenv") || addr.kind() == "identifier";
+                        let env = t(*addr, text).contains("Getenv") || kind(addr) == "identifier";
                         f.listens.extend(listen_at(
                             lit.as_deref().map(|s| (s, span(*addr))),
                             env,
@@ -204,7 +206,7 @@ fn visit(
                 body.named_children(&mut c).find_map(|kv| {
                     let mut c2 = kv.walk();
                     let kids: Vec<Node<'_>> = kv.named_children(&mut c2).collect();
-                    (kv.kind() == "keyed_element"
+                    (kind(kv) == "keyed_element"
                         && kids.len() == 2
                         && matches!(t(kids[0], text), "Addr" | "Host"))
                     .then(|| {
@@ -245,7 +247,7 @@ fn visit(
         | "const_spec"
         | "var_spec"
         | "keyed_element" => {
-            let (k, v) = match n.kind() {
+            let (k, v) = match kind(n) {
                 "const_spec" | "var_spec" => (
                     n.child_by_field_name("name"),
                     n.child_by_field_name("value"),
@@ -261,7 +263,7 @@ fn visit(
                 ),
             };
             if let (Some(k), Some(v)) = (k, v) {
-                let value_node = if v.kind() == "expression_list" || v.kind() == "literal_element" {
+                let value_node = if kind(v) == "expression_list" || kind(v) == "literal_element" {
                     v.named_child(0)
                 } else {
                     Some(v)

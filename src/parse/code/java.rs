@@ -6,6 +6,8 @@ use super::generic::*;
 use super::*;
 use tree_sitter::Node;
 
+kinds_of!(tree_sitter_java::LANGUAGE);
+
 pub fn parse(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("java", || tree_sitter_java::LANGUAGE.into(), text) else {
         return CodeFacts::default();
@@ -79,14 +81,17 @@ const VOCAB: Vocabulary = Vocabulary {
 struct Java;
 
 impl Grammar for Java {
+    fn node_kind<'t>(&self, n: Node<'t>) -> &'t str {
+        kind(n)
+    }
     fn string(&self, n: Node<'_>, text: &str) -> Option<String> {
-        if n.kind() != "string_literal" {
+        if kind(n) != "string_literal" {
             return None;
         }
         let kids = named_children(n);
         match kids.as_slice() {
             [] => Some(String::new()),
-            [c] if matches!(c.kind(), "string_fragment" | "multiline_string_fragment") => {
+            [c] if matches!(kind(c), "string_fragment" | "multiline_string_fragment") => {
                 Some(node_text(*c, text).to_string())
             }
             _ => None,
@@ -94,7 +99,7 @@ impl Grammar for Java {
     }
 
     fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
-        let callee = match n.kind() {
+        let callee = match kind(n) {
             "method_invocation" => {
                 let name = node_text(n.child_by_field_name("name")?, text);
                 match n.child_by_field_name("object") {
@@ -122,7 +127,7 @@ impl Grammar for Java {
     }
 
     fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
-        match n.kind() {
+        match kind(n) {
             "method_invocation" => {
                 let name = node_text(n.child_by_field_name("name")?, text);
                 let obj = node_text(n.child_by_field_name("object")?, text);
@@ -177,7 +182,7 @@ impl Grammar for Java {
     }
 
     fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
-        match n.kind() {
+        match kind(n) {
             "variable_declarator" => Some((
                 node_text(n.child_by_field_name("name")?, text).to_string(),
                 n.child_by_field_name("value")?,
@@ -213,7 +218,7 @@ impl Grammar for Java {
     }
 
     fn equality<'t>(&self, n: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
-        match n.kind() {
+        match kind(n) {
             "binary_expression" => {
                 let op = node_text(n.child_by_field_name("operator")?, text);
                 matches!(op, "==" | "!=").then_some(())?;
@@ -237,7 +242,7 @@ impl Grammar for Java {
     }
 
     fn retry(&self, n: Node<'_>, text: &str) -> Option<&'static str> {
-        (matches!(n.kind(), "marker_annotation" | "annotation")
+        (matches!(kind(n), "marker_annotation" | "annotation")
             && n.child_by_field_name("name")
                 .is_some_and(|nm| node_text(nm, text) == "Retryable"))
         .then_some("Spring `@Retryable`")
@@ -245,11 +250,11 @@ impl Grammar for Java {
 
     fn is_test(&self, n: Node<'_>, text: &str) -> bool {
         // a method or class annotated as a test
-        matches!(n.kind(), "method_declaration" | "class_declaration")
+        matches!(kind(n), "method_declaration" | "class_declaration")
             && n.child(0).is_some_and(|m| {
-                m.kind() == "modifiers"
+                kind(m) == "modifiers"
                     && named_children(m).into_iter().any(|a| {
-                        matches!(a.kind(), "marker_annotation" | "annotation")
+                        matches!(kind(a), "marker_annotation" | "annotation")
                             && a.child_by_field_name("name").is_some_and(|nm| {
                                 matches!(
                                     node_text(nm, text),

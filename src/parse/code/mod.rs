@@ -59,6 +59,20 @@ impl Kinds {
     }
 }
 
+/// A module's `kind(node)` for the one grammar it parses with: the node's kind from a
+/// [`Kinds`] table built once.
+macro_rules! kinds_of {
+    ($language:expr) => {
+        static KINDS: std::sync::LazyLock<$crate::parse::code::Kinds> =
+            std::sync::LazyLock::new(|| $crate::parse::code::Kinds::new(&$language.into()));
+
+        /// The kind of a node of this module's grammar, as `Node::kind` names it.
+        fn kind<'n>(n: impl std::borrow::Borrow<tree_sitter::Node<'n>>) -> &'static str {
+            KINDS.of(*n.borrow())
+        }
+    };
+}
+
 pub use crate::lang::Lang;
 
 /// One language: how its files are parsed and what rules need to know about it. Adding a
@@ -769,6 +783,64 @@ pub fn listen_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `Kinds` table names every node of every grammar as `Node::kind` does, aliases and
+    /// anonymous tokens included: checked on every source file of the fixtures.
+    #[test]
+    fn kinds_by_id_are_the_kinds_tree_sitter_names() {
+        let mut grammars: Vec<(&str, Language)> = vec![("py", tree_sitter_python::LANGUAGE.into())];
+        #[cfg(feature = "ruby")]
+        grammars.push(("rb", tree_sitter_ruby::LANGUAGE.into()));
+        #[cfg(feature = "java")]
+        grammars.push(("java", tree_sitter_java::LANGUAGE.into()));
+        #[cfg(feature = "csharp")]
+        grammars.push(("cs", tree_sitter_c_sharp::LANGUAGE.into()));
+        #[cfg(feature = "php")]
+        grammars.push(("php", tree_sitter_php::LANGUAGE_PHP.into()));
+        #[cfg(feature = "go")]
+        grammars.push(("go", tree_sitter_go::LANGUAGE.into()));
+        #[cfg(feature = "rust")]
+        grammars.push(("rs", tree_sitter_rust::LANGUAGE.into()));
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        for (ext, language) in &grammars {
+            let kinds = Kinds::new(language);
+            let mut parser = Parser::new();
+            parser.set_language(language).unwrap();
+            let mut nodes = 0;
+            for path in files
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == *ext))
+            {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                let tree = parser.parse(&text, None).unwrap();
+                let mut cursor = tree.walk();
+                loop {
+                    let n = cursor.node();
+                    assert_eq!(kinds.of(n), n.kind(), "{}", path.display());
+                    nodes += 1;
+                    if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                        continue;
+                    }
+                    while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+                    if cursor.node() == tree.root_node() {
+                        break;
+                    }
+                }
+            }
+            assert!(nodes > 100, "{ext}: {nodes} nodes in the fixtures");
+        }
+    }
 
     /// Every source file's facts live until the run ends: a list of facts added as a `Vec`
     /// (24 bytes even while empty) instead of a `ThinVec` (8) costs every file.

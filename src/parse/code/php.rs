@@ -5,6 +5,8 @@ use super::generic::*;
 use super::*;
 use tree_sitter::Node;
 
+kinds_of!(tree_sitter_php::LANGUAGE_PHP);
+
 pub fn parse(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("php", || tree_sitter_php::LANGUAGE_PHP.into(), text) else {
         return CodeFacts::default();
@@ -87,13 +89,13 @@ impl Php {
         let Some(al) = n.child_by_field_name("arguments").or_else(|| {
             named_children(n)
                 .into_iter()
-                .find(|c| c.kind() == "arguments")
+                .find(|c| kind(c) == "arguments")
         }) else {
             return Vec::new();
         };
         named_children(al)
             .into_iter()
-            .filter(|a| a.kind() == "argument")
+            .filter(|a| kind(a) == "argument")
             .filter_map(|a| {
                 let kids = named_children(a);
                 let value = *kids.last()?;
@@ -105,20 +107,23 @@ impl Php {
 }
 
 impl Grammar for Php {
+    fn node_kind<'t>(&self, n: Node<'t>) -> &'t str {
+        kind(n)
+    }
     fn string(&self, n: Node<'_>, text: &str) -> Option<String> {
-        if !matches!(n.kind(), "string" | "encapsed_string") {
+        if !matches!(kind(n), "string" | "encapsed_string") {
             return None;
         }
         let kids = named_children(n);
         match kids.as_slice() {
             [] => Some(String::new()),
-            [c] if c.kind() == "string_content" => Some(node_text(*c, text).to_string()),
+            [c] if kind(c) == "string_content" => Some(node_text(*c, text).to_string()),
             _ => None,
         }
     }
 
     fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
-        let callee = match n.kind() {
+        let callee = match kind(n) {
             "function_call_expression" => {
                 node_text(n.child_by_field_name("function")?, text).to_string()
             }
@@ -135,7 +140,7 @@ impl Grammar for Php {
             "object_creation_expression" => {
                 let ty = named_children(n)
                     .into_iter()
-                    .find(|c| matches!(c.kind(), "name" | "qualified_name"))?;
+                    .find(|c| matches!(kind(c), "name" | "qualified_name"))?;
                 let t = node_text(ty, text);
                 format!("new {}", t.rsplit('\\').next().unwrap_or(t))
             }
@@ -153,7 +158,7 @@ impl Grammar for Php {
     }
 
     fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
-        match n.kind() {
+        match kind(n) {
             "function_call_expression" => {
                 let f = node_text(n.child_by_field_name("function")?, text);
                 if !matches!(f, "getenv" | "env" | "\\getenv") {
@@ -199,10 +204,10 @@ impl Grammar for Php {
     }
 
     fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
-        match n.kind() {
+        match kind(n) {
             "assignment_expression" => {
                 let left = n.child_by_field_name("left")?;
-                let key = match left.kind() {
+                let key = match kind(left) {
                     "member_access_expression" => {
                         node_text(left.child_by_field_name("name")?, text).to_string()
                     }
@@ -226,7 +231,7 @@ impl Grammar for Php {
     }
 
     fn equality<'t>(&self, n: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
-        if n.kind() != "binary_expression" {
+        if kind(n) != "binary_expression" {
             return None;
         }
         let op = node_text(n.child_by_field_name("operator")?, text);
@@ -239,7 +244,7 @@ impl Grammar for Php {
 
     fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>> {
         let p = n.parent()?;
-        (p.kind() == "binary_expression"
+        (kind(p) == "binary_expression"
             && matches!(
                 p.child_by_field_name("operator")
                     .map(|o| node_text(o, text)),

@@ -5,6 +5,8 @@ use super::generic::*;
 use super::*;
 use tree_sitter::Node;
 
+kinds_of!(tree_sitter_ruby::LANGUAGE);
+
 pub fn parse(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("ruby", || tree_sitter_ruby::LANGUAGE.into(), text) else {
         return CodeFacts::default();
@@ -23,7 +25,7 @@ fn active_storage_local(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize
     if depth > 200 {
         return;
     }
-    if n.kind() == "assignment"
+    if kind(n) == "assignment"
         && let (Some(l), Some(r)) = (
             n.child_by_field_name("left"),
             n.child_by_field_name("right"),
@@ -83,13 +85,16 @@ const VOCAB: Vocabulary = Vocabulary {
 struct Ruby;
 
 impl Grammar for Ruby {
+    fn node_kind<'t>(&self, n: Node<'t>) -> &'t str {
+        kind(n)
+    }
     fn string(&self, n: Node<'_>, text: &str) -> Option<String> {
-        match n.kind() {
+        match kind(n) {
             "string" => {
                 let kids = named_children(n);
                 match kids.as_slice() {
                     [] => Some(String::new()),
-                    [c] if c.kind() == "string_content" => Some(node_text(*c, text).to_string()),
+                    [c] if kind(c) == "string_content" => Some(node_text(*c, text).to_string()),
                     _ => None,
                 }
             }
@@ -98,7 +103,7 @@ impl Grammar for Ruby {
     }
 
     fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
-        if n.kind() != "call" {
+        if kind(n) != "call" {
             return None;
         }
         let method = node_text(n.child_by_field_name("method")?, text);
@@ -112,7 +117,7 @@ impl Grammar for Ruby {
         let mut args = Vec::new();
         if let Some(al) = n.child_by_field_name("arguments") {
             for a in named_children(al) {
-                if a.kind() == "pair" {
+                if kind(a) == "pair" {
                     let (Some(k), Some(v)) =
                         (a.child_by_field_name("key"), a.child_by_field_name("value"))
                     else {
@@ -134,7 +139,7 @@ impl Grammar for Ruby {
         // a literal or an ENV read as its argument
         if n.child_by_field_name("receiver").is_none() && matches!(method, "bind" | "port") {
             let ok = args.first().is_some_and(|(_, a)| {
-                matches!(a.kind(), "integer" | "string") || node_text(*a, text).contains("ENV")
+                matches!(kind(a), "integer" | "string") || node_text(*a, text).contains("ENV")
             });
             if !ok || args.len() != 1 {
                 return None;
@@ -143,7 +148,7 @@ impl Grammar for Ruby {
         // Rack middleware: `use Rack::Session::Pool` names the class it instantiates
         let callee = match (method, n.child_by_field_name("receiver"), args.first()) {
             ("use", None, Some((None, a)))
-                if matches!(a.kind(), "constant" | "scope_resolution") =>
+                if matches!(kind(a), "constant" | "scope_resolution") =>
             {
                 format!("use {}", node_text(*a, text))
             }
@@ -157,7 +162,7 @@ impl Grammar for Ruby {
     }
 
     fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
-        match n.kind() {
+        match kind(n) {
             "element_reference" => {
                 let obj = n.child_by_field_name("object")?;
                 if !matches!(node_text(obj, text), "ENV" | "::ENV") {
@@ -196,18 +201,18 @@ impl Grammar for Ruby {
     }
 
     fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
-        let (k, v) = match n.kind() {
+        let (k, v) = match kind(n) {
             "assignment" => (
                 n.child_by_field_name("left")?,
                 n.child_by_field_name("right")?,
             ),
-            "pair" if n.parent().is_some_and(|p| p.kind() == "hash") => (
+            "pair" if n.parent().is_some_and(|p| kind(p) == "hash") => (
                 n.child_by_field_name("key")?,
                 n.child_by_field_name("value")?,
             ),
             _ => return None,
         };
-        let key = match k.kind() {
+        let key = match kind(k) {
             "call" => node_text(k.child_by_field_name("method")?, text).to_string(),
             _ => self
                 .string(k, text)
@@ -217,7 +222,7 @@ impl Grammar for Ruby {
     }
 
     fn equality<'t>(&self, n: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
-        if n.kind() != "binary" {
+        if kind(n) != "binary" {
             return None;
         }
         let op = node_text(n.child_by_field_name("operator")?, text);
@@ -230,7 +235,7 @@ impl Grammar for Ruby {
 
     fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>> {
         let p = n.parent()?;
-        (p.kind() == "binary"
+        (kind(p) == "binary"
             && p.child_by_field_name("operator")
                 .map(|o| node_text(o, text))
                 == Some("||")
@@ -239,12 +244,12 @@ impl Grammar for Ruby {
     }
 
     fn retry(&self, n: Node<'_>, _text: &str) -> Option<&'static str> {
-        (n.kind() == "retry").then_some("`retry` in a `rescue`")
+        (kind(n) == "retry").then_some("`retry` in a `rescue`")
     }
 
     fn is_test(&self, n: Node<'_>, text: &str) -> bool {
         // RSpec `describe`/`it` blocks
-        n.kind() == "call"
+        kind(n) == "call"
             && n.child_by_field_name("block").is_some()
             && n.child_by_field_name("method")
                 .is_some_and(|m| matches!(node_text(m, text), "describe" | "context" | "it"))

@@ -6,6 +6,8 @@ use crate::parse::code::*;
 use crate::source::Span;
 use tree_sitter::Node;
 
+kinds_of!(tree_sitter_rust::LANGUAGE);
+
 pub fn parse(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("rust", || tree_sitter_rust::LANGUAGE.into(), text) else {
         return CodeFacts::default();
@@ -32,11 +34,11 @@ fn literal_of(n: Node<'_>, text: &str) -> Option<String> {
     if let Some(s) = string_value(n, text) {
         return Some(s);
     }
-    if n.kind() != "call_expression" {
+    if kind(n) != "call_expression" {
         return None;
     }
     let func = n.child_by_field_name("function")?;
-    match func.kind() {
+    match kind(func) {
         "field_expression"
             if matches!(
                 func.child_by_field_name("field").map(|f| t(f, text)),
@@ -51,12 +53,12 @@ fn literal_of(n: Node<'_>, text: &str) -> Option<String> {
 }
 
 fn string_value(n: Node<'_>, text: &str) -> Option<String> {
-    match n.kind() {
+    match kind(n) {
         "string_literal" => {
             let mut c = n.walk();
             let mut out = String::new();
             for ch in n.named_children(&mut c) {
-                if matches!(ch.kind(), "string_content" | "escape_sequence") {
+                if matches!(kind(ch), "string_content" | "escape_sequence") {
                     out.push_str(t(ch, text));
                 }
             }
@@ -76,7 +78,7 @@ fn args(n: Node<'_>) -> Vec<Node<'_>> {
         .map(|a| {
             let mut c = a.walk();
             a.named_children(&mut c)
-                .filter(|x| !x.kind().contains("comment"))
+                .filter(|x| !kind(x).contains("comment"))
                 .collect()
         })
         .unwrap_or_default()
@@ -84,7 +86,7 @@ fn args(n: Node<'_>) -> Vec<Node<'_>> {
 
 /// An address argument: `"0.0.0.0:8080"`, `("127.0.0.1", 8080)`, `([127, 0, 0, 1], 3030)`.
 fn address(n: Node<'_>, text: &str) -> Option<(String, Option<u16>)> {
-    let n = if n.kind() == "reference_expression" {
+    let n = if kind(n) == "reference_expression" {
         n.named_child(0)?
     } else {
         n
@@ -92,14 +94,14 @@ fn address(n: Node<'_>, text: &str) -> Option<(String, Option<u16>)> {
     if let Some(s) = string_value(n, text) {
         return split_address(&s);
     }
-    if n.kind() == "tuple_expression" {
+    if kind(n) == "tuple_expression" {
         let h = n.named_child(0)?;
         let p = n
             .named_child(1)
             .and_then(|p| t(p, text).parse::<u16>().ok());
         let host = match string_value(h, text) {
             Some(s) => s,
-            None if h.kind() == "array_expression" => {
+            None if kind(h) == "array_expression" => {
                 let mut c = h.walk();
                 h.named_children(&mut c)
                     .map(|x| t(x, text))
@@ -119,14 +121,14 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         return;
     }
     if matches!(
-        n.kind(),
+        kind(n),
         "loop_expression" | "while_expression" | "for_expression"
     ) && is_retry_loop(t(n, text))
     {
         f.connect_retries
             .push(("a loop that connects and sleeps".into(), span(n)));
     }
-    match n.kind() {
+    match kind(n) {
         "use_declaration" => {
             if let Some(arg) = n.child_by_field_name("argument") {
                 let path = t(arg, text);
@@ -170,10 +172,10 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 // how the Result is used decides required / defaulted
                 let parent = n.parent();
                 let method = parent
-                    .filter(|p| p.kind() == "field_expression")
+                    .filter(|p| kind(p) == "field_expression")
                     .and_then(|p| p.child_by_field_name("field"))
                     .map(|fl| t(fl, text).to_string());
-                let tried = parent.is_some_and(|p| p.kind() == "try_expression");
+                let tried = parent.is_some_and(|p| kind(p) == "try_expression");
                 let required = tried || matches!(method.as_deref(), Some("unwrap" | "expect"));
                 let has_default = matches!(
                     method.as_deref(),
@@ -256,7 +258,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
             }
         }
         "let_declaration" | "const_item" | "static_item" | "field_initializer" => {
-            let (k, v) = match n.kind() {
+            let (k, v) = match kind(n) {
                 "let_declaration" => (
                     n.child_by_field_name("pattern"),
                     n.child_by_field_name("value"),
@@ -287,7 +289,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
     let mut c = n.walk();
     let mut test_attr = false;
     for ch in n.named_children(&mut c) {
-        match ch.kind() {
+        match kind(ch) {
             "attribute_item" => {
                 test_attr |= is_test_attribute(t(ch, text));
                 continue;
