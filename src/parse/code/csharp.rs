@@ -110,14 +110,14 @@ impl Grammar for CSharp {
     fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
         let (callee, args) = match kind(n) {
             "invocation_expression" => (
-                node_text(n.child_by_field_name("function")?, text)
+                node_text(field(n, "function")?, text)
                     .split_whitespace()
                     .collect::<String>(),
-                n.child_by_field_name("arguments"),
+                field(n, "arguments"),
             ),
             "object_creation_expression" => (
-                format!("new {}", node_text(n.child_by_field_name("type")?, text)),
-                n.child_by_field_name("arguments"),
+                format!("new {}", node_text(field(n, "type")?, text)),
+                field(n, "arguments"),
             ),
             _ => return None,
         };
@@ -153,11 +153,11 @@ impl Grammar for CSharp {
         if kind(n) != "invocation_expression" {
             return None;
         }
-        let f = node_text(n.child_by_field_name("function")?, text);
+        let f = node_text(field(n, "function")?, text);
         if !f.ends_with("Environment.GetEnvironmentVariable") {
             return None;
         }
-        let args = named_children(n.child_by_field_name("arguments")?);
+        let args = named_children(field(n, "arguments")?);
         let first = named_children(*args.first()?).into_iter().last()?;
         Some(EnvShape {
             name: self.string(first, text)?,
@@ -181,10 +181,10 @@ impl Grammar for CSharp {
                 Some((node_text(*name, text).to_string(), value))
             }
             "assignment_expression" => {
-                let left = node_text(n.child_by_field_name("left")?, text);
+                let left = node_text(field(n, "left")?, text);
                 Some((
                     left.rsplit('.').next().unwrap_or(left).trim().to_string(),
-                    n.child_by_field_name("right")?,
+                    field(n, "right")?,
                 ))
             }
             _ => None,
@@ -195,22 +195,17 @@ impl Grammar for CSharp {
         if kind(n) != "binary_expression" {
             return None;
         }
-        let op = node_text(n.child_by_field_name("operator")?, text);
+        let op = node_text(field(n, "operator")?, text);
         matches!(op, "==" | "!=").then_some(())?;
-        Some((
-            n.child_by_field_name("left")?,
-            n.child_by_field_name("right")?,
-        ))
+        Some((field(n, "left")?, field(n, "right")?))
     }
 
     fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>> {
         let p = n.parent()?;
         (kind(p) == "binary_expression"
-            && p.child_by_field_name("operator")
-                .map(|o| node_text(o, text))
-                == Some("??")
-            && p.child_by_field_name("left") == Some(n))
-        .then(|| p.child_by_field_name("right"))?
+            && field(p, "operator").map(|o| node_text(o, text)) == Some("??")
+            && field(p, "left") == Some(n))
+        .then(|| field(p, "right"))?
     }
 
     fn is_test(&self, n: Node<'_>, text: &str) -> bool {
@@ -218,7 +213,7 @@ impl Grammar for CSharp {
             && named_children(n).into_iter().any(|c| {
                 kind(c) == "attribute_list"
                     && named_children(c).into_iter().any(|a| {
-                        a.child_by_field_name("name").is_some_and(|nm| {
+                        field(a, "name").is_some_and(|nm| {
                             matches!(
                                 node_text(nm, text),
                                 "Fact"

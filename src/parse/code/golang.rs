@@ -42,7 +42,7 @@ fn string_value(n: Node<'_>, text: &str) -> Option<String> {
 }
 
 fn args(n: Node<'_>) -> Vec<Node<'_>> {
-    n.child_by_field_name("arguments")
+    field(n, "arguments")
         .map(|a| {
             let mut c = a.walk();
             a.named_children(&mut c)
@@ -188,8 +188,7 @@ fn visit(
             }
         }
         "composite_literal"
-            if n.child_by_field_name("type")
-                .is_some_and(|ty| t(ty, text).ends_with("lumberjack.Logger")) =>
+            if field(n, "type").is_some_and(|ty| t(ty, text).ends_with("lumberjack.Logger")) =>
         {
             f.file_logs.push(FileLog {
                 what: "a lumberjack logger writes rotating log files".into(),
@@ -198,10 +197,9 @@ fn visit(
         }
         // a client's options with a literal address: `redis.Options{Addr: "redis-master:6379"}`
         "composite_literal"
-            if n.child_by_field_name("type")
-                .is_some_and(|ty| t(ty, text).ends_with("Options")) =>
+            if field(n, "type").is_some_and(|ty| t(ty, text).ends_with("Options")) =>
         {
-            let addr = n.child_by_field_name("body").and_then(|body| {
+            let addr = field(n, "body").and_then(|body| {
                 let mut c = body.walk();
                 body.named_children(&mut c).find_map(|kv| {
                     let mut c2 = kv.walk();
@@ -224,7 +222,7 @@ fn visit(
                 let host = addr.rsplit_once(':').map_or(addr.as_str(), |(h, _)| h);
                 if !host.is_empty() {
                     f.calls.push(Call {
-                        callee: t(n.child_by_field_name("type").unwrap_or(n), text).to_string(),
+                        callee: t(field(n, "type").unwrap_or(n), text).to_string(),
                         args: vec![Arg {
                             keyword: Some("host".into()),
                             value: ArgValue::Str(host.to_string()),
@@ -248,19 +246,13 @@ fn visit(
         | "var_spec"
         | "keyed_element" => {
             let (k, v) = match kind(n) {
-                "const_spec" | "var_spec" => (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                ),
+                "const_spec" | "var_spec" => (field(n, "name"), field(n, "value")),
                 "keyed_element" => {
                     let mut c = n.walk();
                     let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
                     (kids.first().copied(), kids.get(1).copied())
                 }
-                _ => (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ),
+                _ => (field(n, "left"), field(n, "right")),
             };
             if let (Some(k), Some(v)) = (k, v) {
                 let value_node = if kind(v) == "expression_list" || kind(v) == "literal_element" {
@@ -291,16 +283,13 @@ fn visit(
                 .map(|o| t(o, text))
                 .unwrap_or("");
             if matches!(op, "==" | "!=")
-                && let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                )
+                && let (Some(l), Some(r)) = (field(n, "left"), field(n, "right"))
             {
                 for (x, y) in [(l, r), (r, l)] {
                     if t(x, text).starts_with("os.Getenv(")
                         && let (Some(value), Some(var)) = (
                             string_value(y, text),
-                            x.child_by_field_name("arguments")
+                            field(x, "arguments")
                                 .and_then(|a| a.named_child(0))
                                 .and_then(|s| string_value(s, text)),
                         )

@@ -101,8 +101,8 @@ impl Grammar for Java {
     fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
         let callee = match kind(n) {
             "method_invocation" => {
-                let name = node_text(n.child_by_field_name("name")?, text);
-                match n.child_by_field_name("object") {
+                let name = node_text(field(n, "name")?, text);
+                match field(n, "object") {
                     Some(o) => format!(
                         "{}.{name}",
                         node_text(o, text).split_whitespace().collect::<String>()
@@ -111,7 +111,7 @@ impl Grammar for Java {
                 }
             }
             "object_creation_expression" => {
-                format!("new {}", node_text(n.child_by_field_name("type")?, text))
+                format!("new {}", node_text(field(n, "type")?, text))
             }
             _ => return None,
         };
@@ -129,12 +129,12 @@ impl Grammar for Java {
     fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
         match kind(n) {
             "method_invocation" => {
-                let name = node_text(n.child_by_field_name("name")?, text);
-                let obj = node_text(n.child_by_field_name("object")?, text);
+                let name = node_text(field(n, "name")?, text);
+                let obj = node_text(field(n, "object")?, text);
                 if name != "getenv" || !matches!(obj, "System" | "java.lang.System") {
                     return None;
                 }
-                let a = named_children(n.child_by_field_name("arguments")?);
+                let a = named_children(field(n, "arguments")?);
                 Some(EnvShape {
                     name: self.string(*a.first()?, text)?,
                     default: None,
@@ -145,10 +145,10 @@ impl Grammar for Java {
             // Spring: `@Value("${DB_PASSWORD:default}")`; an unresolvable placeholder fails
             // the application context at start
             "annotation" => {
-                if node_text(n.child_by_field_name("name")?, text) != "Value" {
+                if node_text(field(n, "name")?, text) != "Value" {
                     return None;
                 }
-                let args = n.child_by_field_name("arguments")?;
+                let args = field(n, "arguments")?;
                 let lit = named_children(args).into_iter().next()?;
                 let v = self.string(lit, text)?;
                 let inner = v.strip_prefix("${")?.strip_suffix('}')?;
@@ -184,20 +184,20 @@ impl Grammar for Java {
     fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
         match kind(n) {
             "variable_declarator" => Some((
-                node_text(n.child_by_field_name("name")?, text).to_string(),
-                n.child_by_field_name("value")?,
+                node_text(field(n, "name")?, text).to_string(),
+                field(n, "value")?,
             )),
             "assignment_expression" => {
-                let left = node_text(n.child_by_field_name("left")?, text);
+                let left = node_text(field(n, "left")?, text);
                 Some((
                     left.rsplit('.').next().unwrap_or(left).to_string(),
-                    n.child_by_field_name("right")?,
+                    field(n, "right")?,
                 ))
             }
             // setters and builders: `ds.setPassword("x")`, `.password("x")`
             "method_invocation" => {
-                let name = node_text(n.child_by_field_name("name")?, text);
-                let args = named_children(n.child_by_field_name("arguments")?);
+                let name = node_text(field(n, "name")?, text);
+                let args = named_children(field(n, "arguments")?);
                 let [value] = args.as_slice() else {
                     return None;
                 };
@@ -210,8 +210,8 @@ impl Grammar for Java {
                 .then(|| (key.to_string(), *value))
             }
             "element_value_pair" => Some((
-                node_text(n.child_by_field_name("key")?, text).to_string(),
-                n.child_by_field_name("value")?,
+                node_text(field(n, "key")?, text).to_string(),
+                field(n, "value")?,
             )),
             _ => None,
         }
@@ -220,18 +220,15 @@ impl Grammar for Java {
     fn equality<'t>(&self, n: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
         match kind(n) {
             "binary_expression" => {
-                let op = node_text(n.child_by_field_name("operator")?, text);
+                let op = node_text(field(n, "operator")?, text);
                 matches!(op, "==" | "!=").then_some(())?;
-                Some((
-                    n.child_by_field_name("left")?,
-                    n.child_by_field_name("right")?,
-                ))
+                Some((field(n, "left")?, field(n, "right")?))
             }
             "method_invocation" => {
-                let name = node_text(n.child_by_field_name("name")?, text);
+                let name = node_text(field(n, "name")?, text);
                 matches!(name, "equals" | "equalsIgnoreCase").then_some(())?;
-                let a = named_children(n.child_by_field_name("arguments")?);
-                Some((n.child_by_field_name("object")?, *a.first()?))
+                let a = named_children(field(n, "arguments")?);
+                Some((field(n, "object")?, *a.first()?))
             }
             _ => None,
         }
@@ -243,8 +240,7 @@ impl Grammar for Java {
 
     fn retry(&self, n: Node<'_>, text: &str) -> Option<&'static str> {
         (matches!(kind(n), "marker_annotation" | "annotation")
-            && n.child_by_field_name("name")
-                .is_some_and(|nm| node_text(nm, text) == "Retryable"))
+            && field(n, "name").is_some_and(|nm| node_text(nm, text) == "Retryable"))
         .then_some("Spring `@Retryable`")
     }
 
@@ -255,7 +251,7 @@ impl Grammar for Java {
                 kind(m) == "modifiers"
                     && named_children(m).into_iter().any(|a| {
                         matches!(kind(a), "marker_annotation" | "annotation")
-                            && a.child_by_field_name("name").is_some_and(|nm| {
+                            && field(a, "name").is_some_and(|nm| {
                                 matches!(
                                     node_text(nm, text),
                                     "Test"

@@ -36,12 +36,25 @@ pub fn parse_tree(
 /// A grammar's node kinds by id. `Node::kind` finds the length of a C string and checks it is
 /// UTF-8 on every call, and a tree walk asks it of every node several times; an id indexes
 /// this table instead.
-pub struct Kinds(Vec<Box<str>>);
+/// Its field names too: `Node::child_by_field_name` compares the name with every field
+/// name of the grammar, with `strncmp`, on every call.
+pub struct Kinds {
+    kinds: Vec<Box<str>>,
+    /// Field names, sorted, with their ids.
+    fields: Vec<(Box<str>, u16)>,
+}
 
 impl Kinds {
     pub fn new(language: &Language) -> Kinds {
-        Kinds(
-            (0..language.node_kind_count())
+        let mut fields: Vec<(Box<str>, u16)> = (1..=language.field_count())
+            .filter_map(|id| {
+                let id = u16::try_from(id).ok()?;
+                Some((language.field_name_for_id(id)?.into(), id))
+            })
+            .collect();
+        fields.sort();
+        Kinds {
+            kinds: (0..language.node_kind_count())
                 .map(|id| {
                     u16::try_from(id)
                         .ok()
@@ -50,12 +63,22 @@ impl Kinds {
                         .into()
                 })
                 .collect(),
-        )
+            fields,
+        }
     }
 
     /// The kind of a node, as `Node::kind` names it.
     pub fn of(&self, n: tree_sitter::Node<'_>) -> &str {
-        self.0.get(usize::from(n.kind_id())).map_or("", |k| k)
+        self.kinds.get(usize::from(n.kind_id())).map_or("", |k| k)
+    }
+
+    /// The child of a node in a field, as `Node::child_by_field_name` finds it.
+    pub fn field<'t>(&self, n: tree_sitter::Node<'t>, name: &str) -> Option<tree_sitter::Node<'t>> {
+        let i = self
+            .fields
+            .binary_search_by(|(f, _)| f.as_ref().cmp(name))
+            .ok()?;
+        n.child_by_field_id(self.fields.get(i)?.1)
     }
 }
 
@@ -69,6 +92,12 @@ macro_rules! kinds_of {
         /// The kind of a node of this module's grammar, as `Node::kind` names it.
         fn kind<'n>(n: impl std::borrow::Borrow<tree_sitter::Node<'n>>) -> &'static str {
             KINDS.of(*n.borrow())
+        }
+
+        /// The child of a node of this module's grammar in a field (`child_by_field_name`).
+        #[allow(dead_code)]
+        fn field<'t>(n: tree_sitter::Node<'t>, name: &str) -> Option<tree_sitter::Node<'t>> {
+            KINDS.field(n, name)
         }
     };
 }
@@ -828,6 +857,11 @@ mod tests {
                 loop {
                     let n = cursor.node();
                     assert_eq!(kinds.of(n), n.kind(), "{}", path.display());
+                    for id in 1..=language.field_count() as u16 {
+                        let name = language.field_name_for_id(id).unwrap();
+                        assert_eq!(kinds.field(n, name), n.child_by_field_name(name), "{name}");
+                    }
+                    assert_eq!(kinds.field(n, "no such field"), None);
                     nodes += 1;
                     if cursor.goto_first_child() || cursor.goto_next_sibling() {
                         continue;

@@ -86,7 +86,7 @@ struct Php;
 
 impl Php {
     fn args<'t>(&self, n: Node<'t>, text: &str) -> Vec<(Option<String>, Node<'t>)> {
-        let Some(al) = n.child_by_field_name("arguments").or_else(|| {
+        let Some(al) = field(n, "arguments").or_else(|| {
             named_children(n)
                 .into_iter()
                 .find(|c| kind(c) == "arguments")
@@ -124,18 +124,16 @@ impl Grammar for Php {
 
     fn call<'t>(&self, n: Node<'t>, text: &str) -> Option<CallShape<'t>> {
         let callee = match kind(n) {
-            "function_call_expression" => {
-                node_text(n.child_by_field_name("function")?, text).to_string()
-            }
+            "function_call_expression" => node_text(field(n, "function")?, text).to_string(),
             "member_call_expression" => format!(
                 "{}->{}",
-                node_text(n.child_by_field_name("object")?, text),
-                node_text(n.child_by_field_name("name")?, text)
+                node_text(field(n, "object")?, text),
+                node_text(field(n, "name")?, text)
             ),
             "scoped_call_expression" => format!(
                 "{}::{}",
-                node_text(n.child_by_field_name("scope")?, text),
-                node_text(n.child_by_field_name("name")?, text)
+                node_text(field(n, "scope")?, text),
+                node_text(field(n, "name")?, text)
             ),
             "object_creation_expression" => {
                 let ty = named_children(n)
@@ -160,7 +158,7 @@ impl Grammar for Php {
     fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
         match kind(n) {
             "function_call_expression" => {
-                let f = node_text(n.child_by_field_name("function")?, text);
+                let f = node_text(field(n, "function")?, text);
                 if !matches!(f, "getenv" | "env" | "\\getenv") {
                     return None;
                 }
@@ -206,14 +204,12 @@ impl Grammar for Php {
     fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
         match kind(n) {
             "assignment_expression" => {
-                let left = n.child_by_field_name("left")?;
+                let left = field(n, "left")?;
                 let key = match kind(left) {
-                    "member_access_expression" => {
-                        node_text(left.child_by_field_name("name")?, text).to_string()
-                    }
+                    "member_access_expression" => node_text(field(left, "name")?, text).to_string(),
                     _ => node_text(left, text).trim_start_matches('$').to_string(),
                 };
-                Some((key, n.child_by_field_name("right")?))
+                Some((key, field(n, "right")?))
             }
             "array_element_initializer" => {
                 let kids = named_children(n);
@@ -234,24 +230,20 @@ impl Grammar for Php {
         if kind(n) != "binary_expression" {
             return None;
         }
-        let op = node_text(n.child_by_field_name("operator")?, text);
+        let op = node_text(field(n, "operator")?, text);
         matches!(op, "==" | "===" | "!=" | "!==").then_some(())?;
-        Some((
-            n.child_by_field_name("left")?,
-            n.child_by_field_name("right")?,
-        ))
+        Some((field(n, "left")?, field(n, "right")?))
     }
 
     fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>> {
         let p = n.parent()?;
         (kind(p) == "binary_expression"
             && matches!(
-                p.child_by_field_name("operator")
-                    .map(|o| node_text(o, text)),
+                field(p, "operator").map(|o| node_text(o, text)),
                 Some("??" | "?:")
             )
-            && p.child_by_field_name("left") == Some(n))
-        .then(|| p.child_by_field_name("right"))?
+            && field(p, "left") == Some(n))
+        .then(|| field(p, "right"))?
     }
 }
 

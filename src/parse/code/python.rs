@@ -277,7 +277,7 @@ fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
 fn guarded_by_key_error(node: Node<'_>, text: &str) -> bool {
     let mut cur = node;
     while let Some(parent) = cur.parent() {
-        if kind(parent) == "try_statement" && parent.child_by_field_name("body") == Some(cur) {
+        if kind(parent) == "try_statement" && field(parent, "body") == Some(cur) {
             let mut c = parent.walk();
             let catches = parent.named_children(&mut c).any(|h| {
                 kind(h) == "except_clause" && {
@@ -337,7 +337,7 @@ fn visit(
             let mut cursor = node.walk();
             for c in node.children_by_field_name("name", &mut cursor) {
                 let dotted = if kind(c) == "aliased_import" {
-                    c.child_by_field_name("name").unwrap_or(c)
+                    field(c, "name").unwrap_or(c)
                 } else {
                     c
                 };
@@ -349,7 +349,7 @@ fn visit(
             }
         }
         "import_from_statement" => {
-            if let Some(m) = node.child_by_field_name("module_name") {
+            if let Some(m) = field(node, "module_name") {
                 let module: String = t(m, text).split_whitespace().collect();
                 if kind(m) == "dotted_name" {
                     let top = module.split('.').next().unwrap_or("").trim();
@@ -361,7 +361,7 @@ fn visit(
                 let mut cursor = node.walk();
                 for c in node.children_by_field_name("name", &mut cursor) {
                     let name = if kind(c) == "aliased_import" {
-                        c.child_by_field_name("name").unwrap_or(c)
+                        field(c, "name").unwrap_or(c)
                     } else {
                         c
                     };
@@ -377,17 +377,14 @@ fn visit(
             }
         }
         "call" => {
-            if let Some(func) = node.child_by_field_name("function") {
+            if let Some(func) = field(node, "function") {
                 let callee: String = t(func, text).split_whitespace().collect();
                 let mut args = Vec::new();
-                if let Some(al) = node.child_by_field_name("arguments") {
+                if let Some(al) = field(node, "arguments") {
                     let mut cursor = al.walk();
                     for a in al.named_children(&mut cursor) {
                         if kind(a) == "keyword_argument" {
-                            let (Some(n), Some(v)) = (
-                                a.child_by_field_name("name"),
-                                a.child_by_field_name("value"),
-                            ) else {
+                            let (Some(n), Some(v)) = (field(a, "name"), field(a, "value")) else {
                                 continue;
                             };
                             let value = arg_value(v, text);
@@ -529,10 +526,7 @@ fn visit(
             }
         }
         "subscript" => {
-            if let (Some(v), Some(s)) = (
-                node.child_by_field_name("value"),
-                node.child_by_field_name("subscript"),
-            ) {
+            if let (Some(v), Some(s)) = (field(node, "value"), field(node, "subscript")) {
                 let base = t(v, text);
                 if (base == "os.environ" || base == "environ")
                     && let Some(name) = string_value(s, text)
@@ -554,18 +548,14 @@ fn visit(
             }
         }
         "assignment" => {
-            if let (Some(l), Some(r)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) && matches!(kind(l), "identifier" | "attribute")
+            if let (Some(l), Some(r)) = (field(node, "left"), field(node, "right"))
+                && matches!(kind(l), "identifier" | "attribute")
                 && generated_secret(t(l, text).rsplit('.').next().unwrap_or(""), t(r, text))
             {
                 f.generated_secrets.push((t(l, text).to_string(), span(r)));
             }
-            if let (Some(l), Some(r)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) && matches!(kind(l), "identifier" | "attribute")
+            if let (Some(l), Some(r)) = (field(node, "left"), field(node, "right"))
+                && matches!(kind(l), "identifier" | "attribute")
                 && let Some(s) = string_value(r, text)
             {
                 let key = t(l, text).rsplit('.').next().unwrap_or("").to_string();
@@ -610,10 +600,8 @@ fn visit(
             }
         }
         "pair" => {
-            if let (Some(k), Some(v)) = (
-                node.child_by_field_name("key"),
-                node.child_by_field_name("value"),
-            ) && let (Some(ks), Some(vs)) = (string_value(k, text), string_value(v, text))
+            if let (Some(k), Some(v)) = (field(node, "key"), field(node, "value"))
+                && let (Some(ks), Some(vs)) = (string_value(k, text), string_value(v, text))
             {
                 f.bindings.push(StrBinding {
                     key: ks,

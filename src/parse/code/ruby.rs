@@ -26,10 +26,7 @@ fn active_storage_local(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize
         return;
     }
     if kind(n) == "assignment"
-        && let (Some(l), Some(r)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        )
+        && let (Some(l), Some(r)) = (field(n, "left"), field(n, "right"))
         && node_text(l, text).ends_with("active_storage.service")
         && node_text(r, text) == ":local"
     {
@@ -106,8 +103,8 @@ impl Grammar for Ruby {
         if kind(n) != "call" {
             return None;
         }
-        let method = node_text(n.child_by_field_name("method")?, text);
-        let callee = match n.child_by_field_name("receiver") {
+        let method = node_text(field(n, "method")?, text);
+        let callee = match field(n, "receiver") {
             Some(r) => format!(
                 "{}.{method}",
                 node_text(r, text).split_whitespace().collect::<String>()
@@ -115,12 +112,10 @@ impl Grammar for Ruby {
             None => method.to_string(),
         };
         let mut args = Vec::new();
-        if let Some(al) = n.child_by_field_name("arguments") {
+        if let Some(al) = field(n, "arguments") {
             for a in named_children(al) {
                 if kind(a) == "pair" {
-                    let (Some(k), Some(v)) =
-                        (a.child_by_field_name("key"), a.child_by_field_name("value"))
-                    else {
+                    let (Some(k), Some(v)) = (field(a, "key"), field(a, "value")) else {
                         continue;
                     };
                     let key = self.string(k, text).unwrap_or_else(|| {
@@ -137,7 +132,7 @@ impl Grammar for Ruby {
         }
         // a receiver-less `bind`/`port` is Puma's (or Sinatra's) configuration DSL only with
         // a literal or an ENV read as its argument
-        if n.child_by_field_name("receiver").is_none() && matches!(method, "bind" | "port") {
+        if field(n, "receiver").is_none() && matches!(method, "bind" | "port") {
             let ok = args.first().is_some_and(|(_, a)| {
                 matches!(kind(a), "integer" | "string") || node_text(*a, text).contains("ENV")
             });
@@ -146,7 +141,7 @@ impl Grammar for Ruby {
             }
         }
         // Rack middleware: `use Rack::Session::Pool` names the class it instantiates
-        let callee = match (method, n.child_by_field_name("receiver"), args.first()) {
+        let callee = match (method, field(n, "receiver"), args.first()) {
             ("use", None, Some((None, a)))
                 if matches!(kind(a), "constant" | "scope_resolution") =>
             {
@@ -157,14 +152,14 @@ impl Grammar for Ruby {
         Some(CallShape {
             callee,
             args,
-            block: n.child_by_field_name("block"),
+            block: field(n, "block"),
         })
     }
 
     fn env_read<'t>(&self, n: Node<'t>, text: &str) -> Option<EnvShape<'t>> {
         match kind(n) {
             "element_reference" => {
-                let obj = n.child_by_field_name("object")?;
+                let obj = field(n, "object")?;
                 if !matches!(node_text(obj, text), "ENV" | "::ENV") {
                     return None;
                 }
@@ -177,16 +172,16 @@ impl Grammar for Ruby {
                 })
             }
             "call" => {
-                let recv = n.child_by_field_name("receiver")?;
-                let method = node_text(n.child_by_field_name("method")?, text);
+                let recv = field(n, "receiver")?;
+                let method = node_text(field(n, "method")?, text);
                 if !matches!(node_text(recv, text), "ENV" | "::ENV") || method != "fetch" {
                     return None;
                 }
-                let args = named_children(n.child_by_field_name("arguments")?);
+                let args = named_children(field(n, "arguments")?);
                 let name = self.string(*args.first()?, text)?;
                 let default = args.get(1).copied().or_else(|| {
-                    let b = n.child_by_field_name("block")?;
-                    let body = b.child_by_field_name("body")?;
+                    let b = field(n, "block")?;
+                    let body = field(b, "body")?;
                     named_children(body).first().copied()
                 });
                 Some(EnvShape {
@@ -202,18 +197,14 @@ impl Grammar for Ruby {
 
     fn binding<'t>(&self, n: Node<'t>, text: &str) -> Option<(String, Node<'t>)> {
         let (k, v) = match kind(n) {
-            "assignment" => (
-                n.child_by_field_name("left")?,
-                n.child_by_field_name("right")?,
-            ),
-            "pair" if n.parent().is_some_and(|p| kind(p) == "hash") => (
-                n.child_by_field_name("key")?,
-                n.child_by_field_name("value")?,
-            ),
+            "assignment" => (field(n, "left")?, field(n, "right")?),
+            "pair" if n.parent().is_some_and(|p| kind(p) == "hash") => {
+                (field(n, "key")?, field(n, "value")?)
+            }
             _ => return None,
         };
         let key = match kind(k) {
-            "call" => node_text(k.child_by_field_name("method")?, text).to_string(),
+            "call" => node_text(field(k, "method")?, text).to_string(),
             _ => self
                 .string(k, text)
                 .unwrap_or_else(|| node_text(k, text).trim_matches([':', '@']).to_string()),
@@ -225,22 +216,17 @@ impl Grammar for Ruby {
         if kind(n) != "binary" {
             return None;
         }
-        let op = node_text(n.child_by_field_name("operator")?, text);
+        let op = node_text(field(n, "operator")?, text);
         matches!(op, "==" | "!=").then_some(())?;
-        Some((
-            n.child_by_field_name("left")?,
-            n.child_by_field_name("right")?,
-        ))
+        Some((field(n, "left")?, field(n, "right")?))
     }
 
     fn or_default<'t>(&self, n: Node<'t>, text: &str) -> Option<Node<'t>> {
         let p = n.parent()?;
         (kind(p) == "binary"
-            && p.child_by_field_name("operator")
-                .map(|o| node_text(o, text))
-                == Some("||")
-            && p.child_by_field_name("left") == Some(n))
-        .then(|| p.child_by_field_name("right"))?
+            && field(p, "operator").map(|o| node_text(o, text)) == Some("||")
+            && field(p, "left") == Some(n))
+        .then(|| field(p, "right"))?
     }
 
     fn retry(&self, n: Node<'_>, _text: &str) -> Option<&'static str> {
@@ -250,11 +236,10 @@ impl Grammar for Ruby {
     fn is_test(&self, n: Node<'_>, text: &str) -> bool {
         // RSpec `describe`/`it` blocks
         kind(n) == "call"
-            && n.child_by_field_name("block").is_some()
-            && n.child_by_field_name("method")
+            && field(n, "block").is_some()
+            && field(n, "method")
                 .is_some_and(|m| matches!(node_text(m, text), "describe" | "context" | "it"))
-            && n.child_by_field_name("receiver")
-                .is_none_or(|r| node_text(r, text) == "RSpec")
+            && field(n, "receiver").is_none_or(|r| node_text(r, text) == "RSpec")
     }
 }
 

@@ -37,15 +37,15 @@ fn literal_of(n: Node<'_>, text: &str) -> Option<String> {
     if kind(n) != "call_expression" {
         return None;
     }
-    let func = n.child_by_field_name("function")?;
+    let func = field(n, "function")?;
     match kind(func) {
         "field_expression"
             if matches!(
-                func.child_by_field_name("field").map(|f| t(f, text)),
+                field(func, "field").map(|f| t(f, text)),
                 Some("to_string" | "into" | "to_owned")
             ) =>
         {
-            string_value(func.child_by_field_name("value")?, text)
+            string_value(field(func, "value")?, text)
         }
         _ if t(func, text) == "String::from" => string_value(*args(n).first()?, text),
         _ => None,
@@ -74,7 +74,7 @@ fn string_value(n: Node<'_>, text: &str) -> Option<String> {
 }
 
 fn args(n: Node<'_>) -> Vec<Node<'_>> {
-    n.child_by_field_name("arguments")
+    field(n, "arguments")
         .map(|a| {
             let mut c = a.walk();
             a.named_children(&mut c)
@@ -130,7 +130,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
     }
     match kind(n) {
         "use_declaration" => {
-            if let Some(arg) = n.child_by_field_name("argument") {
+            if let Some(arg) = field(n, "argument") {
                 let path = t(arg, text);
                 let first = path
                     .trim_start_matches("::")
@@ -173,7 +173,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 let parent = n.parent();
                 let method = parent
                     .filter(|p| kind(p) == "field_expression")
-                    .and_then(|p| p.child_by_field_name("field"))
+                    .and_then(|p| field(p, "field"))
                     .map(|fl| t(fl, text).to_string());
                 let tried = parent.is_some_and(|p| kind(p) == "try_expression");
                 let required = tried || matches!(method.as_deref(), Some("unwrap" | "expect"));
@@ -259,18 +259,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         }
         "let_declaration" | "const_item" | "static_item" | "field_initializer" => {
             let (k, v) = match kind(n) {
-                "let_declaration" => (
-                    n.child_by_field_name("pattern"),
-                    n.child_by_field_name("value"),
-                ),
-                "field_initializer" => (
-                    n.child_by_field_name("field"),
-                    n.child_by_field_name("value"),
-                ),
-                _ => (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                ),
+                "let_declaration" => (field(n, "pattern"), field(n, "value")),
+                "field_initializer" => (field(n, "field"), field(n, "value")),
+                _ => (field(n, "name"), field(n, "value")),
             };
             if let (Some(k), Some(v)) = (k, v)
                 && let Some(value) = string_value(v, text)
