@@ -26,6 +26,44 @@ pub fn dialect_of(file_name: &str) -> Dialect {
     }
 }
 
+/// The kinds and fields of the three grammars, each known by its count of node kinds (one
+/// whose count another shares is left out: its nodes are asked tree-sitter's own way).
+static KINDS: std::sync::LazyLock<Vec<(usize, Kinds)>> = std::sync::LazyLock::new(|| {
+    let grammars: [tree_sitter::Language; 3] = [
+        tree_sitter_javascript::LANGUAGE.into(),
+        tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        tree_sitter_typescript::LANGUAGE_TSX.into(),
+    ];
+    let counts: Vec<usize> = grammars.iter().map(|g| g.node_kind_count()).collect();
+    grammars
+        .iter()
+        .filter(|g| counts.iter().filter(|c| **c == g.node_kind_count()).count() == 1)
+        .map(|g| (g.node_kind_count(), Kinds::new(g)))
+        .collect()
+});
+
+fn kinds_of(n: Node<'_>) -> Option<&'static Kinds> {
+    let count = n.language().node_kind_count();
+    KINDS.iter().find(|(c, _)| *c == count).map(|(_, k)| k)
+}
+
+/// The kind of a node, as `Node::kind` names it (see `Kinds`).
+fn kind<'n>(n: impl std::borrow::Borrow<Node<'n>>) -> &'n str {
+    let n = *n.borrow();
+    match kinds_of(n) {
+        Some(k) => k.of(n),
+        None => n.kind(),
+    }
+}
+
+/// The child of a node in a field (`Node::child_by_field_name`, see `Kinds`).
+fn field<'t>(n: Node<'t>, name: &str) -> Option<Node<'t>> {
+    match kinds_of(n) {
+        Some(k) => k.field(n, name),
+        None => n.child_by_field_name(name),
+    }
+}
+
 pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
     let tree = match dialect {
         Dialect::JavaScript => parse_tree(
@@ -60,14 +98,11 @@ fn presence_test(n: Node<'_>, text: &str) -> bool {
     let mut cur = n;
     for _ in 0..8 {
         let Some(p) = cur.parent() else { return false };
-        let is_condition = || {
-            p.child_by_field_name("condition")
-                .is_some_and(|c| c.id() == cur.id())
-        };
-        match p.kind() {
+        let is_condition = || field(p, "condition").is_some_and(|c| c.id() == cur.id());
+        match kind(p) {
             "parenthesized_expression" | "unary_expression" => cur = p,
             "arguments" => {
-                let Some(call) = p.parent().filter(|c| c.kind() == "call_expression") else {
+                let Some(call) = p.parent().filter(|c| kind(c) == "call_expression") else {
                     return false;
                 };
                 let callee = call
@@ -103,12 +138,12 @@ fn span(n: Node<'_>) -> Span {
 
 /// The value of a plain string or substitution-free template literal.
 fn string_value(n: Node<'_>, text: &str) -> Option<String> {
-    match n.kind() {
+    match kind(n) {
         "string" | "template_string" => {
             let mut out = String::new();
             let mut c = n.walk();
             for ch in n.named_children(&mut c) {
-                match ch.kind() {
+                match kind(ch) {
                     "string_fragment" | "escape_sequence" => out.push_str(t(ch, text)),
                     "template_substitution" => return None,
                     _ => {}
@@ -139,20 +174,20 @@ fn env_name(n: Node<'_>, text: &str) -> Option<String> {
 }
 
 fn env_name_any(n: Node<'_>, text: &str) -> Option<String> {
-    match n.kind() {
+    match kind(n) {
         "member_expression" => {
-            let obj = n.child_by_field_name("object")?;
+            let obj = field(n, "object")?;
             if t(obj, text) != "process.env" {
                 return None;
             }
-            Some(t(n.child_by_field_name("property")?, text).to_string())
+            Some(t(field(n, "property")?, text).to_string())
         }
         "subscript_expression" => {
-            let obj = n.child_by_field_name("object")?;
+            let obj = field(n, "object")?;
             if t(obj, text) != "process.env" {
                 return None;
             }
-            string_value(n.child_by_field_name("index")?, text)
+            string_value(field(n, "index")?, text)
         }
         _ => None,
     }
@@ -178,7 +213,7 @@ fn package(spec: &str) -> Option<String> {
 }
 
 fn literal_port(n: Node<'_>, text: &str) -> Option<(u16, Span)> {
-    (n.kind() == "number")
+    (kind(n) == "number")
         .then(|| t(n, text).parse().ok().map(|p| (p, span(n))))
         .flatten()
 }
@@ -202,29 +237,29 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
     }
     let n = cursor.node();
     if matches!(
-        n.kind(),
+        kind(n),
         "while_statement" | "for_statement" | "do_statement"
     ) && is_retry_loop(t(n, text))
     {
         f.connect_retries
             .push(("a loop that connects and waits".into(), span(n)));
     }
-    if n.kind() == "pair"
-        && let Some(k) = n.child_by_field_name("key")
+    if kind(n) == "pair"
+        && let Some(k) = field(n, "key")
         && RECONNECT_OPTIONS.contains(&t(k, text).trim_matches(['"', '\'']))
     {
         f.connect_retries
             .push((format!("the client option `{}`", t(k, text)), span(n)));
     }
-    match n.kind() {
+    match kind(n) {
         "import_statement" => {
-            if let Some(src) = n.child_by_field_name("source")
+            if let Some(src) = field(n, "source")
                 && let Some(s) = string_value(src, text)
                 && s.starts_with('.')
             {
                 f.modules.push(s);
             }
-            if let Some(src) = n.child_by_field_name("source")
+            if let Some(src) = field(n, "source")
                 && let Some(p) = string_value(src, text).and_then(|s| package(&s))
             {
                 f.imports.push((p, span(src)));
@@ -237,16 +272,14 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 }
                 let parent = n.parent();
                 let defaulted = parent.is_some_and(|p| {
-                    p.kind() == "binary_expression"
-                        && p.child_by_field_name("left")
-                            .is_some_and(|l| l.id() == n.id())
-                        && p.child_by_field_name("operator")
-                            .is_some_and(|o| matches!(t(o, text), "||" | "??"))
+                    kind(p) == "binary_expression"
+                        && field(p, "left").is_some_and(|l| l.id() == n.id())
+                        && field(p, "operator").is_some_and(|o| matches!(t(o, text), "||" | "??"))
                 });
                 let default = parent
                     .filter(|_| defaulted)
-                    .and_then(|p| p.child_by_field_name("right"))
-                    .map(|r| match (string_value(r, text), r.kind()) {
+                    .and_then(|p| field(p, "right"))
+                    .map(|r| match (string_value(r, text), kind(r)) {
                         (Some(s), _) => (ArgValue::Str(s), span(r)),
                         (None, "number") => (
                             t(r, text)
@@ -270,7 +303,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 let bare = !defaulted
                     && parent.is_some_and(|p| {
                         matches!(
-                            p.kind(),
+                            kind(p),
                             "variable_declarator" | "assignment_expression" | "arguments"
                         )
                     });
@@ -291,7 +324,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
         "call_expression" => call(n, text, f),
         "new_expression" => {
             call(n, text, f);
-            if let Some(c) = n.child_by_field_name("constructor") {
+            if let Some(c) = field(n, "constructor") {
                 let callee = t(c, text);
                 if callee.ends_with("transports.File")
                     || callee.ends_with("transports.DailyRotateFile")
@@ -310,16 +343,10 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
             }
         }
         "variable_declarator" | "assignment_expression" | "pair" => {
-            let (k, v) = match n.kind() {
-                "variable_declarator" => (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                ),
-                "assignment_expression" => (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ),
-                _ => (n.child_by_field_name("key"), n.child_by_field_name("value")),
+            let (k, v) = match kind(n) {
+                "variable_declarator" => (field(n, "name"), field(n, "value")),
+                "assignment_expression" => (field(n, "left"), field(n, "right")),
+                _ => (field(n, "key"), field(n, "value")),
             };
             if let (Some(k), Some(v)) = (k, v) {
                 let name = t(k, text).trim_matches(['"', '\'']);
@@ -328,16 +355,10 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                     f.generated_secrets.push((name.to_string(), span(v)));
                 }
             }
-            let (k, v) = match n.kind() {
-                "variable_declarator" => (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                ),
-                "assignment_expression" => (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ),
-                _ => (n.child_by_field_name("key"), n.child_by_field_name("value")),
+            let (k, v) = match kind(n) {
+                "variable_declarator" => (field(n, "name"), field(n, "value")),
+                "assignment_expression" => (field(n, "left"), field(n, "right")),
+                _ => (field(n, "key"), field(n, "value")),
             };
             if let (Some(k), Some(v)) = (k, v)
                 && let Some(value) = string_value(v, text)
@@ -357,11 +378,10 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                     value_span: span(v),
                 });
             }
-            if n.kind() == "variable_declarator"
-                && let Some(v) = n.child_by_field_name("value")
-                && v.kind() == "call_expression"
-                && v.child_by_field_name("function")
-                    .is_some_and(|c| t(c, text) == "require")
+            if kind(n) == "variable_declarator"
+                && let Some(v) = field(n, "value")
+                && kind(v) == "call_expression"
+                && field(v, "function").is_some_and(|c| t(c, text) == "require")
             {
                 // `const x = require("pkg")` is handled as a call
             }
@@ -372,10 +392,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 .map(|o| t(o, text))
                 .unwrap_or("");
             if matches!(op, "===" | "==" | "!==" | "!=")
-                && let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                )
+                && let (Some(l), Some(r)) = (field(n, "left"), field(n, "right"))
             {
                 for (a, b) in [(l, r), (r, l)] {
                     if let (Some(var), Some(value)) = (env_name(a, text), string_value(b, text))
@@ -404,7 +421,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
 
 /// What an argument is: a string, a number, or an expression (reading the environment or not).
 fn arg_value(a: Node<'_>, text: &str) -> ArgValue {
-    match (string_value(a, text), a.kind()) {
+    match (string_value(a, text), kind(a)) {
         (Some(s), _) => ArgValue::Str(s),
         (None, "number") => t(a, text)
             .parse()
@@ -424,7 +441,7 @@ fn arg_value(a: Node<'_>, text: &str) -> ArgValue {
 fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
     let Some(func) = n
         .child_by_field_name("function")
-        .or_else(|| n.child_by_field_name("constructor"))
+        .or_else(|| field(n, "constructor"))
     else {
         return;
     };
@@ -435,7 +452,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         .map(|a| {
             let mut c = a.walk();
             a.named_children(&mut c)
-                .filter(|x| x.kind() != "comment")
+                .filter(|x| kind(x) != "comment")
                 .collect()
         })
         .unwrap_or_default();
@@ -446,15 +463,12 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         let path = args.first().and_then(|o| {
             let mut c = o.walk();
             o.named_children(&mut c).find_map(|pair| {
-                (pair.kind() == "pair"
+                (kind(pair) == "pair"
                     && pair
                         .child_by_field_name("key")
                         .map(|k| t(k, text).trim_matches(['"', '\'']))
                         == Some("path"))
-                .then(|| {
-                    pair.child_by_field_name("value")
-                        .and_then(|v| string_value(v, text))
-                })
+                .then(|| field(pair, "value").and_then(|v| string_value(v, text)))
                 .flatten()
             })
         });
@@ -516,14 +530,11 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             what: callee.clone(),
         };
         match args.first() {
-            Some(a) if a.kind() == "object" => {
+            Some(a) if kind(a) == "object" => {
                 // fastify.listen({ port, host })
                 let mut c = a.walk();
-                for pair in a.named_children(&mut c).filter(|p| p.kind() == "pair") {
-                    let (Some(k), Some(v)) = (
-                        pair.child_by_field_name("key"),
-                        pair.child_by_field_name("value"),
-                    ) else {
+                for pair in a.named_children(&mut c).filter(|p| kind(p) == "pair") {
+                    let (Some(k), Some(v)) = (field(pair, "key"), field(pair, "value")) else {
                         continue;
                     };
                     match t(k, text) {
@@ -538,7 +549,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             }
             Some(a) => {
                 l.port = literal_port(*a, text);
-                l.port_from_env = reads_env(*a, text) || a.kind() == "identifier";
+                l.port_from_env = reads_env(*a, text) || kind(a) == "identifier";
                 l.host = args
                     .get(1)
                     .and_then(|h| string_value(*h, text).map(|s| (s, span(*h))));
@@ -561,13 +572,12 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
     }
     // express-session without a `store` keeps sessions in the process's memory
     if matches!(callee.as_str(), "session" | "expressSession")
-        && let Some(obj) = args.first().filter(|a| a.kind() == "object")
+        && let Some(obj) = args.first().filter(|a| kind(*a) == "object")
     {
         let mut c = obj.walk();
         let has_store = obj.named_children(&mut c).any(|p| {
-            p.kind() == "shorthand_property_identifier" && t(p, text) == "store"
-                || p.child_by_field_name("key")
-                    .is_some_and(|k| t(k, text) == "store")
+            kind(p) == "shorthand_property_identifier" && t(p, text) == "store"
+                || field(p, "key").is_some_and(|k| t(k, text) == "store")
         });
         if !has_store && text.contains("express-session") {
             f.local_sessions.push((
@@ -613,13 +623,10 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         .collect();
     // an options object (`new Redis({ host: "…", port: 6379 })`): its literal properties are
     // the call's keyword arguments
-    if let Some(obj) = args.iter().find(|a| a.kind() == "object") {
+    if let Some(obj) = args.iter().find(|a| kind(*a) == "object") {
         let mut c = obj.walk();
-        for pair in obj.named_children(&mut c).filter(|p| p.kind() == "pair") {
-            let (Some(k), Some(v)) = (
-                pair.child_by_field_name("key"),
-                pair.child_by_field_name("value"),
-            ) else {
+        for pair in obj.named_children(&mut c).filter(|p| kind(p) == "pair") {
+            let (Some(k), Some(v)) = (field(pair, "key"), field(pair, "value")) else {
                 continue;
             };
             let key = string_value(k, text).unwrap_or_else(|| t(k, text).to_string());
@@ -642,6 +649,41 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nodes of each of the three grammars get the kind and fields tree-sitter gives them,
+    /// from the grammar's own table.
+    #[test]
+    fn kinds_and_fields_of_each_dialect_are_tree_sitter_s() {
+        assert_eq!(KINDS.len(), 3, "each grammar has a table");
+        let text = "import x from 'y';\nconst a = process.env.A ?? `t${b}`;\nfunction f<T>(p: T): T { return <div>{p}</div> as any; }\n// é\n";
+        for (key, language) in [
+            ("javascript", tree_sitter_javascript::LANGUAGE.into()),
+            (
+                "typescript",
+                tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            ),
+            ("tsx", tree_sitter_typescript::LANGUAGE_TSX.into()),
+        ] {
+            let language: tree_sitter::Language = language;
+            let tree = parse_tree(key, || language.clone(), text).unwrap();
+            let mut cursor = tree.walk();
+            loop {
+                let n = cursor.node();
+                assert_eq!(kind(n), n.kind(), "{key}");
+                for id in 1..=language.field_count() as u16 {
+                    let name = language.field_name_for_id(id).unwrap();
+                    assert_eq!(field(n, name), n.child_by_field_name(name), "{key} {name}");
+                }
+                if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                    continue;
+                }
+                while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+                if cursor.node() == tree.root_node() {
+                    break;
+                }
+            }
+        }
+    }
 
     #[test]
     fn express_facts() {

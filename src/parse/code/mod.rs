@@ -69,7 +69,12 @@ impl Kinds {
 
     /// The kind of a node, as `Node::kind` names it.
     pub fn of(&self, n: tree_sitter::Node<'_>) -> &str {
-        self.kinds.get(usize::from(n.kind_id())).map_or("", |k| k)
+        match n.kind_id() {
+            // tree-sitter's built-in symbols for what did not parse
+            u16::MAX => "ERROR",
+            0xFFFE => "_ERROR",
+            id => self.kinds.get(usize::from(id)).map_or("", |k| k),
+        }
     }
 
     /// The child of a node in a field, as `Node::child_by_field_name` finds it.
@@ -847,11 +852,17 @@ mod tests {
             let mut parser = Parser::new();
             parser.set_language(language).unwrap();
             let mut nodes = 0;
-            for path in files
+            let broken = std::path::PathBuf::from("(text that does not parse)");
+            let paths = files
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == *ext))
-            {
-                let text = std::fs::read_to_string(path).unwrap_or_default();
+                .chain([&broken]);
+            for path in paths {
+                let text = if path == &broken {
+                    "}} ((( x = = ; \"é".to_string()
+                } else {
+                    std::fs::read_to_string(path).unwrap_or_default()
+                };
                 let tree = parser.parse(&text, None).unwrap();
                 let mut cursor = tree.walk();
                 loop {
