@@ -33,6 +33,11 @@ fn words(key: &str) -> Vec<String> {
 
 /// Whether a variable or key name says it holds a secret.
 pub fn is_secret_key(key: &str) -> bool {
+    // every name this accepts holds one of the gate's words: most names are out without
+    // being split into words
+    if !ASSIGNMENT_GATE.is_match(key) {
+        return false;
+    }
     let w = words(key);
     let Some(last) = w.last() else { return false };
     // names of files, paths, sizes, switches and references to secrets are not secrets
@@ -1099,7 +1104,12 @@ pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut offset = 0;
     let mut named_secret_lines = 0u8;
     for line in text.split_inclusive('\n') {
-        let c = NAME_VALUE.captures(line);
+        // the pattern names `name` or `value`
+        let c = if line.contains("name") || line.contains("value") {
+            NAME_VALUE.captures(line)
+        } else {
+            None
+        };
         let field = |name: &str| {
             c.as_ref()
                 .filter(|c| c.get(1).is_some_and(|f| f.as_str() == name))
