@@ -123,7 +123,10 @@ impl Project {
         // a Python module `a.b` is a file `b.py` or a package directory `b`: imports of
         // modules the app has no file or directory for (the standard library, dependencies)
         // are not looked up
-        let names: HashSet<&str> = by_path.keys().map(|r| walk::file_name(r)).collect();
+        let py_stems: HashSet<&str> = by_path
+            .keys()
+            .filter_map(|r| walk::file_name(r).strip_suffix(".py"))
+            .collect();
         let dirs: HashSet<&str> = by_path
             .keys()
             .map(|r| walk::file_name(walk::parent_dir(r)))
@@ -133,7 +136,7 @@ impl Project {
                 return true;
             }
             let last = m.rsplit('.').next().unwrap_or(m);
-            last.is_empty() || dirs.contains(last) || names.contains(format!("{last}.py").as_str())
+            last.is_empty() || dirs.contains(last) || py_stems.contains(last)
         };
         let python = PythonModules::new(by_path.iter().map(|(p, si)| (*p, *si)));
         let mut edges: HashMap<usize, Vec<usize>> = HashMap::new();
