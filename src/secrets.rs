@@ -1033,13 +1033,22 @@ pub fn credential_use(text: &str, var: std::ops::Range<usize>) -> Option<&'stati
     if after.starts_with('@') && word.contains("://") {
         return Some("the credentials of a URL");
     }
-    if QUERY_CREDENTIAL.is_match(before) {
+    // each pattern runs (and is compiled, once) only where text it needs is there: `=` at
+    // the end, a `:` and a header's word (any case; text that is not ASCII may fold into
+    // one), a `-`
+    if before.ends_with('=') && QUERY_CREDENTIAL.is_match(before) {
         return Some("a credential parameter of a URL");
     }
-    if HEADER_CREDENTIAL.is_match(before) {
+    let header_word = || {
+        !before.is_ascii() || {
+            let lower = before.to_ascii_lowercase();
+            ["auth", "token", "key"].iter().any(|w| lower.contains(w))
+        }
+    };
+    if before.contains(':') && header_word() && HEADER_CREDENTIAL.is_match(before) {
         return Some("an auth header");
     }
-    if BASIC_AUTH_FLAG.is_match(before) {
+    if before.contains('-') && BASIC_AUTH_FLAG.is_match(before) {
         return Some("a password flag");
     }
     None
@@ -1246,6 +1255,16 @@ mod tests {
             uses("curl -u deploy:$NEXUS https://x")[0].1,
             Some("a password flag")
         );
+        for header in [
+            "curl -H 'PRIVATE-TOKEN: $T' https://x",
+            "curl -H \"X-Api-Key:$T\" https://x",
+            "wget --header=\"x-access-token: token $T\" https://x",
+            // the Kelvin sign folds to `k` in a case-insensitive match
+            "curl -H 'api\u{212A}ey: $T' https://x",
+        ] {
+            assert_eq!(uses(header)[0].1, Some("an auth header"), "{header}");
+        }
+        assert_eq!(uses("curl -H 'Accept: $T' https://x")[0].1, None);
         // a version or a path is no credential
         assert_eq!(uses("curl https://x/$VERSION/pkg?arch=$ARCH")[0].1, None);
         assert_eq!(uses("curl https://x/pkg?arch=$ARCH")[0].1, None);
