@@ -4,8 +4,8 @@
 
 use crate::outcome::Outcome;
 use crate::report::{Masked, fingerprints};
+use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 pub const VERSION: u32 = 1;
 
@@ -68,7 +68,7 @@ impl Baseline {
                 f.version
             ));
         }
-        let mut counts = HashMap::new();
+        let mut counts = HashMap::default();
         for e in f.findings {
             *counts.entry(e.fingerprint).or_insert(0) += 1;
         }

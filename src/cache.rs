@@ -23,7 +23,7 @@
 use crate::lang::Lang;
 use crate::parse::code::CodeFacts;
 use crate::secrets::ShapeHit;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -311,7 +311,8 @@ fn read_index(data: &[u8]) -> Option<Tables> {
         Some(s)
     };
     let count = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
-    let mut index = HashMap::with_capacity(count.min(1 << 20) as usize);
+    let mut index =
+        HashMap::with_capacity_and_hasher(count.min(1 << 20) as usize, Default::default());
     for _ in 0..count {
         let k = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);
         let len = usize::try_from(u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?)).ok()?;
@@ -320,7 +321,8 @@ fn read_index(data: &[u8]) -> Option<Tables> {
         index.insert(k, (start, at));
     }
     let count = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
-    let mut stats = HashMap::with_capacity(count.min(1 << 20) as usize);
+    let mut stats =
+        HashMap::with_capacity_and_hasher(count.min(1 << 20) as usize, Default::default());
     for _ in 0..count {
         let sk = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);
         let k = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);

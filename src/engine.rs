@@ -199,7 +199,7 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Ou
             (code, l.origin.file, l.origin.span.start, l.origin.span.end)
         })
     };
-    let stayed: std::collections::HashSet<_> = diagnostics
+    let stayed: foldhash::HashSet<_> = diagnostics
         .iter()
         .zip(&moved)
         .filter(|(_, m)| !**m)

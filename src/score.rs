@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
 use crate::outcome::{Check, Outcome};
 use crate::rules::{FACTORS, Factor, Input, Meta};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// The weight of a check of this severity.
 pub fn weight(s: Severity) -> u32 {
@@ -293,7 +293,7 @@ impl Scorecards {
                 }
             }
             // findings per rule, by owning app (`None`: the repository's, counted for every app)
-            let mut counts: HashMap<(Option<usize>, &str), usize> = HashMap::new();
+            let mut counts: HashMap<(Option<usize>, &str), usize> = HashMap::default();
             for d in &o.diagnostics {
                 *counts
                     .entry((

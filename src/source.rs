@@ -180,12 +180,12 @@ impl<'a> LineIndex<'a> {
 #[derive(Debug, Default)]
 pub struct Coverage {
     /// Per file: spans sorted by start, with the greatest end up to each.
-    files: std::collections::HashMap<FileId, (Vec<Span>, Vec<usize>)>,
+    files: foldhash::HashMap<FileId, (Vec<Span>, Vec<usize>)>,
 }
 
 impl Coverage {
     pub fn new(spans: impl IntoIterator<Item = Origin>) -> Coverage {
-        let mut by_file: std::collections::HashMap<FileId, Vec<Span>> = Default::default();
+        let mut by_file: foldhash::HashMap<FileId, Vec<Span>> = Default::default();
         for o in spans {
             by_file.entry(o.file).or_default().push(o.span);
         }

@@ -15,7 +15,7 @@ use crate::model::Project;
 use crate::rules::{self, DiagExt, Meta};
 use crate::source::{FileId, Origin, Span};
 use crate::walk::FileKind;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// TF0002 findings for one suppression, at most; the rest are counted in one more.
 const MAX_UNUSED_PER_SUPPRESSION: usize = 10;
@@ -322,7 +322,7 @@ pub fn apply(
         .map(|d| vec![false; d.selectors.len()])
         .collect();
     // the suppressions of each file, so a finding looks only at its own file's
-    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::default();
     for (di, dir) in dirs.iter().enumerate() {
         by_file.entry(dir.file).or_default().push(di);
     }
@@ -389,7 +389,7 @@ pub fn apply(
             // thousands of selectors is one problem, not thousands
             let mut reported = 0usize;
             let mut more = 0usize;
-            let mut seen: std::collections::HashSet<&str> = Default::default();
+            let mut seen: foldhash::HashSet<&str> = Default::default();
             for (si, (sel, span)) in dir.selectors.iter().enumerate() {
                 if used[di][si] || !seen.insert(sel.as_str()) {
                     continue;

@@ -309,7 +309,7 @@ pub(crate) fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
         .root
         .canonicalize()
         .unwrap_or(o.project.root.clone());
-    let rels: std::collections::HashSet<String> = files
+    let rels: foldhash::HashSet<String> = files
         .iter()
         .filter_map(|f| f.strip_prefix(&root).ok())
         .map(|r| {
@@ -319,7 +319,7 @@ pub(crate) fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
                 .join("/")
         })
         .collect();
-    let wanted: std::collections::HashSet<crate::source::FileId> = o
+    let wanted: foldhash::HashSet<crate::source::FileId> = o
         .project
         .files
         .iter()

@@ -340,7 +340,7 @@ impl Project {
     /// `custom-environment-variables` file maps the environment over the defaults.
     pub(super) fn compute_config_hosts(&mut self) {
         let mut out = Vec::new();
-        let env_mapped: std::collections::HashSet<&str> = self
+        let env_mapped: foldhash::HashSet<&str> = self
             .files
             .iter()
             .filter(|f| crate::walk::file_name(&f.rel).starts_with("custom-environment-variables."))

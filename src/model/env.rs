@@ -5,7 +5,7 @@ use super::Project;
 use crate::parse::dockerfile::Kind;
 use crate::source::Origin;
 use crate::walk;
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 /// One environment an app is deployed to, and the variables it provides.
 pub struct DeployedEnv {

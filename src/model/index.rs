@@ -45,7 +45,7 @@ impl Project {
                 list.push(si);
             }
         }
-        let mut services_by_label: HashMap<_, Vec<usize>> = HashMap::new();
+        let mut services_by_label: HashMap<_, Vec<usize>> = HashMap::default();
         for (i, k) in self.k8s.iter().enumerate() {
             if k.object.kind != "Service" {
                 continue;
@@ -58,11 +58,11 @@ impl Project {
                     .push(i);
             }
         }
-        let mut manifests_in_dir: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut manifests_in_dir: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, m) in self.manifests.iter().enumerate() {
             manifests_in_dir.entry(m.dir.clone()).or_default().push(i);
         }
-        let mut k8s_in_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+        let mut k8s_in_file: HashMap<FileId, Vec<usize>> = HashMap::default();
         for (i, k) in self.k8s.iter().enumerate() {
             k8s_in_file.entry(k.file).or_default().push(i);
         }
@@ -72,9 +72,9 @@ impl Project {
             paths_in_dir: std::mem::take(&mut self.index.paths_in_dir),
             manifests_in_dir,
             k8s_in_file,
-            processes_by_compose: HashMap::new(),
+            processes_by_compose: HashMap::default(),
             process_code: Vec::new(),
-            processes_by_k8s_dir: HashMap::new(),
+            processes_by_k8s_dir: HashMap::default(),
             app_sources,
             source_of_file: self
                 .sources
@@ -94,7 +94,7 @@ impl Project {
 
     /// Index the paths the walk found.
     pub(super) fn index_paths(&mut self) {
-        let mut paths_in_dir: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut paths_in_dir: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, (rel, _)) in self.paths.iter().enumerate() {
             paths_in_dir
                 .entry(walk::parent_dir(rel).to_string())
@@ -112,8 +112,8 @@ impl Project {
 
     /// Index the processes by where they run, for the deployed environments.
     pub(super) fn index_processes(&mut self) {
-        let mut by_compose: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut by_dir: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_compose: HashMap<usize, Vec<usize>> = HashMap::default();
+        let mut by_dir: HashMap<String, Vec<usize>> = HashMap::default();
         for (pi, pr) in self.processes.iter().enumerate() {
             match pr.site {
                 processes::ProcessSite::Compose { compose, .. } => {

@@ -20,7 +20,7 @@ impl Project {
                 .map(|i| i.text.trim().to_string())
                 .filter(|t| t.chars().any(char::is_alphanumeric))
         };
-        let mut by_image: HashMap<String, usize> = HashMap::new();
+        let mut by_image: HashMap<String, usize> = HashMap::default();
         for (ai, a) in apps.iter().enumerate() {
             if a.dockerfile.is_none() && a.context.is_none() {
                 continue;
@@ -301,7 +301,7 @@ impl Project {
     pub(super) fn link(&mut self) {
         use components::{Component, Kind, Site};
         let mut apps: Vec<App> = Vec::new();
-        let mut df_app: HashMap<usize, usize> = HashMap::new();
+        let mut df_app: HashMap<usize, usize> = HashMap::default();
         let mut compose_backing: Vec<usize> = Vec::new();
         let mut comps: Vec<Component> = Vec::new();
         let rels: Vec<String> = self
@@ -310,7 +310,7 @@ impl Project {
             .map(|d| self.files[d.file.0 as usize].rel.clone())
             .collect();
         // the first Dockerfile at each path
-        let mut dockerfile_at: HashMap<&str, usize> = HashMap::new();
+        let mut dockerfile_at: HashMap<&str, usize> = HashMap::default();
         for (i, r) in rels.iter().enumerate() {
             dockerfile_at.entry(r.as_str()).or_insert(i);
         }
@@ -498,7 +498,7 @@ impl Project {
             })
             .collect();
         // by name, the best (rank, app) going by it
-        let mut by_name: HashMap<&str, (u8, usize)> = HashMap::new();
+        let mut by_name: HashMap<&str, (u8, usize)> = HashMap::default();
         for (ai, names) in built_names.iter().enumerate() {
             for (n, rank) in names {
                 let best = by_name.entry(n.as_str()).or_insert((*rank, ai));

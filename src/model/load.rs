@@ -104,7 +104,7 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
 /// or Helm YAML, a config file, or a file with no manifest above it.
 fn focus_dirs(found: &[Found], focus: &[String]) -> Option<Vec<String>> {
     let kinds: HashMap<&str, FileKind> = found.iter().map(|f| (f.rel.as_str(), f.kind)).collect();
-    let manifest_dirs: std::collections::HashSet<&str> = found
+    let manifest_dirs: foldhash::HashSet<&str> = found
         .iter()
         .filter(|f| f.kind == FileKind::Manifest)
         .map(|f| walk::parent_dir(&f.rel))
@@ -158,7 +158,7 @@ fn load_one(
     opts: &WalkOptions,
     test_dirs: &[String],
     cache: Option<&crate::cache::Cache>,
-    charts: &std::collections::HashSet<&str>,
+    charts: &foldhash::HashSet<&str>,
 ) -> Loaded {
     // code in a test, example or docs tree is not parsed: no rule reads its facts (they judge
     // the code an app runs), and a third of a typical repository's code is tests. Its text is
@@ -316,7 +316,7 @@ fn load_one(
 /// Whether a YAML file holds Kubernetes objects and nothing lowering treats otherwise: no
 /// values file of a chart, compose project, Skaffold config or kustomization (see
 /// `Project::lower_parsed`).
-fn plain_objects(rel: &str, docs: &[Yaml], charts: &std::collections::HashSet<&str>) -> bool {
+fn plain_objects(rel: &str, docs: &[Yaml], charts: &foldhash::HashSet<&str>) -> bool {
     let name = walk::file_name(rel);
     let values = charts.contains(walk::parent_dir(rel)) && name.starts_with("values");
     !values
@@ -377,7 +377,7 @@ impl Project {
         let mut dependency_trees: std::collections::BTreeSet<String> = Default::default();
         // the directories of generated and bundled code left out, for the notice
         let mut generated: std::collections::BTreeSet<String> = Default::default();
-        let dockerfile_dirs: std::collections::HashSet<&str> = found
+        let dockerfile_dirs: foldhash::HashSet<&str> = found
             .iter()
             .filter(|d| d.kind == FileKind::Dockerfile)
             .map(|d| walk::parent_dir(&d.rel))
@@ -426,7 +426,7 @@ impl Project {
             .cache_dir
             .as_deref()
             .map(|d| crate::cache::Cache::open(d, root));
-        let chart_dirs: std::collections::HashSet<&str> = found
+        let chart_dirs: foldhash::HashSet<&str> = found
             .iter()
             .filter(|f| f.kind == FileKind::HelmChart)
             .map(|f| walk::parent_dir(&f.rel))
@@ -451,7 +451,7 @@ impl Project {
         let mut files = Vec::new();
         let mut inputs = Vec::new();
         let mut parsed = Vec::new();
-        let mut prescans = HashMap::new();
+        let mut prescans = HashMap::default();
         for (f, l) in loaded {
             match l {
                 Loaded::Skip => {}

@@ -39,7 +39,7 @@ pub(super) fn dev_service(s: &Service) -> Option<String> {
 
 pub(super) fn lower_dockerfile(file: FileId, rel: &str, df: Dockerfile) -> DockerfileModel {
     let dir = walk::parent_dir(rel).to_string();
-    let mut global_args = HashMap::new();
+    let mut global_args = HashMap::default();
     let mut stages: Vec<Stage> = Vec::new();
     for (i, ins) in df.instructions.iter().enumerate() {
         match &ins.kind {

@@ -32,9 +32,9 @@ use crate::parse::yaml::Yaml;
 use crate::parse::{compose, dotenv, k8s, manifest, shell, yaml};
 use crate::source::{FileId, Origin, SourceFile};
 use crate::walk::{self, FileKind, Found, Notice, WalkOptions};
+use foldhash::HashMap;
 use images::ImageRef;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// A stage of a Dockerfile.

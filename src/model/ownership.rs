@@ -3,7 +3,7 @@
 
 use super::Project;
 use crate::source::{FileId, Origin};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Which app owns what, indexed once per project so that attributing findings stays linear in
 /// a monorepo of hundreds of apps.
@@ -34,9 +34,9 @@ pub struct AppInputs {
 impl Ownership {
     pub fn new(p: &Project) -> Ownership {
         let mut o = Ownership {
-            dockerfile: HashMap::new(),
-            compose: HashMap::new(),
-            k8s: HashMap::new(),
+            dockerfile: HashMap::default(),
+            compose: HashMap::default(),
+            k8s: HashMap::default(),
             inputs: Vec::with_capacity(p.apps.len()),
         };
         for (ai, a) in p.apps.iter().enumerate() {

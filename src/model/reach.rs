@@ -9,7 +9,8 @@ use super::commands::Cmd;
 use super::processes::ProcessSite;
 use crate::parse::code::Lang;
 use crate::walk;
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use foldhash::{HashMap, HashSet};
+use std::collections::{BTreeSet, VecDeque};
 
 /// What a start command names as the code it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +120,7 @@ impl Project {
             .collect();
         // the app's files each file imports, resolved once (files of one directory import the
         // same modules: each is resolved once per directory)
-        let mut resolved: HashMap<(Lang, &str, &str), Vec<usize>> = HashMap::new();
+        let mut resolved: HashMap<(Lang, &str, &str), Vec<usize>> = HashMap::default();
         // a Python module `a.b` is a file `b.py` or a package directory `b`: imports of
         // modules the app has no file or directory for (the standard library, dependencies)
         // are not looked up
@@ -139,7 +140,7 @@ impl Project {
             last.is_empty() || dirs.contains(last) || py_stems.contains(last)
         };
         let python = PythonModules::new(by_path.iter().map(|(p, si)| (*p, *si)));
-        let mut edges: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut edges: HashMap<usize, Vec<usize>> = HashMap::default();
         for si in &app_sources {
             let src = &self.sources[*si];
             let dir = walk::parent_dir(self.rel(src.file));
@@ -307,7 +308,7 @@ struct PythonModules<'a> {
 
 impl<'a> PythonModules<'a> {
     fn new(files: impl Iterator<Item = (&'a str, usize)>) -> Self {
-        let mut by_module: HashMap<&'a str, Vec<(&'a str, usize)>> = HashMap::new();
+        let mut by_module: HashMap<&'a str, Vec<(&'a str, usize)>> = HashMap::default();
         for (path, si) in files {
             let Some(module) = path
                 .strip_suffix("/__init__.py")

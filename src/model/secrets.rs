@@ -375,7 +375,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     }
     for (si, src) in p.sources.iter().enumerate() {
         // a password equal to a name written beside it (`POSTGRES_USER = "mealie"`) is guessable
-        let plain: std::collections::HashSet<&str> = src
+        let plain: foldhash::HashSet<&str> = src
             .facts
             .bindings
             .iter()
@@ -452,8 +452,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
         }
     }
     // a committed secret file is judged whole (below), not key by key
-    let secret_files: std::collections::HashSet<FileId> =
-        p.secret_files.iter().map(|s| s.file).collect();
+    let secret_files: foldhash::HashSet<FileId> = p.secret_files.iter().map(|s| s.file).collect();
     for c in p
         .config_files
         .iter()
@@ -623,7 +622,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
             .map(|s| s.origin.clone()),
     );
     // files whose `${VAR:-default}` a shell or compose expands
-    let interpolating: std::collections::HashSet<FileId> = p
+    let interpolating: foldhash::HashSet<FileId> = p
         .scripts
         .iter()
         .map(|s| s.file)
@@ -801,8 +800,8 @@ struct Setting {
 }
 
 /// Every setting of the project, by file.
-fn settings_by_file(p: &Project) -> std::collections::HashMap<FileId, Vec<Setting>> {
-    let mut out: std::collections::HashMap<FileId, Vec<Setting>> = Default::default();
+fn settings_by_file(p: &Project) -> foldhash::HashMap<FileId, Vec<Setting>> {
+    let mut out: foldhash::HashMap<FileId, Vec<Setting>> = Default::default();
     for (di, d) in p.dotenvs.iter().enumerate() {
         for e in &d.entries {
             out.entry(d.file).or_default().push(Setting {

@@ -7,7 +7,8 @@ use super::{K8sModel, Project};
 use crate::parse::kustomize::Kustomization;
 use crate::source::{FileId, Origin};
 use crate::walk;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// A kustomization of the repository.
 #[derive(Debug)]
@@ -62,12 +63,12 @@ impl Project {
         // the files each kustomization's output is made of, through its bases
         let mut files_of: Vec<HashSet<String>> = Vec::with_capacity(self.kustomizations.len());
         for ki in 0..self.kustomizations.len() {
-            let mut files = HashSet::new();
-            let mut seen = HashSet::new();
+            let mut files = HashSet::default();
+            let mut seen = HashSet::default();
             self.collect_files(ki, &by_dir, &mut files, &mut seen, 0);
             files_of.push(files);
         }
-        let mut patches: HashMap<String, usize> = HashMap::new();
+        let mut patches: HashMap<String, usize> = HashMap::default();
         for (ki, k) in self.kustomizations.iter().enumerate() {
             for (p, _) in &k.k.patches {
                 if let Some(rel) = walk::join(&k.dir, p) {
@@ -163,7 +164,7 @@ impl Project {
             s.sort();
             Some(s)
         };
-        let mut per_file: HashMap<FileId, usize> = HashMap::new();
+        let mut per_file: HashMap<FileId, usize> = HashMap::default();
         for km in &self.k8s {
             *per_file.entry(km.file).or_default() += 1;
         }
@@ -190,7 +191,7 @@ impl Project {
         let mut copy_of = vec![None; self.k8s.len()];
         // a chart rendered with an environment's values file: the object the defaults render
         // from the same template is the workload, this is its copy in that environment
-        let mut defaults: HashMap<(FileId, &str, Option<&str>), usize> = HashMap::new();
+        let mut defaults: HashMap<(FileId, &str, Option<&str>), usize> = HashMap::default();
         for (oi, km) in self.k8s.iter().enumerate() {
             if km.helm.as_ref().is_some_and(|h| h.env_values.is_none()) {
                 defaults
@@ -592,7 +593,7 @@ impl Project {
     pub fn environment_copies(&self) -> Vec<EnvironmentCopy> {
         let overlay_dirs: Vec<&str> = self.kustomizations.iter().map(|k| k.dir.as_str()).collect();
         let mut groups: Vec<Vec<(usize, &'static str)>> = Vec::new();
-        let mut group_of: HashMap<String, usize> = HashMap::new();
+        let mut group_of: HashMap<String, usize> = HashMap::default();
         for (i, f) in self.files.iter().enumerate() {
             let Some(env) = env_of_path(&f.rel) else {
                 continue;
@@ -648,7 +649,7 @@ impl Project {
 
 /// Share of equal non-blank lines between two texts (0.0–1.0), by the larger one.
 fn similarity(a: &str, b: &str) -> f64 {
-    use std::collections::HashMap;
+    use foldhash::HashMap;
     let lines = |t: &str| {
         t.lines()
             .map(str::trim)
@@ -661,7 +662,7 @@ fn similarity(a: &str, b: &str) -> f64 {
     if max == 0 {
         return 0.0;
     }
-    let mut counts: HashMap<&str, i64> = HashMap::new();
+    let mut counts: HashMap<&str, i64> = HashMap::default();
     for l in &la {
         *counts.entry(l).or_default() += 1;
     }

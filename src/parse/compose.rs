@@ -3,6 +3,7 @@
 use crate::parse::yaml::{Value, Yaml};
 use crate::source::Span;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 /// A string value with its span in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +117,10 @@ const MAX_NESTING: usize = 32;
 /// `${VAR+alt}`, `${VAR:?e}`, `${VAR?e}`, `$VAR`, `$$`; defaults and alternatives may nest
 /// (`${A:-${B:-latest}}`). Returns the text and the variables that were missing without a
 /// default.
-pub fn interpolate(s: &str, vars: &HashMap<String, String>) -> (String, Vec<String>) {
+pub fn interpolate<S: BuildHasher>(
+    s: &str,
+    vars: &HashMap<String, String, S>,
+) -> (String, Vec<String>) {
     let mut out = String::with_capacity(s.len());
     let mut missing = Vec::new();
     interpolate_into(s, vars, 0, &mut out, &mut missing);
@@ -147,9 +151,9 @@ fn braced(inner: &str) -> Option<(&str, &str)> {
     None
 }
 
-fn interpolate_into(
+fn interpolate_into<S: BuildHasher>(
     s: &str,
-    vars: &HashMap<String, String>,
+    vars: &HashMap<String, String, S>,
     depth: usize,
     out: &mut String,
     missing: &mut Vec<String>,
@@ -262,7 +266,7 @@ pub fn is_project(doc: &Yaml) -> bool {
 }
 
 /// Lower a compose document. `vars` are the interpolation variables (from `.env`).
-pub fn lower(doc: &Yaml, vars: &HashMap<String, String>) -> ComposeFile {
+pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> ComposeFile {
     let mut file = ComposeFile::default();
     for inc in doc.get("include").and_then(Yaml::as_seq).unwrap_or(&[]) {
         // `- path` or `- path: x` / `- path: [x, y]`
@@ -662,7 +666,7 @@ mod tests {
     fn extends_in_the_same_file() {
         let text = "services:\n  base:\n    image: app:1\n    environment: {A: '1', B: '2'}\n    ports: ['80:8000']\n  web:\n    extends: base\n    environment: {B: '3'}\n  worker:\n    extends: {service: web}\n    command: work\n";
         let docs = crate::parse::yaml::parse(text).unwrap();
-        let f = lower(&docs[0], &HashMap::new());
+        let f = lower(&docs[0], &foldhash::HashMap::default());
         let web = &f.services[1];
         assert_eq!(web.image.as_ref().unwrap().text, "app:1");
         let env: Vec<_> = web
@@ -712,7 +716,7 @@ mod tests {
         )
         .unwrap()
         .remove(0);
-        let f = lower(&d, &HashMap::new());
+        let f = lower(&d, &foldhash::HashMap::default());
         let got: Vec<(&str, &str)> = f
             .secret_files
             .iter()
@@ -725,14 +729,14 @@ mod tests {
     fn includes() {
         let docs =
             crate::parse::yaml::parse("include:\n  - db.yaml\n  - path: [a.yml, b.yml]\n").unwrap();
-        let f = lower(&docs[0], &HashMap::new());
+        let f = lower(&docs[0], &foldhash::HashMap::default());
         let inc: Vec<_> = f.includes.iter().map(|i| i.text.as_str()).collect();
         assert_eq!(inc, ["db.yaml", "a.yml", "b.yml"]);
     }
 
     #[test]
     fn interpolation() {
-        let mut vars = HashMap::new();
+        let mut vars = foldhash::HashMap::default();
         vars.insert("TAG".to_string(), "1.2".to_string());
         assert_eq!(interpolate("app:${TAG}", &vars).0, "app:1.2");
         assert_eq!(interpolate("${PORT:-8080}", &vars).0, "8080");
@@ -752,7 +756,7 @@ mod tests {
 
     #[test]
     fn interpolation_is_bounded() {
-        let mut vars = HashMap::new();
+        let mut vars = foldhash::HashMap::default();
         vars.insert("BIG".to_string(), "x".repeat(100_000));
         let (v, _) = interpolate(&"$BIG".repeat(100), &vars);
         assert!(v.len() <= MAX_INTERPOLATED + 200_000, "{}", v.len());

@@ -3,7 +3,6 @@
 
 use crate::source::Span;
 use parse_dockerfile as pd;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
@@ -603,7 +602,10 @@ pub const MAX_SUBSTITUTED: usize = 64 * 1024;
 /// Substitute `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR-default}` from `vars`. Returns
 /// `None` when a variable is unknown and has no default, or the result would be longer than
 /// [`MAX_SUBSTITUTED`].
-pub fn substitute(text: &str, vars: &HashMap<String, String>) -> Option<String> {
+pub fn substitute<S: std::hash::BuildHasher>(
+    text: &str,
+    vars: &std::collections::HashMap<String, String, S>,
+) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some((before, after)) = rest.split_once('$') {
@@ -677,7 +679,7 @@ mod tests {
             panic!()
         };
         assert_eq!(kv[0].value.as_deref(), Some("hello world"));
-        let mut vars = HashMap::new();
+        let mut vars = foldhash::HashMap::default();
         vars.insert("PY".to_string(), "3.12".to_string());
         assert_eq!(
             substitute("python:${PY}", &vars).as_deref(),
@@ -700,7 +702,7 @@ mod tests {
             text.push_str("ARG A=$A$A\n");
         }
         let d = parse(&text).unwrap();
-        let mut vars = HashMap::new();
+        let mut vars = foldhash::HashMap::default();
         for ins in &d.instructions {
             if let Kind::Arg(kvs) = &ins.kind {
                 for kv in kvs {

@@ -4,8 +4,8 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::source::{LineIndex, Span};
+use foldhash::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle};
-use std::collections::HashMap;
 
 /// Deepest nesting we build; deeper documents are a parse error, not a stack overflow.
 pub const MAX_DEPTH: usize = 256;
@@ -201,7 +201,7 @@ fn reindent_closer(
 fn parse_indexed(text: &str, index: &LineIndex<'_>) -> Result<Vec<Yaml>, YamlError> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Yaml> = HashMap::new();
+    let mut anchors: HashMap<usize, Yaml> = HashMap::default();
     let mut alias_budget = (MAX_ALIAS_NODES, MAX_ALIAS_BYTES);
     let mut root: Option<Yaml> = None;
     let parser = Parser::new_from_str(text);
@@ -351,7 +351,7 @@ fn merge_keys(entries: Vec<(Yaml, Yaml)>) -> Vec<(Yaml, Yaml)> {
     let mut out: Vec<(Yaml, Yaml)> = Vec::new();
     let mut merged: Vec<(Yaml, Yaml)> = Vec::new();
     // scalar keys seen, so that a merge of thousands of keys stays linear
-    let mut merged_keys: std::collections::HashSet<String> = Default::default();
+    let mut merged_keys: foldhash::HashSet<String> = Default::default();
     for (k, v) in entries {
         if k.as_str() == Some("<<") {
             let sources: Vec<Yaml> = match v.value {
@@ -376,7 +376,7 @@ fn merge_keys(entries: Vec<(Yaml, Yaml)>) -> Vec<(Yaml, Yaml)> {
             out.push((k, v));
         }
     }
-    let explicit: std::collections::HashSet<String> = out
+    let explicit: foldhash::HashSet<String> = out
         .iter()
         .filter_map(|(k, _)| k.as_str().map(str::to_string))
         .collect();

@@ -240,7 +240,7 @@ pub fn notices(outcomes: &[Outcome]) -> String {
     for o in outcomes {
         // messages in order of first appearance, with their paths
         let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-        let mut index: std::collections::HashMap<&str, usize> = Default::default();
+        let mut index: foldhash::HashMap<&str, usize> = Default::default();
         for n in &o.project.notices {
             let i = *index.entry(&n.message).or_insert_with(|| {
                 groups.push((&n.message, Vec::new()));

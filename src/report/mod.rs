@@ -24,7 +24,7 @@ use crate::source::FileId;
 /// Masked file texts, computed once per file for a whole report.
 pub struct Masked<'a> {
     o: &'a Outcome,
-    cache: std::cell::RefCell<std::collections::HashMap<FileId, std::rc::Rc<String>>>,
+    cache: std::cell::RefCell<foldhash::HashMap<FileId, std::rc::Rc<String>>>,
 }
 
 impl<'a> Masked<'a> {
@@ -212,7 +212,7 @@ pub fn fingerprints<'a>(
     m: &Masked<'_>,
     ds: impl IntoIterator<Item = &'a Diagnostic>,
 ) -> Vec<String> {
-    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut seen: foldhash::HashMap<String, usize> = Default::default();
     ds.into_iter()
         .map(|d| {
             let base = fingerprint(o, m, d, 0);

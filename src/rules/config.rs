@@ -628,7 +628,7 @@ impl Rule for UndocumentedEnvVars {
             &str,
             (Origin, std::collections::BTreeSet<&str>),
         > = Default::default();
-        let mut documented: std::collections::HashMap<&str, bool> = Default::default();
+        let mut documented: foldhash::HashMap<&str, bool> = Default::default();
         for py in p.app_code() {
             let unit = p.code_unit(py);
             // an example at or above the project, or inside it but not inside another project

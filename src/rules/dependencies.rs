@@ -219,8 +219,8 @@ const PY_STDLIB: &[&str] = &[
 ];
 
 /// Names importable from inside the repository: every `*.py` file stem and every directory name.
-fn local_modules(p: &Project) -> std::collections::HashSet<&str> {
-    let mut set = std::collections::HashSet::new();
+fn local_modules(p: &Project) -> foldhash::HashSet<&str> {
+    let mut set = foldhash::HashSet::default();
     for (rel, _) in &p.paths {
         let name = walk::file_name(rel);
         if let Some(stem) = name.strip_suffix(".py") {

@@ -5,7 +5,7 @@
 use super::funcs;
 use super::template::{Arg, Cmd, Node, Pipe};
 use super::value::V;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 /// Most steps (nodes run, range iterations, calls) one template may take.

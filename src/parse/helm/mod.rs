@@ -9,7 +9,8 @@ pub mod template;
 pub mod value;
 
 pub use eval::Output;
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use template::{Arg, Node, Pipe};
 use value::V;
@@ -297,7 +298,7 @@ pub fn render(chart: &ChartSource, overrides: Option<&V>) -> (Vec<Rendered>, Vec
         let depth = |n: &str| n.matches('/').count();
         depth(&b.4).cmp(&depth(&a.4)).then(a.4.cmp(&b.4))
     });
-    let mut defines: HashMap<String, Rc<Vec<Node>>> = HashMap::new();
+    let mut defines: HashMap<String, Rc<Vec<Node>>> = HashMap::default();
     let mut parsed: Vec<Option<Rc<Vec<Node>>>> = Vec::with_capacity(all.len());
     for (_, _, text, id, name) in &all {
         match template::parse(text) {

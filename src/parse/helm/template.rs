@@ -2,7 +2,7 @@
 //! structures, variables, whitespace trimming and comments, parsed into a tree whose nodes
 //! keep the byte span of the template text they came from.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 /// How deep control structures and parenthesised pipelines may nest.
@@ -748,7 +748,7 @@ impl Builder {
 pub fn parse(src: &str) -> Result<Parsed, ParseError> {
     let mut b = Builder {
         pieces: pieces(src)?.into_iter(),
-        defines: HashMap::new(),
+        defines: HashMap::default(),
     };
     let (nodes, end) = b.list(0)?;
     match end {
