@@ -535,7 +535,10 @@ fn visit(
     entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     let mut rules = dir.rules.clone();
     if !opts.no_ignore
-        && let Some(r) = dir_rules(&dir.abs, &dir.rel, canon_root, &mut notices)
+        && let Some(r) = dir_rules(&dir.abs, &dir.rel, canon_root, &mut notices, |name| {
+            // the listing says which ignore files there are: no probe per directory
+            entries.iter().any(|(n, _, _)| n == name)
+        })
     {
         rules.push(std::sync::Arc::new(r));
     }
@@ -702,13 +705,19 @@ pub fn path_text(name: &std::ffi::OsStr) -> String {
 }
 
 /// The ignore rules of one directory, from its `.ignore` and `.gitignore`.
-fn dir_rules(dir: &Path, rel: &str, root: &Path, notices: &mut Vec<Notice>) -> Option<Rules> {
+fn dir_rules(
+    dir: &Path,
+    rel: &str,
+    root: &Path,
+    notices: &mut Vec<Notice>,
+    holds: impl Fn(&str) -> bool,
+) -> Option<Rules> {
     let mut matchers = Vec::new();
     for name in IGNORE_FILES {
-        let path = dir.join(name);
-        if std::fs::symlink_metadata(&path).is_err() {
+        if !holds(name) {
             continue;
         }
+        let path = dir.join(name);
         let shown = join_rel(rel, name);
         if let Some(m) = ignore_file(dir, &path, &shown, root, notices) {
             matchers.push(m);
@@ -778,7 +787,8 @@ fn ancestor_rules(root: &Path, notices: &mut Vec<Notice>) -> Vec<std::sync::Arc<
             }
             Err(_) => dir.display().to_string(),
         };
-        if let Some(r) = dir_rules(dir, &shown, top, notices) {
+        let holds = |name: &str| std::fs::symlink_metadata(dir.join(name)).is_ok();
+        if let Some(r) = dir_rules(dir, &shown, top, notices, holds) {
             out.push(std::sync::Arc::new(r));
         }
     }

@@ -5,44 +5,49 @@ use super::*;
 
 /// Paths that are test, example or documentation trees.
 pub fn is_test_path(rel: &str) -> bool {
-    let segs: Vec<&str> = rel.split('/').collect();
-    let (dirs, name) = segs.split_at(segs.len().saturating_sub(1));
-    let name = name.first().copied().unwrap_or("");
-    dirs.iter().any(|d| {
-        matches!(
-            d.to_ascii_lowercase().as_str(),
-            "test"
-                | "tests"
-                | "__tests__"
-                | "spec"
-                | "specs"
-                | "fixtures"
-                | "fixture"
-                | "__fixtures__"
-                | "testdata"
-                | "testfiles"
-                | "test-data"
-                | "test_data"
-                | "examples"
-                | "example"
-                | "docs"
-                | "doc"
-                | "e2e"
-        )
-    }) || dirs.iter().any(|d| {
-        // `testfiles-negative/`, `testfile-line/`, `test-fixtures/`, `tests_e2e/`
-        let d = d.to_ascii_lowercase();
-        d.starts_with("testfile")
-            || d.starts_with("testdata")
+    // no allocation: this runs for every file, several times
+    let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let starts = |d: &str, p: &str| d.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let ends = |d: &str, s: &str| {
+        d.len() >= s.len()
+            && d.get(d.len() - s.len()..)
+                .is_some_and(|t| t.eq_ignore_ascii_case(s))
+    };
+    let test_dir = |d: &str| {
+        const NAMES: [&str; 17] = [
+            "test",
+            "tests",
+            "__tests__",
+            "spec",
+            "specs",
+            "fixtures",
+            "fixture",
+            "__fixtures__",
+            "testdata",
+            "testfiles",
+            "test-data",
+            "test_data",
+            "examples",
+            "example",
+            "docs",
+            "doc",
+            "e2e",
+        ];
+        NAMES.iter().any(|n| d.eq_ignore_ascii_case(n))
+            // `testfiles-negative/`, `testfile-line/`, `test-fixtures/`, `tests_e2e/`
+            || starts(d, "testfile")
+            || starts(d, "testdata")
             // .NET test projects: `Api.Tests/`, `Shop.UnitTests/`, `Shop.IntegrationTests/`
-            || d.ends_with(".tests")
-            || d.ends_with(".test")
-            || d.ends_with("unittests")
-            || d.ends_with("integrationtests")
+            || ends(d, ".tests")
+            || ends(d, ".test")
+            || ends(d, "unittests")
+            || ends(d, "integrationtests")
             || ["test-", "test_", "tests-", "tests_"]
                 .iter()
-                .any(|p| d.starts_with(p))
-    }) || name.starts_with("test_")
+                .any(|p| starts(d, p))
+    };
+    (!dirs.is_empty() && dirs.split('/').any(test_dir))
+        || name.starts_with("test_")
         || name.contains("_test.")
         || name.contains(".spec.")
         || name.contains(".test.")
