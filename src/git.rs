@@ -37,8 +37,8 @@ pub fn git_head(root: &Path) -> Option<GitHead> {
     // small files only: a `.git` that is not what git writes gives no head, never a long read
     let small = |p: &Path| -> Option<String> {
         let found = Found {
-            rel: String::new(),
-            abs: p.to_path_buf(),
+            rel: "".into(),
+            abs: p.into(),
             kind: FileKind::Other,
         };
         read(&found, 1 << 20).ok()

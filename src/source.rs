@@ -3,7 +3,8 @@
 
 use crate::text::{self, Lines};
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 /// Index of a file in the project's list of files read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -46,9 +47,9 @@ impl Origin {
 pub struct SourceFile {
     pub id: FileId,
     /// Path relative to the root, `/`-separated.
-    pub rel: String,
+    pub rel: Arc<str>,
     /// Path on disk.
-    pub abs: PathBuf,
+    pub abs: Arc<Path>,
     text: String,
     lines: Lines,
     /// The text was dropped once the file's facts were extracted (source code, whose facts
@@ -58,7 +59,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(id: FileId, rel: String, abs: PathBuf, text: String) -> Self {
+    pub fn new(id: FileId, rel: Arc<str>, abs: Arc<Path>, text: String) -> Self {
         let lines = Lines::new(&text);
         SourceFile {
             id,
@@ -72,7 +73,13 @@ impl SourceFile {
 
     /// A file whose text was read and dropped (see `unload`): `first_line` is the span of its
     /// first line, `lines` its line count.
-    pub fn unloaded(id: FileId, rel: String, abs: PathBuf, first_line: Span, lines: usize) -> Self {
+    pub fn unloaded(
+        id: FileId,
+        rel: Arc<str>,
+        abs: Arc<Path>,
+        first_line: Span,
+        lines: usize,
+    ) -> Self {
         SourceFile {
             id,
             rel,

@@ -159,14 +159,14 @@ pub fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
 
 /// Every suppression written in the project's files and Kubernetes annotations.
 fn directives(p: &Project) -> Vec<Directive> {
-    let kinds: HashMap<&str, FileKind> = p.paths.iter().map(|(r, k)| (r.as_str(), *k)).collect();
+    let kinds: HashMap<&str, FileKind> = p.paths.iter().map(|(r, k)| (r.as_ref(), *k)).collect();
     let mut out = Vec::new();
     for f in &p.files {
         if !f.text().contains("twelve:") {
             continue;
         }
         let kind = kinds
-            .get(f.rel.as_str())
+            .get(f.rel.as_ref())
             .copied()
             .unwrap_or(FileKind::Other);
         let markers = comment_markers(&f.rel, kind);

@@ -48,8 +48,8 @@ impl FileKind {
 /// A file found by the walk.
 #[derive(Debug, Clone)]
 pub struct Found {
-    pub rel: String,
-    pub abs: PathBuf,
+    pub rel: std::sync::Arc<str>,
+    pub abs: std::sync::Arc<Path>,
     pub kind: FileKind,
 }
 
@@ -418,8 +418,8 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         let rel = canon_root.file_name().map(path_text).unwrap_or_default();
         let kind = classify(&rel);
         found.push(Found {
-            rel,
-            abs: canon_root,
+            rel: rel.into(),
+            abs: canon_root.into(),
             kind,
         });
         return (found, notices);
@@ -458,7 +458,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     for f in found {
         if unique.last().is_some_and(|u| u.rel == f.rel) {
             notices.push(Notice {
-                path: f.rel.clone(),
+                path: f.rel.to_string(),
                 message: "skipped: another file's name reads the same once escaped".into(),
             });
             continue;
@@ -627,8 +627,8 @@ fn visit(
         } else if file_type.is_file() {
             let kind = classify(&rel);
             found.push(Found {
-                rel,
-                abs: path,
+                rel: rel.into(),
+                abs: path.into(),
                 kind,
             });
         } else {
@@ -736,8 +736,8 @@ fn ignore_file(
     notices: &mut Vec<Notice>,
 ) -> Option<ignore::gitignore::Gitignore> {
     let found = Found {
-        rel: shown.to_string(),
-        abs: path.to_path_buf(),
+        rel: shown.into(),
+        abs: path.into(),
         kind: FileKind::GitIgnore,
     };
     let text = match read_inside(&found, DEFAULT_MAX_FILE_SIZE, inside) {

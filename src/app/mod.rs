@@ -323,7 +323,7 @@ pub(crate) fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
         .project
         .files
         .iter()
-        .filter(|f| rels.contains(&f.rel))
+        .filter(|f| rels.iter().any(|r| **r == *f.rel))
         .map(|f| f.id)
         .collect();
     let touches = |d: &crate::diagnostic::Diagnostic| {
@@ -342,7 +342,7 @@ pub(crate) fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
     let mut missing: Vec<&String> = rels
         .iter()
         .filter(|r| {
-            !o.project.paths.iter().any(|(p, _)| p == *r)
+            !o.project.paths.iter().any(|(p, _)| **p == ***r)
                 && !o.project.notices.iter().any(|n| &n.path == *r)
         })
         .collect();

@@ -208,7 +208,7 @@ impl Project {
         self.paths
             .iter()
             .filter(move |(_, k)| *k == kind)
-            .map(|(p, _)| p.as_str())
+            .map(|(p, _)| p.as_ref())
     }
 
     pub fn has_lockfile(&self, dir: &str, names: &[&str]) -> bool {

@@ -105,7 +105,7 @@ impl Project {
                         let file = &self.files[f.file];
                         let (line, _) = file.line_col(f.span.0);
                         notices.push(Notice {
-                            path: file.rel.clone(),
+                            path: file.rel.to_string(),
                             message: format!(
                                 "line {}: not rendered: {}; the chart's values are read instead",
                                 line,
@@ -149,7 +149,7 @@ impl Project {
         let values_of = |dir: &str| {
             ["values.yaml", "values.yml"]
                 .iter()
-                .find_map(|n| self.file_index.get(&walk::join(dir, n)?).copied())
+                .find_map(|n| self.file_index.get(walk::join(dir, n)?.as_str()).copied())
         };
         if let Some(e) = env_values {
             candidates.push((e, chain.clone()));
@@ -302,7 +302,7 @@ impl Project {
         let within = |rel: &str| walk::is_within(rel, dir) && rel != dir;
         let chart_yaml = ["Chart.yaml", "Chart.yml", "chart.yaml"]
             .iter()
-            .find_map(|n| self.file_index.get(&walk::join(dir, n)?).copied())?;
+            .find_map(|n| self.file_index.get(walk::join(dir, n)?.as_str()).copied())?;
         let meta_docs = yaml::parse(self.files[chart_yaml.0 as usize].text()).ok();
         let dir_name = walk::file_name(dir);
         let meta = helm::chart_meta(meta_docs.as_ref().and_then(|d| d.first()), dir_name);
@@ -343,7 +343,7 @@ impl Project {
                 continue;
             }
             let path = if dir.is_empty() {
-                f.rel.as_str()
+                f.rel.as_ref()
             } else {
                 f.rel.get(dir.len() + 1..).unwrap_or_default()
             };

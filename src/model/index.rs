@@ -9,7 +9,7 @@ pub type ProcessCode = Vec<(usize, Option<std::collections::BTreeSet<usize>>)>;
 #[derive(Debug, Default)]
 pub struct Index {
     /// Every path the walk found (indices into `paths`), by itself and by its directory.
-    pub path: HashMap<String, usize>,
+    pub path: HashMap<std::sync::Arc<str>, usize>,
     pub paths_in_dir: HashMap<String, Vec<usize>>,
     /// Kubernetes objects (indices into `k8s`) by file, in order.
     pub k8s_in_file: HashMap<FileId, Vec<usize>>,
@@ -141,7 +141,7 @@ impl Project {
             .get(dir)
             .into_iter()
             .flatten()
-            .map(|i| (self.paths[*i].0.as_str(), self.paths[*i].1))
+            .map(|i| (self.paths[*i].0.as_ref(), self.paths[*i].1))
     }
 
     /// Whether the walk found a file at `rel`.

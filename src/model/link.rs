@@ -307,7 +307,7 @@ impl Project {
         let rels: Vec<String> = self
             .dockerfiles
             .iter()
-            .map(|d| self.files[d.file.0 as usize].rel.clone())
+            .map(|d| self.files[d.file.0 as usize].rel.to_string())
             .collect();
         // the first Dockerfile at each path
         let mut dockerfile_at: HashMap<&str, usize> = HashMap::default();

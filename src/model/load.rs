@@ -103,7 +103,7 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
 /// `None` (read everything) when a file may concern any project: a compose file, Kubernetes
 /// or Helm YAML, a config file, or a file with no manifest above it.
 fn focus_dirs(found: &[Found], focus: &[String]) -> Option<Vec<String>> {
-    let kinds: HashMap<&str, FileKind> = found.iter().map(|f| (f.rel.as_str(), f.kind)).collect();
+    let kinds: HashMap<&str, FileKind> = found.iter().map(|f| (f.rel.as_ref(), f.kind)).collect();
     let manifest_dirs: foldhash::HashSet<&str> = found
         .iter()
         .filter(|f| f.kind == FileKind::Manifest)
@@ -372,7 +372,7 @@ impl Project {
                     .into(),
             });
         }
-        let paths: Vec<(String, FileKind)> =
+        let paths: Vec<(std::sync::Arc<str>, FileKind)> =
             found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
         let mut dependency_trees: std::collections::BTreeSet<String> = Default::default();
         // the directories of generated and bundled code left out, for the notice
@@ -448,9 +448,10 @@ impl Project {
                 message: "not checked: installed dependencies, not the app's code".into(),
             });
         }
-        let mut files = Vec::new();
-        let mut inputs = Vec::new();
-        let mut parsed = Vec::new();
+        // sized once: these hold an entry per file, and doubling them is the heap's peak
+        let mut files = Vec::with_capacity(loaded.len());
+        let mut inputs = Vec::with_capacity(loaded.len());
+        let mut parsed = Vec::with_capacity(loaded.len());
         let mut prescans = HashMap::default();
         for (f, l) in loaded {
             match l {
@@ -459,7 +460,7 @@ impl Project {
                     generated.insert(walk::parent_dir(&f.rel).to_string());
                 }
                 Loaded::Error(message) => notices.push(Notice {
-                    path: f.rel.clone(),
+                    path: f.rel.to_string(),
                     message,
                 }),
                 Loaded::File {
@@ -645,7 +646,7 @@ impl Project {
                 Some(id) => id,
                 None => {
                     // not in the tree (ignored, or made at deploy time): nothing committed
-                    let Some(f) = found.iter().find(|f| f.rel == rel) else {
+                    let Some(f) = found.iter().find(|f| *f.rel == *rel) else {
                         continue;
                     };
                     match walk::read(f, opts.max_file_size) {
@@ -662,7 +663,7 @@ impl Project {
                         }
                         Err(message) => {
                             notices.push(Notice {
-                                path: f.rel.clone(),
+                                path: f.rel.to_string(),
                                 message,
                             });
                             continue;
@@ -691,11 +692,11 @@ impl Project {
         if let Some(i) = self
             .dotenvs
             .iter()
-            .position(|d| self.files[d.file.0 as usize].rel == rel)
+            .position(|d| *self.files[d.file.0 as usize].rel == *rel)
         {
             return Some(i);
         }
-        let f = found.iter().find(|f| f.rel == rel)?;
+        let f = found.iter().find(|f| *f.rel == *rel)?;
         match walk::read(f, opts.max_file_size) {
             Ok(text) => {
                 let id = FileId(self.files.len() as u32);
@@ -712,7 +713,7 @@ impl Project {
             }
             Err(message) => {
                 notices.push(Notice {
-                    path: f.rel.clone(),
+                    path: f.rel.to_string(),
                     message,
                 });
                 None

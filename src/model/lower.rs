@@ -213,7 +213,7 @@ impl Project {
     pub(super) fn mark_dev_services(&mut self) {
         for cm in &mut self.compose {
             let file_dev = cm.dev.then(|| {
-                let rel = self.files[cm.file.0 as usize].rel.as_str();
+                let rel = self.files[cm.file.0 as usize].rel.as_ref();
                 format!("`{}` is a development file", walk::file_name(rel))
             });
             cm.dev_services = cm
@@ -426,7 +426,7 @@ impl Project {
                     if let Some(pos) = self
                         .other_yaml
                         .iter()
-                        .position(|(f, _)| self.files[f.0 as usize].rel == target)
+                        .position(|(f, _)| *self.files[f.0 as usize].rel == *target)
                     {
                         let (fid, idocs) = self.other_yaml.remove(pos);
                         queue.push((fid, walk::parent_dir(&target).to_string(), idocs));
@@ -465,7 +465,7 @@ impl Project {
                 for svc in &compose.services {
                     if let Some((Some(other), base, _)) = &svc.extends {
                         notices.push(Notice {
-                            path: rel.clone(),
+                            path: rel.to_string(),
                             message: format!(
                                 "service `{}` extends `{base}` from `{other}`: extends from another file is not followed yet",
                                 svc.name

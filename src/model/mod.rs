@@ -325,7 +325,7 @@ pub struct Project {
     pub root: PathBuf,
     pub files: Vec<SourceFile>,
     /// Every file the walk found, read or not, with its kind.
-    pub paths: Vec<(String, FileKind)>,
+    pub paths: Vec<(std::sync::Arc<str>, FileKind)>,
     pub notices: Vec<Notice>,
     pub parse_errors: Vec<(Origin, String)>,
     /// Files whose parse or lowering hit an internal fault (a panic, caught): reported as
@@ -402,7 +402,7 @@ pub struct Project {
     /// The commit checked out there, and its branch (for the scorecard's pages).
     pub git_head: Option<crate::git::GitHead>,
     /// Each file read, by its path.
-    pub file_index: HashMap<String, FileId>,
+    pub file_index: HashMap<std::sync::Arc<str>, FileId>,
     /// Each `.dockerignore` read, by its directory, as a matcher.
     pub dockerignores: Vec<(String, ignore::gitignore::Gitignore)>,
     /// Helm templates that declare a hook (`helm.sh/hook`): one-off work a chart runs per

@@ -198,7 +198,7 @@ pub fn fingerprint(o: &Outcome, m: &Masked<'_>, d: &Diagnostic, occurrence: usiz
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            (f.rel.clone(), line)
+            (f.rel.to_string(), line)
         }
         None => (String::new(), String::new()),
     };
