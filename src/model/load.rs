@@ -508,6 +508,22 @@ impl Project {
             .map(|f| walk::parent_dir(&f.rel).to_string())
             .collect();
         let mut compose_docs = Vec::new();
+        // lists of the whole project, sized once
+        p.sources.reserve_exact(
+            parsed
+                .iter()
+                .filter(|x| matches!(x, Parsed::Source(..)))
+                .count(),
+        );
+        p.k8s.reserve_exact(
+            parsed
+                .iter()
+                .map(|x| match x {
+                    Parsed::Objects(Ok(objs)) => objs.len(),
+                    _ => 0,
+                })
+                .sum(),
+        );
         for ((id, kind), parsed) in inputs.iter().zip(parsed) {
             let f = &files[id.0 as usize];
             p.lower_parsed(

@@ -232,6 +232,7 @@ pub fn parse_source(lang: Lang, file_name: &str, text: &str) -> Result<CodeFacts
         .map(|f| {
             let mut facts = f(file_name, text);
             facts.keep_judged_calls();
+            facts.shrink_to_fit();
             facts
         })
         .ok_or(spec.feature)
@@ -467,7 +468,32 @@ impl CodeFacts {
             main_guard |= c.main_guard;
             keep
         });
+    }
+
+    /// Give back what growing the lists left spare: a repository's facts live for the whole
+    /// run, and a list that doubled as it grew is a third empty on average.
+    pub fn shrink_to_fit(&mut self) {
+        self.imports.shrink_to_fit();
+        self.modules.shrink_to_fit();
+        self.env_reads.shrink_to_fit();
         self.calls.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.urls.shrink_to_fit();
+        self.abs_paths.shrink_to_fit();
+        self.env_branches.shrink_to_fit();
+        self.programs.shrink_to_fit();
+        self.listens.shrink_to_fit();
+        self.file_logs.shrink_to_fit();
+        self.local_sessions.shrink_to_fit();
+        self.presence_tested.shrink_to_fit();
+        self.test_spans.shrink_to_fit();
+        self.dotenv_files.shrink_to_fit();
+        self.local_state.shrink_to_fit();
+        self.generated_secrets.shrink_to_fit();
+        self.sqlite_defaults.shrink_to_fit();
+        self.eager_connects.shrink_to_fit();
+        self.connect_retries.shrink_to_fit();
+        self.migrations.shrink_to_fit();
     }
 
     /// Record what a string literal says: a URL, or a machine-specific path.
