@@ -632,8 +632,10 @@ const NEEDLES: &[(&str, usize)] = &[
     ("private key", 4),
     ("password", 5),
     ("pwd", 5),
-    ("pass", 6),
-    ("pwd", 6),
+    ("?pass", 6),
+    ("&pass", 6),
+    ("?pwd", 6),
+    ("&pwd", 6),
     ("://", 7),
 ];
 
@@ -676,14 +678,18 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
         }
     }
     let may_be = |i: usize| may.get(i).copied().unwrap_or(true);
-    for (r, what) in connection_string_passwords(text, may_be(5), may_be(6)) {
+    // a key=value password counts only on a line with a `;`, a query password only on a line
+    // with a URL: a text with neither never compiles those patterns
+    let key_value = may_be(5) && text.contains(';');
+    let query = may_be(6) && (may_be(7) || text.contains("jdbc:"));
+    for (r, what) in connection_string_passwords(text, key_value, query) {
         if let Some(pw) = text.get(r.clone())
             && !is_placeholder(pw)
         {
             out.push((r, what));
         }
     }
-    for c in may_be(7)
+    for c in may_hold_url_credentials(text)
         .then(|| URL_CREDS.captures_iter(text))
         .into_iter()
         .flatten()
@@ -698,6 +704,14 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     }
     out.sort_by_key(|(r, _)| r.start);
     out
+}
+
+/// Whether `URL_CREDS` can match: every match holds `://` and then `@` (the pattern is
+/// compiled only when some text of the run passes).
+fn may_hold_url_credentials(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"://").is_some_and(|i| {
+        memchr::memchr(b'@', text.as_bytes().get(i..).unwrap_or_default()).is_some()
+    })
 }
 
 static FALLBACK: LazyLock<Regex> = LazyLock::new(|| {
@@ -805,6 +819,9 @@ fn connection_string_passwords(
 /// reference or placeholder is left out; a password equal to the user name, or a guessable
 /// word, is a weak default.
 pub fn url_passwords(text: &str) -> Vec<(std::ops::Range<usize>, ValueClass)> {
+    if !may_hold_url_credentials(text) {
+        return Vec::new();
+    }
     URL_CREDS
         .captures_iter(text)
         .filter_map(|c| {
@@ -931,6 +948,9 @@ pub fn masked_command(words: &[&str]) -> String {
 /// Mask the passwords of URLs with credentials (`git+https://user:pw@host`) in a text meant
 /// for a report: `user:pw****@`.
 pub fn mask_url_credentials(text: &str) -> std::borrow::Cow<'_, str> {
+    if !may_hold_url_credentials(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out: Option<String> = None;
     let mut last = 0;
     for c in URL_CREDS.captures_iter(text) {
@@ -1308,6 +1328,10 @@ mod tests {
             assert!(!KV_PASSWORD.is_match(t) || may[5], "{t:.80}");
             assert!(!QUERY_PASSWORD.is_match(t) || may[6], "{t:.80}");
             assert!(!URL_CREDS.is_match(t) || may[7], "{t:.80}");
+            assert!(
+                !URL_CREDS.is_match(t) || may_hold_url_credentials(t),
+                "{t:.80}"
+            );
         }
     }
 
