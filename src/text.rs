@@ -171,10 +171,14 @@ impl Lines {
     fn build(text: &str, lone_cr: bool) -> Lines {
         let mut starts = vec![0];
         let bytes = text.as_bytes();
-        starts.extend(bytes.iter().enumerate().filter_map(|(i, b)| {
-            let ends = *b == b'\n' || (lone_cr && *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            ends.then_some(i + 1)
-        }));
+        if lone_cr {
+            starts.extend(memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(|i| {
+                let ends = bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n');
+                ends.then_some(i + 1)
+            }));
+        } else {
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        }
         let ascii = text.is_ascii();
         let (mut line_chars, mut marks) = (Vec::new(), Vec::new());
         if !ascii {
@@ -334,6 +338,11 @@ mod tests {
         assert_eq!(y.offset(text, 3, 0), 5);
         assert_eq!(y.offset(text, 4, 0), 7);
         assert_eq!(Lines::new(text).count(), 3);
+        // a carriage return last, and one before a CRLF
+        assert_eq!(Lines::yaml("a\r").count(), 2);
+        let y = Lines::yaml("\r\r\nx");
+        assert_eq!(y.count(), 3);
+        assert_eq!(y.offset("\r\r\nx", 3, 0), 3);
     }
 
     #[test]
