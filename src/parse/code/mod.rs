@@ -249,6 +249,7 @@ pub mod java;
 pub mod javascript;
 #[cfg(feature = "php")]
 pub mod php;
+pub mod pylex;
 pub mod python;
 #[cfg(feature = "ruby")]
 pub mod ruby;

@@ -6,18 +6,37 @@ use tree_sitter::Node;
 
 pub use crate::parse::code::*;
 
+/// The facts of a Python file: from its tokens where they say everything
+/// ([`super::pylex`]), from its tree otherwise.
 pub fn parse(text: &str) -> CodeFacts {
-    let Some(tree) = parse_tree("python", || tree_sitter_python::LANGUAGE.into(), text) else {
+    let Some(mut facts) = super::pylex::facts(text).or_else(|| tree_facts(text)) else {
         return CodeFacts::default();
     };
+    facts.mark_env_defaults();
+    derive_listens_and_logs(&mut facts, text);
+    facts
+}
+
+/// The facts of a Python file read from its tree alone (what the lexical front end must
+/// agree with).
+pub fn parse_with_tree(text: &str) -> CodeFacts {
+    let Some(mut facts) = tree_facts(text) else {
+        return CodeFacts::default();
+    };
+    facts.mark_env_defaults();
+    derive_listens_and_logs(&mut facts, text);
+    facts
+}
+
+/// What the tree walk finds, before the derivations every front end shares.
+fn tree_facts(text: &str) -> Option<CodeFacts> {
+    let tree = parse_tree("python", || tree_sitter_python::LANGUAGE.into(), text)?;
     let mut facts = CodeFacts {
         has_error: tree.root_node().has_error(),
         ..CodeFacts::default()
     };
     visit(&mut tree.walk(), text, &mut facts, false, 0);
-    facts.mark_env_defaults();
-    derive_listens_and_logs(&mut facts, text);
-    facts
+    Some(facts)
 }
 
 /// Constructors that take a user name and a password by position.
@@ -265,11 +284,25 @@ fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
     {
         return ArgValue::Int(i);
     }
-    let body = t(node, text);
+    expr_value(t(node, text))
+}
+
+/// An argument that is neither a string nor an integer: its text (the first 200 characters)
+/// and whether it reads the environment.
+pub fn expr_value(body: &str) -> ArgValue {
     ArgValue::Expr {
         text: body.chars().take(200).collect(),
         from_env: body.contains("environ") || body.contains("getenv") || body.contains("env("),
     }
+}
+
+/// A call that looks one variable up (`os.getenv`, `os.environ.get`, `os.environ.setdefault`),
+/// by its callee as written without whitespace.
+pub fn env_lookup(callee: &str) -> bool {
+    matches!(
+        callee,
+        "os.getenv" | "getenv" | "os.environ.get" | "environ.get" | "os.environ.setdefault"
+    ) || callee.ends_with("environ.get")
 }
 
 /// Whether a node sits in the body of a `try` whose handlers catch a missing key
@@ -439,14 +472,7 @@ fn visit(
                         });
                     }
                 }
-                let env_get = matches!(
-                    callee.as_str(),
-                    "os.getenv"
-                        | "getenv"
-                        | "os.environ.get"
-                        | "environ.get"
-                        | "os.environ.setdefault"
-                ) || (method == "get" && callee.ends_with("environ.get"));
+                let env_get = env_lookup(&callee);
                 if env_get
                     && let Some(Arg {
                         value: ArgValue::Str(name),

@@ -1,0 +1,234 @@
+//! The lexical front end for Python (`parse::code::pylex`) gives, for every file it takes, the
+//! facts the tree-sitter walk gives: on every Python file of the fixtures and the shared
+//! corpora (and of any folder in `TWELVE_LEXER_ROOTS`, colon-separated: CI adds a generated
+//! monorepo), and on generated Python-like text. Where it cannot be exact it must decline.
+
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use twelve::parse::code::pylex;
+use twelve::parse::python;
+
+fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let Ok(t) = e.file_type() else { continue };
+        let p = e.path();
+        if t.is_dir() {
+            if !matches!(
+                p.file_name().and_then(|n| n.to_str()),
+                Some(".git" | "node_modules" | "target")
+            ) {
+                python_files(&p, out);
+            }
+        } else if t.is_file() && p.extension().is_some_and(|x| x == "py" || x == "pyi") {
+            out.push(p);
+        }
+    }
+}
+
+/// The facts both ways, when the front end takes the text: `(lexical, tree)`.
+fn both(text: &str) -> Option<(String, String)> {
+    pylex::facts(text)?;
+    // the calls the model and rules read (every front end's facts are trimmed to them)
+    let judged = |mut f: twelve::parse::code::CodeFacts| {
+        f.keep_judged_calls();
+        format!("{f:#?}")
+    };
+    Some((
+        judged(python::parse(text)),
+        judged(python::parse_with_tree(text)),
+    ))
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let i = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let from = i.saturating_sub(6);
+    format!(
+        "lexical:\n{}\ntree:\n{}",
+        a.get(from..(i + 3).min(a.len())).unwrap_or(&[]).join("\n"),
+        b.get(from..(i + 3).min(b.len())).unwrap_or(&[]).join("\n"),
+    )
+}
+
+#[test]
+fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut roots = vec![
+        here.join("fixtures"),
+        here.join("../shared/corpus"),
+        here.join("../shared/corpus-apps"),
+    ];
+    if let Ok(extra) = std::env::var("TWELVE_LEXER_ROOTS") {
+        roots.extend(
+            extra
+                .split(':')
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from),
+        );
+    }
+    let mut files = Vec::new();
+    for r in &roots {
+        python_files(r, &mut files);
+    }
+    let (mut taken, mut bytes, mut taken_bytes) = (0usize, 0usize, 0usize);
+    let mut wrong = Vec::new();
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        bytes += text.len();
+        if let Some((lexical, tree)) = both(&text) {
+            taken += 1;
+            taken_bytes += text.len();
+            if lexical != tree {
+                if let Ok(dump) = std::env::var("TWELVE_LEXER_DUMP") {
+                    let _ = std::fs::write(format!("{dump}.lex"), &lexical);
+                    let _ = std::fs::write(format!("{dump}.tree"), &tree);
+                }
+                wrong.push(format!(
+                    "{}\n{}",
+                    f.display(),
+                    first_difference(&lexical, &tree)
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{taken} of {} Python files ({} of {} KB) read without a tree",
+        files.len(),
+        taken_bytes / 1024,
+        bytes / 1024
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} files where the lexical facts differ from the tree's:\n\n{}",
+        wrong.len(),
+        wrong
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+    // the fixtures alone hold dozens of Python files the front end must take
+    assert!(taken >= 20, "the front end took only {taken} files");
+}
+
+/// Snippets the front end must take, and where it must agree with the tree.
+#[test]
+fn shapes_read_without_a_tree() {
+    let cases = [
+        "import os, yaml\nimport a.b as c\nfrom . import local\nfrom ..x.y import (p, q as r,)\nfrom m import *\nfrom __future__ import annotations\n",
+        "DB = os.environ.get(\"DATABASE_URL\", \"postgres://u@db/app\")\nT = float(os.getenv('T', '5'))\nP = os.getenv(\"PORT\", default=8000)\nQ = os.environ.get(\"Q\", os.getenv(\"R\", \"x\"))\n",
+        "x: str = \"/home/ann/data.csv\"\nself.name = 'n'\na = b = \"chain\"\nc = ('paren')\nd = \"a\" \"b\"\ne = f\"{x}/y\"\ng = f\"{{x}}\"\n",
+        "cfg = {\"password\": \"hunter22\", \"nested\": {\"k\": \"v\"}, **other}\nd = {\"a\": \"b\" for _ in range(3)}\n",
+        "def f(a=\"default\", *, b=g(c=\"kw\")):\n    return h(d=\"e\", f=i(j=\"k\"), l=\"m\")\n",
+        "class A(B, metaclass=M, tag=\"t\"):\n    x = 'y'\n    if z: w = \"inline\"\n    else:\n        pass\n",
+        "s = '''multi\nline \"quoted\" '''\nr = rb'\\x00' + b\"\\\\\"\nu = u'ü ☃ 😀'\n# comment with \"quotes\" and environ\n",
+        "@decorator(name=\"n\")\nasync def f():\n    await g(key=\"v\")\n    return {**a, \"k\": \"v\"}\n",
+        "x = (\"implicit\"\n     \"join\")\ny = [\n    \"a\",  # comment\n    \"b\",\n]\nz = 1 if a else \\\n    2\n",
+    ];
+    for text in cases {
+        let Some((lexical, tree)) = both(text) else {
+            panic!("the front end declined:\n{text}");
+        };
+        assert_eq!(lexical, tree, "{text}");
+    }
+}
+
+/// Snippets only the tree reads exactly: the front end declines them.
+#[test]
+fn shapes_left_to_the_tree() {
+    let cases = [
+        "if __name__ == \"__main__\":\n    main()\n",
+        "app.run(host=\"0.0.0.0\", port=5000)\n",
+        "x = os.environ[\"X\"]\n",
+        "if os.getenv(\"ENV\") == \"production\":\n    pass\n",
+        "while True:\n    try:\n        connect()\n        break\n    except E:\n        time.sleep(1)\n",
+        "print \"python 2\"\n",
+        "try:\n    pass\nexcept E, e:\n    pass\n",
+        "x = f\"{d['key']}\"\n",
+        "x = 'unterminated\n",
+        "x = (1,\n",
+        "if x:\ny = 1\n",
+        "x = 1\n    y = 2\n",
+        "{{ cookiecutter.name }} = 1\n",
+        "x = `y`\n",
+        "=\nimport os\n",
+        "a b = 1\n",
+        "x = = 1\n",
+        "f(, x)\n",
+        "x = 1 +\n",
+        "x.\n",
+        "h = logging.FileHandler(\"app.log\")\n",
+        "SECRET_KEY = secrets.token_hex(32)\n",
+        "x = (\"a\"  # between\n     \"b\")\n",
+        "naïve = 1\n",
+        "{% if x %}\nimport a\n{% endif %}\n",
+        "match p:\n    case {\"k\": \"v\"}:\n        pass\n",
+        "n = 0777\n",
+    ];
+    for text in cases {
+        assert!(pylex::facts(text).is_none(), "the front end took:\n{text}");
+    }
+}
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("import os\n".to_string()),
+        Just("from .a import b as c, d\n".to_string()),
+        Just("X = \"value\"\n".to_string()),
+        Just("y.z = 'é😀'\n".to_string()),
+        Just("a = b = \"c\" \"d\"\n".to_string()),
+        Just("k: int = \"3\"\n".to_string()),
+        Just("f(a=\"b\", c=g(d='e'), *r, **s)\n".to_string()),
+        Just("d = {\"k\": \"v\", 'x': {'y': 'z'}}\n".to_string()),
+        Just("v = os.getenv(\"V\", \"http://h:1/\")\n".to_string()),
+        Just("w = os.environ.get('W', default=\"/home/u/x\")\n".to_string()),
+        Just("def h(p=\"q\"):\n    return p\n".to_string()),
+        Just("class C(Base, kw=\"v\"):\n    pass\n".to_string()),
+        Just("if a: b = \"c\"\n".to_string()),
+        Just("s = f\"{x}:{{y}}\"\n".to_string()),
+        Just("t = '''a\nb'''\n".to_string()),
+        Just("# a comment \"x\"\n".to_string()),
+        Just("u = (\"p\"\n     \"q\")\n".to_string()),
+        Just("x = 1; y = \"z\"\n".to_string()),
+        Just("lambda a=\"b\": a\n".to_string()),
+        Just("\n".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    #[test]
+    fn generated_text_is_read_as_the_tree_reads_it(pieces in prop::collection::vec(piece(), 0..12)) {
+        let text = pieces.concat();
+        if let Some((lexical, tree)) = both(&text) {
+            prop_assert_eq!(lexical, tree, "{}", text);
+        }
+    }
+
+    /// Any text: the front end never panics, and what it takes has spans on character
+    /// boundaries of the text.
+    #[test]
+    fn any_text_is_taken_or_declined_without_panic(
+        pieces in prop::collection::vec(prop_oneof![piece(), "[a-z\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
+    ) {
+        let text = pieces.concat();
+        if let Some(f) = pylex::facts(&text) {
+            for s in f.bindings.iter().map(|b| &b.value_span).chain(f.urls.iter().map(|u| &u.span)) {
+                prop_assert!(text.get(s.clone()).is_some(), "{:?} in {}", s, text);
+            }
+        }
+    }
+}
