@@ -135,6 +135,9 @@ fn shapes_read_without_a_tree() {
         "class A(B, metaclass=M, tag=\"t\"):\n    x = 'y'\n    if z: w = \"inline\"\n    else:\n        pass\n",
         "s = '''multi\nline \"quoted\" '''\nr = rb'\\x00' + b\"\\\\\"\nu = u'ü ☃ 😀'\n# comment with \"quotes\" and environ\n",
         "@decorator(name=\"n\")\nasync def f():\n    await g(key=\"v\")\n    return {**a, \"k\": \"v\"}\n",
+        "SECRET_KEY = secrets.token_hex(32)\nself.signing_key: bytes = os.urandom(16)\nid = uuid4()\n",
+        "def upgrade():\n    op.add_column(\"t\", sa.Column(\"c\", default=\"d\"))\nclass Base(Model):\n    id = Column(default=uuid4)\n",
+        "from ...db.models import (A,\n    B)\nself.items[0].name = value\n",
         "x = (\"implicit\"\n     \"join\")\ny = [\n    \"a\",  # comment\n    \"b\",\n]\nz = 1 if a else \\\n    2\n",
     ];
     for text in cases {
@@ -170,7 +173,9 @@ fn shapes_left_to_the_tree() {
         "x = 1 +\n",
         "x.\n",
         "h = logging.FileHandler(\"app.log\")\n",
-        "SECRET_KEY = secrets.token_hex(32)\n",
+        "subprocess.call([\"git\", \"status\"])\n",
+        "c = connect(host=\"db\")\n",
+        "x = f().attr = \"v\"\n",
         "x = (\"a\"  # between\n     \"b\")\n",
         "naïve = 1\n",
         "{% if x %}\nimport a\n{% endif %}\n",
@@ -204,6 +209,10 @@ fn piece() -> impl Strategy<Value = String> {
         Just("x = 1; y = \"z\"\n".to_string()),
         Just("lambda a=\"b\": a\n".to_string()),
         Just("\n".to_string()),
+        Just("APP_SECRET = secrets.token_hex(8)\n".to_string()),
+        Just("id = Column(default=uuid4, name=\"id\")\n".to_string()),
+        Just("def upgrade():\n    pass\n".to_string()),
+        Just("from ...p import q\n".to_string()),
     ]
 }
 

@@ -3,27 +3,26 @@
 //!
 //! Most modules of an application import, assign string constants, pass keyword arguments,
 //! build dictionaries and read the environment with `os.getenv("X", "default")`: all of that
-//! is in the order of the tokens. What needs a tree — a server started, a log file, a read
-//! inside `try … except KeyError`, a comparison with an environment name, code under
-//! `if __name__ == "__main__":`, a retry loop — is announced by a word the file must contain
-//! (`run`, `bind`, `FileHandler`, `environ[…]`, `__main__`, `sleep` …). [`facts`] gives the
-//! facts of a file without any such word, and `None` for every other file, and for anything
-//! it does not understand exactly (Python 2, a template, an unterminated string, unbalanced
-//! brackets, inconsistent indentation, nesting deeper than a tree walk goes): tree-sitter
-//! reads those. Its result is the tree-sitter walk's, fact for fact and span for span, on
-//! every Python file of the fixtures and the shared corpora (`tests/lexer.rs`).
+//! is in the order of the tokens. What needs a tree — a server started, a log file, a
+//! subprocess, a migration, a call given a `host`, a read inside `try … except KeyError`, a
+//! comparison with an environment name, code under `if __name__ == "__main__":`, a retry
+//! loop — is announced by a call or a word the file must contain (`.run(`, `.bind(`,
+//! `FileHandler(`, `environ[…]`, `__main__`, `sleep` …). [`facts`] gives the facts of a file
+//! without any of them, and `None` for every other file, and for anything it does not read
+//! exactly (Python 2, a template, an unterminated string, unbalanced brackets, inconsistent
+//! indentation, neighbouring tokens that are no Python, nesting deeper than a tree walk
+//! goes): tree-sitter reads those. Its result is the tree-sitter walk's, fact for fact and
+//! span for span, on every Python file of the fixtures and the shared corpora
+//! (`tests/lexer.rs`).
 
-use super::{ArgValue, CodeFacts, EnvRead, StrBinding};
+use super::{ArgValue, CodeFacts, EnvRead, StrBinding, generated_secret};
 
-/// Identifiers whose presence means the file holds a fact only the tree can give: servers,
-/// log files, migrations, subprocesses, credentials passed by position, generated secrets, a
-/// `host=` argument (a judged call).
+/// Calls (by their last name) that hold a fact only the tree gives: servers, log files,
+/// migrations, subprocesses, credentials passed by position, dotenv files.
 fn tree_word(w: &str) -> bool {
     matches!(
         w,
-        "host"
-            | "Host"
-            | "run"
+        "run"
             | "run_app"
             | "serve"
             | "run_simple"
@@ -48,7 +47,6 @@ fn tree_word(w: &str) -> bool {
             | "AutoMigrate"
             | "Up"
             | "run_pending_migrations"
-            | "subprocess"
             | "system"
             | "popen"
             | "Popen"
@@ -61,14 +59,6 @@ fn tree_word(w: &str) -> bool {
             | "BasicAuth"
             | "DigestAuth"
             | "SASLPlain"
-            | "token_hex"
-            | "token_urlsafe"
-            | "token_bytes"
-            | "urandom"
-            | "uuid4"
-            | "generate_key"
-            | "randomBytes"
-            | "randomUUID"
     )
 }
 
@@ -348,10 +338,6 @@ fn lex(text: &str) -> Option<Vec<Tok>> {
                         ..t
                     });
                 } else {
-                    let word = text.get(i..j).unwrap_or("");
-                    if tree_word(word) {
-                        return None;
-                    }
                     toks.push(tok(K::Ident, i, j, comment));
                     i = j;
                 }
@@ -656,6 +642,8 @@ impl Walk<'_> {
             _ => false,
         };
         let soft = matches!(self.t(s), "match" | "case" | "type" | "print" | "exec");
+        // `from ...pkg import x`: dots, then a name
+        let from = self.word(s, "from");
         let mut stmt_start = true;
         for i in s..e {
             let k = self.toks[i].k;
@@ -673,6 +661,7 @@ impl Walk<'_> {
                 return !matches!(k, K::Assign | K::Op | K::Compare | K::Dot);
             };
             let bad = match (k, next.k) {
+                (K::Dot | K::Ellipsis, _) if from => false,
                 (_, K::Ident | K::Num) if operand_end(i) => {
                     next.k == K::Num || !(keyword(self.t(i + 1)) || soft && i == s)
                 }
@@ -741,14 +730,12 @@ impl Walk<'_> {
             }
         }
         // an assignment of a string: `NAME = "…"`, `obj.attr = "…"`, `a = b = "…"`,
-        // `NAME: str = "…"`
+        // `NAME: str = "…"`; of a generated secret: `SECRET_KEY = secrets.token_hex(32)`
         let eqs: Vec<usize> = self
             .depth0(s, e)
             .filter(|&i| self.is(i, K::Assign))
             .collect();
-        if let Some(&last_eq) = eqs.last()
-            && let Some(value) = self.string_group(last_eq + 1, e)
-        {
+        if let Some(&last_eq) = eqs.last() {
             let left_start = if eqs.len() >= 2 {
                 eqs[eqs.len() - 2] + 1
             } else {
@@ -760,15 +747,28 @@ impl Walk<'_> {
             {
                 left_end = colon;
             }
-            if let Some(key) = self.target(left_start, left_end)?
-                && let Some(v) = value
+            let value = self.string_group(last_eq + 1, e);
+            let right = self.toks[last_eq + 1].start..self.toks[e - 1].end;
+            let right_text = self.text.get(right.clone())?;
+            let generated = left_end > left_start
+                && self.is(left_end - 1, K::Ident)
+                && generated_secret(self.t(left_end - 1), right_text);
+            if (value.is_some() || generated)
+                && let Some(key) = self.target(left_start, left_end)?
             {
-                let span = self.toks[last_eq + 1].start..self.toks[e - 1].end;
-                self.f.bindings.push(StrBinding {
-                    key,
-                    value: v,
-                    value_span: span,
-                });
+                if let Some(Some(v)) = value {
+                    self.f.bindings.push(StrBinding {
+                        key,
+                        value: v,
+                        value_span: right.clone(),
+                    });
+                }
+                if generated {
+                    let left = self.toks[left_start].start..self.toks[left_end - 1].end;
+                    self.f
+                        .generated_secrets
+                        .push((self.text.get(left)?.to_string(), right));
+                }
             }
         }
         self.expressions(s, e)
@@ -1045,6 +1045,12 @@ impl Walk<'_> {
             .filter_map(|t| self.text.get(t.start..t.end))
             .collect();
         let env_get = super::python::env_lookup(&callee);
+        let method = self.toks[c..fr.at]
+            .last()
+            .map_or("", |t| self.text.get(t.start..t.end).unwrap_or(""));
+        if tree_word(method) || super::python::RUNNERS.contains(&callee.as_str()) {
+            return None;
+        }
         let simple = c < fr.at && !(c >= 1 && matches!(self.toks[c - 1].k, K::Dot | K::Close(_)));
         if !simple && (callee.contains("environ") || callee.contains("getenv")) {
             return None; // `x().environ.get(…)`: the tree knows the callee
@@ -1073,6 +1079,10 @@ impl Walk<'_> {
         let value_span = |v: usize, e: usize| self.toks[v].start..self.toks[e - 1].end;
         let mut bindings: Vec<StrBinding> = Vec::new();
         for &(k, v, e) in &args {
+            // a call given a `host` is one the model reads whole
+            if k.is_some_and(|k| matches!(self.t(k), "host" | "Host")) {
+                return None;
+            }
             if let Some(k) = k
                 && let Some(Some(value)) = self.string_group(v, e)
             {

@@ -39,6 +39,21 @@ fn tree_facts(text: &str) -> Option<CodeFacts> {
     Some(facts)
 }
 
+/// Callees that run a program named by their first argument.
+pub const RUNNERS: &[&str] = &[
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.Popen",
+    "os.system",
+    "os.popen",
+    "run",
+    "check_call",
+    "check_output",
+    "Popen",
+];
+
 /// Constructors that take a user name and a password by position.
 const CREDENTIAL_CALLS: &[&str] = &[
     "PlainCredentials",
@@ -508,19 +523,6 @@ fn visit(
                         super::generic::guard_required(r, node, text);
                     }
                 }
-                const RUNNERS: &[&str] = &[
-                    "subprocess.run",
-                    "subprocess.call",
-                    "subprocess.check_call",
-                    "subprocess.check_output",
-                    "subprocess.Popen",
-                    "os.system",
-                    "os.popen",
-                    "run",
-                    "check_call",
-                    "check_output",
-                    "Popen",
-                ];
                 if RUNNERS.contains(&callee.as_str())
                     && let Some(first) = args.iter().find(|a| a.keyword.is_none())
                 {
