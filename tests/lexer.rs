@@ -5,10 +5,32 @@
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use twelve::parse::code::pylex;
+use twelve::parse::code::{CodeFacts, golang, golex, pylex};
 use twelve::parse::python;
 
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// A language's front ends: the lexical one, the whole parse (lexical or tree), the tree alone.
+struct Front {
+    exts: &'static [&'static str],
+    lexical: fn(&str) -> Option<CodeFacts>,
+    parse: fn(&str) -> CodeFacts,
+    tree: fn(&str) -> CodeFacts,
+}
+
+const PYTHON: Front = Front {
+    exts: &["py", "pyi"],
+    lexical: pylex::facts,
+    parse: python::parse,
+    tree: python::parse_with_tree,
+};
+
+const GO: Front = Front {
+    exts: &["go"],
+    lexical: golex::facts,
+    parse: golang::parse,
+    tree: golang::parse_with_tree,
+};
+
+fn source_files(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -22,26 +44,27 @@ fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
                 p.file_name().and_then(|n| n.to_str()),
                 Some(".git" | "node_modules" | "target")
             ) {
-                python_files(&p, out);
+                source_files(&p, exts, out);
             }
-        } else if t.is_file() && p.extension().is_some_and(|x| x == "py" || x == "pyi") {
+        } else if t.is_file()
+            && p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| exts.contains(&x))
+        {
             out.push(p);
         }
     }
 }
 
 /// The facts both ways, when the front end takes the text: `(lexical, tree)`.
-fn both(text: &str) -> Option<(String, String)> {
-    pylex::facts(text)?;
+fn both(front: &Front, text: &str) -> Option<(String, String)> {
+    (front.lexical)(text)?;
     // the calls the model and rules read (every front end's facts are trimmed to them)
-    let judged = |mut f: twelve::parse::code::CodeFacts| {
+    let judged = |mut f: CodeFacts| {
         f.keep_judged_calls();
         format!("{f:#?}")
     };
-    Some((
-        judged(python::parse(text)),
-        judged(python::parse_with_tree(text)),
-    ))
+    Some((judged((front.parse)(text)), judged((front.tree)(text))))
 }
 
 fn first_difference(a: &str, b: &str) -> String {
@@ -59,8 +82,9 @@ fn first_difference(a: &str, b: &str) -> String {
     )
 }
 
-#[test]
-fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
+/// Every file of the language under the fixtures, `../shared` and `TWELVE_LEXER_ROOTS`:
+/// where the front end takes one, its facts are the tree's. Returns how many it took.
+fn agrees_on_every_file(front: &Front) -> usize {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut roots = vec![
         here.join("fixtures"),
@@ -77,7 +101,7 @@ fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
     }
     let mut files = Vec::new();
     for r in &roots {
-        python_files(r, &mut files);
+        source_files(r, front.exts, &mut files);
     }
     let (mut taken, mut bytes, mut taken_bytes) = (0usize, 0usize, 0usize);
     let mut wrong = Vec::new();
@@ -86,7 +110,7 @@ fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
             continue;
         };
         bytes += text.len();
-        if let Some((lexical, tree)) = both(&text) {
+        if let Some((lexical, tree)) = both(front, &text) {
             taken += 1;
             taken_bytes += text.len();
             if lexical != tree {
@@ -103,7 +127,8 @@ fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
         }
     }
     eprintln!(
-        "{taken} of {} Python files ({} of {} KB) read without a tree",
+        "{}: {taken} of {} files ({} of {} KB) read without a tree",
+        front.exts[0],
         files.len(),
         taken_bytes / 1024,
         bytes / 1024
@@ -119,13 +144,25 @@ fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
             .collect::<Vec<_>>()
             .join("\n\n")
     );
+    taken
+}
+
+#[test]
+fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
+    let taken = agrees_on_every_file(&PYTHON);
     // the fixtures alone hold dozens of Python files the front end must take
     assert!(taken >= 20, "the front end took only {taken} files");
 }
 
+#[test]
+fn the_lexical_front_end_agrees_with_the_tree_on_every_go_file() {
+    let taken = agrees_on_every_file(&GO);
+    assert!(taken >= 5, "the front end took only {taken} files");
+}
+
 /// Snippets the front end must take, and where it must agree with the tree.
 #[test]
-fn shapes_read_without_a_tree() {
+fn python_shapes_read_without_a_tree() {
     let cases = [
         "import os, yaml\nimport a.b as c\nfrom . import local\nfrom ..x.y import (p, q as r,)\nfrom m import *\nfrom __future__ import annotations\n",
         "DB = os.environ.get(\"DATABASE_URL\", \"postgres://u@db/app\")\nT = float(os.getenv('T', '5'))\nP = os.getenv(\"PORT\", default=8000)\nQ = os.environ.get(\"Q\", os.getenv(\"R\", \"x\"))\n",
@@ -141,16 +178,56 @@ fn shapes_read_without_a_tree() {
         "x = (\"implicit\"\n     \"join\")\ny = [\n    \"a\",  # comment\n    \"b\",\n]\nz = 1 if a else \\\n    2\n",
     ];
     for text in cases {
-        let Some((lexical, tree)) = both(text) else {
+        let Some((lexical, tree)) = both(&PYTHON, text) else {
             panic!("the front end declined:\n{text}");
         };
         assert_eq!(lexical, tree, "{text}");
     }
 }
 
+/// Go snippets the front end must take, and where it must agree with the tree.
+#[test]
+fn go_shapes_read_without_a_tree() {
+    let cases = [
+        "package main\n\nimport (\n\t\"fmt\"\n\tlog \"github.com/sirupsen/logrus\"\n\t_ \"embed\"\n\t. \"strings\"\n)\nimport \"os\"\n",
+        "package c\n\nconst (\n\tA = \"a\"\n\tB, C = \"b\", \"c\"\n\tD\n)\nvar x string = `raw\nline`\nvar y = \"http://svc:8080/x\"\n",
+        "package c\n\nfunc f() {\n\tdsn := os.Getenv(\"DATABASE_URL\")\n\tv, ok := os.LookupEnv(\"V\")\n\tcfg.Addr = \"localhost:6379\"\n\tm[\"k\"] = \"v\"\n\tif s := \"x\"; s != \"\" {\n\t}\n}\n",
+        "package c\n\nvar c = Config{Name: \"n\", Inner: Inner{Path: \"/home/ann/x\"}, List: []string{\"a\"}}\nvar m = map[string]string{\"a\": \"b\", `c`: \"d\"}\n",
+        "package c\n\nfunc g() {\n\tfor _, s := range []string{\"a\", \"b\"} {\n\t\tx := T{K: s}\n\t}\n\tswitch v {\n\tcase \"a\":\n\t\ty := \"z\"\n\t}\n\tr := '\\''\n\t/* a\n\tcomment */ z := \"w\"\n}\n",
+        "package c\n\ntype I interface {\n\tRun() error\n\tStart(ctx context.Context)\n}\ntype S struct {\n\tName string `json:\"name\"`\n}\nfunc (s *S) Run() error { return nil }\n",
+    ];
+    for text in cases {
+        let Some((lexical, tree)) = both(&GO, text) else {
+            panic!("the front end declined:\n{text}");
+        };
+        assert_eq!(lexical, tree, "{text}");
+    }
+}
+
+/// Go snippets only the tree reads exactly.
+#[test]
+fn go_shapes_left_to_the_tree() {
+    let cases = [
+        "package m\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n",
+        "package m\nfunc main() { r.Run(\":8080\") }\n",
+        "package m\nfunc main() { if os.Getenv(\"ENV\") == \"production\" {} }\n",
+        "package m\nvar c = redis.NewClient(&redis.Options{Addr: \"redis:6379\"})\n",
+        "package m\nfunc main() { exec.Command(\"git\").Run() }\n",
+        "package m\nfunc main() { db.Ping() }\n",
+        "package m\nfunc main() { for { if err := connect(); err == nil { break }; time.Sleep(time.Second) } }\n",
+        "package m\nfunc main() { x := \"unterminated\n}\n",
+        "package m\nfunc main() { f(\n",
+        "package {{ .Name }}\n",
+        "package m\nvar x = 1 # 2\n",
+    ];
+    for text in cases {
+        assert!(golex::facts(text).is_none(), "the front end took:\n{text}");
+    }
+}
+
 /// Snippets only the tree reads exactly: the front end declines them.
 #[test]
-fn shapes_left_to_the_tree() {
+fn python_shapes_left_to_the_tree() {
     let cases = [
         "if __name__ == \"__main__\":\n    main()\n",
         "app.run(host=\"0.0.0.0\", port=5000)\n",
@@ -185,6 +262,25 @@ fn shapes_left_to_the_tree() {
     for text in cases {
         assert!(pylex::facts(text).is_none(), "the front end took:\n{text}");
     }
+}
+
+fn go_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("import \"os\"\n".to_string()),
+        Just("import (\n\ta \"x/y\"\n\t\"z\"\n)\n".to_string()),
+        Just("const X = \"é😀\"\n".to_string()),
+        Just("var (\n\tA, B = \"a\", \"b\"\n\tC int\n)\n".to_string()),
+        Just("func f() {\n\tx := \"y\"\n\tcfg.Host = `h`\n}\n".to_string()),
+        Just("func (s *S) M(a int) (string, error) {\n\treturn \"\", nil\n}\n".to_string()),
+        Just("var c = T{A: \"b\", C: []string{\"d\"}, E: map[string]string{\"f\": \"g\"}}\n".to_string()),
+        Just("func g() {\n\tv := os.Getenv(\"V\")\n\t_, ok := os.LookupEnv(\"W\")\n}\n".to_string()),
+        Just("func h() {\n\tfor i := 0; i < 3; i++ {\n\t\tif s := \"x\"; s != \"\" {\n\t\t}\n\t}\n}\n".to_string()),
+        Just("type T struct {\n\tA string `json:\"a\"`\n}\n".to_string()),
+        Just("// a comment \"x\"\n".to_string()),
+        Just("var r = 'x'\n".to_string()),
+        Just("func k() { switch x {\n\tcase \"a\":\n\t\ty := \"b\"\n\t} }\n".to_string()),
+        Just("\n".to_string()),
+    ]
 }
 
 fn piece() -> impl Strategy<Value = String> {
@@ -222,7 +318,15 @@ proptest! {
     #[test]
     fn generated_text_is_read_as_the_tree_reads_it(pieces in prop::collection::vec(piece(), 0..12)) {
         let text = pieces.concat();
-        if let Some((lexical, tree)) = both(&text) {
+        if let Some((lexical, tree)) = both(&PYTHON, &text) {
+            prop_assert_eq!(lexical, tree, "{}", text);
+        }
+    }
+
+    #[test]
+    fn generated_go_is_read_as_the_tree_reads_it(pieces in prop::collection::vec(go_piece(), 0..10)) {
+        let text = format!("package p\n\n{}", pieces.concat());
+        if let Some((lexical, tree)) = both(&GO, &text) {
             prop_assert_eq!(lexical, tree, "{}", text);
         }
     }
@@ -231,10 +335,10 @@ proptest! {
     /// boundaries of the text.
     #[test]
     fn any_text_is_taken_or_declined_without_panic(
-        pieces in prop::collection::vec(prop_oneof![piece(), "[a-z\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
+        pieces in prop::collection::vec(prop_oneof![piece(), go_piece(), "[a-z`\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
     ) {
         let text = pieces.concat();
-        if let Some(f) = pylex::facts(&text) {
+        for f in [pylex::facts(&text), golex::facts(&text)].into_iter().flatten() {
             for s in f.bindings.iter().map(|b| &b.value_span).chain(f.urls.iter().map(|u| &u.span)) {
                 prop_assert!(text.get(s.clone()).is_some(), "{:?} in {}", s, text);
             }

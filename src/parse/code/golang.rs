@@ -8,18 +8,35 @@ use tree_sitter::Node;
 
 kinds_of!(tree_sitter_go::LANGUAGE);
 
+/// The facts of a Go file: from its tokens where they say everything ([`super::golex`]),
+/// from its tree otherwise.
 pub fn parse(text: &str) -> CodeFacts {
-    let Some(tree) = parse_tree("go", || tree_sitter_go::LANGUAGE.into(), text) else {
+    let Some(mut f) = super::golex::facts(text).or_else(|| tree_facts(text)) else {
         return CodeFacts::default();
     };
+    f.mark_env_defaults();
+    f
+}
+
+/// The facts of a Go file read from its tree alone (what the lexical front end must agree
+/// with).
+pub fn parse_with_tree(text: &str) -> CodeFacts {
+    let Some(mut f) = tree_facts(text) else {
+        return CodeFacts::default();
+    };
+    f.mark_env_defaults();
+    f
+}
+
+fn tree_facts(text: &str) -> Option<CodeFacts> {
+    let tree = parse_tree("go", || tree_sitter_go::LANGUAGE.into(), text)?;
     let mut f = CodeFacts {
         has_error: tree.root_node().has_error(),
         ..CodeFacts::default()
     };
     let opens_files = text.contains("os.OpenFile") || text.contains("os.Create(");
     visit(&mut tree.walk(), text, &mut f, opens_files, 0);
-    f.mark_env_defaults();
-    f
+    Some(f)
 }
 
 fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {

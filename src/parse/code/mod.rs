@@ -243,6 +243,8 @@ pub mod csharp;
 pub mod generic;
 #[cfg(feature = "go")]
 pub mod golang;
+#[cfg(feature = "go")]
+pub mod golex;
 #[cfg(feature = "java")]
 pub mod java;
 #[cfg(feature = "javascript")]
@@ -787,6 +789,33 @@ pub fn is_retry_loop(loop_text: &str) -> bool {
     let lower = loop_text.to_ascii_lowercase();
     (lower.contains("connect") || lower.contains("ping(") || lower.contains(".open("))
         && (lower.contains("sleep") || lower.contains("settimeout") || lower.contains("backoff"))
+}
+
+/// Whether any loop of a file could be a retry loop ([`is_retry_loop`]'s words are somewhere
+/// in it, in any case): a lexical front end leaves such a file to the tree.
+pub fn may_hold_retry_loop(b: &[u8]) -> bool {
+    (contains_ci(b, b"connect") || contains_ci(b, b"ping(") || contains_ci(b, b".open("))
+        && (contains_ci(b, b"sleep") || contains_ci(b, b"settimeout") || contains_ci(b, b"backoff"))
+}
+
+/// Whether `hay` contains `needle` (lowercase ASCII) in any case.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), hay).any(|i| {
+        hay.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
+/// The first byte of an ASCII identifier (the lexical front ends decline any other).
+pub fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+pub fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
 }
 
 /// Split a listen address written as one string: `":8080"`, `"0.0.0.0:8080"`, `"localhost:3000"`,

@@ -15,7 +15,10 @@
 //! span for span, on every Python file of the fixtures and the shared corpora
 //! (`tests/lexer.rs`).
 
-use super::{ArgValue, CodeFacts, EnvRead, StrBinding, generated_secret};
+use super::{
+    ArgValue, CodeFacts, EnvRead, StrBinding, generated_secret, is_ident_byte, is_ident_start,
+    may_hold_retry_loop,
+};
 
 /// Calls (by their last name) that hold a fact only the tree gives: servers, log files,
 /// migrations, subprocesses, credentials passed by position, dotenv files.
@@ -168,7 +171,7 @@ struct Tok {
 pub fn facts(text: &str) -> Option<CodeFacts> {
     let b = text.as_bytes();
     // the main guard and retry loops need the tree
-    if memchr::memmem::find(b, b"__main__").is_some() || retry_words(b) {
+    if memchr::memmem::find(b, b"__main__").is_some() || may_hold_retry_loop(b) {
         return None;
     }
     let toks = lex(text)?;
@@ -190,31 +193,6 @@ pub fn facts(text: &str) -> Option<CodeFacts> {
         w.line(s, toks.len())?;
     }
     Some(w.f)
-}
-
-/// `is_retry_loop`'s words anywhere in the file, in any case.
-fn retry_words(b: &[u8]) -> bool {
-    (contains_ci(b, b"connect") || contains_ci(b, b"ping(") || contains_ci(b, b".open("))
-        && (contains_ci(b, b"sleep") || contains_ci(b, b"settimeout") || contains_ci(b, b"backoff"))
-}
-
-/// Whether `hay` contains `needle` (lowercase ASCII) in any case.
-fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), hay).any(|i| {
-        hay.get(i..i + needle.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-    })
-}
-
-fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_'
-}
-
-fn is_ident_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
 }
 
 /// The tokens of the file, with a `Newline` ending each logical line; `None` for anything
