@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use twelve::parse::code::{CodeFacts, golang, golex, pylex};
+use twelve::parse::code::{CodeFacts, golang, golex, pylex, rust, rustlex};
 use twelve::parse::python;
 
 /// A language's front ends: the lexical one, the whole parse (lexical or tree), the tree alone.
@@ -21,6 +21,13 @@ const PYTHON: Front = Front {
     lexical: pylex::facts,
     parse: python::parse,
     tree: python::parse_with_tree,
+};
+
+const RUST: Front = Front {
+    exts: &["rs"],
+    lexical: rustlex::facts,
+    parse: rust::parse,
+    tree: rust::parse_with_tree,
 };
 
 const GO: Front = Front {
@@ -155,6 +162,12 @@ fn the_lexical_front_end_agrees_with_the_tree_on_every_python_file() {
 }
 
 #[test]
+fn the_lexical_front_end_agrees_with_the_tree_on_every_rust_file() {
+    let taken = agrees_on_every_file(&RUST);
+    assert!(taken >= 5, "the front end took only {taken} files");
+}
+
+#[test]
 fn the_lexical_front_end_agrees_with_the_tree_on_every_go_file() {
     let taken = agrees_on_every_file(&GO);
     assert!(taken >= 5, "the front end took only {taken} files");
@@ -201,6 +214,51 @@ fn go_shapes_read_without_a_tree() {
             panic!("the front end declined:\n{text}");
         };
         assert_eq!(lexical, tree, "{text}");
+    }
+}
+
+/// Rust snippets the front end must take, and where it must agree with the tree.
+#[test]
+fn rust_shapes_read_without_a_tree() {
+    let cases = [
+        "use axum::Router;\npub use ::serde::{Deserialize, Serialize};\nuse crate::config;\nuse std::env;\npub(crate) use {a, b};\n",
+        "const NAME: &str = \"svc\";\npub static URL: &str = r#\"http://h:1/\"#;\nstatic mut X: &[u8] = b\"x\";\nconst fn f() {}\n",
+        "fn f() {\n    let x = \"a\";\n    let mut y: &str = \"/home/ann/x\";\n    let z = \"b\".to_string();\n    let c = Config { host: \"db\", port: 5432, inner: Inner { path: \"p\" }, ..Default::default() };\n}\n",
+        "fn g() -> String {\n    let u = std::env::var(\"UPSTREAM\").unwrap_or_else(|_| \"http://upstream:9000\".to_string());\n    let p = env::var(\"PORT\").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);\n    let h = env::var(\"HOST\").unwrap_or(\"0.0.0.0\".into());\n    if env::var(\"X\").is_err() {}\n    u\n}\n",
+        "#[derive(Debug, Deserialize)]\n#[serde(rename_all = \"camelCase\")]\nstruct S {\n    #[serde(default = \"d\")]\n    a: String,\n}\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { let s = \"secret\"; }\n}\n",
+        "fn h<'a>(x: &'a str) -> char {\n    let c = '\\'';\n    let d = 'é';\n    'outer: loop { break 'outer; }\n    println!(\"{} {}\", x, env::var(\"IN_MACRO\").unwrap());\n    /* nested /* comment */ \"no\" */\n    c\n}\n",
+        "impl T {\n    fn run(&self) {}\n    pub async fn connect(&self) -> r#type { todo!() }\n}\nmacro_rules! m { ($x:expr) => { $x }; }\n",
+    ];
+    for text in cases {
+        let Some((lexical, tree)) = both(&RUST, text) else {
+            panic!("the front end declined:\n{text}");
+        };
+        assert_eq!(lexical, tree, "{text}");
+    }
+}
+
+/// Rust snippets only the tree reads exactly.
+#[test]
+fn rust_shapes_left_to_the_tree() {
+    let cases = [
+        "fn main() { let db = env::var(\"DATABASE_URL\")?; }\n",
+        "fn main() { let t = env::var(\"T\").expect(\"T\"); }\n",
+        "fn main() { HttpServer::new(f).bind((\"0.0.0.0\", 8080)).run(); }\n",
+        "fn main() { let p = PgPool::connect(&url); }\n",
+        "fn main() { Command::new(\"git\").output(); }\n",
+        "fn main() { let a = tracing_appender::rolling::daily(\"/var/log\", \"app.log\"); }\n",
+        "fn main() { match c { Config { host: \"x\" } => {} _ => {} } }\n",
+        "#[cfg(test)]\nconst X: &str = \"t\";\n",
+        "fn main() { let x = \"unterminated; }\n",
+        "fn main() { f(\n",
+        "fn main() { let x = $y; }\n",
+        "fn main() { let s = c\"cstr\"; }\n",
+    ];
+    for text in cases {
+        assert!(
+            rustlex::facts(text).is_none(),
+            "the front end took:\n{text}"
+        );
     }
 }
 
@@ -283,6 +341,27 @@ fn go_piece() -> impl Strategy<Value = String> {
     ]
 }
 
+fn rust_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("use a::b::{c, d};\n".to_string()),
+        Just("pub const X: &str = \"é😀\";\n".to_string()),
+        Just("static Y: &str = r##\"a\"#b\"##;\n".to_string()),
+        Just(
+            "fn f() {\n    let x = \"y\";\n    let c = C { a: \"b\", d: D { e: \"f\" } };\n}\n"
+                .to_string()
+        ),
+        Just("fn g() { let u = env::var(\"U\").unwrap_or(String::from(\"d\")); }\n".to_string()),
+        Just("fn g2() { let v = std::env::var_os(\"V\"); }\n".to_string()),
+        Just("#[derive(Debug)]\n#[serde(rename = \"n\")]\nstruct S { a: String }\n".to_string()),
+        Just("#[test]\nfn t() { let s = \"x\"; }\n".to_string()),
+        Just("fn l<'a>(x: &'a str) -> char { 'x' }\n".to_string()),
+        Just("// a comment \"x\"\n".to_string()),
+        Just("fn m() { println!(\"{}\", \"http://h/\"); vec![1, 2]; }\n".to_string()),
+        Just("impl A { fn run(&self) {} }\n".to_string()),
+        Just("\n".to_string()),
+    ]
+}
+
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("import os\n".to_string()),
@@ -331,14 +410,22 @@ proptest! {
         }
     }
 
+    #[test]
+    fn generated_rust_is_read_as_the_tree_reads_it(pieces in prop::collection::vec(rust_piece(), 0..10)) {
+        let text = pieces.concat();
+        if let Some((lexical, tree)) = both(&RUST, &text) {
+            prop_assert_eq!(lexical, tree, "{}", text);
+        }
+    }
+
     /// Any text: the front end never panics, and what it takes has spans on character
     /// boundaries of the text.
     #[test]
     fn any_text_is_taken_or_declined_without_panic(
-        pieces in prop::collection::vec(prop_oneof![piece(), go_piece(), "[a-z`\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
+        pieces in prop::collection::vec(prop_oneof![piece(), go_piece(), rust_piece(), "[a-z`!$#\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
     ) {
         let text = pieces.concat();
-        for f in [pylex::facts(&text), golex::facts(&text)].into_iter().flatten() {
+        for f in [pylex::facts(&text), golex::facts(&text), rustlex::facts(&text)].into_iter().flatten() {
             for s in f.bindings.iter().map(|b| &b.value_span).chain(f.urls.iter().map(|u| &u.span)) {
                 prop_assert!(text.get(s.clone()).is_some(), "{:?} in {}", s, text);
             }

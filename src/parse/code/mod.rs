@@ -257,6 +257,8 @@ pub mod python;
 pub mod ruby;
 #[cfg(feature = "rust")]
 pub mod rust;
+#[cfg(feature = "rust")]
+pub mod rustlex;
 
 /// A server binding an address: `app.run(host=…, port=…)`, `app.listen(3000)`,
 /// `http.ListenAndServe(":8080", …)`, `TcpListener::bind("0.0.0.0:8080")`.

@@ -8,17 +8,34 @@ use tree_sitter::Node;
 
 kinds_of!(tree_sitter_rust::LANGUAGE);
 
+/// The facts of a Rust file: from its tokens where they say everything
+/// ([`super::rustlex`]), from its tree otherwise.
 pub fn parse(text: &str) -> CodeFacts {
-    let Some(tree) = parse_tree("rust", || tree_sitter_rust::LANGUAGE.into(), text) else {
+    let Some(mut f) = super::rustlex::facts(text).or_else(|| tree_facts(text)) else {
         return CodeFacts::default();
     };
+    f.mark_env_defaults();
+    f
+}
+
+/// The facts of a Rust file read from its tree alone (what the lexical front end must agree
+/// with).
+pub fn parse_with_tree(text: &str) -> CodeFacts {
+    let Some(mut f) = tree_facts(text) else {
+        return CodeFacts::default();
+    };
+    f.mark_env_defaults();
+    f
+}
+
+fn tree_facts(text: &str) -> Option<CodeFacts> {
+    let tree = parse_tree("rust", || tree_sitter_rust::LANGUAGE.into(), text)?;
     let mut f = CodeFacts {
         has_error: tree.root_node().has_error(),
         ..CodeFacts::default()
     };
     visit(tree.root_node(), text, &mut f, 0);
-    f.mark_env_defaults();
-    f
+    Some(f)
 }
 
 fn t<'a>(n: Node<'_>, text: &'a str) -> &'a str {
@@ -298,7 +315,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
 
 /// `#[cfg(test)]`, `#[test]`, `#[tokio::test(...)]`, `#[bench]`: the item is test code.
 /// `#[cfg(not(test))]` is not.
-fn is_test_attribute(attr: &str) -> bool {
+pub fn is_test_attribute(attr: &str) -> bool {
     let inner: String = attr
         .trim_start_matches('#')
         .trim_start_matches('[')
