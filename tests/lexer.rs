@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use twelve::parse::code::{CodeFacts, golang, golex, pylex, rust, rustlex};
+use twelve::parse::code::{CodeFacts, golang, golex, javascript, jslex, pylex, rust, rustlex};
 use twelve::parse::python;
 
 /// A language's front ends: the lexical one, the whole parse (lexical or tree), the tree alone.
@@ -28,6 +28,13 @@ const RUST: Front = Front {
     lexical: rustlex::facts,
     parse: rust::parse,
     tree: rust::parse_with_tree,
+};
+
+const JAVASCRIPT: Front = Front {
+    exts: &["js", "mjs", "cjs", "jsx"],
+    lexical: jslex::facts,
+    parse: |t| javascript::parse(t, javascript::Dialect::JavaScript),
+    tree: |t| javascript::parse_with_tree(t, javascript::Dialect::JavaScript),
 };
 
 const GO: Front = Front {
@@ -168,6 +175,12 @@ fn the_lexical_front_end_agrees_with_the_tree_on_every_rust_file() {
 }
 
 #[test]
+fn the_lexical_front_end_agrees_with_the_tree_on_every_javascript_file() {
+    let taken = agrees_on_every_file(&JAVASCRIPT);
+    assert!(taken >= 5, "the front end took only {taken} files");
+}
+
+#[test]
 fn the_lexical_front_end_agrees_with_the_tree_on_every_go_file() {
     let taken = agrees_on_every_file(&GO);
     assert!(taken >= 5, "the front end took only {taken} files");
@@ -259,6 +272,50 @@ fn rust_shapes_left_to_the_tree() {
             rustlex::facts(text).is_none(),
             "the front end took:\n{text}"
         );
+    }
+}
+
+/// JavaScript snippets the front end must take, and where it must agree with the tree.
+#[test]
+fn javascript_shapes_read_without_a_tree() {
+    let cases = [
+        "#!/usr/bin/env node\nimport express from \"express\";\nimport { a, b as c } from \"./local\";\nimport * as ns from \"@scope/pkg/sub\";\nimport \"node:fs\";\nconst x = require(\"axios\");\nconst y = await import(\"./lazy.js\");\nexport * from \"./re\";\n",
+        "const upstream = process.env.UPSTREAM || \"http://upstream:9000\";\nconst timeout = Number(process.env.HTTP_TIMEOUT || 5000);\nconst port = process.env.PORT ?? 3000\nconst name = process.env[\"APP_NAME\"] || `app`;\nconst key = process.env.API_KEY;\nlog(process.env.LEVEL, 1);\nconst v = process.env.VITE_X;\n",
+        "const A = \"a\", B = 'b';\nlet c = `tpl`;\nmodule.exports.d = \"d\";\nthis.e = \"e\";\nx = y = \"z\"\nconst cfg = { host_name: \"h\", \"quoted\": 'q', 1.5: \"n\", nested: { k: \"v\" }, t: `x${y}` };\n",
+        "function f(a, b = 1) {\n  return a / b / 2;\n}\nconst r = /\"[a-z]+\\/x/gi.test(s);\nconst d = (a + b) / 2;\nconst o = c ? { k: \"v\" } : [];\nswitch (x) { case \"a\": { y(); break; } default: z(); }\n",
+        "class A extends B {\n  static name = \"static\";\n  #secret = \"p\";\n  constructor(id, tags = []) { super(); this.id = id; }\n  get v() { return { a: \"b\" }; }\n}\nconst { a, b: { c } } = obj;\n",
+        "const s = 'it\\'s';\nconst u = \"/home/ann/x\";\n/* block\n comment */ const w = \"w\"\n(function () {})();\n",
+    ];
+    for text in cases {
+        let Some((lexical, tree)) = both(&JAVASCRIPT, text) else {
+            panic!("the front end declined:\n{text}");
+        };
+        assert_eq!(lexical, tree, "{text}");
+    }
+}
+
+/// JavaScript snippets only the tree reads exactly.
+#[test]
+fn javascript_shapes_left_to_the_tree() {
+    let cases = [
+        "app.listen(3000);\n",
+        "if (process.env.NODE_ENV === \"production\") {}\n",
+        "const a = !process.env.X;\n",
+        "const b = process.env.X && y;\n",
+        "if (process.env.FEATURE) { const k = process.env.KEY; }\n",
+        "require(\"dotenv\").config();\n",
+        "const r = new Redis({ host: \"cache\", port: 6379 });\n",
+        "exec(\"git status\");\n",
+        "const el = <div className=\"x\" />;\n",
+        "const t = `${a[\"k\"]}`;\n",
+        "function f(a = \"d\") {}\n",
+        "const x = 'unterminated;\n",
+        "f(\n",
+        "@decorator class A {}\n",
+        "const s = crypto.randomBytes(32).toString(\"hex\");\n",
+    ];
+    for text in cases {
+        assert!(jslex::facts(text).is_none(), "the front end took:\n{text}");
     }
 }
 
@@ -362,6 +419,26 @@ fn rust_piece() -> impl Strategy<Value = String> {
     ]
 }
 
+fn js_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("import x from \"y\";\n".to_string()),
+        Just("const z = require(\"./z\");\n".to_string()),
+        Just("const U = process.env.U || \"é😀\";\n".to_string()),
+        Just("const P = Number(process.env.P || 8080);\n".to_string()),
+        Just("const K = process.env.K;\n".to_string()),
+        Just("let a = \"b\", c = `d`;\n".to_string()),
+        Just("obj.key = 'v';\n".to_string()),
+        Just("const o = { a: \"b\", c: { d: \"e\" }, f };\n".to_string()),
+        Just("function g(x, y = 2) { return x / y; }\n".to_string()),
+        Just("class C { m() { return \"r\"; } }\n".to_string()),
+        Just("const re = /a\\/b[/]c/g;\n".to_string()),
+        Just("const t = `a${b}c`;\n".to_string()),
+        Just("// a comment \"x\"\n".to_string()),
+        Just("x = c ? { k: \"v\" } : \"w\";\n".to_string()),
+        Just("\n".to_string()),
+    ]
+}
+
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("import os\n".to_string()),
@@ -418,14 +495,22 @@ proptest! {
         }
     }
 
+    #[test]
+    fn generated_javascript_is_read_as_the_tree_reads_it(pieces in prop::collection::vec(js_piece(), 0..10)) {
+        let text = pieces.concat();
+        if let Some((lexical, tree)) = both(&JAVASCRIPT, &text) {
+            prop_assert_eq!(lexical, tree, "{}", text);
+        }
+    }
+
     /// Any text: the front end never panics, and what it takes has spans on character
     /// boundaries of the text.
     #[test]
     fn any_text_is_taken_or_declined_without_panic(
-        pieces in prop::collection::vec(prop_oneof![piece(), go_piece(), rust_piece(), "[a-z`!$#\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
+        pieces in prop::collection::vec(prop_oneof![piece(), go_piece(), rust_piece(), js_piece(), "[a-z`!$#/<>\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
     ) {
         let text = pieces.concat();
-        for f in [pylex::facts(&text), golex::facts(&text), rustlex::facts(&text)].into_iter().flatten() {
+        for f in [pylex::facts(&text), golex::facts(&text), rustlex::facts(&text), jslex::facts(&text)].into_iter().flatten() {
             for s in f.bindings.iter().map(|b| &b.value_span).chain(f.urls.iter().map(|u| &u.span)) {
                 prop_assert!(text.get(s.clone()).is_some(), "{:?} in {}", s, text);
             }

@@ -33,6 +33,12 @@ static ENV_IN_CONDITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock
     .expect("valid pattern")
 });
 
+/// Whether a condition's text reads a variable from the environment (what
+/// [`guarding_var`] looks for).
+pub fn condition_reads_env(condition: &str) -> bool {
+    ENV_IN_CONDITION.is_match(condition)
+}
+
 /// The environment variable whose value decides whether the branch holding `n` runs
 /// (`if (process.env.FEATURE_S3 === "1") { … n … }`), when it is another than `own`: the
 /// nearest enclosing `if` (any grammar: a node with a `condition` field) whose condition

@@ -64,7 +64,32 @@ fn field<'t>(n: Node<'t>, name: &str) -> Option<Node<'t>> {
     }
 }
 
+/// The facts of a JavaScript or TypeScript file: from its tokens where they say everything
+/// (plain JavaScript, [`super::jslex`]), from its tree otherwise.
 pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
+    let lexical = match dialect {
+        Dialect::JavaScript => super::jslex::facts(text),
+        _ => None,
+    };
+    let Some(mut f) = lexical.or_else(|| tree_facts(text, dialect)) else {
+        return CodeFacts::default();
+    };
+    f.mark_env_defaults();
+    f.mark_presence_tested();
+    f
+}
+
+/// The facts of a file read from its tree alone (what the lexical front end must agree with).
+pub fn parse_with_tree(text: &str, dialect: Dialect) -> CodeFacts {
+    let Some(mut f) = tree_facts(text, dialect) else {
+        return CodeFacts::default();
+    };
+    f.mark_env_defaults();
+    f.mark_presence_tested();
+    f
+}
+
+fn tree_facts(text: &str, dialect: Dialect) -> Option<CodeFacts> {
     let tree = match dialect {
         Dialect::JavaScript => parse_tree(
             "javascript",
@@ -78,17 +103,13 @@ pub fn parse(text: &str, dialect: Dialect) -> CodeFacts {
         ),
         Dialect::Tsx => parse_tree("tsx", || tree_sitter_typescript::LANGUAGE_TSX.into(), text),
     };
-    let Some(tree) = tree else {
-        return CodeFacts::default();
-    };
+    let tree = tree?;
     let mut f = CodeFacts {
         has_error: tree.root_node().has_error(),
         ..CodeFacts::default()
     };
     visit(&mut tree.walk(), text, &mut f, 0);
-    f.mark_env_defaults();
-    f.mark_presence_tested();
-    f
+    Some(f)
 }
 
 /// Whether the env read `n` tests the variable's presence: it is the argument of an emptiness
@@ -198,7 +219,7 @@ fn reads_env(n: Node<'_>, text: &str) -> bool {
 }
 
 /// The top-level package of a module specifier; `None` for relative paths.
-fn package(spec: &str) -> Option<String> {
+pub fn package(spec: &str) -> Option<String> {
     if spec.starts_with('.') || spec.starts_with('/') {
         return None;
     }
@@ -365,12 +386,8 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
             {
                 let key = string_value(k, text)
                     .unwrap_or_else(|| t(k, text).rsplit('.').next().unwrap_or("").to_string());
-                // log4js appenders of type file
-                if key == "type" && matches!(value.as_str(), "file" | "dateFile" | "fileSync") {
-                    f.file_logs.push(FileLog {
-                        what: format!("a log4js `{value}` appender writes logs to a file"),
-                        span: span(v),
-                    });
+                if let Some(log) = log4js_appender(&key, &value, span(v)) {
+                    f.file_logs.push(log);
                 }
                 f.bindings.push(StrBinding {
                     key,
@@ -417,6 +434,15 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
         }
         cursor.goto_parent();
     }
+}
+
+/// A log4js appender of type file (`type: "file"`, `"dateFile"`, `"fileSync"`), from a string
+/// bound to a key.
+pub fn log4js_appender(key: &str, value: &str, span: Span) -> Option<FileLog> {
+    (key == "type" && matches!(value, "file" | "dateFile" | "fileSync")).then(|| FileLog {
+        what: format!("a log4js `{value}` appender writes logs to a file"),
+        span,
+    })
 }
 
 /// What an argument is: a string, a number, or an expression (reading the environment or not).

@@ -249,6 +249,8 @@ pub mod golex;
 pub mod java;
 #[cfg(feature = "javascript")]
 pub mod javascript;
+#[cfg(feature = "javascript")]
+pub mod jslex;
 #[cfg(feature = "php")]
 pub mod php;
 pub mod pylex;
