@@ -1117,6 +1117,22 @@ static ASSIGNMENT_GATE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 /// `"key": "value"`), for files twelve has no model of (one that failed to parse, a shell
 /// script's assignments, a Helm template): their reports must still mask what a reader
 /// would see as a secret. Byte ranges of the values.
+/// Whether a line may hold a command-line flag ([`secret_args`] reads the shell words of a
+/// line that start with `-` and a name): a `-` that starts a word (after whitespace, a
+/// non-ASCII character or the line's start) and is followed by more than dashes and spaces.
+/// Splitting every line with a minus sign into shell words costs far more than this look.
+fn may_hold_flag(line: &[u8]) -> bool {
+    memchr::memchr_iter(b'-', line).any(|i| {
+        let starts_word = i == 0 || line.get(i - 1).is_some_and(|p| !p.is_ascii_graphic());
+        let name = line
+            .iter()
+            .skip(i)
+            .find(|c| **c != b'-')
+            .is_some_and(|c| !c.is_ascii_whitespace());
+        starts_word && name
+    })
+}
+
 pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
     if !ASSIGNMENT_GATE.is_match(text) {
         return Vec::new();
@@ -1153,7 +1169,7 @@ pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
                 named_secret_lines = 0;
             }
         }
-        if line.contains('-') {
+        if may_hold_flag(line.as_bytes()) {
             let spans = crate::parse::shell::word_spans(line);
             let words: Vec<&str> = spans
                 .iter()
@@ -1207,6 +1223,33 @@ pub fn yaml_secrets(y: &Yaml, depth: usize, f: &mut dyn FnMut(&str, &Yaml, &[&st
 
 #[cfg(test)]
 mod tests {
+    /// The look before splitting a line into shell words passes every line whose words hold a
+    /// secret flag, and spares lines whose minus signs start no word or end one.
+    #[test]
+    fn lines_that_may_hold_a_flag() {
+        for line in [
+            "mysql -u root -phunter22",
+            "run --password hunter22",
+            "\t--db-password=hunter22",
+            "x\u{a0}--token s3cr3t-value",
+            "-p123",
+            "cmd --_secret=x",
+        ] {
+            assert!(super::may_hold_flag(line.as_bytes()), "{line}");
+        }
+        for line in [
+            "a - b",
+            "2026-12-07",
+            "x-y",
+            "-- comment",
+            "a --",
+            "x = y-1",
+        ] {
+            assert!(!super::may_hold_flag(line.as_bytes()), "{line}");
+        }
+        // what the look passes still reaches the flags
+        assert!(!super::assignments("mysql -u root -phunter22\n").is_empty());
+    }
     use super::*;
 
     #[test]
