@@ -201,6 +201,7 @@ fn python_shapes_read_without_a_tree() {
         "SECRET_KEY = secrets.token_hex(32)\nself.signing_key: bytes = os.urandom(16)\nid = uuid4()\n",
         "def upgrade():\n    op.add_column(\"t\", sa.Column(\"c\", default=\"d\"))\nclass Base(Model):\n    id = Column(default=uuid4)\n",
         "from ...db.models import (A,\n    B)\nself.items[0].name = value\n",
+        "x = f\"{d['key']} and {', '.join(names)} {y:>{w}}\"\nz = f'{d[\"k\"]}'\n",
         "x = (\"implicit\"\n     \"join\")\ny = [\n    \"a\",  # comment\n    \"b\",\n]\nz = 1 if a else \\\n    2\n",
     ];
     for text in cases {
@@ -351,7 +352,10 @@ fn python_shapes_left_to_the_tree() {
         "while True:\n    try:\n        connect()\n        break\n    except E:\n        time.sleep(1)\n",
         "print \"python 2\"\n",
         "try:\n    pass\nexcept E, e:\n    pass\n",
-        "x = f\"{d['key']}\"\n",
+        "x = f\"{d[\"key\"]}\"\n",
+        "x = f\"{d['http://h/']}\"\n",
+        "x = f\"{g(a='b')}\"\n",
+        "x = f\"{subprocess.run('ls')}\"\n",
         "x = 'unterminated\n",
         "x = (1,\n",
         "if x:\ny = 1\n",
@@ -455,6 +459,7 @@ fn piece() -> impl Strategy<Value = String> {
         Just("class C(Base, kw=\"v\"):\n    pass\n".to_string()),
         Just("if a: b = \"c\"\n".to_string()),
         Just("s = f\"{x}:{{y}}\"\n".to_string()),
+        Just("s2 = f\"{d['k']}/{', '.join(v)}\"\n".to_string()),
         Just("t = '''a\nb'''\n".to_string()),
         Just("# a comment \"x\"\n".to_string()),
         Just("u = (\"p\"\n     \"q\")\n".to_string()),

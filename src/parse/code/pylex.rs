@@ -488,19 +488,37 @@ fn string(b: &[u8], start: usize, q: usize, f: bool) -> Option<Tok> {
                     i += 2;
                     continue;
                 }
-                // an interpolation: strings, backslashes or comments inside it need the tree
+                // an interpolation: backslashes or comments inside it need the tree
                 interp = true;
+                let from = i + 1;
                 let mut depth = 0usize;
+                let mut strings = false;
                 loop {
                     i += 1;
                     match *b.get(i)? {
                         b'{' | b'(' | b'[' => depth += 1,
                         b'}' | b')' | b']' if depth > 0 => depth -= 1,
                         b'}' => break,
+                        // a string inside (`f"{d['k']}"`, `f"{', '.join(x)}"`), in the other
+                        // quote: read past it
+                        c @ (b'"' | b'\'') if c != quote => {
+                            let end = memchr::memchr(c, b.get(i + 1..)?)? + i + 1;
+                            if b.get(i + 1..end)?
+                                .iter()
+                                .any(|x| matches!(x, b'\n' | b'\r') || *x == quote)
+                            {
+                                return None;
+                            }
+                            i = end;
+                            strings = true;
+                        }
                         b'"' | b'\'' | b'\\' | b'#' => return None,
                         b'\n' | b'\r' if !triple => return None,
                         _ => {}
                     }
+                }
+                if strings && !plain_interpolation(b.get(from..i)?) {
+                    return None;
                 }
             }
             b'}' if f => {
@@ -514,6 +532,24 @@ fn string(b: &[u8], start: usize, q: usize, f: bool) -> Option<Tok> {
         }
         i += 1;
     }
+}
+
+/// Whether an interpolation that holds strings holds no fact either: the tree reads its
+/// strings (a URL, a machine path), keyword arguments and dictionaries (`=`, `{`), calls that
+/// need it and environment reads. What holds any of them is left to the tree.
+fn plain_interpolation(b: &[u8]) -> bool {
+    let Ok(s) = std::str::from_utf8(b) else {
+        return false;
+    };
+    if s.contains(['=', '{', '\\'])
+        || ["://", "/home/", "/Users/", "environ", "getenv"]
+            .iter()
+            .any(|w| s.contains(w))
+    {
+        return false;
+    }
+    !s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| tree_word(w) || matches!(w, "host" | "Host" | "subprocess" | "check_call" | "run"))
 }
 
 struct Walk<'a> {
