@@ -55,6 +55,8 @@ const TREE_WORDS: &[&[u8]] = &[
     b"express-session",
     b"createWriteStream",
     b"@flow",
+    // an HTML comment, which scripts may hold
+    b"<!--",
 ];
 
 fn keyword(w: &str) -> bool {
@@ -160,12 +162,10 @@ struct Tok {
 /// it.
 pub fn facts(text: &str) -> Option<CodeFacts> {
     let b = text.as_bytes();
-    if super::may_hold_retry_loop(b)
-        || TREE_WORDS
-            .iter()
-            .any(|w| memchr::memmem::find(b, w).is_some())
-        || memchr::memmem::find(b, b"<!--").is_some()
-    {
+    static WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(TREE_WORDS).ok());
+    let words = WORDS.as_ref()?;
+    if super::may_hold_retry_loop(b) || words.is_match(b) {
         return None;
     }
     // a hashbang line is no code
@@ -334,46 +334,7 @@ fn lex(b: &[u8], from: usize) -> Option<Vec<Tok>> {
             }
             _ => {
                 let rest = &b[i..];
-                let op = [
-                    &b">>>="[..],
-                    b"===",
-                    b"!==",
-                    b"**=",
-                    b"...",
-                    b">>>",
-                    b"<<=",
-                    b">>=",
-                    b"&&=",
-                    b"||=",
-                    b"??=",
-                    b"=>",
-                    b"==",
-                    b"!=",
-                    b"<=",
-                    b">=",
-                    b"&&",
-                    b"||",
-                    b"??",
-                    b"?.",
-                    b"++",
-                    b"--",
-                    b"+=",
-                    b"-=",
-                    b"*=",
-                    b"/=",
-                    b"%=",
-                    b"&=",
-                    b"|=",
-                    b"^=",
-                    b"**",
-                    b"<<",
-                    b">>",
-                ]
-                .into_iter()
-                .find(|o| rest.starts_with(o));
-                // `?.` before a digit is a `?` and a number (`a?.5:1`)
-                let op =
-                    op.filter(|o| !(*o == b"?." && rest.get(2).is_some_and(u8::is_ascii_digit)));
+                let op = operator(rest);
                 if let Some(o) = op {
                     i += o.len();
                     match o {
@@ -408,6 +369,42 @@ fn lex(b: &[u8], from: usize) -> Option<Vec<Tok>> {
         newline = false;
     }
     stack.is_empty().then_some(toks)
+}
+
+/// The operator of two or more characters `rest` starts with (the longest), if any.
+fn operator(rest: &[u8]) -> Option<&'static [u8]> {
+    const BY_FIRST: &[&[u8]] = &[
+        b">>>=", b"===", b"!==", b"**=", b"...", b">>>", b"<<=", b">>=", b"&&=", b"||=", b"??=",
+        b"=>", b"==", b"!=", b"<=", b">=", b"&&", b"||", b"??", b"?.", b"++", b"--", b"+=", b"-=",
+        b"*=", b"/=", b"%=", b"&=", b"|=", b"^=", b"**", b"<<", b">>",
+    ];
+    let first = *rest.first()?;
+    let second = *rest.get(1)?;
+    // most operator characters stand alone: only these pairs start a longer operator
+    let pair = matches!(
+        (first, second),
+        (b'>', b'>' | b'=')
+            | (b'<', b'<' | b'=')
+            | (b'=', b'=' | b'>')
+            | (b'!', b'=')
+            | (b'*', b'*' | b'=')
+            | (b'.', b'.')
+            | (b'&', b'&' | b'=')
+            | (b'|', b'|' | b'=')
+            | (b'?', b'?' | b'.')
+            | (b'+', b'+' | b'=')
+            | (b'-', b'-' | b'=')
+            | (b'/' | b'%' | b'^', b'=')
+    );
+    if !pair {
+        return None;
+    }
+    let op = BY_FIRST.iter().copied().find(|o| rest.starts_with(o))?;
+    // `?.` before a digit is a `?` and a number (`a?.5:1`)
+    if op == b"?." && rest.get(2).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(op)
 }
 
 /// A template literal from its backtick at `i`: its end and whether it has substitutions.

@@ -179,6 +179,8 @@ pub fn facts(text: &str) -> Option<CodeFacts> {
         text,
         toks: &toks,
         f: CodeFacts::default(),
+        env_words: memchr::memmem::find(b, b"environ").is_some()
+            || memchr::memmem::find(b, b"getenv").is_some(),
     };
     let mut s = 0;
     for (i, t) in toks.iter().enumerate() {
@@ -556,6 +558,9 @@ struct Walk<'a> {
     text: &'a str,
     toks: &'a [Tok],
     f: CodeFacts,
+    /// The file names the environment somewhere (`environ`, `getenv`): its lines are looked
+    /// at for reads only the tree makes out.
+    env_words: bool,
 }
 
 /// A bracket open in the expression being read.
@@ -603,8 +608,10 @@ impl Walk<'_> {
         if !self.well_formed(s, e) {
             return None;
         }
-        let line_text = self.text.get(toks[0].start..toks[toks.len() - 1].end)?;
-        let env_words = line_text.contains("environ") || line_text.contains("getenv");
+        let env_words = self.env_words && {
+            let line_text = self.text.get(toks[0].start..toks[toks.len() - 1].end)?;
+            line_text.contains("environ") || line_text.contains("getenv")
+        };
         // a comparison that reads the environment (`os.getenv("ENV") == "production"`), a
         // subscript of the environment (required or not: the tree knows)
         if env_words
