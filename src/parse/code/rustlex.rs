@@ -365,6 +365,8 @@ fn string_value(t: &Tok, text: &str) -> Option<String> {
 /// A bracket open in the code being read.
 struct Frame {
     open: u8,
+    /// Token index of the bracket.
+    at: usize,
     /// A macro's token tree: only its string literals are facts.
     tokens: bool,
     /// Where the current item (statement, element, field) starts.
@@ -418,9 +420,20 @@ impl Walk<'_> {
     fn walk(&mut self) -> Option<()> {
         let mut frames = vec![Frame {
             open: b'{',
+            at: usize::MAX,
             tokens: false,
             start: 0,
         }];
+        // where each bracket closes, found once (a struct literal's fields ask what follows it)
+        let mut partner = vec![usize::MAX; self.toks.len()];
+        let mut open: Vec<usize> = Vec::new();
+        for (j, t) in self.toks.iter().enumerate() {
+            match t.k {
+                K::Open(_) => open.push(j),
+                K::Close(_) => partner[open.pop()?] = j,
+                _ => {}
+            }
+        }
         let mut operators = 0usize;
         // an outer attribute said the next item is test code
         let mut test_next = false;
@@ -468,6 +481,7 @@ impl Walk<'_> {
                             && self.word(i - 3, "macro_rules"));
                     frames.push(Frame {
                         open,
+                        at: i,
                         tokens,
                         start: i + 1,
                     });
@@ -475,7 +489,7 @@ impl Walk<'_> {
                 K::Close(_) => {
                     let fr = frames.pop()?;
                     if fr.open == b'{' && !fr.tokens {
-                        self.field(fr.start, i)?;
+                        self.field(fr.start, i, i)?;
                     }
                     if frames.is_empty() {
                         return None;
@@ -495,7 +509,8 @@ impl Walk<'_> {
                     let s = fr.start;
                     fr.start = i + 1;
                     if fr.open == b'{' {
-                        self.field(s, i)?;
+                        let close = partner.get(fr.at).copied().unwrap_or(usize::MAX);
+                        self.field(s, i, close)?;
                     }
                 }
                 K::Ident => {
@@ -684,8 +699,9 @@ impl Walk<'_> {
         None
     }
 
-    /// A field of a struct expression, tokens `[s, e)` in braces: `name: "…"`.
-    fn field(&mut self, s: usize, e: usize) -> Option<()> {
+    /// A field of a struct expression, tokens `[s, e)` in braces that close at `close`:
+    /// `name: "…"`.
+    fn field(&mut self, s: usize, e: usize, close: usize) -> Option<()> {
         if e != s + 3
             || !(self.is(s, K::Ident) || self.is(s, K::Num))
             || !self.is(s + 1, K::Colon)
@@ -695,37 +711,28 @@ impl Walk<'_> {
         }
         // a struct pattern (`S { f: "x" } =>`, `let S { f: "x" } = …`) binds nothing: the
         // tree knows which it is
-        if self.in_pattern(s) {
+        if self.in_pattern(close) {
             return None;
         }
         self.bind(self.t(s).to_string(), s + 2)
     }
 
-    /// Whether the braces around token `s` may be a struct pattern: a match arm, a `let`, an
-    /// `if let`, a closure's or function's parameters.
-    fn in_pattern(&self, s: usize) -> bool {
-        // the closing brace of these braces, then what follows the enclosing brackets
-        let mut depth = 0usize;
-        for j in s..self.toks.len() {
-            match self.toks[j].k {
-                K::Open(_) => depth += 1,
-                K::Close(_) if depth > 0 => depth -= 1,
-                K::Close(_) => {
-                    // past our braces and any brackets closing right after them
-                    let mut k = j + 1;
-                    while self.is(k, K::Close(b'(')) || self.is(k, K::Close(b'[')) {
-                        k += 1;
-                    }
-                    return matches!(
-                        self.toks.get(k).map(|t| t.k),
-                        Some(K::Arrow | K::Assign | K::Op | K::Colon)
-                    ) || self.word(k, "if")
-                        || self.word(k, "in");
-                }
-                _ => {}
-            }
+    /// Whether the braces that close at `close` may be a struct pattern: a match arm, a `let`,
+    /// an `if let`, a closure's or function's parameters (what follows them and the brackets
+    /// closing right after them says).
+    fn in_pattern(&self, close: usize) -> bool {
+        if close >= self.toks.len() {
+            return true;
         }
-        true
+        let mut k = close + 1;
+        while self.is(k, K::Close(b'(')) || self.is(k, K::Close(b'[')) {
+            k += 1;
+        }
+        matches!(
+            self.toks.get(k).map(|t| t.k),
+            Some(K::Arrow | K::Assign | K::Op | K::Colon)
+        ) || self.word(k, "if")
+            || self.word(k, "in")
     }
 
     /// `env::var("X")` with `var` at `i` (after `env::` or `dotenvy::`): the read, with what
