@@ -1113,10 +1113,6 @@ static ASSIGNMENT_GATE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .expect("valid needles")
 });
 
-/// Secret values assigned to secret-named keys in any text (`KEY=value`, `key: value`,
-/// `"key": "value"`), for files twelve has no model of (one that failed to parse, a shell
-/// script's assignments, a Helm template): their reports must still mask what a reader
-/// would see as a secret. Byte ranges of the values.
 /// Whether a line may hold a command-line flag ([`secret_args`] reads the shell words of a
 /// line that start with `-` and a name): a `-` that starts a word (after whitespace, a
 /// non-ASCII character or the line's start) and is followed by more than dashes and spaces.
@@ -1133,17 +1129,48 @@ fn may_hold_flag(line: &[u8]) -> bool {
     })
 }
 
+/// Values assigned to secret-like names (`password = "hunter2"`, `"api_key": "x"`). A name
+/// `is_secret_key` accepts holds one of the gate's words, and an assignment is on one line:
+/// only the lines holding such a word are matched (the pattern is run on each as on the whole
+/// text, `^` standing for the newline before it).
+fn assigned_values(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut scanned_to = 0;
+    for m in ASSIGNMENT_GATE.find_iter(text) {
+        if m.start() < scanned_to {
+            continue;
+        }
+        let start = bytes
+            .get(..m.start())
+            .and_then(|b| memchr::memrchr(b'\n', b))
+            .map_or(0, |i| i + 1);
+        let end = bytes
+            .get(m.end()..)
+            .and_then(|b| memchr::memchr(b'\n', b))
+            .map_or(text.len(), |i| m.end() + i + 1);
+        scanned_to = end;
+        let Some(line) = text.get(start..end) else {
+            continue;
+        };
+        out.extend(ASSIGNMENT.captures_iter(line).filter_map(|c| {
+            let (k, v) = (c.get(1)?, c.get(2)?);
+            (is_secret_key(k.as_str()) && is_secret_value(v.as_str()))
+                .then(|| start + v.start()..start + v.end())
+        }));
+    }
+    out
+}
+
+/// Secret values assigned to secret-named keys in any text (`KEY=value`, `key: value`,
+/// `"key": "value"`), for files twelve has no model of (one that failed to parse, a shell
+/// script's assignments, a Helm template): their reports must still mask what a reader
+/// would see as a secret. Byte ranges of the values.
 pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
     if !ASSIGNMENT_GATE.is_match(text) {
         return Vec::new();
     }
-    let mut out: Vec<std::ops::Range<usize>> = ASSIGNMENT
-        .captures_iter(text)
-        .filter_map(|c| {
-            let (k, v) = (c.get(1)?, c.get(2)?);
-            (is_secret_key(k.as_str()) && is_secret_value(v.as_str())).then(|| v.range())
-        })
-        .collect();
+    let mut out = assigned_values(text);
     // `name: DB_PASSWORD` then `value: x` (a Kubernetes env entry), and secret flags on any
     // line read as a command (`--password X`)
     let mut offset = 0;
@@ -1251,6 +1278,33 @@ mod tests {
         assert!(!super::assignments("mysql -u root -phunter22\n").is_empty());
     }
     use super::*;
+
+    /// What the assignment pattern finds on the whole text: `assigned_values`, which matches
+    /// only the lines holding a gate word, must find the same on any text.
+    fn assignments_whole_text(text: &str) -> Vec<std::ops::Range<usize>> {
+        ASSIGNMENT
+            .captures_iter(text)
+            .filter_map(|c| {
+                let (k, v) = (c.get(1)?, c.get(2)?);
+                (is_secret_key(k.as_str()) && is_secret_value(v.as_str())).then(|| v.range())
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
+        #[test]
+        fn assignments_line_by_line_as_on_the_whole_text(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "password", "db_pass", "API_KEY", "token", "name", "x", "é", "日本", " ", "\t",
+                "\n", "\r\n", "=", ":", "\"", "'", ",", ";", "{", "(", "#", "hunter2secret",
+                "s3cr3t-Value_9", "-", ".", "mysql", "Auth", "\n\n",
+            ]), 0..40)
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(assigned_values(&text), assignments_whole_text(&text));
+        }
+    }
 
     #[test]
     fn lowercase_relative_paths_are_references_not_secrets() {

@@ -21,55 +21,74 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::outcome::Outcome;
 use crate::source::FileId;
 
-/// Masked file texts, computed once per file for a whole report.
+/// Masked file texts for a report. The secret spans are indexed by file once; a file's
+/// masked text is computed when a finding asks for it and kept among the few most recently
+/// asked (reports go through findings file by file), so a report of a large tree holds a few
+/// files' texts, not a copy of every file with a finding.
 pub struct Masked<'a> {
     o: &'a Outcome,
-    cache: std::cell::RefCell<foldhash::HashMap<FileId, std::rc::Rc<String>>>,
+    secrets: foldhash::HashMap<FileId, Vec<crate::source::Span>>,
+    recent: std::cell::RefCell<Vec<(FileId, std::rc::Rc<String>)>>,
 }
+
+/// Masked texts a report keeps at once.
+const MASKED_KEPT: usize = 8;
 
 impl<'a> Masked<'a> {
     pub fn new(o: &'a Outcome) -> Self {
+        let mut secrets: foldhash::HashMap<FileId, Vec<crate::source::Span>> = Default::default();
+        for s in o
+            .project
+            .secrets
+            .iter()
+            .filter(|s| s.class.is_credential())
+            .map(|s| &s.origin)
+            .chain(o.diagnostics.iter().flat_map(|d| d.secrets.iter()))
+        {
+            secrets.entry(s.file).or_default().push(s.span.clone());
+        }
         Masked {
             o,
-            cache: Default::default(),
+            secrets,
+            recent: Default::default(),
         }
     }
     pub fn get(&self, file: FileId) -> std::rc::Rc<String> {
-        self.cache
-            .borrow_mut()
-            .entry(file)
-            .or_insert_with(|| std::rc::Rc::new(masked_text(self.o, file)))
-            .clone()
+        let mut recent = self.recent.borrow_mut();
+        if let Some(i) = recent.iter().position(|(f, _)| *f == file) {
+            let hit = recent.remove(i);
+            let text = hit.1.clone();
+            recent.push(hit);
+            return text;
+        }
+        let spans = self.secrets.get(&file).map_or(&[][..], Vec::as_slice);
+        let text = std::rc::Rc::new(mask(self.o, file, spans));
+        if recent.len() >= MASKED_KEPT {
+            recent.remove(0);
+        }
+        recent.push((file, text.clone()));
+        text
     }
 }
 
-/// A file's text with every secret span of every finding masked (`ab****`), byte lengths kept
-/// so spans stay valid.
-pub fn masked_text(o: &Outcome, file: FileId) -> String {
+/// A file's text with every secret span in `spans` masked (`ab****`), byte lengths kept so
+/// spans stay valid.
+fn mask(o: &Outcome, file: FileId, spans: &[crate::source::Span]) -> String {
     let f = o.project.file(file);
     let mut bytes = f.text().as_bytes().to_vec();
-    let all = o
-        .project
-        .secrets
-        .iter()
-        .filter(|s| s.class.is_credential())
-        .map(|s| &s.origin)
-        .chain(o.diagnostics.iter().flat_map(|d| d.secrets.iter()));
-    {
-        for s in all.filter(|s| s.file == file) {
-            let start = f.clamp(s.span.start);
-            let end = f.clamp(s.span.end);
-            let keep = f
-                .slice(&(start..end))
-                .chars()
-                .take(2)
-                .map(char::len_utf8)
-                .sum::<usize>();
-            // both ends are char boundaries: every byte of every masked character becomes
-            // `*`, so no character is split and every span stays valid
-            for b in bytes.iter_mut().take(end).skip(start + keep) {
-                *b = b'*';
-            }
+    for span in spans {
+        let start = f.clamp(span.start);
+        let end = f.clamp(span.end);
+        let keep = f
+            .slice(&(start..end))
+            .chars()
+            .take(2)
+            .map(char::len_utf8)
+            .sum::<usize>();
+        // both ends are char boundaries: every byte of every masked character becomes
+        // `*`, so no character is split and every span stays valid
+        for b in bytes.iter_mut().take(end).skip(start + keep) {
+            *b = b'*';
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
