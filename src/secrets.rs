@@ -1134,21 +1134,27 @@ fn may_hold_flag(line: &[u8]) -> bool {
 /// only the lines holding such a word are matched (the pattern is run on each as on the whole
 /// text, `^` standing for the newline before it).
 fn assigned_values(text: &str) -> Vec<std::ops::Range<usize>> {
+    let gate: Vec<usize> = ASSIGNMENT_GATE.find_iter(text).map(|m| m.start()).collect();
+    assigned_values_at(text, &gate)
+}
+
+/// `assigned_values`, given where the gate's words start in `text`.
+fn assigned_values_at(text: &str, gate: &[usize]) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> = Vec::new();
     let bytes = text.as_bytes();
     let mut scanned_to = 0;
-    for m in ASSIGNMENT_GATE.find_iter(text) {
-        if m.start() < scanned_to {
+    for &at in gate {
+        if at < scanned_to {
             continue;
         }
         let start = bytes
-            .get(..m.start())
+            .get(..at)
             .and_then(|b| memchr::memrchr(b'\n', b))
             .map_or(0, |i| i + 1);
         let end = bytes
-            .get(m.end()..)
+            .get(at..)
             .and_then(|b| memchr::memchr(b'\n', b))
-            .map_or(text.len(), |i| m.end() + i + 1);
+            .map_or(text.len(), |i| at + i + 1);
         scanned_to = end;
         let Some(line) = text.get(start..end) else {
             continue;
@@ -1167,17 +1173,31 @@ fn assigned_values(text: &str) -> Vec<std::ops::Range<usize>> {
 /// script's assignments, a Helm template): their reports must still mask what a reader
 /// would see as a secret. Byte ranges of the values.
 pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
-    if !ASSIGNMENT_GATE.is_match(text) {
+    let gate: Vec<usize> = ASSIGNMENT_GATE.find_iter(text).map(|m| m.start()).collect();
+    if gate.is_empty() {
         return Vec::new();
     }
-    let mut out = assigned_values(text);
+    let mut out = assigned_values_at(text, &gate);
     // `name: DB_PASSWORD` then `value: x` (a Kubernetes env entry), and secret flags on any
     // line read as a command (`--password X`)
     let mut offset = 0;
     let mut named_secret_lines = 0u8;
+    let mut next_gate = gate.iter().peekable();
     for line in text.split_inclusive('\n') {
-        // the pattern names `name` or `value`
-        let c = if line.contains("name") || line.contains("value") {
+        let end = offset + line.len();
+        let mut gated = false;
+        while let Some(&&at) = next_gate.peek() {
+            if at >= end {
+                break;
+            }
+            gated = true;
+            next_gate.next();
+        }
+        // the pattern names `name` or `value`; a `name:` line matters only where it names a
+        // secret (a gate word on the line) or ends the lines after one that did
+        let c = if (gated || named_secret_lines > 0)
+            && (line.contains("name") || line.contains("value"))
+        {
             NAME_VALUE.captures(line)
         } else {
             None
@@ -1291,8 +1311,55 @@ mod tests {
             .collect()
     }
 
+    /// What `assignments` finds when the `name:`/`value:` pattern is matched on every line (the
+    /// oracle for the gate on it).
+    fn assignments_every_line(text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out = assignments_whole_text(text);
+        let (mut offset, mut named_secret_lines) = (0, 0u8);
+        for line in text.split_inclusive('\n') {
+            let c = NAME_VALUE.captures(line);
+            let field = |name: &str| {
+                c.as_ref()
+                    .filter(|c| c.get(1).is_some_and(|f| f.as_str() == name))
+                    .and_then(|c| c.get(2))
+            };
+            if let Some(key) = field("name") {
+                named_secret_lines = if is_secret_key(key.as_str()) { 3 } else { 0 };
+            } else if named_secret_lines > 0 {
+                named_secret_lines -= 1;
+                if let Some(v) = field("value").filter(|v| is_secret_value(v.as_str())) {
+                    out.push(offset + v.start()..offset + v.end());
+                    named_secret_lines = 0;
+                }
+            }
+            // the flags are read where a `-` starts a word (`lines_that_may_hold_a_flag`)
+            if may_hold_flag(line.as_bytes()) {
+                let spans = crate::parse::shell::word_spans(line);
+                let words: Vec<&str> = spans.iter().map(|r| &line[r.clone()]).collect();
+                for (wi, r) in secret_args(&words) {
+                    out.push(offset + spans[wi].start + r.start..offset + spans[wi].start + r.end);
+                }
+            }
+            offset += line.len();
+        }
+        out
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
+        #[test]
+        fn assignments_as_when_every_line_is_matched(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "name", "value", "name: DB_PASSWORD", "name: user", "- name: API_TOKEN",
+                "value: s3cr3t-Value_9", "value: x", ": ", "\"", "\n", "\n  ", "password",
+                "mysql -u root -phunter22", "--password ", "--token=", "hunter2secret", "é",
+                " ", "=", "-", "Auth", "日本",
+            ]), 0..40)
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(assignments(&text), assignments_every_line(&text));
+        }
+
         #[test]
         fn assignments_line_by_line_as_on_the_whole_text(
             parts in proptest::collection::vec(proptest::sample::select(vec![
