@@ -1132,7 +1132,9 @@ fn may_hold_flag(line: &[u8]) -> bool {
 /// Values assigned to secret-like names (`password = "hunter2"`, `"api_key": "x"`). A name
 /// `is_secret_key` accepts holds one of the gate's words, and an assignment is on one line:
 /// only the lines holding such a word are matched (the pattern is run on each as on the whole
-/// text, `^` standing for the newline before it).
+/// text, `^` standing for the newline before it). `assignments` computes the gate once for
+/// this and the name/value pattern; tests ask this directly.
+#[cfg(test)]
 fn assigned_values(text: &str) -> Vec<std::ops::Range<usize>> {
     let gate: Vec<usize> = ASSIGNMENT_GATE.find_iter(text).map(|m| m.start()).collect();
     assigned_values_at(text, &gate)
