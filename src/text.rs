@@ -145,16 +145,29 @@ const CHUNK: usize = 64;
 /// Line starts of a text, and a sparse table from character index to byte offset, so that
 /// both directions (byte offset ↔ line and character column) take logarithmic time plus at
 /// most [`CHUNK`] characters of walking, however long a line is. Owns no text: each method
-/// takes the text it was built from.
+/// takes the text it was built from. Offsets are kept as `u32` (twelve reads no file over a
+/// few MiB; a longer text saturates rather than wraps) and the character tables only for a
+/// text that is not all ASCII: a project holds one of these per file read.
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
     /// Byte offset of each line's start.
-    starts: Vec<usize>,
-    /// For a text that is not all ASCII: the character index of each line's start.
-    line_chars: Vec<usize>,
-    /// For a text that is not all ASCII: the byte offset of every `CHUNK`-th character.
-    marks: Vec<usize>,
-    ascii: bool,
+    starts: Vec<u32>,
+    /// For a text that is not all ASCII (`None` when it is).
+    chars: Option<Box<CharTables>>,
+}
+
+/// The character tables of a [`Lines`] over a text that is not all ASCII.
+#[derive(Debug, Clone, Default)]
+struct CharTables {
+    /// The character index of each line's start.
+    line_chars: Vec<u32>,
+    /// The byte offset of every `CHUNK`-th character.
+    marks: Vec<u32>,
+}
+
+/// An offset or index into a text, as a [`Lines`] keeps it.
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Lines {
@@ -174,37 +187,32 @@ impl Lines {
         if lone_cr {
             starts.extend(memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(|i| {
                 let ends = bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n');
-                ends.then_some(i + 1)
+                ends.then_some(narrow(i + 1))
             }));
         } else {
-            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| narrow(i + 1)));
         }
-        let ascii = text.is_ascii();
-        let (mut line_chars, mut marks) = (Vec::new(), Vec::new());
-        if !ascii {
-            line_chars.reserve(starts.len());
-            marks.reserve(text.len() / CHUNK + 1);
+        starts.shrink_to_fit();
+        let chars = (!text.is_ascii()).then(|| {
+            let mut line_chars = Vec::with_capacity(starts.len());
+            let mut marks = Vec::with_capacity(text.len() / CHUNK + 1);
             let mut line = 0;
+            let mut total = 0;
             for (ci, (bi, _)) in text.char_indices().enumerate() {
                 if ci % CHUNK == 0 {
-                    marks.push(bi);
+                    marks.push(narrow(bi));
                 }
-                while starts.get(line) == Some(&bi) {
-                    line_chars.push(ci);
+                while starts.get(line).is_some_and(|s| *s as usize == bi) {
+                    line_chars.push(narrow(ci));
                     line += 1;
                 }
+                total = ci + 1;
             }
-            let total = text.chars().count();
-            while line_chars.len() < starts.len() {
-                line_chars.push(total);
-            }
-        }
-        Lines {
-            starts,
-            line_chars,
-            marks,
-            ascii,
-        }
+            line_chars.resize(starts.len(), narrow(total));
+            marks.shrink_to_fit();
+            Box::new(CharTables { line_chars, marks })
+        });
+        Lines { starts, chars }
     }
 
     pub fn count(&self) -> usize {
@@ -218,12 +226,12 @@ impl Lines {
 
     /// Byte offset where a 0-based line starts (`None` past the last line).
     pub fn start_of(&self, line: usize) -> Option<usize> {
-        self.starts.get(line).copied()
+        self.starts.get(line).map(|s| *s as usize)
     }
 
     /// 0-based line of a byte offset (clamped into the text).
     fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        match self.starts.binary_search(&narrow(offset)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -231,34 +239,30 @@ impl Lines {
 
     /// Byte range of a 0-based line, without its newline.
     fn line_range(&self, text: &str, line: usize) -> Option<Range<usize>> {
-        let start = *self.starts.get(line)?;
-        let end = self
-            .starts
-            .get(line + 1)
-            .map(|e| e - 1)
-            .unwrap_or(text.len());
+        let start = self.start_of(line)?;
+        let end = self.start_of(line + 1).map_or(text.len(), |e| e - 1);
         Some(start..end.max(start))
     }
 
     /// The character index of a byte offset that is a char boundary.
     fn char_index(&self, text: &str, offset: usize) -> usize {
-        if self.ascii {
+        let Some(chars) = &self.chars else {
             return offset;
-        }
-        let k = match self.marks.binary_search(&offset) {
+        };
+        let k = match chars.marks.binary_search(&narrow(offset)) {
             Ok(k) => return k * CHUNK,
             Err(k) => k.saturating_sub(1),
         };
-        let from = self.marks.get(k).copied().unwrap_or(0);
+        let from = chars.marks.get(k).map_or(0, |m| *m as usize);
         k * CHUNK + text.get(from..offset).map_or(0, |s| s.chars().count())
     }
 
     /// The byte offset of a character index (`text.len()` past the end).
     fn char_offset(&self, text: &str, ci: usize) -> usize {
-        if self.ascii {
+        let Some(chars) = &self.chars else {
             return ci.min(text.len());
-        }
-        let Some(&from) = self.marks.get(ci / CHUNK) else {
+        };
+        let Some(from) = chars.marks.get(ci / CHUNK).map(|m| *m as usize) else {
             return text.len();
         };
         let rest = text.get(from..).unwrap_or_default();
@@ -274,7 +278,7 @@ impl Lines {
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = floor_boundary(text, offset);
         let line = self.line_of(offset);
-        let start = self.starts.get(line).copied().unwrap_or(0);
+        let start = self.start_of(line).unwrap_or(0);
         let col = self.char_index(text, offset) - self.char_index(text, start);
         (line + 1, col + 1)
     }
@@ -285,14 +289,13 @@ impl Lines {
         let Some(range) = self.line_range(text, line.saturating_sub(1)) else {
             return text.len();
         };
-        if self.ascii {
+        let Some(chars) = &self.chars else {
             return (range.start + col_chars).min(range.end);
-        }
-        let first = self
+        };
+        let first = chars
             .line_chars
             .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
+            .map_or(0, |c| *c as usize);
         self.char_offset(text, first.saturating_add(col_chars))
             .clamp(range.start, range.end)
     }
@@ -345,25 +348,39 @@ mod tests {
         assert_eq!(y.offset("\r\r\nx", 3, 0), 3);
     }
 
+    /// Every char boundary of `text`, both ways through a `Lines`, against a line split by hand.
+    fn check_both_ways(text: &str) {
+        let lines = Lines::new(text);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        assert_eq!(lines.count(), starts.len());
+        assert_eq!(Lines::yaml(text).count(), starts.len());
+        for (b, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line = starts.iter().rposition(|s| *s <= b).unwrap();
+            let col = text[starts[line]..b].chars().count();
+            assert_eq!(
+                lines.line_col(text, b),
+                (line + 1, col + 1),
+                "{text:?} at {b}"
+            );
+            assert_eq!(lines.offset(text, line + 1, col), b, "{text:?} at {b}");
+        }
+    }
+
     #[test]
     fn lines_both_ways() {
         for text in ["ab\ncd\n\nlast", "é’\n𝄞x\n\nß😀ẞ", "", "\n\n", "x"] {
-            let lines = Lines::new(text);
-            let starts: Vec<usize> = std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect();
-            assert_eq!(lines.count(), starts.len());
-            assert_eq!(Lines::yaml(text).count(), starts.len());
-            for (b, _) in text.char_indices().chain([(text.len(), ' ')]) {
-                let line = starts.iter().rposition(|s| *s <= b).unwrap();
-                let col = text[starts[line]..b].chars().count();
-                assert_eq!(
-                    lines.line_col(text, b),
-                    (line + 1, col + 1),
-                    "{text:?} at {b}"
-                );
-                assert_eq!(lines.offset(text, line + 1, col), b, "{text:?} at {b}");
-            }
+            check_both_ways(text);
+        }
+    }
+
+    proptest::proptest! {
+        /// Long lines of mixed-width characters, across several checkpoints of the
+        /// character table.
+        #[test]
+        fn lines_both_ways_on_any_text(text in "([a-z]{0,70}|[é’𝄞😀ß]{0,70}|\n){0,12}") {
+            check_both_ways(&text);
         }
     }
 }
