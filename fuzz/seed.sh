@@ -43,5 +43,7 @@ while IFS= read -r -d '' f; do
 done < <(find "$shared/corpus" "$shared/corpus-apps" "$repo/fixtures" -type f -size -256k -print0 2>/dev/null)
 # suppression comments and a config in every shape twelve documents
 printf '# twelve: ignore[TF0301, TF0702] reason\nENV A=b  # twelve: ignore[TF0303]\n// twelve: ignore-file[TF1101]\n' > "$out/suppression/doc"
-awk '/^pub const STARTER_CONFIG/{f=1; next} /^"#;/{f=0} f' "$repo/src/cli.rs" | sed 's/^# //' > "$out/config/starter"
+# the starter config `twelve init` writes, its settings uncommented
+awk '/^pub const STARTER_CONFIG/{f=1; next} /^"#;/{f=0} f' "$repo/src/app/info.rs" | sed 's/^# //' > "$out/config/starter"
+if [ ! -s "$out/config/starter" ]; then echo "seed.sh: no STARTER_CONFIG in src/app/info.rs" >&2; exit 1; fi
 echo "seeded $n files into $out"
