@@ -203,6 +203,16 @@ fn python_shapes_read_without_a_tree() {
         "from ...db.models import (A,\n    B)\nself.items[0].name = value\n",
         "x = f\"{d['key']} and {', '.join(names)} {y:>{w}}\"\nz = f'{d[\"k\"]}'\n",
         "x = (\"implicit\"\n     \"join\")\ny = [\n    \"a\",  # comment\n    \"b\",\n]\nz = 1 if a else \\\n    2\n",
+        // a script's guard: the first call under it, as the tree walk meets calls
+        "import sys\n\ndef main():\n    pass\n\nif __name__ == \"__main__\":\n    main()\n",
+        "if __name__ == '__main__': sys.exit(main(sys.argv[1:]))\n",
+        "if \"__main__\" == __name__:\n    x = load(\"cfg\")\n    cli(obj={})\n",
+        "if __name__ == \"__main__\":\n    f(a)(b)\n    d[g(1)](2)\n",
+        "if __name__ == \"__main__\":\n    x = [1, 2]\n    \"{}\".format(x).strip()\n",
+        "if __name__ == \"__main__\":\n    d[g(1)](2)\n    f(a)(b)\n",
+        "if __name__ == \"__main__\":\n    class A(B):\n        pass\n    (lambda: go())()\n",
+        "if __name__ == \"__main__\":\n    # the entry\n    print(f\"serving {port}\")\n# after\nfoo()\n",
+        "@command(name=\"x\")\ndef main():\n    pass\nif __name__ == \"__main__\":\n    main.go(obj={}, auto_envvar_prefix=\"APP\")\n",
     ];
     for text in cases {
         let Some((lexical, tree)) = both(&PYTHON, text) else {
@@ -345,7 +355,14 @@ fn go_shapes_left_to_the_tree() {
 #[test]
 fn python_shapes_left_to_the_tree() {
     let cases = [
-        "if __name__ == \"__main__\":\n    main()\n",
+        // the guard in another shape, or `__main__` elsewhere: the tree judges what is under it
+        "if __name__ == \"__main__\":\n    main()\nelse:\n    other()\n",
+        "if __name__ == \"__main__\":\n    main()\nelif x:\n    other()\n",
+        "def f():\n    if __name__ == \"__main__\":\n        main()\n",
+        "if __name__ == \"__main__\" and X:\n    main()\n",
+        "x = \"__main__\"\nif __name__ == \"__main__\":\n    main()\n",
+        "if __name__ == \"__main__\":\n    x = f\"{main()}\"\n",
+        "if __name__ == \"__main__\":\n    conn = psycopg2.connect(DSN)\n",
         "app.run(host=\"0.0.0.0\", port=5000)\n",
         "x = os.environ[\"X\"]\n",
         "if os.getenv(\"ENV\") == \"production\":\n    pass\n",
@@ -470,6 +487,12 @@ fn piece() -> impl Strategy<Value = String> {
         Just("id = Column(default=uuid4, name=\"id\")\n".to_string()),
         Just("def upgrade():\n    pass\n".to_string()),
         Just("from ...p import q\n".to_string()),
+        // a script's guard, and lines that continue its body when they follow it
+        Just("if __name__ == \"__main__\":\n    main(sys.argv)\n".to_string()),
+        Just("if '__main__' == __name__: f(a)(b); g()\n".to_string()),
+        Just("    d[g(1)](2)\n".to_string()),
+        Just("    x.y(z=\"v\").w()[0]\n".to_string()),
+        Just("    \"{}\".format(a).strip()\n".to_string()),
     ]
 }
 

@@ -464,16 +464,20 @@ pub fn is_machine_path(s: &str) -> bool {
 
 impl CodeFacts {
     /// Of every call the parse saw (which the language's own passes read), keep those the
-    /// model and rules read: calls given a literal `host`, and one call under
-    /// `if __name__ == "__main__":` (a script's entry). A module holds thousands of calls;
-    /// a repository's facts would be mostly their arguments.
+    /// model and rules read: calls given a literal `host`, and the first call under
+    /// `if __name__ == "__main__":` (a script's entry), of which only the place is read, not
+    /// the arguments. A module holds thousands of calls; a repository's facts would be mostly
+    /// their arguments.
     pub fn keep_judged_calls(&mut self) {
         let mut main_guard = false;
-        self.calls.retain(|c| {
-            let keep = c.kwarg("host").or_else(|| c.kwarg("Host")).is_some()
-                || (c.main_guard && !main_guard);
+        self.calls.retain_mut(|c| {
+            let host = c.kwarg("host").or_else(|| c.kwarg("Host")).is_some();
+            let entry = c.main_guard && !main_guard;
             main_guard |= c.main_guard;
-            keep
+            if entry && !host {
+                c.args = Vec::new();
+            }
+            host || entry
         });
     }
 

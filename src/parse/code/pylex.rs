@@ -170,17 +170,20 @@ struct Tok {
 /// The caller completes them as it completes the tree walk's (`mark_env_defaults`, …).
 pub fn facts(text: &str) -> Option<CodeFacts> {
     let b = text.as_bytes();
-    // the main guard and retry loops need the tree
-    if memchr::memmem::find(b, b"__main__").is_some() || may_hold_retry_loop(b) {
+    // retry loops need the tree
+    if may_hold_retry_loop(b) {
         return None;
     }
     let toks = lex(text)?;
+    let guard = main_guard(text, &toks)?;
     let mut w = Walk {
         text,
         toks: &toks,
         f: CodeFacts::default(),
         env_words: memchr::memmem::find(b, b"environ").is_some()
             || memchr::memmem::find(b, b"getenv").is_some(),
+        guard,
+        entry: None,
     };
     let mut s = 0;
     for (i, t) in toks.iter().enumerate() {
@@ -194,7 +197,75 @@ pub fn facts(text: &str) -> Option<CodeFacts> {
     if s < toks.len() {
         w.line(s, toks.len())?;
     }
+    // the script's entry: the first call under the guard, as the tree walk meets calls (see
+    // `CodeFacts::keep_judged_calls`, which keeps only its place)
+    if let Some(e) = w.entry {
+        w.f.calls.push(super::Call {
+            callee: e.callee,
+            args: Vec::new(),
+            span: e.span,
+            main_guard: true,
+        });
+    }
     Some(w.f)
+}
+
+/// The tokens of the body of `if __name__ == "__main__":` (`[start, end)`), `Some(None)` for a
+/// file without one, `None` when the tree must read the file: `__main__` anywhere but in the
+/// one guard a script opens with at the top level, or the guard with an `elif`/`else` (which
+/// the tree counts under the guard too) or a condition of another shape.
+fn main_guard(text: &str, toks: &[Tok]) -> Option<Option<(usize, usize)>> {
+    let b = text.as_bytes();
+    let mut named = memchr::memmem::find_iter(b, b"__main__");
+    let Some(at) = named.next() else {
+        return Some(None);
+    };
+    if named.next().is_some() {
+        return None;
+    }
+    let word = |i: usize, w: &str| {
+        toks.get(i)
+            .is_some_and(|t| t.k == K::Ident && text.get(t.start..t.end) == Some(w))
+    };
+    let main_str = |i: usize| {
+        toks.get(i).is_some_and(|t| {
+            t.k == K::Str && !t.interp && text.get(t.inner.0..t.inner.1) == Some("__main__")
+        })
+    };
+    let equals = |i: usize| {
+        toks.get(i)
+            .is_some_and(|t| t.k == K::Compare && text.get(t.start..t.end) == Some("=="))
+    };
+    // the start of a logical line at the first column
+    let top = |i: usize| {
+        toks.get(i).is_some_and(|t| {
+            (i == 0 || toks.get(i - 1).is_some_and(|p| p.k == K::Newline))
+                && (t.start == 0 || b.get(t.start - 1) == Some(&b'\n'))
+        })
+    };
+    let s = toks.iter().position(|t| t.start <= at && at < t.end)?;
+    let i = s.checked_sub(if main_str(s) && equals(s + 1) { 1 } else { 3 })?;
+    let shape = word(i, "if")
+        && ((word(i + 1, "__name__") && equals(i + 2) && main_str(i + 3))
+            || (main_str(i + 1) && equals(i + 2) && word(i + 3, "__name__")))
+        && toks.get(i + 4).is_some_and(|t| t.k == K::Colon);
+    if !shape || !top(i) {
+        return None;
+    }
+    let start = i + 5;
+    // the body ends before the next logical line at the first column
+    let end = (start..toks.len()).find(|&j| top(j)).unwrap_or(toks.len());
+    if word(end, "elif") || word(end, "else") {
+        return None;
+    }
+    // a call inside an f-string's replacement field is a call of the tree's too
+    let calls_inside = |t: &Tok| {
+        t.k == K::Str && t.interp && b.get(t.start..t.end).is_some_and(|s| s.contains(&b'('))
+    };
+    if toks.get(start..end)?.iter().any(calls_inside) {
+        return None;
+    }
+    Some(Some((start, end)))
 }
 
 /// The tokens of the file, with a `Newline` ending each logical line; `None` for anything
@@ -561,6 +632,16 @@ struct Walk<'a> {
     /// The file names the environment somewhere (`environ`, `getenv`): its lines are looked
     /// at for reads only the tree makes out.
     env_words: bool,
+    /// The tokens under `if __name__ == "__main__":` (see [`main_guard`]).
+    guard: Option<(usize, usize)>,
+    /// The first call under the guard so far, in the order the tree walk meets calls.
+    entry: Option<Entry>,
+}
+
+/// A call under the main guard: its callee as written (without whitespace) and its span.
+struct Entry {
+    callee: String,
+    span: std::ops::Range<usize>,
 }
 
 /// A bracket open in the expression being read.
@@ -1019,6 +1100,92 @@ impl Walk<'_> {
         if frames.is_empty() { Some(()) } else { None }
     }
 
+    /// A call under the main guard, its argument list `[at, close]`: the first the tree walk
+    /// meets is the one that starts first, of those the outermost (`f(a)(b)` before `f(a)`,
+    /// `d[g(1)](2)` before `g(1)`). A connection opened there is the tree's to report.
+    fn guarded_call(&mut self, at: usize, close: usize) -> Option<()> {
+        let start = self.chain_start(at)?;
+        let callee: String = self
+            .text
+            .get(self.toks[start].start..self.toks[at - 1].end)?
+            .split_whitespace()
+            .collect();
+        if super::eager_connect_call(super::Lang::Python, &callee) {
+            return None;
+        }
+        let span = self.toks[start].start..self.toks[close].end;
+        let first = self.entry.as_ref().is_none_or(|e| {
+            span.start < e.span.start || (span.start == e.span.start && span.end > e.span.end)
+        });
+        if first {
+            self.entry = Some(Entry { callee, span });
+        }
+        Some(())
+    }
+
+    /// Where the expression called by the argument list at `at` starts: back over names,
+    /// attributes, calls and subscripts (`a.b(c)[0].d`), to a name, a string or a bracketed
+    /// group that follows no expression.
+    fn chain_start(&self, at: usize) -> Option<usize> {
+        // whether the token at `p` ends an expression a postfix can follow
+        let operand_end = |p: usize| match self.toks[p].k {
+            K::Ident => !keyword(self.t(p)) || matches!(self.t(p), "True" | "False" | "None"),
+            K::Str | K::Close(_) | K::Num => true,
+            _ => false,
+        };
+        let mut p = at.checked_sub(1)?;
+        loop {
+            let q = match self.toks[p].k {
+                K::Ident | K::Num => p,
+                K::Str => {
+                    let mut q = p;
+                    while q > 0 && self.is(q - 1, K::Str) {
+                        q -= 1;
+                    }
+                    q
+                }
+                K::Close(_) => {
+                    let m = self.matching_open(p)?;
+                    if matches!(self.toks[m].k, K::Open(b'(' | b'[')) && m > 0 && operand_end(m - 1)
+                    {
+                        p = m - 1;
+                        continue;
+                    }
+                    m
+                }
+                _ => return None,
+            };
+            // an attribute of what comes before the dot
+            if q >= 2 && self.is(q - 1, K::Dot) && self.is(q, K::Ident) {
+                if !operand_end(q - 2) {
+                    return None;
+                }
+                p = q - 2;
+                continue;
+            }
+            return Some(q);
+        }
+    }
+
+    /// The bracket that the one closing at `close` opens.
+    fn matching_open(&self, close: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for i in (0..=close).rev() {
+            match self.toks[i].k {
+                K::Close(_) => depth += 1,
+                K::Open(_) => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                K::Newline => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// Whether the `(` at `i` opens an argument list: after a name (not a keyword, not the
     /// name of a `def`), a call or a subscript.
     fn is_call_paren(&self, i: usize) -> bool {
@@ -1053,6 +1220,9 @@ impl Walk<'_> {
     /// A call closed at `close`: bindings of its keyword arguments of strings and, for an
     /// environment lookup, the read.
     fn call(&mut self, fr: &Frame, close: usize) -> Option<()> {
+        if self.guard.is_some_and(|(s, e)| s <= fr.at && fr.at < e) {
+            self.guarded_call(fr.at, close)?;
+        }
         // the callee: a dotted name before the parenthesis
         let mut c = fr.at;
         if c >= 1 && self.is(c - 1, K::Ident) {
