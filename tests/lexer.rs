@@ -203,6 +203,9 @@ fn python_shapes_read_without_a_tree() {
         "from ...db.models import (A,\n    B)\nself.items[0].name = value\n",
         "x = f\"{d['key']} and {', '.join(names)} {y:>{w}}\"\nz = f'{d[\"k\"]}'\n",
         "x = (\"implicit\"\n     \"join\")\ny = [\n    \"a\",  # comment\n    \"b\",\n]\nz = 1 if a else \\\n    2\n",
+        // patterns: their strings are literals, their pairs no bindings, their classes no calls
+        "match p:\n    case {\"k\": \"v\", \"url\": str(u)} if u.startswith(\"http://x/\"):\n        y = \"z\"\n    case [\"/home/ann/a\" \"b\", *_] | Point(x=\"q\"):\n        pass\n    case _:\n        pass\n",
+        "case = \"not a pattern\"\ncase.x = 1\n",
         // a script's guard: the first call under it, as the tree walk meets calls
         "import sys\n\ndef main():\n    pass\n\nif __name__ == \"__main__\":\n    main()\n",
         "if __name__ == '__main__': sys.exit(main(sys.argv[1:]))\n",
@@ -392,7 +395,11 @@ fn python_shapes_left_to_the_tree() {
         "x = (\"a\"  # between\n     \"b\")\n",
         "naïve = 1\n",
         "{% if x %}\nimport a\n{% endif %}\n",
-        "match p:\n    case {\"k\": \"v\"}:\n        pass\n",
+        "match p:\n    case \"a\": y = \"b\"\n",
+        "match p:\n    case f\"{x}\":\n        pass\n",
+        "match p:\n    case 1:\n        pass\n    x = \"not a case\"\n",
+        "match p:\n    x = \"not a case\"\n",
+        "case {\"k\": \"v\"}:\n    pass\n",
         "n = 0777\n",
     ];
     for text in cases {
@@ -493,6 +500,7 @@ fn piece() -> impl Strategy<Value = String> {
         Just("    d[g(1)](2)\n".to_string()),
         Just("    x.y(z=\"v\").w()[0]\n".to_string()),
         Just("    \"{}\".format(a).strip()\n".to_string()),
+        Just("match x:\n    case {\"url\": \"http://h/\"} if y == \"p\":\n        z = \"w\"\n    case Point(x=\"a\") | [\"b\" \"c\"]:\n        pass\n".to_string()),
     ]
 }
 

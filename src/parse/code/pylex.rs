@@ -184,6 +184,7 @@ pub fn facts(text: &str) -> Option<CodeFacts> {
             || memchr::memmem::find(b, b"getenv").is_some(),
         guard,
         entry: None,
+        matches: Vec::new(),
     };
     let mut s = 0;
     for (i, t) in toks.iter().enumerate() {
@@ -636,6 +637,9 @@ struct Walk<'a> {
     guard: Option<(usize, usize)>,
     /// The first call under the guard so far, in the order the tree walk meets calls.
     entry: Option<Entry>,
+    /// The `match` blocks the line is in: the column of each header, and of its `case`
+    /// clauses once one is met.
+    matches: Vec<(usize, Option<usize>)>,
 }
 
 /// A call under the main guard: its callee as written (without whitespace) and its span.
@@ -665,6 +669,13 @@ impl Walk<'_> {
             .get(i)
             .and_then(|t| self.text.get(t.start..t.end))
             .unwrap_or("")
+    }
+
+    /// The column (in bytes: the lexer took only one kind of indentation) of the token at `i`.
+    fn column(&self, i: usize) -> usize {
+        let start = self.toks.get(i).map_or(0, |t| t.start);
+        let before = self.text.as_bytes().get(..start).unwrap_or_default();
+        start - memchr::memrchr(b'\n', before).map_or(0, |n| n + 1)
     }
 
     fn is(&self, i: usize, k: K) -> bool {
@@ -702,14 +713,52 @@ impl Walk<'_> {
             return None;
         }
         let mut start = s;
-        let first = self.t(s);
+        // borrowed from the text, not from `self`, which the line goes on to change
+        let (text, all) = (self.text, self.toks);
+        let first = all
+            .get(s)
+            .and_then(|t| text.get(t.start..t.end))
+            .unwrap_or("");
         let soft_header = matches!(first, "match" | "case")
             && self.is(e - 1, K::Colon)
             && !self.is(s + 1, K::Assign)
             && !self.is(s + 1, K::Dot)
             && !self.is(s + 1, K::Colon);
-        if soft_header && first == "case" {
-            return None; // patterns, not expressions: `{"k": "v"}` there is no dictionary
+        // a `match` block holds `case` clauses alone, and a `case` clause is in one
+        let col = self.column(s);
+        while self.matches.last().is_some_and(|m| m.0 >= col) {
+            self.matches.pop();
+        }
+        let is_case = first == "case" && soft_header && self.is(s, K::Ident);
+        match self.matches.last_mut() {
+            Some((_, level)) if level.is_none_or(|l| l == col) => {
+                *level = Some(col);
+                if !is_case {
+                    return None;
+                }
+            }
+            _ if is_case => return None,
+            _ => {}
+        }
+        if first == "match" && soft_header && self.is(s, K::Ident) {
+            self.matches.push((col, None));
+        }
+        if first == "case" && self.is(s, K::Ident) {
+            if !soft_header {
+                // `case 1: x = "y"` (a body on the header's line), `case(x)`: the tree's
+                if !(self.is(s + 1, K::Assign) || self.is(s + 1, K::Dot)) {
+                    return None;
+                }
+            } else {
+                // a pattern, then maybe a guard: `case {"url": str(u)} if u:`
+                let colon = self.header_colon(s, e)?;
+                let guard = self.depth0(s + 1, colon).find(|&i| self.word(i, "if"));
+                self.pattern(s + 1, guard.unwrap_or(colon))?;
+                if let Some(g) = guard {
+                    self.expressions(g + 1, colon)?;
+                }
+                return (colon + 1 == e).then_some(());
+            }
         }
         if self.is(s, K::Ident) && (compound(first) || soft_header) {
             let colon = self.header_colon(s, e)?;
@@ -1184,6 +1233,31 @@ impl Walk<'_> {
             }
         }
         None
+    }
+
+    /// A `case` pattern, tokens `[s, e)`: patterns, not expressions (`{"k": "v"}` there is no
+    /// dictionary, `Point(x="a")` no call), so only its string literals are facts.
+    fn pattern(&mut self, s: usize, e: usize) -> Option<()> {
+        let mut i = s;
+        while i < e {
+            if !self.is(i, K::Str) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < e && self.is(j, K::Str) {
+                j += 1;
+            }
+            match self.string_group(i, j)? {
+                Some(v) => self
+                    .f
+                    .string_literal(v, self.toks[i].start..self.toks[j - 1].end),
+                // no f-string is a pattern
+                None => return None,
+            }
+            i = j;
+        }
+        Some(())
     }
 
     /// Whether the `(` at `i` opens an argument list: after a name (not a keyword, not the
