@@ -800,21 +800,27 @@ pub fn is_retry_loop(loop_text: &str) -> bool {
 }
 
 /// Whether any loop of a file could be a retry loop ([`is_retry_loop`]'s words are somewhere
-/// in it, in any case): a lexical front end leaves such a file to the tree.
+/// in it, in any case): a lexical front end leaves such a file to the tree. The words are
+/// looked for in a lowercase copy, with memchr's vectorised substring search (a search for
+/// each word's first letter in either case stops at nearly every `c`, `s` and `.`).
 pub fn may_hold_retry_loop(b: &[u8]) -> bool {
-    (contains_ci(b, b"connect") || contains_ci(b, b"ping(") || contains_ci(b, b".open("))
-        && (contains_ci(b, b"sleep") || contains_ci(b, b"settimeout") || contains_ci(b, b"backoff"))
-}
-
-/// Whether `hay` contains `needle` (lowercase ASCII) in any case.
-fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), hay).any(|i| {
-        hay.get(i..i + needle.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-    })
+    type Finders = [memchr::memmem::Finder<'static>; 6];
+    static WORDS: std::sync::LazyLock<Finders> = std::sync::LazyLock::new(|| {
+        // what a retry loop does (the first three), and how it waits (the rest)
+        [
+            "connect",
+            "ping(",
+            ".open(",
+            "sleep",
+            "settimeout",
+            "backoff",
+        ]
+        .map(memchr::memmem::Finder::new)
+    });
+    let lower = b.to_ascii_lowercase();
+    let (act, wait) = WORDS.split_at(3);
+    let has = |f: &memchr::memmem::Finder<'_>| f.find(&lower).is_some();
+    act.iter().any(has) && wait.iter().any(has)
 }
 
 /// The first byte of an ASCII identifier (the lexical front ends decline any other).
@@ -996,6 +1002,44 @@ mod tests {
             let mut facts = CodeFacts::default();
             facts.string_literal(s.to_string(), 0..s.len());
             assert!(facts.urls.is_empty() && facts.abs_paths.is_empty());
+        }
+    }
+
+    /// The retry-loop gate, by its definition: a word of each kind, searched for one at a time.
+    fn retry_words_by_definition(b: &[u8]) -> bool {
+        let has = |w: &str| {
+            b.windows(w.len())
+                .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        };
+        (has("connect") || has("ping(") || has(".open("))
+            && (has("sleep") || has("settimeout") || has("backoff"))
+    }
+
+    #[test]
+    fn retry_loop_gate_shapes() {
+        assert!(may_hold_retry_loop(
+            b"while True:\n    db.CONNECT()\n    time.Sleep(1)"
+        ));
+        assert!(may_hold_retry_loop(b"f = x.open(p); await backoff()"));
+        assert!(!may_hold_retry_loop(b"connect(); reconnect()"));
+        assert!(!may_hold_retry_loop(b"time.sleep(1); ping ()"));
+    }
+
+    proptest::proptest! {
+        /// Words of both kinds in any case, overlapping and cut short, among multi-byte text.
+        #[test]
+        fn retry_loop_gate_is_its_definition(
+            parts in proptest::collection::vec(
+                "(connec|connect|CoNnEcT|ping\\(|PING|\\.open\\(|\\.OPEN|sleep|SLEE|setTimeout|settimeou|backoff|Backof|é|😀| |x|\\(|\\.)",
+                0..12,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(
+                may_hold_retry_loop(text.as_bytes()),
+                retry_words_by_definition(text.as_bytes()),
+                "{}", text
+            );
         }
     }
 }
