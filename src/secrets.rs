@@ -1218,7 +1218,8 @@ pub fn assignments(text: &str) -> Vec<std::ops::Range<usize>> {
                 named_secret_lines = 0;
             }
         }
-        if may_hold_flag(line.as_bytes()) {
+        // a secret flag's name, `key=` or glued-password client holds a gate word, on its line
+        if gated && may_hold_flag(line.as_bytes()) {
             let spans = crate::parse::shell::word_spans(line);
             let words: Vec<&str> = spans
                 .iter()
@@ -1355,7 +1356,7 @@ mod tests {
                 "name", "value", "name: DB_PASSWORD", "name: user", "- name: API_TOKEN",
                 "value: s3cr3t-Value_9", "value: x", ": ", "\"", "\n", "\n  ", "password",
                 "mysql -u root -phunter22", "--password ", "--token=", "hunter2secret", "é",
-                " ", "=", "-", "Auth", "日本",
+                " ", "=", "-", "Auth", "日本", "DB_PASS=", "/usr/bin/", "mariadb-dump", "-p",
             ]), 0..40)
         ) {
             let text: String = parts.concat();
