@@ -185,6 +185,7 @@ pub fn facts(text: &str) -> Option<CodeFacts> {
         guard,
         entry: None,
         matches: Vec::new(),
+        buffers: (Vec::new(), Vec::new()),
     };
     let mut s = 0;
     for (i, t) in toks.iter().enumerate() {
@@ -640,6 +641,8 @@ struct Walk<'a> {
     /// The `match` blocks the line is in: the column of each header, and of its `case`
     /// clauses once one is met.
     matches: Vec<(usize, Option<usize>)>,
+    /// `expressions`' lists of open brackets and of their items' starts, kept between calls.
+    buffers: (Vec<Frame>, Vec<usize>),
 }
 
 /// A call under the main guard: its callee as written (without whitespace) and its span.
@@ -655,8 +658,10 @@ struct Frame {
     at: usize,
     /// An argument list (of a call, a decorator or a class's bases).
     call: bool,
-    /// Token index where each item (argument, element, pair) starts.
-    items: Vec<usize>,
+    /// Where this bracket's items start in the shared list of item starts (the token index
+    /// where each argument, element or pair starts): its items are the list's tail while it is
+    /// the innermost open bracket.
+    items_from: usize,
     /// Where this call's bindings and environment reads go: before everything found inside
     /// it (the tree walk records a call's facts before its children's).
     bindings_at: usize,
@@ -770,10 +775,14 @@ impl Walk<'_> {
         }
         // simple statements separated by `;`
         let mut seg = start;
-        let semis: Vec<usize> = self
-            .depth0(start, e)
-            .filter(|&i| self.is(i, K::Semi))
-            .collect();
+        // most lines are one statement: no list of semicolons for them
+        let semis: Vec<usize> = if all.get(start..e)?.iter().any(|t| t.k == K::Semi) {
+            self.depth0(start, e)
+                .filter(|&i| self.is(i, K::Semi))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for end in semis.into_iter().chain(std::iter::once(e)) {
             if end > seg {
                 self.statement(seg, end)?;
@@ -882,18 +891,17 @@ impl Walk<'_> {
         }
         // an assignment of a string: `NAME = "…"`, `obj.attr = "…"`, `a = b = "…"`,
         // `NAME: str = "…"`; of a generated secret: `SECRET_KEY = secrets.token_hex(32)`
-        let eqs: Vec<usize> = self
+        // the last `=` at depth 0, the one before it, and how many there are
+        let (eqs, before_last, last) = self
             .depth0(s, e)
             .filter(|&i| self.is(i, K::Assign))
-            .collect();
-        if let Some(&last_eq) = eqs.last() {
-            let left_start = if eqs.len() >= 2 {
-                eqs[eqs.len() - 2] + 1
-            } else {
-                s
-            };
+            .fold((0usize, None, None), |(n, _, last), i| {
+                (n + 1, last, Some(i))
+            });
+        if let Some(last_eq) = last {
+            let left_start = before_last.map_or(s, |b: usize| b + 1);
             let mut left_end = last_eq;
-            if eqs.len() == 1
+            if eqs == 1
                 && let Some(colon) = self.depth0(s, last_eq).find(|&i| self.is(i, K::Colon))
             {
                 left_end = colon;
@@ -1082,7 +1090,10 @@ impl Walk<'_> {
     /// The facts inside the expressions of tokens `[s, e)`: string literals, keyword
     /// arguments and dictionary pairs of strings, environment reads.
     fn expressions(&mut self, s: usize, e: usize) -> Option<()> {
-        let mut frames: Vec<Frame> = Vec::new();
+        // lists kept from one expression to the next: most lines open a bracket
+        let (mut frames, mut items) = std::mem::take(&mut self.buffers);
+        frames.clear();
+        items.clear();
         let mut i = s;
         while i < e {
             let t = self.toks[i];
@@ -1107,46 +1118,50 @@ impl Walk<'_> {
                         open,
                         at: i,
                         call,
-                        items: vec![i + 1],
+                        items_from: items.len(),
                         bindings_at: self.f.bindings.len(),
                         reads_at: self.f.env_reads.len(),
                     });
+                    items.push(i + 1);
                 }
                 K::Comma => {
-                    if let Some(fr) = frames.last_mut() {
+                    if let Some(fr) = frames.last() {
                         if fr.open == b'{' {
-                            let item = *fr.items.last()?;
+                            let item = *items.last()?;
                             self.pair(item, i);
                         }
-                        fr.items.push(i + 1);
+                        items.push(i + 1);
                     }
                 }
                 K::Ident if matches!(self.t(i), "for" | "async") => {
                     // a dictionary comprehension's pair ends at its `for`
-                    if let Some(fr) = frames.last_mut()
+                    if let Some(fr) = frames.last()
                         && fr.open == b'{'
-                        && let Some(&item) = fr.items.last()
+                        && let Some(&item) = items.last()
                     {
                         self.pair(item, i);
-                        fr.items.push(e); // no further pair in this comprehension
+                        items.push(e); // no further pair in this comprehension
                     }
                 }
                 K::Close(_) => {
                     let fr = frames.pop()?;
                     if fr.open == b'{'
-                        && let Some(&item) = fr.items.last()
+                        && let Some(&item) = items.last()
                     {
                         self.pair(item, i);
                     }
                     if fr.call {
-                        self.call(&fr, i)?;
+                        self.call(&fr, items.get(fr.items_from..)?, i)?;
                     }
+                    items.truncate(fr.items_from);
                 }
                 _ => {}
             }
             i += 1;
         }
-        if frames.is_empty() { Some(()) } else { None }
+        let closed = frames.is_empty();
+        self.buffers = (frames, items);
+        closed.then_some(())
     }
 
     /// A call under the main guard, its argument list `[at, close]`: the first the tree walk
@@ -1293,7 +1308,7 @@ impl Walk<'_> {
 
     /// A call closed at `close`: bindings of its keyword arguments of strings and, for an
     /// environment lookup, the read.
-    fn call(&mut self, fr: &Frame, close: usize) -> Option<()> {
+    fn call(&mut self, fr: &Frame, items: &[usize], close: usize) -> Option<()> {
         if self.guard.is_some_and(|(s, e)| s <= fr.at && fr.at < e) {
             self.guarded_call(fr.at, close)?;
         }
@@ -1321,12 +1336,12 @@ impl Walk<'_> {
             return None; // `x().environ.get(…)`: the tree knows the callee
         }
         // the arguments: (keyword, first token of the value, end)
-        let ends = fr.items[1..]
+        let ends = items
             .iter()
+            .skip(1)
             .map(|&n| n - 1)
             .chain(std::iter::once(close));
-        let args: Vec<(Option<usize>, usize, usize)> = fr
-            .items
+        let args: Vec<(Option<usize>, usize, usize)> = items
             .iter()
             .zip(ends)
             .filter(|(s, e)| e > s)
