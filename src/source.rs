@@ -92,8 +92,10 @@ impl SourceFile {
 
     /// The span of the first line and the line count of a text, as an unloaded file keeps them.
     pub fn outline(text: &str) -> (Span, usize) {
-        let lines = Lines::new(text);
-        (lines.line_span(text, 1), lines.count())
+        // as `Lines` counts them, without building its tables
+        let b = text.as_bytes();
+        let first = memchr::memchr(b'\n', b).unwrap_or(b.len());
+        (0..first, memchr::memchr_iter(b'\n', b).count() + 1)
     }
 
     /// The file's text; empty while it is unloaded.
@@ -242,5 +244,18 @@ mod tests {
         assert!(!c.covers(f, &(4..11)));
         assert!(!c.covers(f, &(31..32)));
         assert!(!c.covers(FileId(1), &(1..2)));
+    }
+
+    proptest::proptest! {
+        /// An unloaded file's outline is what the loaded file says of its first line and its
+        /// line count.
+        #[test]
+        fn outline_is_what_the_line_table_says(text in "(a|é|😀|\r|\n|\r\n| ){0,40}") {
+            let lines = Lines::new(&text);
+            proptest::prop_assert_eq!(
+                SourceFile::outline(&text),
+                (lines.line_span(&text, 1), lines.count())
+            );
+        }
     }
 }

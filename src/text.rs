@@ -146,14 +146,16 @@ const CHUNK: usize = 64;
 /// both directions (byte offset ↔ line and character column) take logarithmic time plus at
 /// most [`CHUNK`] characters of walking, however long a line is. Owns no text: each method
 /// takes the text it was built from. Offsets are kept as `u32` (twelve reads no file over a
-/// few MiB; a longer text saturates rather than wraps) and the character tables only for a
-/// text that is not all ASCII: a project holds one of these per file read.
+/// few MiB; a longer text saturates rather than wraps), and the character tables only for a
+/// text that is not all ASCII, built the first time a column is asked: a project holds one of
+/// these per file read, and asks columns of the few files with findings.
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
     /// Byte offset of each line's start.
     starts: Vec<u32>,
-    /// For a text that is not all ASCII (`None` when it is).
-    chars: Option<Box<CharTables>>,
+    ascii: bool,
+    /// For a text that is not all ASCII, once a column was asked.
+    chars: std::sync::OnceLock<Box<CharTables>>,
 }
 
 /// The character tables of a [`Lines`] over a text that is not all ASCII.
@@ -193,8 +195,20 @@ impl Lines {
             starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| narrow(i + 1)));
         }
         starts.shrink_to_fit();
-        let chars = (!text.is_ascii()).then(|| {
-            let mut line_chars = Vec::with_capacity(starts.len());
+        Lines {
+            starts,
+            ascii: text.is_ascii(),
+            chars: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The character tables of `text` (`None` for ASCII), built on first use.
+    fn chars(&self, text: &str) -> Option<&CharTables> {
+        if self.ascii {
+            return None;
+        }
+        let tables = self.chars.get_or_init(|| {
+            let mut line_chars = Vec::with_capacity(self.starts.len());
             let mut marks = Vec::with_capacity(text.len() / CHUNK + 1);
             let mut line = 0;
             let mut total = 0;
@@ -202,17 +216,17 @@ impl Lines {
                 if ci % CHUNK == 0 {
                     marks.push(narrow(bi));
                 }
-                while starts.get(line).is_some_and(|s| *s as usize == bi) {
+                while self.starts.get(line).is_some_and(|s| *s as usize == bi) {
                     line_chars.push(narrow(ci));
                     line += 1;
                 }
                 total = ci + 1;
             }
-            line_chars.resize(starts.len(), narrow(total));
+            line_chars.resize(self.starts.len(), narrow(total));
             marks.shrink_to_fit();
             Box::new(CharTables { line_chars, marks })
         });
-        Lines { starts, chars }
+        Some(tables)
     }
 
     pub fn count(&self) -> usize {
@@ -246,7 +260,7 @@ impl Lines {
 
     /// The character index of a byte offset that is a char boundary.
     fn char_index(&self, text: &str, offset: usize) -> usize {
-        let Some(chars) = &self.chars else {
+        let Some(chars) = self.chars(text) else {
             return offset;
         };
         let k = match chars.marks.binary_search(&narrow(offset)) {
@@ -259,7 +273,7 @@ impl Lines {
 
     /// The byte offset of a character index (`text.len()` past the end).
     fn char_offset(&self, text: &str, ci: usize) -> usize {
-        let Some(chars) = &self.chars else {
+        let Some(chars) = self.chars(text) else {
             return ci.min(text.len());
         };
         let Some(from) = chars.marks.get(ci / CHUNK).map(|m| *m as usize) else {
@@ -289,7 +303,7 @@ impl Lines {
         let Some(range) = self.line_range(text, line.saturating_sub(1)) else {
             return text.len();
         };
-        let Some(chars) = &self.chars else {
+        let Some(chars) = self.chars(text) else {
             return (range.start + col_chars).min(range.end);
         };
         let first = chars
