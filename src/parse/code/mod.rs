@@ -758,14 +758,6 @@ pub fn eager_connect_call(lang: Lang, callee: &str) -> bool {
 /// that signs (not a per-user token, a password or a nonce) and the value calls a random
 /// generator (Python `secrets`/`os.urandom`/`uuid4`, Node `crypto.randomBytes`/`randomUUID`).
 pub fn generated_secret(name: &str, value_text: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    let signing = (n.contains("secret") || n.contains("signing_key") || n.contains("signingkey"))
-        && ![
-            "reset", "invite", "api", "client", "user", "otp", "csrf", "nonce", "state", "verif",
-            "test",
-        ]
-        .iter()
-        .any(|w| n.contains(w));
     let v = value_text.trim_start();
     let random = [
         "secrets.token_hex",
@@ -784,7 +776,17 @@ pub fn generated_secret(name: &str, value_text: &str) -> bool {
     ]
     .iter()
     .any(|g| v.starts_with(g));
-    signing && random
+    // the value first: most assignments call no random generator
+    random && {
+        let n = name.to_ascii_lowercase();
+        (n.contains("secret") || n.contains("signing_key") || n.contains("signingkey"))
+            && ![
+                "reset", "invite", "api", "client", "user", "otp", "csrf", "nonce", "state",
+                "verif", "test",
+            ]
+            .iter()
+            .any(|w| n.contains(w))
+    }
 }
 
 /// Whether a loop's text connects and sleeps between attempts: a retry loop in any language.

@@ -1066,8 +1066,13 @@ impl Walk<'_> {
                     return None;
                 }
                 let name = self.t(i);
-                let sep = if module.ends_with('.') { "" } else { "." };
-                self.f.modules.push(format!("{module}{sep}{name}"));
+                let mut full = String::with_capacity(module.len() + 1 + name.len());
+                full.push_str(&module);
+                if !module.ends_with('.') {
+                    full.push('.');
+                }
+                full.push_str(name);
+                self.f.modules.push(full);
                 i += 1;
                 if self.word(i, "as") {
                     if !self.is(i + 1, K::Ident) {
