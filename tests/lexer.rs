@@ -5,7 +5,9 @@
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use twelve::parse::code::{CodeFacts, golang, golex, javascript, jslex, pylex, rust, rustlex};
+use twelve::parse::code::{
+    CodeFacts, golang, golex, javascript, jslex, pylex, ruby, rubylex, rust, rustlex,
+};
 use twelve::parse::python;
 
 /// A language's front ends: the lexical one, the whole parse (lexical or tree), the tree alone.
@@ -42,6 +44,13 @@ const GO: Front = Front {
     lexical: golex::facts,
     parse: golang::parse,
     tree: golang::parse_with_tree,
+};
+
+const RUBY: Front = Front {
+    exts: &["rb"],
+    lexical: rubylex::facts,
+    parse: ruby::parse,
+    tree: ruby::parse_with_tree,
 };
 
 fn source_files(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
@@ -178,6 +187,11 @@ fn the_lexical_front_end_agrees_with_the_tree_on_every_rust_file() {
 fn the_lexical_front_end_agrees_with_the_tree_on_every_javascript_file() {
     let taken = agrees_on_every_file(&JAVASCRIPT);
     assert!(taken >= 5, "the front end took only {taken} files");
+}
+
+#[test]
+fn the_lexical_front_end_agrees_with_the_tree_on_every_ruby_file() {
+    assert!(agrees_on_every_file(&RUBY) > 0);
 }
 
 #[test]
@@ -333,6 +347,64 @@ fn javascript_shapes_left_to_the_tree() {
     }
 }
 
+/// Ruby snippets the front end must take, and where it must agree with the tree: the order
+/// of bindings is the tree walk's (a call's keyword arguments at the call's start, before the
+/// pairs of a hash among its arguments), strings with escapes are no literal, single quotes
+/// keep backslashes.
+#[test]
+fn ruby_shapes_read_without_a_tree() {
+    let cases = [
+        "render json: { error: \"x\" }, status: \"y\"\nfoo(a: \"1\").bar(b: \"2\")\n",
+        "class Account < ApplicationRecord\n  belongs_to :family, class_name: \"Family\"\n  validates :name, presence: { message: \"blank\" }\n  scope :active, -> { where(status: \"active\") }\n  class << self\n    def x; end\n  end\nend\n",
+        "x = 'it\\'s'\ny = \"a\\nb\"\nz = \"#{w = \"in\"} and #@v\"\nself.name = \"n\"\nA::B = \"c\"\nh[1] = \"v\"\n@@c = \"w\"\n$g = \"g\"\nq = r = \"k\"\n",
+        "url = ENV[\"REDIS_URL\"] || \"redis://localhost:6379/1\"\nb = ENV.fetch(\"Y\") { \"z\" }\nc = ENV.fetch(\"C\", ENV.fetch(\"D\", \"/home/ann/x\"))\nENV[\"BUNDLE_GEMFILE\"] ||= File.expand_path(\"../Gemfile\", __dir__)\nok = ENV[\"SELF_HOSTED\"] == \"true\"\n",
+        "def foo(a = \"x\", b: \"y\")\n  items.each { |i, j = \"q\"| k = \"r\" }\n  { :sym => \"s\", \"str\" => \"t\", Const => \"u\", 1 => \"n\", \"q\": \"v\" }\nend\nmount Sidekiq::Web => \"/sidekiq\"\n",
+        "class M < ActiveRecord::Migration[7.2]\n  def change\n    execute <<~SQL.squish\n      UPDATE x SET y = 'z'\n    SQL\n    t.index [\"a\"], name: \"i\"\n    entry = build \\\n      name: \"n\"\n  end\nend\n",
+        "x = %w[a b]\ny = /ab+c/i\nz = a.gsub(/x/, \"y\") if a =~ /q/\nw = [1, 2].map(&:to_s)\nv = c ? \"a\" : \"b\"\nu = \"a\" \"b\"\n",
+    ];
+    for text in cases {
+        let Some((lexical, tree)) = both(&RUBY, text) else {
+            panic!("the front end declined:\n{text}");
+        };
+        assert_eq!(lexical, tree, "{text}");
+    }
+}
+
+/// Ruby snippets only the tree reads exactly.
+#[test]
+fn ruby_shapes_left_to_the_tree() {
+    let cases = [
+        "port ENV.fetch(\"PORT\") { 3000 }\n",
+        "bind \"tcp://0.0.0.0:3000\"\n",
+        "LOG = Logger.new(\"log/app.log\")\n",
+        "use Rack::Session::Pool\n",
+        "REDIS = Redis.new(host: \"redis-master\")\n",
+        "if ENV[\"APP_ENV\"] == \"production\"\nend\n",
+        "x = ENV.fetch(\"A\") if ENV[\"B\"]\n",
+        "config.active_storage.service = :local\n",
+        "describe \"x\" do\n  it \"y\" do\n  end\nend\n",
+        "begin\n  connect\nrescue\n  retry\nend\n",
+        "system(\"git pull\")\n",
+        "x = <<~SQL\n  #{ENV[\"A\"]}\nSQL\n",
+        "foo -1\n",
+        "foo [1]\n",
+        "x = ?a\n",
+        "def syncing? = is_syncing\n",
+        "x = \"unterminated\n",
+        "def f\n",
+        "end\n",
+        "x = `ls`\n",
+        "t = \"a\" rescue nil\n",
+        "=begin\nc\n=end\n",
+    ];
+    for text in cases {
+        assert!(
+            rubylex::facts(text).is_none(),
+            "the front end took:\n{text}"
+        );
+    }
+}
+
 /// Go snippets only the tree reads exactly.
 #[test]
 fn go_shapes_left_to_the_tree() {
@@ -422,6 +494,23 @@ fn go_piece() -> impl Strategy<Value = String> {
         Just("// a comment \"x\"\n".to_string()),
         Just("var r = 'x'\n".to_string()),
         Just("func k() { switch x {\n\tcase \"a\":\n\t\ty := \"b\"\n\t} }\n".to_string()),
+        Just("\n".to_string()),
+    ]
+}
+
+fn ruby_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("require \"x\"\n".to_string()),
+        Just("X = \"é😀\"\n".to_string()),
+        Just("class A < B\n  has_many :c, class_name: \"C\"\n  def d(e = \"f\", g: \"h\")\n    i = \"j\"\n  end\nend\n".to_string()),
+        Just("render json: { a: \"b\" }, status: \"c\"\n".to_string()),
+        Just("u = ENV[\"U\"] || \"http://u:1/\"\nv = ENV.fetch(\"V\", \"w\")\n".to_string()),
+        Just("x.each do |y|\n  z = \"#{y} q\"\nend\n".to_string()),
+        Just("h = { \"k\" => \"v\", :s => 'x\\'y', n: %w[a b] }\n".to_string()),
+        Just("execute <<~SQL\n  SELECT 'a'\nSQL\n".to_string()),
+        Just("t = c ? \"a\" : \"b\" # a comment \"x\"\n".to_string()),
+        Just("foo(a: \"1\").bar(b: \"2\")\n".to_string()),
+        Just("if x then y = \"z\" end\n".to_string()),
         Just("\n".to_string()),
     ]
 }
@@ -532,6 +621,14 @@ proptest! {
     }
 
     #[test]
+    fn generated_ruby_is_read_as_the_tree_reads_it(pieces in prop::collection::vec(ruby_piece(), 0..10)) {
+        let text = pieces.concat();
+        if let Some((lexical, tree)) = both(&RUBY, &text) {
+            prop_assert_eq!(lexical, tree, "{}", text);
+        }
+    }
+
+    #[test]
     fn generated_javascript_is_read_as_the_tree_reads_it(pieces in prop::collection::vec(js_piece(), 0..10)) {
         let text = pieces.concat();
         if let Some((lexical, tree)) = both(&JAVASCRIPT, &text) {
@@ -543,10 +640,10 @@ proptest! {
     /// boundaries of the text.
     #[test]
     fn any_text_is_taken_or_declined_without_panic(
-        pieces in prop::collection::vec(prop_oneof![piece(), go_piece(), rust_piece(), js_piece(), "[a-z`!$#/<>\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
+        pieces in prop::collection::vec(prop_oneof![piece(), go_piece(), rust_piece(), js_piece(), ruby_piece(), "[a-z`!$#/<>\"'(){}\\[\\]=:.,;#\\\\ é😀\t\n]{0,16}"], 0..12)
     ) {
         let text = pieces.concat();
-        for f in [pylex::facts(&text), golex::facts(&text), rustlex::facts(&text), jslex::facts(&text)].into_iter().flatten() {
+        for f in [pylex::facts(&text), golex::facts(&text), rustlex::facts(&text), jslex::facts(&text), rubylex::facts(&text)].into_iter().flatten() {
             for s in f.bindings.iter().map(|b| &b.value_span).chain(f.urls.iter().map(|u| &u.span)) {
                 prop_assert!(text.get(s.clone()).is_some(), "{:?} in {}", s, text);
             }

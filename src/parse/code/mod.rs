@@ -257,6 +257,8 @@ pub mod pylex;
 pub mod python;
 #[cfg(feature = "ruby")]
 pub mod ruby;
+#[cfg(feature = "ruby")]
+pub mod rubylex;
 #[cfg(feature = "rust")]
 pub mod rust;
 #[cfg(feature = "rust")]

@@ -7,7 +7,15 @@ use tree_sitter::Node;
 
 kinds_of!(tree_sitter_ruby::LANGUAGE);
 
+/// The facts of a Ruby file: from its tokens where they say everything ([`super::rubylex`]),
+/// from its tree otherwise.
 pub fn parse(text: &str) -> CodeFacts {
+    super::rubylex::facts(text).unwrap_or_else(|| parse_with_tree(text))
+}
+
+/// The facts of a Ruby file read from its tree alone (what the lexical front end must agree
+/// with).
+pub fn parse_with_tree(text: &str) -> CodeFacts {
     let Some(tree) = parse_tree("ruby", || tree_sitter_ruby::LANGUAGE.into(), text) else {
         return CodeFacts::default();
     };
