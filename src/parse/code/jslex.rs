@@ -515,6 +515,11 @@ impl Walk<'_> {
         let mut i = 0;
         while i < self.toks.len() {
             let t = self.toks[i];
+            // a statement ended by a line break (no semicolon): the operators of the next
+            // one are counted from zero, as after `;`
+            if t.newline && i >= 1 && self.ends_statement(i - 1) {
+                operators = 0;
+            }
             match t.k {
                 K::Str | K::Template => {
                     let v = string_value(self.text.get(t.start..t.end)?)?;
@@ -726,6 +731,15 @@ impl Walk<'_> {
             }
         }
         None
+    }
+
+    /// Whether the token at `i` ends a statement at the end of its line: it can end an
+    /// expression, and what follows on the next line cannot continue it.
+    fn ends_statement(&self, i: usize) -> bool {
+        matches!(
+            self.toks[i].k,
+            K::Ident | K::Str | K::Template | K::Regex | K::Num | K::Close(_)
+        ) && self.ends_at(i)
     }
 
     /// Whether the token at `i` ends an expression: what follows is a separator, a closing
