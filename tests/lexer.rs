@@ -314,12 +314,18 @@ fn javascript_shapes_read_without_a_tree() {
         "class A extends B {\n  static name = \"static\";\n  #secret = \"p\";\n  constructor(id, tags = []) { super(); this.id = id; }\n  get v() { return { a: \"b\" }; }\n}\nconst { a, b: { c } } = obj;\n",
         "const s = 'it\\'s';\nconst u = \"/home/ann/x\";\n/* block\n comment */ const w = \"w\"\n(function () {})();\n",
     ];
-    for text in cases {
+    // semicolon-less code: the operator limit counts a statement's operators, and a line
+    // break ends a statement as `;` does (hundreds of operators in the file)
+    let long = "const a = b.c.d(e.f) + g.h\nx.y = \"z\"\n".repeat(60);
+    for text in cases.iter().copied().chain([long.as_str()]) {
         let Some((lexical, tree)) = both(&JAVASCRIPT, text) else {
             panic!("the front end declined:\n{text}");
         };
         assert_eq!(lexical, tree, "{text}");
     }
+    // a chain continued on the next lines is one statement: still counted
+    let chain = format!("const a = b{}\n", "\n  .c(d)".repeat(200));
+    assert!(jslex::facts(&chain).is_none());
 }
 
 /// JavaScript snippets only the tree reads exactly.
