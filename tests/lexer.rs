@@ -248,6 +248,7 @@ fn go_shapes_read_without_a_tree() {
         "package c\n\nfunc f() {\n\tdsn := os.Getenv(\"DATABASE_URL\")\n\tv, ok := os.LookupEnv(\"V\")\n\tcfg.Addr = \"localhost:6379\"\n\tm[\"k\"] = \"v\"\n\tif s := \"x\"; s != \"\" {\n\t}\n}\n",
         "package c\n\nvar c = Config{Name: \"n\", Inner: Inner{Path: \"/home/ann/x\"}, List: []string{\"a\"}}\nvar m = map[string]string{\"a\": \"b\", `c`: \"d\"}\n",
         "package c\n\nfunc g() {\n\tfor _, s := range []string{\"a\", \"b\"} {\n\t\tx := T{K: s}\n\t}\n\tswitch v {\n\tcase \"a\":\n\t\ty := \"z\"\n\t}\n\tr := '\\''\n\t/* a\n\tcomment */ z := \"w\"\n}\n",
+        "package c\n\nvar o = sql.TxOptions{Isolation: sql.LevelSerializable, ReadOnly: true}\nvar p = stripmd.Options{SkipImages: true, Name: \"x\"}\n",
         "package c\n\ntype I interface {\n\tRun() error\n\tStart(ctx context.Context)\n}\ntype S struct {\n\tName string `json:\"name\"`\n}\nfunc (s *S) Run() error { return nil }\n",
     ];
     for text in cases {
@@ -419,6 +420,7 @@ fn go_shapes_left_to_the_tree() {
         "package m\nfunc main() { r.Run(\":8080\") }\n",
         "package m\nfunc main() { if os.Getenv(\"ENV\") == \"production\" {} }\n",
         "package m\nvar c = redis.NewClient(&redis.Options{Addr: \"redis:6379\"})\n",
+        "package m\nvar c = x.Options{Name: \"n\", Inner: y{Host: \"cache\"}}\n",
         "package m\nfunc main() { exec.Command(\"git\").Run() }\n",
         "package m\nfunc main() { db.Ping() }\n",
         "package m\nfunc main() { for { if err := connect(); err == nil { break }; time.Sleep(time.Second) } }\n",

@@ -515,6 +515,7 @@ impl Walk<'_> {
                     if brace == Brace::Literal
                         && prev.is_some_and(|p| p.k == K::Ident)
                         && self.t(i - 1).ends_with("Options")
+                        && self.names_address(i)
                     {
                         return None; // a client's options: the tree reads the address
                     }
@@ -607,6 +608,28 @@ impl Walk<'_> {
             }
             _ => false,
         }
+    }
+
+    /// Whether the composite literal opened at `open` names an address (`Addr: …`,
+    /// `Host: …`): a client's options, whose address the tree reads.
+    fn names_address(&self, open: usize) -> bool {
+        let mut depth = 0usize;
+        for j in open..self.toks.len() {
+            match self.toks[j].k {
+                K::Open(_) => depth += 1,
+                K::Close(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return false;
+                    }
+                }
+                K::Ident if matches!(self.t(j), "Addr" | "Host") && self.is(j + 1, K::Colon) => {
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        true
     }
 
     /// A statement at `s` that declares (`var …`, `const …`).
