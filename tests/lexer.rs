@@ -368,6 +368,16 @@ fn ruby_shapes_read_without_a_tree() {
         "def foo(a = \"x\", b: \"y\")\n  items.each { |i, j = \"q\"| k = \"r\" }\n  { :sym => \"s\", \"str\" => \"t\", Const => \"u\", 1 => \"n\", \"q\": \"v\" }\nend\nmount Sidekiq::Web => \"/sidekiq\"\n",
         "class M < ActiveRecord::Migration[7.2]\n  def change\n    execute <<~SQL.squish\n      UPDATE x SET y = 'z'\n    SQL\n    t.index [\"a\"], name: \"i\"\n    entry = build \\\n      name: \"n\"\n  end\nend\n",
         "x = %w[a b]\ny = /ab+c/i\nz = a.gsub(/x/, \"y\") if a =~ /q/\nw = [1, 2].map(&:to_s)\nv = c ? \"a\" : \"b\"\nu = \"a\" \"b\"\n",
+        // precedence around a read's `||` default, and what is no default
+        "a = ENV.fetch(\"A\", \"b\") || \"c\"\nb = (ENV[\"B\"] || \"x\")\nc = [ENV[\"C\"] || \"y\", 2]\nfoo ENV[\"D\"] || \"z\"\ne = !ENV[\"E\"] || \"w\"\nf = ENV[\"F\"] or raise \"missing\"\n",
+        // keyword arguments: the innermost command call takes them, a modifier or `do` ends them
+        "foo bar(a: \"1\"), b: \"2\"\nfoo x, bar y, a: \"1\"\nfoo a: \"b\" if c\nobj.m arg, key: \"v\" do |x|\n  y = \"z\"\nend\nx = y.z(a: 1).w b: \"c\"\n",
+        // assignments: chained, in arguments, to a setter, a subscript, a safe call
+        "x = y = z = \"a\"\nfoo(w = \"a\", 2)\nx.y&.z = \"w\"\nx.y[1] = \"z\"\nq = (r = \"a\")\ns = \"a\" while false\nt = \"a\" and u\n",
+        // method names after `def`, parameters' defaults bind nothing
+        "def ==(o)\n  x = \"y\"\nend\ndef []=(k, v)\n  x = \"y\"\nend\ndef name=(v)\n  @name = \"x\"\nend\ndef self.call(a = \"b\")\n  c = \"d\"\nend\nprivate def x(a: \"b\")\n  c = \"d\"\nend\n",
+        // heredocs (the body skipped, the line after it read), literals inside interpolation
+        "x = <<~EOS.strip\n  a \"b\" c\nEOS\ny = \"z\"\nfoo(<<~A, \"b\")\n  text\nA\nw = \"#{\"http://a.b/c\"}\"\n",
     ];
     for text in cases {
         let Some((lexical, tree)) = both(&RUBY, text) else {
@@ -519,6 +529,19 @@ fn ruby_piece() -> impl Strategy<Value = String> {
         Just("t = c ? \"a\" : \"b\" # a comment \"x\"\n".to_string()),
         Just("foo(a: \"1\").bar(b: \"2\")\n".to_string()),
         Just("if x then y = \"z\" end\n".to_string()),
+        Just("case v\nwhen \"a\" then w = \"b\"\nelse w = 'c'\nend\n".to_string()),
+        Just("begin\n  x = \"y\"\nrescue StandardError => e\n  z = \"w\"\nensure\n  q = 1\nend\n".to_string()),
+        Just("while i < 3 do\n  s = \"t\"\nend\nuntil j\n  k = 'l'\nend\n".to_string()),
+        Just("f = ->(a, b = \"c\") { d = \"e\" }\ng = lambda { |h| i = \"j\" }\n".to_string()),
+        Just("m = %i[a b]\nn = x.present? ? :y : :z\no = !p.valid?\n".to_string()),
+        Just("def initialize(a, b: nil)\n  super(a, c: \"d\")\n  @e = \"f\" unless b\nend\n".to_string()),
+        Just("r = s.map { |t| { u: \"v\", w: t } }\nx = y.reduce({}) { |a, b| a }\n".to_string()),
+        Just("z = ENV[\"Z\"]&.to_sym || :dev\ny = ENV.fetch(\"Y\", nil)\nx = ENV['X'].presence || \"http://x:1/\"\n".to_string()),
+        Just("paths << build_path(role_level:, freelance: true)\nopts[:a] = [b] if c.present?\n".to_string()),
+        Just("validates :n, presence: true, format: { with: /\\A[a-z]+\\z/, message: \"bad\" }\n".to_string()),
+        Just("redirect_to root_path, notice: \"Saved\", status: :see_other\n".to_string()),
+        Just("x = a.b \\\n  .c(d: \"e\")\n".to_string()),
+        Just("module M\n  class << self\n    attr_accessor :q\n  end\nend\n".to_string()),
         Just("\n".to_string()),
     ]
 }
