@@ -261,7 +261,18 @@ impl Scorecards {
 }
 
 impl Scorecards {
+    /// The repository's scorecard and every app's.
     pub fn new(outcomes: &[Outcome]) -> Scorecards {
+        Scorecards::build(outcomes, true)
+    }
+
+    /// The repository's scorecard alone (what `check` reports and gates on): no app's card,
+    /// no findings told apart by owner. A 5,000-app monorepo's app cards are 10 MB.
+    pub fn repository_only(outcomes: &[Outcome]) -> Scorecards {
+        Scorecards::build(outcomes, false)
+    }
+
+    fn build(outcomes: &[Outcome], per_app: bool) -> Scorecards {
         let checks: Vec<Check> = outcomes
             .iter()
             .flat_map(|o| o.checks.iter().copied())
@@ -282,7 +293,7 @@ impl Scorecards {
         });
         let mut apps = Vec::new();
         let mut unowned: std::collections::BTreeMap<&'static str, usize> = Default::default();
-        for o in outcomes {
+        for o in outcomes.iter().filter(|_| per_app) {
             for d in &o.diagnostics {
                 let owner = d
                     .primary

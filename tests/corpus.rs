@@ -35,6 +35,16 @@ fn every_corpus_folder_is_checked_without_panic() {
         // every report renders every finding, and the scorecard in every format
         let outcomes = [o];
         let cards = twelve::score::Scorecards::new(&outcomes);
+        // `check` scores the repository alone, and must score it as `score` does
+        assert_eq!(
+            format!(
+                "{:?}",
+                twelve::score::Scorecards::repository_only(&outcomes).repository
+            ),
+            format!("{:?}", cards.repository),
+            "{}",
+            dir.display()
+        );
         let _ = twelve::report::json::render(&outcomes, &cards.repository);
         let _ = twelve::report::table::render(&cards, false);
         let _ = twelve::report::sarif::render(&outcomes);

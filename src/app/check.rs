@@ -65,6 +65,17 @@ pub fn check(a: CheckArgs, io: &mut Io<'_>) -> std::io::Result<i32> {
             _ => FailOn::Warning,
         });
     for (format, output) in &reports {
+        if *format == Format::Json && !a.statistics {
+            let card = &an.cards.repository;
+            let outcomes = &an.outcomes;
+            let written = emit_with(output.as_deref(), io, &mut |w| {
+                report::json::render_to(outcomes, card, w)
+            })?;
+            if let Err(code) = written {
+                return Ok(code);
+            }
+            continue;
+        }
         let color = an.color && output.is_none();
         // statistics replace the findings in the formats people read, not in CI artifacts
         let text = if a.statistics

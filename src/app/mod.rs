@@ -192,6 +192,10 @@ pub(crate) fn analyse(
     // part of the repository was read there is none
     let cards = if focused {
         score::Scorecards::new(&[])
+    } else if may_focus {
+        // `check` (the command that may focus on files) reports and gates on the
+        // repository's card only; `score` shows every app's
+        score::Scorecards::repository_only(&outcomes)
     } else {
         score::Scorecards::new(&outcomes)
     };
@@ -361,14 +365,32 @@ pub(crate) fn emit(
     text: &[u8],
     io: &mut Io<'_>,
 ) -> std::io::Result<Result<(), i32>> {
+    emit_with(output, io, &mut |w| w.write_all(text))
+}
+
+/// Like [`emit`], for a report written as it is produced (buffered).
+pub(crate) fn emit_with(
+    output: Option<&std::path::Path>,
+    io: &mut Io<'_>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<Result<(), i32>> {
     match output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                write(&mut w)?;
+                w.flush()
+            });
+            if let Err(e) = written {
                 writeln!(io.err, "error: cannot write `{}`: {e}", path.display())?;
                 return Ok(Err(2));
             }
         }
-        None => io.out.write_all(text)?,
+        None => {
+            let mut w = std::io::BufWriter::new(&mut *io.out);
+            write(&mut w)?;
+            w.flush()?;
+        }
     }
     Ok(Ok(()))
 }

@@ -152,6 +152,21 @@ fn finding<'a>(o: &Outcome, m: &Masked<'_>, d: &'a Diagnostic, fingerprint: Stri
 }
 
 pub fn render(outcomes: &[Outcome], card: &crate::score::Scorecard) -> String {
+    let mut out = Vec::new();
+    // writing to memory fails only where serde_json does, on a value it cannot write
+    if let Err(e) = render_to(outcomes, card, &mut out) {
+        return format!("{{\"error\": \"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The report written as it is serialised (a monorepo's is megabytes: it is never held whole
+/// in memory on its way to stdout or a file).
+pub fn render_to(
+    outcomes: &[Outcome],
+    card: &crate::score::Scorecard,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let findings: Vec<Finding<'_>> = outcomes
         .iter()
         .flat_map(|o| {
@@ -198,8 +213,6 @@ pub fn render(outcomes: &[Outcome], card: &crate::score::Scorecard) -> String {
         suppressed,
         notices: notices(outcomes),
     };
-    let mut s =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }
