@@ -376,6 +376,9 @@ fn ruby_shapes_read_without_a_tree() {
         "x = y = z = \"a\"\nfoo(w = \"a\", 2)\nx.y&.z = \"w\"\nx.y[1] = \"z\"\nq = (r = \"a\")\ns = \"a\" while false\nt = \"a\" and u\n",
         // method names after `def`, parameters' defaults bind nothing
         "def ==(o)\n  x = \"y\"\nend\ndef []=(k, v)\n  x = \"y\"\nend\ndef name=(v)\n  @name = \"x\"\nend\ndef self.call(a = \"b\")\n  c = \"d\"\nend\nprivate def x(a: \"b\")\n  c = \"d\"\nend\n",
+        // a local variable or a reader named like a server's setting is none; block defaults
+        // of any shape; a read as the default of another
+        "port = ENV.fetch(\"ES_PORT\") { 9200 }\nh = uri.port\nw = ENV.fetch(\"W\") { |k| raise \"no #{k}\" }\nv = ENV.fetch(\"V\") { 1 + 2 }\nu = ENV.fetch(\"U\") { x.map { |a|\n  a } }\nt = ENV[\"T\"] || ENV[\"T2\"] || \"c\"\n",
         // heredocs (the body skipped, the line after it read), literals inside interpolation
         "x = <<~EOS.strip\n  a \"b\" c\nEOS\ny = \"z\"\nfoo(<<~A, \"b\")\n  text\nA\nw = \"#{\"http://a.b/c\"}\"\n",
     ];
@@ -393,6 +396,9 @@ fn ruby_shapes_left_to_the_tree() {
     let cases = [
         "port ENV.fetch(\"PORT\") { 3000 }\n",
         "bind \"tcp://0.0.0.0:3000\"\n",
+        "config.port(3000)\n",
+        "it \"works\" do\nend\n",
+        "x = ENV.fetch(\"A\") {}\nif y\nend\n",
         "LOG = Logger.new(\"log/app.log\")\n",
         "use Rack::Session::Pool\n",
         "REDIS = Redis.new(host: \"redis-master\")\n",

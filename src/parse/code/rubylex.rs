@@ -22,30 +22,34 @@ use super::{ArgValue, CodeFacts, EnvRead, StrBinding, is_ident_byte, is_ident_st
 use std::cmp::Reverse;
 use std::ops::Range;
 
-/// Names that announce a fact only the tree gives (a server's `bind`/`port`, a `Logger`, a
-/// session store, migrations, programs, a memcached client, dotenv, `retry`, RSpec).
+/// Names that announce a fact only the tree gives (a `Logger`, a session store, migrations
+/// run by the code, a memcached client, dotenv, `retry`), or Ruby this walk does not read.
 fn tree_word(w: &str) -> bool {
     matches!(
         w,
-        "bind"
-            | "port"
-            | "Logger"
+        "Logger"
             | "Pool"
             | "DatabaseTasks"
             | "MigrationContext"
             | "Migrator"
-            | "system"
-            | "spawn"
             | "Dalli"
             | "Dotenv"
             | "retry"
-            | "describe"
-            | "it"
             | "BEGIN"
             | "END"
             | "__END__"
             | "redo"
             | "undef"
+    )
+}
+
+/// Methods that hold a fact only the tree gives when they are called with arguments or a
+/// block (a server's `bind`/`port`, a program run, RSpec's blocks); a local variable or a
+/// reader of that name (`port = …`, `uri.port`) holds none.
+fn tree_call(w: &str) -> bool {
+    matches!(
+        w,
+        "bind" | "port" | "system" | "spawn" | "describe" | "context" | "it"
     )
 }
 
@@ -1052,7 +1056,7 @@ impl<'a> Walk<'a> {
                 K::Ident => {
                     let w = self.t(i);
                     if tree_word(w)
-                        || (w == "context" && !self.after_dot(i) && self.called(i))
+                        || (tree_call(w) && self.called(i))
                         || (w == "in" && !self.after_dot(i) && !frames.last()?.header)
                     {
                         return None;
@@ -1647,17 +1651,27 @@ impl<'a> Walk<'a> {
                     while self.k(b0) == Some(K::Semi) {
                         b0 += 1;
                     }
+                    if self.k(bclose + 1) == Some(K::OrOr) {
+                        return None;
+                    }
                     if b0 >= bclose {
-                        return None;
+                        // `{}`: no default, the read is required
+                        (None, bclose)
+                    } else {
+                        // the first statement: up to a `;` or a line's end at its own depth
+                        let mut b1 = b0;
+                        let mut depth = 0usize;
+                        for j in b0..bclose {
+                            match self.toks[j].k {
+                                K::Open(_) => depth += 1,
+                                K::Close(_) => depth = depth.checked_sub(1)?,
+                                K::Semi if depth == 0 => break,
+                                _ => {}
+                            }
+                            b1 = j;
+                        }
+                        (Some((b0, b1)), bclose)
                     }
-                    let mut b1 = b0;
-                    while b1 + 1 < bclose && self.k(b1 + 1) != Some(K::Semi) {
-                        b1 += 1;
-                    }
-                    if b1 != b0 {
-                        return None;
-                    }
-                    (Some((b0, b1)), bclose)
                 } else if self.word(close + 1, "do") {
                     return None;
                 } else {
@@ -1736,19 +1750,31 @@ impl<'a> Walk<'a> {
             self.k(d)?,
             K::Str { .. } | K::Num | K::Sym | K::Ident | K::Opaque
         );
-        if !simple || self.k(d) == Some(K::Ident) && self.t(d) == "ENV" {
+        // the right side: one token, or another read (`ENV["A"] || ENV["B"]`)
+        let e = if self.k(d) == Some(K::Ident) && self.t(d) == "ENV" {
+            if self.k(d + 1) != Some(K::Open(b'['))
+                || self.toks[d + 1].start != self.toks[d].end
+                || self.k(d + 2) != Some(K::Str { lit: true })
+                || self.k(d + 3) != Some(K::Close(b'['))
+            {
+                return None;
+            }
+            d + 3
+        } else if simple {
+            d
+        } else {
             return None;
-        }
-        match self.k(d + 1) {
-            None | Some(K::Semi | K::Comma | K::Close(_) | K::OrOr) => Some(Some((d, d))),
+        };
+        match self.k(e + 1) {
+            None | Some(K::Semi | K::Comma | K::Close(_) | K::OrOr) => Some(Some((d, e))),
             Some(K::Ident)
-                if !self.after_dot(d + 1)
+                if !self.after_dot(e + 1)
                     && matches!(
-                        self.t(d + 1),
+                        self.t(e + 1),
                         "if" | "unless" | "while" | "until" | "and" | "or" | "then" | "do" | "end"
                     ) =>
             {
-                Some(Some((d, d)))
+                Some(Some((d, e)))
             }
             _ => None,
         }
