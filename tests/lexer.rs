@@ -1,7 +1,9 @@
-//! The lexical front end for Python (`parse::code::pylex`) gives, for every file it takes, the
-//! facts the tree-sitter walk gives: on every Python file of the fixtures and the shared
-//! corpora (and of any folder in `TWELVE_LEXER_ROOTS`, colon-separated: CI adds a generated
-//! monorepo), and on generated Python-like text. Where it cannot be exact it must decline.
+//! The lexical front ends (`parse::code::{pylex, golex, rustlex, jslex, rubylex}`) give, for
+//! every file they take, the facts the tree-sitter walk gives: on every Python, Go, Rust,
+//! JavaScript and Ruby file of the fixtures and the shared corpora (and of any folder in
+//! `TWELVE_LEXER_ROOTS`, colon-separated: CI adds a generated monorepo), on snippets of the
+//! shapes they take and decline, and on generated text. Where one cannot be exact it must
+//! decline.
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
