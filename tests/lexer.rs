@@ -392,6 +392,23 @@ fn ruby_shapes_read_without_a_tree() {
     }
 }
 
+/// Ruby the front end must get through in linear time, without deep recursion: a chain of
+/// 50,000 subscripts before a call given keywords, 100,000 comment lines between a line and
+/// the `.` that continues it, 50,000 nested interpolations (declined at the nesting limit).
+#[test]
+fn ruby_pathological_shapes_end() {
+    let chain = format!("x{}.foo a: \"b\"\n", "[1]".repeat(50_000));
+    let f = rubylex::facts(&chain).expect("a long chain is Ruby the front end reads");
+    assert_eq!(f.bindings.len(), 1);
+    // more operators in a statement than a tree walk follows: declined
+    let calls = format!("x{}.g a: \"b\"\n", ".f(1)".repeat(50_000));
+    assert!(rubylex::facts(&calls).is_none());
+    let comments = format!("x = y\n{}  .z(\"a\")\n", "# c\n".repeat(100_000));
+    assert!(rubylex::facts(&comments).is_some());
+    let nested = format!("x = {}{}\n", "\"#{".repeat(50_000), "}\"".repeat(50_000));
+    assert!(rubylex::facts(&nested).is_none());
+}
+
 /// Ruby snippets only the tree reads exactly.
 #[test]
 fn ruby_shapes_left_to_the_tree() {

@@ -206,6 +206,9 @@ struct Lexer<'a> {
     heredocs: Vec<(&'a [u8], bool, bool)>,
     /// Open brackets; `#` an interpolation, to resume the string after it.
     stack: Vec<u8>,
+    /// The `.` that continues the statement of an earlier line (`continued_by_dot`), for the
+    /// line breaks of the comment lines before it.
+    dot_at: Option<usize>,
 }
 
 impl Lexer<'_> {
@@ -255,7 +258,10 @@ impl Lexer<'_> {
 
     /// Whether the next line (past blank and comment lines) starts with `.` or `&.`, which
     /// continues the statement of this one.
-    fn continued_by_dot(&self, mut i: usize) -> bool {
+    fn continued_by_dot(&mut self, mut i: usize) -> bool {
+        if self.dot_at.is_some_and(|d| i <= d) {
+            return true;
+        }
         let b = self.b;
         loop {
             while b.get(i).is_some_and(|c| is_space(*c) || *c == b'\n') {
@@ -266,8 +272,14 @@ impl Lexer<'_> {
                     Some(n) => i += n,
                     None => return false,
                 },
-                Some(b'.') => return b.get(i + 1) != Some(&b'.'),
-                Some(b'&') => return b.get(i + 1) == Some(&b'.'),
+                Some(b'.') if b.get(i + 1) != Some(&b'.') => {
+                    self.dot_at = Some(i);
+                    return true;
+                }
+                Some(b'&') if b.get(i + 1) == Some(&b'.') => {
+                    self.dot_at = Some(i);
+                    return true;
+                }
                 _ => return false,
             }
         }
@@ -420,6 +432,7 @@ fn lex(b: &[u8]) -> Option<Vec<Tok>> {
         b,
         toks: Vec::with_capacity(b.len() / 4),
         heredocs: Vec::new(),
+        dot_at: None,
         stack: Vec::new(),
     };
     let mut i = 0;
@@ -912,8 +925,9 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The first token of the receiver chain that ends with the name at `i` (`a.b[1].c` →
-    /// `a`), or `None` where the chain holds what this walk does not follow.
+    /// The first token of the receiver chain that ends with the element starting at `i`
+    /// (`a.b[1].c` → `a`), or `None` where the chain holds what this walk does not follow.
+    /// A loop, not a recursion: a chain may be thousands of links long.
     fn chain_start(&self, mut i: usize) -> Option<usize> {
         loop {
             if i == 0 {
@@ -942,7 +956,7 @@ impl<'a> Walk<'a> {
                             }
                             i = p;
                         }
-                        K::Close(_) => i = self.group_start(p)?,
+                        K::Close(_) => i = self.group_element(p)?,
                         // `(::X)`, `= ::X`
                         _ if self.k(i - 1) == Some(K::Scope) => return Some(i - 1),
                         _ => return None,
@@ -953,20 +967,25 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The start of the bracketed group closed at `close`, with the name or group it
-    /// follows without a space (`foo(…)`, `x[…]`, `a.b(…)[…]`).
+    /// The start of the chain whose last element is the bracketed group closed at `close`
+    /// (`a.b(…)[…]` → `a`).
     fn group_start(&self, close: usize) -> Option<usize> {
-        let open = self.open_of(close)?;
-        if open >= 1
-            && self.toks[open - 1].end == self.toks[open].start
-            && matches!(self.k(open - 1)?, K::Ident | K::Close(_))
-        {
-            if self.k(open - 1) == Some(K::Ident) {
-                return self.chain_start(open - 1);
+        self.chain_start(self.group_element(close)?)
+    }
+
+    /// The first token of the element a bracketed group closed at `close` belongs to: the
+    /// name it follows without a space (`foo(…)`, `x[…]`), through groups that follow each
+    /// other (`f(…)[…]`), else the group itself.
+    fn group_element(&self, mut close: usize) -> Option<usize> {
+        loop {
+            let open = self.open_of(close)?;
+            let tight = open >= 1 && self.toks[open - 1].end == self.toks[open].start;
+            match open.checked_sub(1).and_then(|p| self.k(p)) {
+                Some(K::Close(_)) if tight => close = open - 1,
+                Some(K::Ident) if tight => return Some(open - 1),
+                _ => return Some(open),
             }
-            return self.group_start(open - 1);
         }
-        Some(open)
     }
 
     /// The opening bracket of the one closed at `close`.
