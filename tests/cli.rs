@@ -126,6 +126,45 @@ fn a_changed_file_is_parsed_again_with_a_warm_cache() {
     );
 }
 
+/// Code copied per environment is compared by its text, which source code otherwise drops
+/// once its facts are read, and which a warm cache does not read at all: the copy is found
+/// cold and warm alike.
+#[test]
+fn code_copied_per_environment_is_found_with_and_without_the_cache() {
+    let repo = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let config = repo.path().join("app/config");
+    std::fs::create_dir_all(&config).unwrap();
+    let settings = |workers: u8| {
+        format!(
+            "import os\n\nDEBUG = False\nDATABASE_HOST = \"db.internal\"\nCACHE = \"redis\"\n\
+             WORKERS = {workers}\nTIMEOUT = 30\nALLOWED_HOSTS = [\"example.com\"]\n"
+        )
+    };
+    std::fs::write(config.join("settings_prod.py"), settings(4)).unwrap();
+    std::fs::write(config.join("settings_staging.py"), settings(2)).unwrap();
+    let run = |extra: &[&str]| {
+        let out = twelve()
+            .env("TWELVE_CACHE_DIR", cache.path())
+            .args(["check", "--format", "concise", "--select", "TF0102"])
+            .args(extra)
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for (what, out) in [
+        ("without the cache", run(&["--no-cache"])),
+        ("cold", run(&[])),
+        ("warm", run(&[])),
+    ] {
+        assert!(
+            out.contains("app/config/settings_staging.py:1:1: TF0102 [warning]"),
+            "{what}: {out}"
+        );
+    }
+}
+
 #[test]
 fn bad_project_exits_1_and_compliant_exits_0() {
     twelve()

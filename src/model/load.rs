@@ -170,6 +170,9 @@ fn load_one(
     };
     // source code the cache knows by its metadata is not read at all (see `cache`), unless
     // its text is kept (it parsed in part, or holds suppressions)
+    // code kept whole: its path names an environment, and its text is compared with the
+    // other environments' copies (see `compute_environment_copies`)
+    let names_env = super::units::names_environment(&f.rel);
     let mut stat_key = None;
     if let (FileKind::Source(lang), Some(cache)) = (f.kind, cache)
         && lang.spec().parse.is_some()
@@ -184,7 +187,7 @@ fn load_one(
         });
         match known {
             Ok(Some(e)) if e.generated && !opts.include_generated => return Loaded::Generated,
-            Ok(Some(e)) if !e.facts.has_error && !e.suppressions => {
+            Ok(Some(e)) if !e.facts.has_error && !e.suppressions && !names_env => {
                 return Loaded::File {
                     kind: f.kind,
                     text: Err(e.outline),
@@ -265,7 +268,7 @@ fn load_one(
             None
         });
         if let Some(e) = entry {
-            let keep = e.facts.has_error || e.suppressions;
+            let keep = e.facts.has_error || e.suppressions || names_env;
             return Loaded::File {
                 kind,
                 text: if keep { Ok(text) } else { Err(e.outline) },
@@ -296,10 +299,11 @@ fn load_one(
     };
     let shapes = scan(&text);
     // source code is its facts: its text is read again only if a finding lands in it. Code
-    // that parsed in part, or that holds suppression comments, keeps it (both are read again
-    // from the text)
+    // that parsed in part, that holds suppression comments or whose path names an environment
+    // keeps it (all are read again from the text)
     let unload = matches!(&parsed, Parsed::Source(_, facts) if !facts.has_error)
-        && !text.contains("twelve:");
+        && !text.contains("twelve:")
+        && !names_env;
     let text = if unload {
         Err(SourceFile::outline(&text))
     } else {
@@ -557,6 +561,7 @@ impl Project {
         p.secrets = secrets::collect(&p);
         p.credential_args = secrets::credential_args(&p);
         p.ownership = ownership::Ownership::new(&p);
+        p.compute_environment_copies();
         p
     }
 

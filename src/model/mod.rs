@@ -410,6 +410,9 @@ pub struct Project {
     pub helm_hooks: Vec<FileId>,
     /// Which app owns each Dockerfile, compose service and workload, and what each app has.
     pub ownership: ownership::Ownership,
+    /// Files that exist once per environment, with how alike they are (see
+    /// `compute_environment_copies`): measured while their texts are read.
+    pub environment_copies: Vec<units::EnvironmentCopy>,
     /// Lookups by key (see `index`).
     pub index: index::Index,
     /// Per file read, the secrets its text holds by their shape (see `secrets::prescan`),

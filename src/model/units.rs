@@ -516,6 +516,13 @@ const ENV_WORDS: &[&str] = &[
     "local",
 ];
 
+/// Whether a path names an environment (see `env_of_path`): such a file may be one copy of
+/// several, whose texts the model compares.
+pub fn names_environment(rel: &str) -> bool {
+    rel.split(['/', '.', '-', '_'])
+        .any(|t| ENV_WORDS.iter().any(|w| w.eq_ignore_ascii_case(t)))
+}
+
 /// The environment a path names, from its directory segments or file name tokens.
 pub fn env_of_path(rel: &str) -> Option<&'static str> {
     let lower = rel.to_ascii_lowercase();
@@ -589,8 +596,14 @@ pub struct EnvironmentCopy {
 
 impl Project {
     /// Files that exist once per environment. Kustomize overlays, Helm values files and env
-    /// files per environment are the compliant form, and test trees are left out.
-    pub fn environment_copies(&self) -> Vec<EnvironmentCopy> {
+    /// files per environment are the compliant form, and test trees are left out. Their texts
+    /// are compared: code whose path names an environment keeps its text for this (see
+    /// `names_environment`).
+    pub(super) fn compute_environment_copies(&mut self) {
+        self.environment_copies = self.environment_copies_now();
+    }
+
+    fn environment_copies_now(&self) -> Vec<EnvironmentCopy> {
         let overlay_dirs: Vec<&str> = self.kustomizations.iter().map(|k| k.dir.as_str()).collect();
         let mut groups: Vec<Vec<(usize, &'static str)>> = Vec::new();
         let mut group_of: HashMap<String, usize> = HashMap::default();

@@ -120,7 +120,7 @@ impl Rule for EnvironmentCopiedConfig {
         p.paths.len() > 1
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        for c in p.environment_copies() {
+        for c in &p.environment_copies {
             if c.similarity < 0.8 {
                 continue;
             }
