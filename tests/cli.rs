@@ -394,6 +394,18 @@ fn explain_rules_and_model() {
         "registry.example.com/web:1.4.2"
     );
     assert_eq!(v["services"][0]["kind"], "postgres");
+    // where the code reads a variable, at its line and column: source code keeps no text
+    // once its facts are read, and the model reads it again
+    let read = v["env_reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "DATABASE_URL")
+        .unwrap();
+    assert_eq!(
+        read["at"],
+        serde_json::json!({"path": "fixtures/projects/django-shop/shop/settings.py", "line": 5, "column": 16})
+    );
 }
 
 #[test]

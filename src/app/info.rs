@@ -134,13 +134,18 @@ pub fn model(path: &Path, no_ignore: bool, io: &mut Io<'_>) -> std::io::Result<i
             ..Settings::default()
         },
     );
-    let o = engine::run(
+    let mut o = engine::run(
         path,
         &Settings {
             select: Some(vec![]),
             ..settings
         },
     );
+    // the model prints where each fact was read: source code, whose text was dropped once
+    // its facts were extracted, is read again for its line and column
+    let ids: Vec<_> = o.project.files.iter().map(|f| f.id).collect();
+    o.project
+        .reload_texts(ids, crate::walk::DEFAULT_MAX_FILE_SIZE);
     if let Some(e) = unknown_component(&cfg, std::slice::from_ref(&o)) {
         return report_config_error(&e, io);
     }
