@@ -235,7 +235,7 @@ fn local_modules(p: &Project) -> foldhash::HashSet<&str> {
 /// The first third-party import of a directory: its file and the import.
 type FirstImport<'a> = (
     &'a crate::model::SourceModel,
-    &'a (String, crate::source::Span),
+    &'a (crate::parse::code::CompactString, crate::source::Span),
 );
 
 pub struct MissingManifest;
@@ -1301,7 +1301,7 @@ impl Rule for UndeclaredImport {
                     .iter()
                     .find(|(i, _)| i == module)
                     .map(|(_, d)| d.to_string())
-                    .unwrap_or_else(|| module.clone());
+                    .unwrap_or_else(|| module.to_string());
                 let want = normalise(&dist);
                 let ok = declared.iter().any(|d| {
                     *d == want

@@ -252,8 +252,8 @@ impl Walk<'_> {
             && let Some(v) = self.g.string(value, self.text)
         {
             self.f.bindings.push(StrBinding {
-                key,
-                value: v,
+                key: key.into(),
+                value: v.into(),
                 value_span: node_span(value),
             });
         }
@@ -283,16 +283,16 @@ impl Walk<'_> {
         let default_span = default.map(node_span);
         if let (Some(v), Some(d)) = (&literal, default) {
             self.f.bindings.push(StrBinding {
-                key: e.name.clone(),
-                value: v.clone(),
+                key: e.name.clone().into(),
+                value: v.clone().into(),
                 value_span: node_span(d),
             });
         }
         let (default_value, default_span) = match (&e.inline_default, literal) {
             (Some((v, sp)), _) => {
                 self.f.bindings.push(StrBinding {
-                    key: e.name.clone(),
-                    value: v.clone(),
+                    key: e.name.clone().into(),
+                    value: v.clone().into(),
                     value_span: sp.clone(),
                 });
                 (Some(ArgValue::Str(v.clone())), Some(sp.clone()))
@@ -307,7 +307,7 @@ impl Walk<'_> {
             ),
         };
         self.f.env_reads.push(EnvRead {
-            name: e.name,
+            name: e.name.into(),
             has_default: default_value.is_some(),
             default: default_value,
             span: node_span(n),
@@ -342,8 +342,8 @@ impl Walk<'_> {
                 && let Some(s) = self.g.string(*a, text)
             {
                 self.f.bindings.push(StrBinding {
-                    key: k.clone(),
-                    value: s,
+                    key: k.clone().into(),
+                    value: s.into(),
                     value_span: node_span(*a),
                 });
             }
@@ -401,8 +401,8 @@ impl Walk<'_> {
                 && let Some(s) = self.g.string(pw, text)
             {
                 self.f.bindings.push(StrBinding {
-                    key: format!("{} password", c.method()),
-                    value: s,
+                    key: format!("{} password", c.method()).into(),
+                    value: s.into(),
                     value_span: node_span(pw),
                 });
                 if let Some(u) = c.positional(*user)
@@ -410,7 +410,7 @@ impl Walk<'_> {
                 {
                     self.f.bindings.push(StrBinding {
                         key: "username".into(),
-                        value: s,
+                        value: s.into(),
                         value_span: node_span(u),
                     });
                 }

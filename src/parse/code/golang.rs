@@ -93,7 +93,7 @@ fn visit(
                 .child_by_field_name("path")
                 .and_then(|p| string_value(p, text))
             {
-                f.imports.push((p, span(n)));
+                f.imports.push((p.into(), span(n)));
             }
         }
         "call_expression" => {
@@ -122,7 +122,7 @@ fn visit(
                 "os.Getenv" | "os.LookupEnv" => {
                     if let Some(name) = first_str.clone() {
                         f.env_reads.push(EnvRead {
-                            name,
+                            name: name.into(),
                             default: None,
                             has_default: callee == "os.LookupEnv",
                             span: span(n),
@@ -287,8 +287,8 @@ fn visit(
                         .unwrap_or("")
                         .to_string();
                     f.bindings.push(StrBinding {
-                        key,
-                        value,
+                        key: key.into(),
+                        value: value.into(),
                         value_span: span(vn),
                     });
                 }

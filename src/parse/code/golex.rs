@@ -640,8 +640,8 @@ impl Walk<'_> {
     fn bind(&mut self, key: String, value: String, at: usize) {
         let t = self.toks[at];
         self.f.bindings.push(StrBinding {
-            key,
-            value,
+            key: key.into(),
+            value: value.into(),
             value_span: t.start..t.end,
         });
     }
@@ -675,7 +675,9 @@ impl Walk<'_> {
             return None;
         }
         let path = string_value(self.t(i));
-        self.f.imports.push((path.clone(), self.span(start, i)));
+        self.f
+            .imports
+            .push((path.clone().into(), self.span(start, i)));
         self.f
             .string_literal(path, self.toks[i].start..self.toks[i].end);
         Some(i + 1)
@@ -711,7 +713,7 @@ impl Walk<'_> {
             }
             if let Some(name) = self.lone_string(at + 1) {
                 let read = EnvRead {
-                    name,
+                    name: name.into(),
                     default: None,
                     has_default: callee == "os.LookupEnv",
                     span: self.span(c, close),

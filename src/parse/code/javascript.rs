@@ -278,12 +278,12 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 && let Some(s) = string_value(src, text)
                 && s.starts_with('.')
             {
-                f.modules.push(s);
+                f.modules.push(s.into());
             }
             if let Some(src) = field(n, "source")
                 && let Some(p) = string_value(src, text).and_then(|s| package(&s))
             {
-                f.imports.push((p, span(src)));
+                f.imports.push((p.into(), span(src)));
             }
         }
         "member_expression" | "subscript_expression" => {
@@ -329,7 +329,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                         )
                     });
                 f.env_reads.push(EnvRead {
-                    name,
+                    name: name.into(),
                     has_default: defaulted,
                     default_span: default.as_ref().map(|d| d.1.clone()),
                     default: default.map(|d| d.0),
@@ -390,8 +390,8 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                     f.file_logs.push(log);
                 }
                 f.bindings.push(StrBinding {
-                    key,
-                    value,
+                    key: key.into(),
+                    value: value.into(),
                     value_span: span(v),
                 });
             }
@@ -536,7 +536,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         && let Some(s) = args.first().and_then(|a| string_value(*a, text))
         && s.starts_with('.')
     {
-        f.modules.push(s);
+        f.modules.push(s.into());
     }
     if (callee == "require" || callee == "import")
         && let Some(p) = args
@@ -544,7 +544,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             .and_then(|a| string_value(*a, text))
             .and_then(|s| package(&s))
     {
-        f.imports.push((p, span(args[0])));
+        f.imports.push((p.into(), span(args[0])));
     }
     if method == "listen" && callee.contains('.') {
         let mut l = Listen {

@@ -571,10 +571,10 @@ impl Walk<'_> {
                                 let s = string_value(self.t(i + 2))?;
                                 let sp = self.toks[i + 2].start..self.toks[i + 2].end;
                                 if s.starts_with('.') {
-                                    self.f.modules.push(s.clone());
+                                    self.f.modules.push(s.clone().into());
                                 }
                                 if let Some(p) = super::javascript::package(&s) {
-                                    self.f.imports.push((p, sp));
+                                    self.f.imports.push((p.into(), sp));
                                 }
                             }
                         }
@@ -790,7 +790,7 @@ impl Walk<'_> {
             return None;
         }
         let mut read = super::EnvRead {
-            name,
+            name: name.into(),
             default: None,
             has_default: false,
             span: self.toks[i].start..self.toks[end].end,
@@ -892,10 +892,10 @@ impl Walk<'_> {
         let s = string_value(self.t(j))?;
         let sp = self.toks[j].start..self.toks[j].end;
         if s.starts_with('.') {
-            self.f.modules.push(s.clone());
+            self.f.modules.push(s.clone().into());
         }
         if let Some(p) = super::javascript::package(&s) {
-            self.f.imports.push((p, sp.clone()));
+            self.f.imports.push((p.into(), sp.clone()));
         }
         self.f.string_literal(s, sp);
         Some(j + 1)
@@ -975,8 +975,8 @@ impl Walk<'_> {
             self.f.file_logs.push(log);
         }
         self.f.bindings.push(StrBinding {
-            key,
-            value,
+            key: key.into(),
+            value: value.into(),
             value_span: t.start..t.end,
         });
         Some(())

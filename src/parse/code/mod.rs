@@ -3,6 +3,7 @@
 
 use crate::parse::manifest::Ecosystem;
 use crate::source::Span;
+pub use compact_str::CompactString;
 use std::cell::RefCell;
 use thin_vec::ThinVec;
 use tree_sitter::{Language, Parser, Tree};
@@ -336,7 +337,7 @@ impl Call {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct EnvRead {
-    pub name: String,
+    pub name: CompactString,
     pub default: Option<ArgValue>,
     pub has_default: bool,
     pub span: Span,
@@ -354,8 +355,8 @@ pub struct EnvRead {
 /// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StrBinding {
-    pub key: String,
-    pub value: String,
+    pub key: CompactString,
+    pub value: CompactString,
     pub value_span: Span,
 }
 
@@ -373,11 +374,11 @@ pub struct UrlLiteral {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CodeFacts {
     /// Top-level module or package names imported (`import a.b` → `a`; `require("x/y")` → `x`).
-    pub imports: ThinVec<(String, Span)>,
+    pub imports: ThinVec<(CompactString, Span)>,
     /// Every module imported, as written, for finding the app's own files a file runs:
     /// Python dotted paths with their leading dots (`a.b`, `a.b.c` for `from a.b import c`,
     /// `.db` for `from .db import x`), JavaScript relative specifiers (`./db`).
-    pub modules: ThinVec<String>,
+    pub modules: ThinVec<CompactString>,
     pub env_reads: ThinVec<EnvRead>,
     /// Calls: every one while a language's parse runs, then only those the model and rules
     /// read (see `keep_judged_calls`).
@@ -545,7 +546,11 @@ impl CodeFacts {
         self.presence_tested.sort();
         self.presence_tested.dedup();
         for r in &mut self.env_reads {
-            if self.presence_tested.binary_search(&r.name).is_ok() {
+            if self
+                .presence_tested
+                .binary_search_by(|x| x.as_str().cmp(&r.name))
+                .is_ok()
+            {
                 r.required = false;
             }
         }
@@ -616,7 +621,7 @@ impl CodeFacts {
             }
             let (host, port) = match split_address(&b.value) {
                 Some((h, p)) => (h, p),
-                None => (b.value.clone(), None),
+                None => (b.value.to_string(), None),
             };
             if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1")
                 || self.listens.iter().any(|l| l.span == b.value_span)
@@ -651,7 +656,7 @@ impl CodeFacts {
                 && (v == "sqlite" || v == "sqlite3")
             {
                 self.sqlite_defaults
-                    .push((b.key.to_ascii_uppercase(), b.value_span.clone()));
+                    .push((b.key.to_ascii_uppercase().to_string(), b.value_span.clone()));
             }
         }
         for r in &self.env_reads {
@@ -659,7 +664,7 @@ impl CodeFacts {
                 && d.to_ascii_lowercase().starts_with("sqlite:")
                 && !self.sqlite_defaults.iter().any(|(_, s)| s == sp)
             {
-                self.sqlite_defaults.push((r.name.clone(), sp.clone()));
+                self.sqlite_defaults.push((r.name.to_string(), sp.clone()));
             }
         }
     }

@@ -917,8 +917,8 @@ impl Walk<'_> {
             {
                 if let Some(Some(v)) = value {
                     self.f.bindings.push(StrBinding {
-                        key,
-                        value: v,
+                        key: key.into(),
+                        value: v.into(),
                         value_span: right.clone(),
                     });
                 }
@@ -984,8 +984,8 @@ impl Walk<'_> {
         while i < e {
             let (name, span, next) = self.dotted(i, e)?;
             let top = name.split('.').next().unwrap_or("").to_string();
-            self.f.imports.push((top, span));
-            self.f.modules.push(name);
+            self.f.imports.push((top.into(), span));
+            self.f.modules.push(name.into());
             i = next;
             if self.word(i, "as") {
                 if !self.is(i + 1, K::Ident) {
@@ -1046,7 +1046,7 @@ impl Walk<'_> {
         }
         if !relative && let Some(span) = dotted_span {
             let top = module.split('.').next().unwrap_or("").to_string();
-            self.f.imports.push((top, span));
+            self.f.imports.push((top.into(), span));
         }
         let mut end = e;
         if self.is(i, K::Open(b'(')) {
@@ -1072,7 +1072,7 @@ impl Walk<'_> {
                     full.push('.');
                 }
                 full.push_str(name);
-                self.f.modules.push(full);
+                self.f.modules.push(full.into());
                 i += 1;
                 if self.word(i, "as") {
                     if !self.is(i + 1, K::Ident) {
@@ -1088,7 +1088,7 @@ impl Walk<'_> {
                 }
             }
         }
-        self.f.modules.push(module);
+        self.f.modules.push(module.into());
         Some(())
     }
 
@@ -1304,8 +1304,8 @@ impl Walk<'_> {
             (self.string_group(s, colon), self.string_group(colon + 1, e))
         {
             self.f.bindings.push(StrBinding {
-                key: k,
-                value: v,
+                key: k.into(),
+                value: v.into(),
                 value_span: self.toks[colon + 1].start..self.toks[e - 1].end,
             });
         }
@@ -1372,8 +1372,8 @@ impl Walk<'_> {
                 && let Some(Some(value)) = self.string_group(v, e)
             {
                 bindings.push(StrBinding {
-                    key: self.t(k).to_string(),
-                    value,
+                    key: self.t(k).to_string().into(),
+                    value: value.into(),
                     value_span: value_span(v, e),
                 });
             }
@@ -1401,13 +1401,13 @@ impl Walk<'_> {
             });
             if let Some(ArgValue::Str(d)) = &default {
                 bindings.push(StrBinding {
-                    key: name.clone(),
-                    value: d.clone(),
+                    key: name.clone().into(),
+                    value: d.clone().into(),
                     value_span: args.get(1).map_or(call_span.clone(), |a| span(*a)),
                 });
             }
             let read = EnvRead {
-                name,
+                name: name.into(),
                 has_default: default.is_some(),
                 default,
                 span: call_span,

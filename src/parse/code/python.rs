@@ -391,7 +391,7 @@ fn visit(
                 };
                 let top = t(dotted, text).split('.').next().unwrap_or("").trim();
                 if !top.is_empty() {
-                    f.imports.push((top.to_string(), span(dotted)));
+                    f.imports.push((top.to_string().into(), span(dotted)));
                     f.modules.push(t(dotted, text).split_whitespace().collect());
                 }
             }
@@ -402,7 +402,7 @@ fn visit(
                 if kind(m) == "dotted_name" {
                     let top = module.split('.').next().unwrap_or("").trim();
                     if !top.is_empty() {
-                        f.imports.push((top.to_string(), span(m)));
+                        f.imports.push((top.to_string().into(), span(m)));
                     }
                 }
                 // `from a.b import c`: `c` may be a module of package `a.b`
@@ -416,11 +416,11 @@ fn visit(
                     let name = t(name, text).trim();
                     if !name.is_empty() {
                         let sep = if module.ends_with('.') { "" } else { "." };
-                        f.modules.push(format!("{module}{sep}{name}"));
+                        f.modules.push(format!("{module}{sep}{name}").into());
                     }
                 }
                 if !module.is_empty() {
-                    f.modules.push(module);
+                    f.modules.push(module.into());
                 }
             }
         }
@@ -438,8 +438,8 @@ fn visit(
                             let value = arg_value(v, text);
                             if let ArgValue::Str(s) = &value {
                                 f.bindings.push(StrBinding {
-                                    key: t(n, text).to_string(),
-                                    value: s.clone(),
+                                    key: t(n, text).to_string().into(),
+                                    value: s.clone().into(),
                                     value_span: span(v),
                                 });
                             }
@@ -470,8 +470,8 @@ fn visit(
                     }) = args.iter().filter(|a| a.keyword.is_none()).nth(1)
                 {
                     f.bindings.push(StrBinding {
-                        key: format!("{method} password"),
-                        value: s.clone(),
+                        key: format!("{method} password").into(),
+                        value: s.clone().into(),
                         value_span: value_span.clone(),
                     });
                     if let Some(Arg {
@@ -482,7 +482,7 @@ fn visit(
                     {
                         f.bindings.push(StrBinding {
                             key: "username".into(),
-                            value: user.clone(),
+                            value: user.clone().into(),
                             value_span: value_span.clone(),
                         });
                     }
@@ -505,13 +505,13 @@ fn visit(
                     });
                     if let Some(ArgValue::Str(d)) = &default {
                         f.bindings.push(StrBinding {
-                            key: name.clone(),
-                            value: d.clone(),
+                            key: name.clone().into(),
+                            value: d.clone().into(),
                             value_span: args.get(1).map(|a| a.span.clone()).unwrap_or(span(node)),
                         });
                     }
                     f.env_reads.push(EnvRead {
-                        name: name.clone(),
+                        name: name.clone().into(),
                         has_default: default.is_some(),
                         default,
                         span: span(node),
@@ -560,7 +560,7 @@ fn visit(
                     && let Some(name) = string_value(s, text)
                 {
                     f.env_reads.push(EnvRead {
-                        name,
+                        name: name.into(),
                         default: None,
                         has_default: false,
                         span: span(node),
@@ -588,8 +588,8 @@ fn visit(
             {
                 let key = t(l, text).rsplit('.').next().unwrap_or("").to_string();
                 f.bindings.push(StrBinding {
-                    key,
-                    value: s,
+                    key: key.into(),
+                    value: s.into(),
                     value_span: span(r),
                 });
             }
@@ -632,8 +632,8 @@ fn visit(
                 && let (Some(ks), Some(vs)) = (string_value(k, text), string_value(v, text))
             {
                 f.bindings.push(StrBinding {
-                    key: ks,
-                    value: vs,
+                    key: ks.into(),
+                    value: vs.into(),
                     value_span: span(v),
                 });
             }

@@ -1031,8 +1031,8 @@ impl<'a> Walk<'a> {
             node.start,
             node.end,
             StrBinding {
-                key,
-                value,
+                key: key.into(),
+                value: value.into(),
                 value_span: t.start..t.end,
             },
         ));
@@ -1452,16 +1452,16 @@ impl<'a> Walk<'a> {
             Fr::Args => {
                 let t = self.toks[v];
                 fr.kwargs.push(StrBinding {
-                    key,
-                    value,
+                    key: key.into(),
+                    value: value.into(),
                     value_span: t.start..t.end,
                 });
             }
             Fr::Stmts if fr.call.is_some() => {
                 let t = self.toks[v];
                 fr.kwargs.push(StrBinding {
-                    key,
-                    value,
+                    key: key.into(),
+                    value: value.into(),
                     value_span: t.start..t.end,
                 });
             }
@@ -1818,8 +1818,8 @@ impl<'a> Walk<'a> {
                         span.start,
                         span.end,
                         StrBinding {
-                            key: name.clone(),
-                            value: v.clone(),
+                            key: name.clone().into(),
+                            value: v.clone().into(),
                             value_span: sp.clone(),
                         },
                     ));
@@ -1836,7 +1836,7 @@ impl<'a> Walk<'a> {
         let required = fetch && value.is_none();
         self.required |= required;
         self.f.env_reads.push(EnvRead {
-            name,
+            name: name.into(),
             has_default: value.is_some(),
             default: value,
             span,

@@ -159,7 +159,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     first,
                     "crate" | "self" | "super" | "std" | "core" | "alloc" | ""
                 ) {
-                    f.imports.push((first.to_string(), span(arg)));
+                    f.imports.push((first.to_string().into(), span(arg)));
                 }
             }
         }
@@ -214,7 +214,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                         )
                     });
                 f.env_reads.push(EnvRead {
-                    name,
+                    name: name.into(),
                     has_default,
                     default_span: default.as_ref().map(|d| d.1.clone()),
                     default: default.map(|d| d.0),
@@ -284,8 +284,8 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 && let Some(value) = string_value(v, text)
             {
                 f.bindings.push(StrBinding {
-                    key: t(k, text).to_string(),
-                    value,
+                    key: t(k, text).to_string().into(),
+                    value: value.into(),
                     value_span: span(v),
                 });
             }

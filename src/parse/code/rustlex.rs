@@ -636,7 +636,7 @@ impl Walk<'_> {
             first,
             "crate" | "self" | "super" | "std" | "core" | "alloc" | ""
         ) {
-            self.f.imports.push((first.to_string(), span));
+            self.f.imports.push((first.to_string().into(), span));
         }
         // strings inside a use list are none; nothing else to read
         Some(end)
@@ -803,7 +803,7 @@ impl Walk<'_> {
             }
         }
         self.f.env_reads.push(super::EnvRead {
-            name,
+            name: name.into(),
             has_default,
             default_span: default.as_ref().map(|d| d.1.clone()),
             default: default.map(|d| d.0),
@@ -844,8 +844,8 @@ impl Walk<'_> {
         let t = self.toks[at];
         let value = string_value(&t, self.text)?;
         self.f.bindings.push(StrBinding {
-            key,
-            value,
+            key: key.into(),
+            value: value.into(),
             value_span: t.start..t.end,
         });
         Some(())
