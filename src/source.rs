@@ -50,13 +50,32 @@ pub struct SourceFile {
     pub rel: Arc<str>,
     /// Path on disk.
     pub abs: Arc<Path>,
-    text: String,
-    lines: Lines,
+    body: Body,
+}
+
+/// A file's text and line table, or what is kept of it once dropped. A repository's files
+/// are mostly code, whose text is dropped: that case is kept inline and small (a file
+/// record is 56 bytes, not 144).
+#[derive(Debug)]
+enum Body {
+    Loaded(Box<Loaded>),
     /// The text was dropped once the file's facts were extracted (source code, whose facts
     /// are all the model keeps of it): `text()` is empty until `reload`. What a finding may
-    /// still ask of it without its text is kept: the span of its first line, its line count.
-    unloaded: Option<(Span, usize)>,
+    /// still ask of it without its text is kept: where its first line ends, its line count.
+    Unloaded {
+        first_line_end: u32,
+        lines: u32,
+    },
 }
+
+#[derive(Debug)]
+struct Loaded {
+    text: String,
+    lines: Lines,
+}
+
+/// The line table of the empty text, which an unloaded file answers with.
+static NO_LINES: std::sync::LazyLock<Lines> = std::sync::LazyLock::new(|| Lines::new(""));
 
 impl SourceFile {
     pub fn new(id: FileId, rel: Arc<str>, abs: Arc<Path>, text: String) -> Self {
@@ -65,9 +84,7 @@ impl SourceFile {
             id,
             rel,
             abs,
-            text,
-            lines,
-            unloaded: None,
+            body: Body::Loaded(Box::new(Loaded { text, lines })),
         }
     }
 
@@ -80,13 +97,15 @@ impl SourceFile {
         first_line: Span,
         lines: usize,
     ) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         SourceFile {
             id,
             rel,
             abs,
-            text: String::new(),
-            lines: Lines::new(""),
-            unloaded: Some((first_line, lines)),
+            body: Body::Unloaded {
+                first_line_end: narrow(first_line.end),
+                lines: narrow(lines),
+            },
         }
     }
 
@@ -98,58 +117,70 @@ impl SourceFile {
         (0..first, memchr::memchr_iter(b'\n', b).count() + 1)
     }
 
+    /// The text and its line table; empty while the file is unloaded.
+    fn loaded(&self) -> (&str, &Lines) {
+        match &self.body {
+            Body::Loaded(l) => (&l.text, &l.lines),
+            Body::Unloaded { .. } => ("", &NO_LINES),
+        }
+    }
+
     /// The file's text; empty while it is unloaded.
     pub fn text(&self) -> &str {
-        &self.text
+        self.loaded().0
     }
 
     /// Whether the text was dropped (see `unloaded`).
     pub fn is_unloaded(&self) -> bool {
-        self.unloaded.is_some()
+        matches!(self.body, Body::Unloaded { .. })
     }
 
     /// Give an unloaded file its text again (read anew from disk).
     pub fn reload(&mut self, text: String) {
-        self.lines = Lines::new(&text);
-        self.text = text;
-        self.unloaded = None;
+        let lines = Lines::new(&text);
+        self.body = Body::Loaded(Box::new(Loaded { text, lines }));
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        let (text, lines) = self.loaded();
+        lines.line_col(text, offset)
     }
 
     /// Byte offset of a 1-based line and a 0-based column counted in characters.
     pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
-        self.lines.offset(&self.text, line, col_chars)
+        let (text, lines) = self.loaded();
+        lines.offset(text, line, col_chars)
     }
 
     /// Byte range of the whole 1-based line, without its newline.
     pub fn line_span(&self, line: usize) -> Span {
-        match &self.unloaded {
-            Some((first, _)) if line == 1 => first.clone(),
-            _ => self.lines.line_span(&self.text, line),
+        match &self.body {
+            Body::Unloaded { first_line_end, .. } if line == 1 => 0..*first_line_end as usize,
+            _ => {
+                let (text, lines) = self.loaded();
+                lines.line_span(text, line)
+            }
         }
     }
 
     pub fn line_count(&self) -> usize {
-        match &self.unloaded {
-            Some((_, n)) => *n,
-            None => self.lines.count(),
+        match &self.body {
+            Body::Unloaded { lines, .. } => *lines as usize,
+            Body::Loaded(l) => l.lines.count(),
         }
     }
 
     /// Clamp an offset into the text and onto a char boundary.
     pub fn clamp(&self, offset: usize) -> usize {
-        text::floor_boundary(&self.text, offset)
+        text::floor_boundary(self.text(), offset)
     }
 
     /// The text of a span, its ends moved onto char boundaries inside the text.
     pub fn slice(&self, span: &Span) -> &str {
         let s = self.clamp(span.start);
         let e = self.clamp(span.end.max(span.start));
-        self.text.get(s..e).unwrap_or_default()
+        self.text().get(s..e).unwrap_or_default()
     }
 }
 
@@ -256,6 +287,30 @@ mod tests {
                 SourceFile::outline(&text),
                 (lines.line_span(&text, 1), lines.count())
             );
+        }
+
+        /// A file unloaded from its outline answers what a finding may ask of it without its
+        /// text (its first line, its line count) as the loaded file does, and once reloaded
+        /// answers everything as the loaded file does.
+        #[test]
+        fn an_unloaded_file_answers_as_the_loaded_one(text in "(a|é|😀|\r|\n|\r\n| ){0,40}") {
+            let (rel, abs): (Arc<str>, Arc<Path>) = ("a.py".into(), Path::new("/r/a.py").into());
+            let loaded = SourceFile::new(FileId(0), rel.clone(), abs.clone(), text.clone());
+            let (first, n) = SourceFile::outline(&text);
+            let mut unloaded = SourceFile::unloaded(FileId(0), rel, abs, first, n);
+            proptest::prop_assert!(unloaded.is_unloaded() && !loaded.is_unloaded());
+            proptest::prop_assert_eq!(unloaded.text(), "");
+            proptest::prop_assert_eq!(unloaded.line_span(1), loaded.line_span(1));
+            proptest::prop_assert_eq!(unloaded.line_count(), loaded.line_count());
+            unloaded.reload(text.clone());
+            proptest::prop_assert!(!unloaded.is_unloaded());
+            proptest::prop_assert_eq!(unloaded.text(), text.as_str());
+            for offset in 0..=text.len() + 1 {
+                proptest::prop_assert_eq!(unloaded.line_col(offset), loaded.line_col(offset));
+            }
+            for line in 1..=loaded.line_count() + 1 {
+                proptest::prop_assert_eq!(unloaded.line_span(line), loaded.line_span(line));
+            }
         }
     }
 }

@@ -456,7 +456,7 @@ impl Project {
         let mut files = Vec::with_capacity(loaded.len());
         let mut inputs = Vec::with_capacity(loaded.len());
         let mut parsed = Vec::with_capacity(loaded.len());
-        let mut prescans = HashMap::default();
+        let mut prescans = Vec::with_capacity(loaded.len());
         for (f, l) in loaded {
             match l {
                 Loaded::Skip => {}
@@ -482,7 +482,7 @@ impl Project {
                     });
                     inputs.push((id, kind));
                     parsed.push(what);
-                    prescans.insert(id, shapes);
+                    prescans.push(thin_vec::ThinVec::from(shapes));
                 }
             }
         }

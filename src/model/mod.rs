@@ -415,9 +415,10 @@ pub struct Project {
     pub environment_copies: Vec<units::EnvironmentCopy>,
     /// Lookups by key (see `index`).
     pub index: index::Index,
-    /// Per file read, the secrets its text holds by their shape (see `secrets::prescan`),
-    /// found while it was read: source code keeps no text to scan later.
-    pub prescans: HashMap<FileId, Vec<secrets::ShapeHit>>,
+    /// Per file read by the walk, by `FileId`, the secrets its text holds by their shape (see
+    /// `secrets::prescan`), found while it was read: source code keeps no text to scan later.
+    /// Files read after the walk (committed secret files) are past its end, and scanned then.
+    pub prescans: Vec<thin_vec::ThinVec<secrets::ShapeHit>>,
 }
 
 #[cfg(test)]

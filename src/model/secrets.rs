@@ -645,7 +645,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
             Vec::new()
         };
         let scanned;
-        let shapes: &[ShapeHit] = match p.prescans.get(&f.id) {
+        let shapes: &[ShapeHit] = match p.prescans.get(f.id.0 as usize) {
             Some(s) => s,
             None if f.is_unloaded() => &[],
             None => {
