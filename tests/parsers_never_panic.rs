@@ -111,7 +111,7 @@ fn facts_ok(f: &CodeFacts, text: &str) -> bool {
         spans.push(&r.span);
         spans.extend(r.default_span.iter());
     }
-    for c in &f.calls {
+    for c in &f.rare.calls {
         spans.push(&c.span);
         for a in &c.args {
             spans.push(&a.span);
@@ -120,17 +120,17 @@ fn facts_ok(f: &CodeFacts, text: &str) -> bool {
     }
     spans.extend(f.bindings.iter().map(|b| &b.value_span));
     spans.extend(f.urls.iter().map(|u| &u.span));
-    spans.extend(f.abs_paths.iter().map(|(_, s)| s));
-    spans.extend(f.env_branches.iter().map(|(_, _, s)| s));
-    spans.extend(f.programs.iter().map(|(_, s)| s));
-    for l in &f.listens {
+    spans.extend(f.rare.abs_paths.iter().map(|(_, s)| s));
+    spans.extend(f.rare.env_branches.iter().map(|(_, _, s)| s));
+    spans.extend(f.rare.programs.iter().map(|(_, s)| s));
+    for l in &f.rare.listens {
         spans.push(&l.span);
         spans.extend(l.host.iter().map(|(_, s)| s));
         spans.extend(l.port.iter().map(|(_, s)| s));
     }
-    spans.extend(f.file_logs.iter().map(|l| &l.span));
-    spans.extend(f.local_sessions.iter().map(|(_, s)| s));
-    spans.extend(f.migrations.iter().map(|(_, s)| s));
+    spans.extend(f.rare.file_logs.iter().map(|l| &l.span));
+    spans.extend(f.rare.local_sessions.iter().map(|(_, s)| s));
+    spans.extend(f.rare.migrations.iter().map(|(_, s)| s));
     spans.into_iter().all(|s| ok_span(s, text))
 }
 

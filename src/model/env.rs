@@ -52,7 +52,11 @@ impl Project {
             .sources_of_app(ai)
             .flat_map(|src| {
                 let dir = walk::parent_dir(p.rel(src.file)).to_string();
-                src.facts.dotenv_files.iter().map(move |f| (dir.clone(), f))
+                src.facts
+                    .rare
+                    .dotenv_files
+                    .iter()
+                    .map(move |f| (dir.clone(), f))
             })
             .flat_map(|(dir, f)| {
                 let f = f.trim_start_matches("./");

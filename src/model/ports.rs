@@ -227,7 +227,7 @@ impl Project {
         }
         let env_sets_port = out.iter().any(|(k, _, _)| *k == PortKind::EnvPort);
         for src in p.sources_of_app(ai) {
-            for l in &src.facts.listens {
+            for l in &src.facts.rare.listens {
                 if let Some((n, span)) = &l.port {
                     out.push((PortKind::Code, *n, Origin::new(src.file, span.clone())));
                 }

@@ -169,7 +169,13 @@ impl Project {
             .iter()
             .copied()
             .filter(|si| {
-                !imported.contains(si) && self.sources[*si].facts.calls.iter().any(|c| c.main_guard)
+                !imported.contains(si)
+                    && self.sources[*si]
+                        .facts
+                        .rare
+                        .calls
+                        .iter()
+                        .any(|c| c.main_guard)
             })
             .collect();
         // each process's entry and what it reaches

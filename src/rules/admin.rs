@@ -34,7 +34,7 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
     // `main`): every process that runs that code migrates
     for (ai, app) in p.apps.iter().enumerate() {
         for src in code_migrating_at_start(p, ai) {
-            for (what, span) in &src.facts.migrations {
+            for (what, span) in &src.facts.rare.migrations {
                 let at = Origin::new(src.file, span.clone());
                 if !out.iter().any(|(_, o, _)| *o == at) {
                     out.push((
@@ -72,7 +72,7 @@ fn code_migrating_at_start(p: &Project, ai: usize) -> Vec<&crate::model::SourceM
         .source_indices_of_app(ai)
         .filter(|si| {
             let s = &p.sources[*si];
-            !s.facts.migrations.is_empty() && !admin_path(p.rel(s.file))
+            !s.facts.rare.migrations.is_empty() && !admin_path(p.rel(s.file))
         })
         .collect();
     if candidates.is_empty() {
@@ -100,7 +100,7 @@ fn code_migrating_at_start(p: &Project, ai: usize) -> Vec<&crate::model::SourceM
                     .iter()
                     .any(|t| t.start <= sp.start && sp.end <= t.end)
             };
-            if s.facts.migrations.iter().all(|(_, sp)| in_test(sp)) {
+            if s.facts.rare.migrations.iter().all(|(_, sp)| in_test(sp)) {
                 return false;
             }
             // an app with processes: one that serves runs this file; without any declared

@@ -219,7 +219,7 @@ impl Rule for HardcodedServiceAddress {
         }
         // code connecting to a literal host
         for py in p.app_code() {
-            for call in &py.facts.calls {
+            for call in &py.facts.rare.calls {
                 if !CONNECT_CALLS.contains(&call.method())
                     && !CONNECT_CALLS.contains(&call.callee.as_str())
                 {
@@ -265,7 +265,7 @@ fn retries(p: &Project, ai: usize) -> bool {
         "backon", // Rust (`backoff` is also a crate)
     ];
     let code = p.sources_of_app(ai).any(|py| {
-        !py.facts.connect_retries.is_empty()
+        !py.facts.rare.connect_retries.is_empty()
             || py
                 .facts
                 .imports
@@ -319,6 +319,7 @@ impl Rule for StartupOrderRace {
                 .iter()
                 .find_map(|src| {
                     src.facts
+                        .rare
                         .eager_connects
                         .first()
                         .map(|(w, _)| (src.lang, w.clone()))
@@ -326,6 +327,7 @@ impl Rule for StartupOrderRace {
                 .or_else(|| {
                     code.iter().find_map(|src| {
                         src.facts
+                            .rare
                             .migrations
                             .first()
                             .map(|(w, _)| (src.lang, w.clone()))

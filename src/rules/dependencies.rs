@@ -1346,7 +1346,9 @@ impl Rule for ImplicitSystemTool {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.sources.iter().any(|py| !py.facts.programs.is_empty())
+        p.sources
+            .iter()
+            .any(|py| !py.facts.rare.programs.is_empty())
     }
     fn app_inputs(&self) -> &'static [Input] {
         &[Input::Source]
@@ -1362,7 +1364,7 @@ impl Rule for ImplicitSystemTool {
                 .collect::<Vec<_>>()
                 .join(" ");
             for py in p.sources_of_app(ai) {
-                for (prog, span) in &py.facts.programs {
+                for (prog, span) in &py.facts.rare.programs {
                     let name = prog.rsplit('/').next().unwrap_or(prog);
                     if BASE_TOOLS.contains(&name)
                         || installed.contains(name)

@@ -28,7 +28,7 @@ impl Rule for LogToFile {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for src in p.app_code() {
-            for l in &src.facts.file_logs {
+            for l in &src.facts.rare.file_logs {
                 out.push(
                     diag(self.meta(), l.what.clone())
                         .at(Origin::new(src.file, l.span.clone()), "file log handler")

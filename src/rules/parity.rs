@@ -25,7 +25,7 @@ impl Rule for HardcodedAbsolutePath {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for py in p.app_code() {
-            for (path, span) in &py.facts.abs_paths {
+            for (path, span) in &py.facts.rare.abs_paths {
                 out.push(
                     diag(self.meta(), format!("`{path}` exists only on one machine"))
                         .at(Origin::new(py.file, span.clone()), "machine-specific path")
@@ -55,7 +55,7 @@ impl Rule for EnvironmentBranching {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for py in p.app_code() {
-            for (var, value, span) in &py.facts.env_branches {
+            for (var, value, span) in &py.facts.rare.env_branches {
                 // a bundler replaces `NODE_ENV` at build time: the switch is its dead-code
                 // elimination, not the app choosing behaviour by environment
                 if py.bundled.is_some() && var == "NODE_ENV" {

@@ -315,7 +315,7 @@ impl Rule for HardcodedListenPort {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for src in p.app_code() {
-            for l in src.facts.listens.iter().filter(|l| !l.port_from_env) {
+            for l in src.facts.rare.listens.iter().filter(|l| !l.port_from_env) {
                 let Some((n, span)) = &l.port else { continue };
                 out.push(
                     diag(
@@ -395,7 +395,7 @@ impl Rule for LoopbackBind {
                 if !compiled && !entry {
                     continue;
                 }
-                for l in &src.facts.listens {
+                for l in &src.facts.rare.listens {
                     if let Some((h, span)) = l.host.as_ref().filter(|(h, _)| is_loopback(h)) {
                         // a loopback default of a bind variable: the deployment may set it
                         let message = match l.what.strip_prefix("the default of ") {

@@ -151,7 +151,7 @@ impl Rule for StatefulAppWorkload {
                 {
                     continue;
                 }
-                for (var, span) in &src.facts.sqlite_defaults {
+                for (var, span) in &src.facts.rare.sqlite_defaults {
                     if !p.runs_default_of(ai, var, |v| v.to_ascii_lowercase().starts_with("sqlite"))
                     {
                         continue;
@@ -162,7 +162,7 @@ impl Rule for StatefulAppWorkload {
                             .help("use a database server (PostgreSQL, MySQL) as an attached resource, its URL from the environment"),
                     );
                 }
-                for (what, span) in &src.facts.local_state {
+                for (what, span) in &src.facts.rare.local_state {
                     out.push(
                         diag(self.meta(), format!("app `{}` keeps state in the process or on its local disk: {what}", app.name))
                             .at(Origin::new(src.file, span.clone()), "local state")
@@ -352,6 +352,7 @@ impl Rule for StickySessions {
             };
             for (name, span) in py
                 .facts
+                .rare
                 .generated_secrets
                 .iter()
                 .filter(|(_, s)| !in_test(s))
@@ -365,7 +366,7 @@ impl Rule for StickySessions {
                     .help("read the key from the environment (or a mounted secret), the same for every process of a release"),
                 );
             }
-            for (what, span) in &py.facts.local_sessions {
+            for (what, span) in &py.facts.rare.local_sessions {
                 out.push(
                     diag(
                         self.meta(),

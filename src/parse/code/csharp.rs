@@ -258,9 +258,10 @@ class T { [Fact] public void X() { var password = "in-test"; } }
         assert!(b.contains(&("Password", "hunter22")), "{b:?}");
         assert!(b.contains(&("password", "abc")), "{b:?}");
         assert!(!b.iter().any(|(_, v)| *v == "in-test"), "{b:?}");
-        assert_eq!(f.file_logs.len(), 1, "{:?}", f.file_logs);
-        assert_eq!(f.migrations.len(), 1);
+        assert_eq!(f.rare.file_logs.len(), 1, "{:?}", f.rare.file_logs);
+        assert_eq!(f.rare.migrations.len(), 1);
         let hosts: Vec<&str> = f
+            .rare
             .listens
             .iter()
             .filter_map(|l| l.host.as_ref().map(|h| h.0.as_str()))

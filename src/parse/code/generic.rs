@@ -242,6 +242,7 @@ impl Walk<'_> {
         }
         if let Some(what) = self.g.retry(n, self.text) {
             self.f
+                .rare
                 .connect_retries
                 .push((what.to_string(), node_span(n)));
         }
@@ -326,7 +327,7 @@ impl Walk<'_> {
                 && let Some(value) = self.g.string(y, self.text)
                 && ENV_NAMES.contains(&value.to_ascii_lowercase().as_str())
             {
-                self.f.env_branches.push((e.name, value, node_span(n)));
+                self.f.rare.env_branches.push((e.name, value, node_span(n)));
                 return;
             }
         }
@@ -375,7 +376,7 @@ impl Walk<'_> {
                     }
                 })
                 .collect();
-            self.f.calls.push(Call {
+            self.f.rare.calls.push(Call {
                 callee: callee.rsplit("::").next().unwrap_or(callee).to_string(),
                 args,
                 span: node_span(n),
@@ -391,9 +392,9 @@ impl Walk<'_> {
                 .filter(|s| s.contains(".env"))
                 .collect();
             if files.is_empty() {
-                self.f.dotenv_files.push(".env".into());
+                self.f.rare.dotenv_files.push(".env".into());
             }
-            self.f.dotenv_files.extend(files);
+            self.f.rare.dotenv_files.extend(files);
         }
         for (callee, user, password) in v.credentials {
             if ends_with_segment(&c.callee, callee)
@@ -442,7 +443,7 @@ impl Walk<'_> {
                 }),
                 (None, None) => listen_at(None, from_env, node_span(n), &c.callee),
             };
-            self.f.listens.extend(listen);
+            self.f.rare.listens.extend(listen);
         }
         for (callee, what) in v.file_logs {
             if !ends_with_segment(&c.callee, callee) {
@@ -459,7 +460,7 @@ impl Walk<'_> {
                 || target.contains("\"log\"")
                 || target.contains("'log'");
             if !stream && (path_like || c.args.is_empty()) {
-                self.f.file_logs.push(FileLog {
+                self.f.rare.file_logs.push(FileLog {
                     what: (*what).to_string(),
                     span: node_span(n),
                 });
@@ -468,13 +469,17 @@ impl Walk<'_> {
         for (callee, what) in v.sessions {
             if ends_with_segment(&c.callee, callee) {
                 self.f
+                    .rare
                     .local_sessions
                     .push(((*what).to_string(), node_span(n)));
             }
         }
         for (callee, needs, what) in v.migrations {
             if ends_with_segment(&c.callee, callee) && (needs.is_empty() || text.contains(needs)) {
-                self.f.migrations.push(((*what).to_string(), node_span(n)));
+                self.f
+                    .rare
+                    .migrations
+                    .push(((*what).to_string(), node_span(n)));
             }
         }
         for (callee, client) in v.hosts {
@@ -493,7 +498,7 @@ impl Walk<'_> {
             if addr.contains("://") || host.is_empty() || host.contains(['/', ' ', '$', '{']) {
                 continue;
             }
-            self.f.calls.push(Call {
+            self.f.rare.calls.push(Call {
                 callee: (*client).to_string(),
                 args: vec![Arg {
                     keyword: Some("host".into()),
@@ -507,12 +512,16 @@ impl Walk<'_> {
         }
         for (callee, what) in v.local_state {
             if ends_with_segment(&c.callee, callee) {
-                self.f.local_state.push(((*what).to_string(), node_span(n)));
+                self.f
+                    .rare
+                    .local_state
+                    .push(((*what).to_string(), node_span(n)));
             }
         }
         for (callee, what) in v.retries {
             if ends_with_segment(&c.callee, callee) {
                 self.f
+                    .rare
                     .connect_retries
                     .push(((*what).to_string(), node_span(n)));
             }
@@ -522,7 +531,7 @@ impl Walk<'_> {
                 && let Some(p) = str_arg(*i)
                 && let Some(prog) = p.split_whitespace().next()
             {
-                self.f.programs.push((prog.to_string(), node_span(n)));
+                self.f.rare.programs.push((prog.to_string(), node_span(n)));
             }
         }
     }

@@ -84,7 +84,8 @@ fn visit(
     }
     let n = cursor.node();
     if kind(n) == "for_statement" && is_retry_loop(t(n, text)) {
-        f.connect_retries
+        f.rare
+            .connect_retries
             .push(("a loop that connects and sleeps".into(), span(n)));
     }
     match kind(n) {
@@ -109,14 +110,15 @@ fn visit(
                 && a.first()
                     .is_some_and(|x| t(*x, text).to_ascii_lowercase().contains("upload"))
             {
-                f.local_state
+                f.rare
+                    .local_state
                     .push(("uploads are written to a local directory".into(), span(n)));
             }
             if eager_connect_call(Lang::Go, &callee) {
-                f.eager_connects.push((format!("`{callee}`"), span(n)));
+                f.rare.eager_connects.push((format!("`{callee}`"), span(n)));
             }
             if let Some(what) = migration_call(&callee, first_str.as_deref(), text) {
-                f.migrations.push((what.to_string(), span(n)));
+                f.rare.migrations.push((what.to_string(), span(n)));
             }
             match callee.as_str() {
                 "os.Getenv" | "os.LookupEnv" => {
@@ -144,7 +146,7 @@ fn visit(
                     if let Some(addr) = addr {
                         let lit = string_value(*addr, text);
                         let env = t(*addr, text).contains("Getenv") || kind(addr) == "identifier";
-                        f.listens.extend(listen_at(
+                        f.rare.listens.extend(listen_at(
                             lit.as_deref().map(|s| (s, span(*addr))),
                             env,
                             span(n),
@@ -156,9 +158,9 @@ fn visit(
                     let files: Vec<String> =
                         a.iter().filter_map(|x| string_value(*x, text)).collect();
                     if files.is_empty() {
-                        f.dotenv_files.push(".env".into());
+                        f.rare.dotenv_files.push(".env".into());
                     }
-                    f.dotenv_files.extend(files);
+                    f.rare.dotenv_files.extend(files);
                 }
                 "exec.Command" | "exec.CommandContext" => {
                     let prog = if callee.ends_with("Context") {
@@ -167,7 +169,7 @@ fn visit(
                         a.first()
                     };
                     if let Some(p) = prog.and_then(|p| string_value(*p, text)) {
-                        f.programs.push((p, span(*prog.unwrap_or(&n))));
+                        f.rare.programs.push((p, span(*prog.unwrap_or(&n))));
                     }
                 }
                 "log.SetOutput" => {
@@ -176,7 +178,7 @@ fn visit(
                         let stream = target.contains("os.Stdout") || target.contains("os.Stderr");
                         // a lumberjack literal is reported by itself
                         if !stream && opens_files && !target.contains("lumberjack") {
-                            f.file_logs.push(FileLog {
+                            f.rare.file_logs.push(FileLog {
                                 what: "`log.SetOutput` sends logs to a file".into(),
                                 span: span(n),
                             });
@@ -193,7 +195,7 @@ fn visit(
                         let lit = string_value(*addr, text);
                         let env = t(*addr, text).contains("Getenv");
                         if lit.is_some() || env {
-                            f.listens.extend(listen_at(
+                            f.rare.listens.extend(listen_at(
                                 lit.as_deref().map(|s| (s, span(*addr))),
                                 env,
                                 span(n),
@@ -207,7 +209,7 @@ fn visit(
         "composite_literal"
             if field(n, "type").is_some_and(|ty| t(ty, text).ends_with("lumberjack.Logger")) =>
         {
-            f.file_logs.push(FileLog {
+            f.rare.file_logs.push(FileLog {
                 what: "a lumberjack logger writes rotating log files".into(),
                 span: span(n),
             });
@@ -238,7 +240,7 @@ fn visit(
             if let Some((addr, sp)) = addr {
                 let host = addr.rsplit_once(':').map_or(addr.as_str(), |(h, _)| h);
                 if !host.is_empty() {
-                    f.calls.push(Call {
+                    f.rare.calls.push(Call {
                         callee: t(field(n, "type").unwrap_or(n), text).to_string(),
                         args: vec![Arg {
                             keyword: Some("host".into()),
@@ -312,7 +314,7 @@ fn visit(
                         )
                         && ENV_NAMES.contains(&value.to_ascii_lowercase().as_str())
                     {
-                        f.env_branches.push((var, value, span(n)));
+                        f.rare.env_branches.push((var, value, span(n)));
                         break;
                     }
                 }
@@ -371,11 +373,11 @@ func main() {
                 .collect::<Vec<_>>(),
             ["DATABASE_URL", "APP_ENV"]
         );
-        assert_eq!(f.env_branches.len(), 1);
-        assert_eq!(f.programs[0].0, "git");
-        assert!(!f.file_logs.is_empty());
-        assert_eq!(f.listens.len(), 2);
-        assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
-        assert_eq!(f.listens[1].port.as_ref().unwrap().0, 8080);
+        assert_eq!(f.rare.env_branches.len(), 1);
+        assert_eq!(f.rare.programs[0].0, "git");
+        assert!(!f.rare.file_logs.is_empty());
+        assert_eq!(f.rare.listens.len(), 2);
+        assert_eq!(f.rare.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
+        assert_eq!(f.rare.listens[1].port.as_ref().unwrap().0, 8080);
     }
 }

@@ -320,10 +320,10 @@ class A {
             .find(|b| b.key == "DB_PASSWORD")
             .map(|b| &text[b.value_span.clone()]);
         assert_eq!(pw, Some("secret"));
-        assert_eq!(f.local_sessions.len(), 1);
-        assert_eq!(f.file_logs.len(), 1);
-        assert_eq!(f.env_branches.len(), 1);
-        assert_eq!(f.migrations.len(), 1);
+        assert_eq!(f.rare.local_sessions.len(), 1);
+        assert_eq!(f.rare.file_logs.len(), 1);
+        assert_eq!(f.rare.env_branches.len(), 1);
+        assert_eq!(f.rare.migrations.len(), 1);
         assert!(
             f.urls
                 .iter()

@@ -262,14 +262,16 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
         "while_statement" | "for_statement" | "do_statement"
     ) && is_retry_loop(t(n, text))
     {
-        f.connect_retries
+        f.rare
+            .connect_retries
             .push(("a loop that connects and waits".into(), span(n)));
     }
     if kind(n) == "pair"
         && let Some(k) = field(n, "key")
         && RECONNECT_OPTIONS.contains(&t(k, text).trim_matches(['"', '\'']))
     {
-        f.connect_retries
+        f.rare
+            .connect_retries
             .push((format!("the client option `{}`", t(k, text)), span(n)));
     }
     match kind(n) {
@@ -289,7 +291,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
         "member_expression" | "subscript_expression" => {
             if let Some(name) = env_name(n, text) {
                 if presence_test(n, text) {
-                    f.presence_tested.push(name.clone());
+                    f.rare.presence_tested.push(name.clone());
                 }
                 let parent = n.parent();
                 let defaulted = parent.is_some_and(|p| {
@@ -351,7 +353,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                     || callee.ends_with("transports.DailyRotateFile")
                     || callee == "DailyRotateFile"
                 {
-                    f.file_logs.push(FileLog {
+                    f.rare.file_logs.push(FileLog {
                         what: format!("`new {callee}` writes logs to a file"),
                         span: span(n),
                     });
@@ -373,7 +375,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 let name = t(k, text).trim_matches(['"', '\'']);
                 let name = name.rsplit('.').next().unwrap_or(name);
                 if generated_secret(name, t(v, text)) {
-                    f.generated_secrets.push((name.to_string(), span(v)));
+                    f.rare.generated_secrets.push((name.to_string(), span(v)));
                 }
             }
             let (k, v) = match kind(n) {
@@ -387,7 +389,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 let key = string_value(k, text)
                     .unwrap_or_else(|| t(k, text).rsplit('.').next().unwrap_or("").to_string());
                 if let Some(log) = log4js_appender(&key, &value, span(v)) {
-                    f.file_logs.push(log);
+                    f.rare.file_logs.push(log);
                 }
                 f.bindings.push(StrBinding {
                     key: key.into(),
@@ -415,7 +417,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                     if let (Some(var), Some(value)) = (env_name(a, text), string_value(b, text))
                         && ENV_NAMES.contains(&value.to_ascii_lowercase().as_str())
                     {
-                        f.env_branches.push((var, value, span(n)));
+                        f.rare.env_branches.push((var, value, span(n)));
                         break;
                     }
                 }
@@ -498,7 +500,9 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
                 .flatten()
             })
         });
-        f.dotenv_files.push(path.unwrap_or_else(|| ".env".into()));
+        f.rare
+            .dotenv_files
+            .push(path.unwrap_or_else(|| ".env".into()));
     }
     // files uploaded earlier served from the process's own disk (a multer `dest` alone may
     // be a temporary file handled within the request, which factor VI allows)
@@ -507,20 +511,20 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             .first()
             .is_some_and(|a| t(*a, text).to_ascii_lowercase().contains("upload"))
     {
-        f.local_state.push((
+        f.rare.local_state.push((
             "uploaded files are served from a local directory (`express.static`)".into(),
             span(n),
         ));
     }
     if eager_connect_call(Lang::JavaScript, &callee) {
-        f.eager_connects.push((format!("`{callee}`"), span(n)));
+        f.rare.eager_connects.push((format!("`{callee}`"), span(n)));
     }
     if callee == "setTimeout"
         && args
             .first()
             .is_some_and(|a| t(*a, text).to_ascii_lowercase().contains("connect"))
     {
-        f.connect_retries.push((
+        f.rare.connect_retries.push((
             "`setTimeout` schedules another connection attempt".into(),
             span(n),
         ));
@@ -530,7 +534,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         args.first().and_then(|a| string_value(*a, text)).as_deref(),
         text,
     ) {
-        f.migrations.push((what.to_string(), span(n)));
+        f.rare.migrations.push((what.to_string(), span(n)));
     }
     if (callee == "require" || callee == "import")
         && let Some(s) = args.first().and_then(|a| string_value(*a, text))
@@ -583,7 +587,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             None => {}
         }
         if l.port.is_some() || l.port_from_env || l.host.is_some() {
-            f.listens.push(l);
+            f.rare.listens.push(l);
         }
     }
     if (callee.ends_with("pino.destination") || callee == "destination")
@@ -591,7 +595,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         && let Some(s) = string_value(*a, text)
         && !crate::parse::python::is_stream_target(&s)
     {
-        f.file_logs.push(FileLog {
+        f.rare.file_logs.push(FileLog {
             what: format!("`{callee}` writes logs to `{s}`"),
             span: span(n),
         });
@@ -606,7 +610,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
                 || field(p, "key").is_some_and(|k| t(k, text) == "store")
         });
         if !has_store && text.contains("express-session") {
-            f.local_sessions.push((
+            f.rare.local_sessions.push((
                 "express-session with its default MemoryStore".into(),
                 span(n),
             ));
@@ -617,7 +621,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             .iter()
             .any(|a| t(*a, text).contains("createWriteStream"))
     {
-        f.file_logs.push(FileLog {
+        f.rare.file_logs.push(FileLog {
             what: "morgan writes the access log to a file stream".into(),
             span: span(n),
         });
@@ -636,7 +640,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
         && let Some(cmd) = string_value(*a, text)
         && let Some(prog) = cmd.split_whitespace().next()
     {
-        f.programs.push((prog.to_string(), span(*a)));
+        f.rare.programs.push((prog.to_string(), span(*a)));
     }
     let mut call_args: Vec<Arg> = args
         .iter()
@@ -664,7 +668,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             });
         }
     }
-    f.calls.push(Call {
+    f.rare.calls.push(Call {
         callee,
         args: call_args,
         span: span(n),
@@ -744,13 +748,13 @@ server.listen(8080);
                 ("NODE_ENV", false, false)
             ]
         );
-        assert_eq!(f.env_branches.len(), 1);
-        assert_eq!(f.file_logs.len(), 1);
+        assert_eq!(f.rare.env_branches.len(), 1);
+        assert_eq!(f.rare.file_logs.len(), 1);
         assert_eq!(f.urls.len(), 1);
-        assert_eq!(f.listens.len(), 2);
-        assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
-        assert!(f.listens[0].port_from_env);
-        assert_eq!(f.listens[1].port.as_ref().unwrap().0, 8080);
+        assert_eq!(f.rare.listens.len(), 2);
+        assert_eq!(f.rare.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
+        assert!(f.rare.listens[0].port_from_env);
+        assert_eq!(f.rare.listens[1].port.as_ref().unwrap().0, 8080);
         let ts = parse(
             "const port: number = Number(process.env.PORT ?? 8080);\napp.listen(port);\n",
             Dialect::TypeScript,

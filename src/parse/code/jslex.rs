@@ -972,7 +972,7 @@ impl Walk<'_> {
         let t = self.toks[at];
         let value = string_value(self.text.get(t.start..t.end)?)?;
         if let Some(log) = super::javascript::log4js_appender(&key, &value, t.start..t.end) {
-            self.f.file_logs.push(log);
+            self.f.rare.file_logs.push(log);
         }
         self.f.bindings.push(StrBinding {
             key: key.into(),

@@ -369,8 +369,8 @@ pub struct UrlLiteral {
     pub env_default: bool,
 }
 
-/// Most files hold few kinds of facts: each list is a `ThinVec`, one pointer while empty (the
-/// struct is 176 bytes instead of 512: 7% less peak memory on a 10,000-file monorepo).
+/// Most files hold few kinds of facts: each list is a `ThinVec`, one pointer while empty,
+/// and the kinds few files hold are behind one more (`rare`): the struct is 64 bytes.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CodeFacts {
     /// Top-level module or package names imported (`import a.b` → `a`; `require("x/y")` → `x`).
@@ -380,11 +380,23 @@ pub struct CodeFacts {
     /// `.db` for `from .db import x`), JavaScript relative specifiers (`./db`).
     pub modules: ThinVec<CompactString>,
     pub env_reads: ThinVec<EnvRead>,
+    pub bindings: ThinVec<StrBinding>,
+    pub urls: ThinVec<UrlLiteral>,
+    /// Test code inside an app file (a `#[cfg(test)]` module, a `#[test]` function): left out
+    /// of every other fact; a secret written there is a test input.
+    pub test_spans: ThinVec<Span>,
+    pub has_error: bool,
+    /// The kinds of facts few files hold (servers, log files, programs run, …).
+    pub rare: RareBox,
+}
+
+/// What few files hold, kept apart from `CodeFacts` so that a file without any costs one
+/// pointer (see `RareBox`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct RareFacts {
     /// Calls: every one while a language's parse runs, then only those the model and rules
     /// read (see `keep_judged_calls`).
     pub calls: ThinVec<Call>,
-    pub bindings: ThinVec<StrBinding>,
-    pub urls: ThinVec<UrlLiteral>,
     /// String literals that are machine-specific absolute paths (`/home/ann/…`, `C:\\…`).
     pub abs_paths: ThinVec<(String, Span)>,
     /// Comparisons of an environment variable with an environment name
@@ -399,9 +411,6 @@ pub struct CodeFacts {
     /// Variables whose presence the code tests (`if (process.env.X)`, `_.isEmpty(process.env.X)`,
     /// `process.env.X ? … : …`, `process.env.X && …`): the code handles their absence.
     pub presence_tested: ThinVec<String>,
-    /// Test code inside an app file (a `#[cfg(test)]` module, a `#[test]` function): left out
-    /// of every other fact; a secret written there is a test input.
-    pub test_spans: ThinVec<Span>,
     /// Dotenv files the code loads into its own environment (`require("dotenv").config()`,
     /// `load_dotenv(".env.defaults")`, `godotenv.Load()`, `Dotenv.load`), as written; `.env`
     /// when no path is given. Their variables are provided by the app itself.
@@ -431,7 +440,89 @@ pub struct CodeFacts {
     /// Database migrations the code runs (`flyway.migrate()`, `db.AutoMigrate(…)`,
     /// `context.Database.Migrate()`): (what, span).
     pub migrations: ThinVec<(String, Span)>,
-    pub has_error: bool,
+}
+
+impl RareFacts {
+    const EMPTY: RareFacts = RareFacts {
+        calls: ThinVec::new(),
+        abs_paths: ThinVec::new(),
+        env_branches: ThinVec::new(),
+        programs: ThinVec::new(),
+        listens: ThinVec::new(),
+        file_logs: ThinVec::new(),
+        local_sessions: ThinVec::new(),
+        presence_tested: ThinVec::new(),
+        dotenv_files: ThinVec::new(),
+        local_state: ThinVec::new(),
+        generated_secrets: ThinVec::new(),
+        sqlite_defaults: ThinVec::new(),
+        eager_connects: ThinVec::new(),
+        connect_retries: ThinVec::new(),
+        migrations: ThinVec::new(),
+    };
+
+    fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+            && self.abs_paths.is_empty()
+            && self.env_branches.is_empty()
+            && self.programs.is_empty()
+            && self.listens.is_empty()
+            && self.file_logs.is_empty()
+            && self.local_sessions.is_empty()
+            && self.presence_tested.is_empty()
+            && self.dotenv_files.is_empty()
+            && self.local_state.is_empty()
+            && self.generated_secrets.is_empty()
+            && self.sqlite_defaults.is_empty()
+            && self.eager_connects.is_empty()
+            && self.connect_retries.is_empty()
+            && self.migrations.is_empty()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.calls.shrink_to_fit();
+        self.abs_paths.shrink_to_fit();
+        self.env_branches.shrink_to_fit();
+        self.programs.shrink_to_fit();
+        self.listens.shrink_to_fit();
+        self.file_logs.shrink_to_fit();
+        self.local_sessions.shrink_to_fit();
+        self.presence_tested.shrink_to_fit();
+        self.dotenv_files.shrink_to_fit();
+        self.local_state.shrink_to_fit();
+        self.generated_secrets.shrink_to_fit();
+        self.sqlite_defaults.shrink_to_fit();
+        self.eager_connects.shrink_to_fit();
+        self.connect_retries.shrink_to_fit();
+        self.migrations.shrink_to_fit();
+    }
+}
+
+/// The rare facts of a file, allocated when the first is written: read through `Deref` (no
+/// facts read as empty lists), written through `DerefMut`.
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct RareBox(Option<Box<RareFacts>>);
+
+/// The facts, allocated or not: empty lists read the same either way.
+impl std::fmt::Debug for RareBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+static NO_RARE_FACTS: RareFacts = RareFacts::EMPTY;
+
+impl std::ops::Deref for RareBox {
+    type Target = RareFacts;
+    fn deref(&self) -> &RareFacts {
+        self.0.as_deref().unwrap_or(&NO_RARE_FACTS)
+    }
+}
+
+impl std::ops::DerefMut for RareBox {
+    fn deref_mut(&mut self) -> &mut RareFacts {
+        self.0.get_or_insert_with(Box::default)
+    }
 }
 
 /// Names of deployment environments, as code compares them.
@@ -472,8 +563,12 @@ impl CodeFacts {
     /// the arguments. A module holds thousands of calls; a repository's facts would be mostly
     /// their arguments.
     pub fn keep_judged_calls(&mut self) {
+        // (read first: writing through `rare` would allocate a file's rare facts)
+        if self.rare.calls.is_empty() {
+            return;
+        }
         let mut main_guard = false;
-        self.calls.retain_mut(|c| {
+        self.rare.calls.retain_mut(|c| {
             let host = c.kwarg("host").or_else(|| c.kwarg("Host")).is_some();
             let entry = c.main_guard && !main_guard;
             main_guard |= c.main_guard;
@@ -490,24 +585,17 @@ impl CodeFacts {
         self.imports.shrink_to_fit();
         self.modules.shrink_to_fit();
         self.env_reads.shrink_to_fit();
-        self.calls.shrink_to_fit();
         self.bindings.shrink_to_fit();
         self.urls.shrink_to_fit();
-        self.abs_paths.shrink_to_fit();
-        self.env_branches.shrink_to_fit();
-        self.programs.shrink_to_fit();
-        self.listens.shrink_to_fit();
-        self.file_logs.shrink_to_fit();
-        self.local_sessions.shrink_to_fit();
-        self.presence_tested.shrink_to_fit();
         self.test_spans.shrink_to_fit();
-        self.dotenv_files.shrink_to_fit();
-        self.local_state.shrink_to_fit();
-        self.generated_secrets.shrink_to_fit();
-        self.sqlite_defaults.shrink_to_fit();
-        self.eager_connects.shrink_to_fit();
-        self.connect_retries.shrink_to_fit();
-        self.migrations.shrink_to_fit();
+        // the rare facts a parse wrote and emptied again (calls not judged) cost nothing
+        if let Some(rare) = &mut self.rare.0 {
+            if rare.is_empty() {
+                self.rare.0 = None;
+            } else {
+                rare.shrink_to_fit();
+            }
+        }
     }
 
     /// Record what a string literal says: a URL, or a machine-specific path.
@@ -533,20 +621,21 @@ impl CodeFacts {
             });
         }
         if is_machine_path(&value) {
-            self.abs_paths.push((value, span));
+            self.rare.abs_paths.push((value, span));
         }
     }
 
     /// A variable whose presence the code tests is optional wherever the file reads it: the
     /// code has a path for its absence (every language).
     pub fn mark_presence_tested(&mut self) {
-        if self.presence_tested.is_empty() {
+        if self.rare.presence_tested.is_empty() {
             return;
         }
-        self.presence_tested.sort();
-        self.presence_tested.dedup();
+        self.rare.presence_tested.sort();
+        self.rare.presence_tested.dedup();
         for r in &mut self.env_reads {
             if self
+                .rare
                 .presence_tested
                 .binary_search_by(|x| x.as_str().cmp(&r.name))
                 .is_ok()
@@ -581,9 +670,9 @@ impl CodeFacts {
             }
             if let Some((host, port)) = split_address(d)
                 && port.is_some_and(|p| p != 0)
-                && !self.listens.iter().any(|l| l.span == *sp)
+                && !self.rare.listens.iter().any(|l| l.span == *sp)
             {
-                self.listens.push(Listen {
+                self.rare.listens.push(Listen {
                     host: Some((host, sp.clone())),
                     port: port.map(|p| (p, sp.clone())),
                     port_from_env: true,
@@ -624,11 +713,11 @@ impl CodeFacts {
                 None => (b.value.to_string(), None),
             };
             if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1")
-                || self.listens.iter().any(|l| l.span == b.value_span)
+                || self.rare.listens.iter().any(|l| l.span == b.value_span)
             {
                 continue;
             }
-            self.listens.push(Listen {
+            self.rare.listens.push(Listen {
                 host: Some((host, b.value_span.clone())),
                 port: port.map(|p| (p, b.value_span.clone())),
                 port_from_env: true,
@@ -655,16 +744,19 @@ impl CodeFacts {
             if ENGINE_KEYS.contains(&b.key.to_ascii_uppercase().as_str())
                 && (v == "sqlite" || v == "sqlite3")
             {
-                self.sqlite_defaults
+                self.rare
+                    .sqlite_defaults
                     .push((b.key.to_ascii_uppercase().to_string(), b.value_span.clone()));
             }
         }
         for r in &self.env_reads {
             if let (Some(ArgValue::Str(d)), Some(sp)) = (&r.default, &r.default_span)
                 && d.to_ascii_lowercase().starts_with("sqlite:")
-                && !self.sqlite_defaults.iter().any(|(_, s)| s == sp)
+                && !self.rare.sqlite_defaults.iter().any(|(_, s)| s == sp)
             {
-                self.sqlite_defaults.push((r.name.to_string(), sp.clone()));
+                self.rare
+                    .sqlite_defaults
+                    .push((r.name.to_string(), sp.clone()));
             }
         }
     }
@@ -967,14 +1059,36 @@ mod tests {
     }
 
     /// Every source file's facts live until the run ends: a list of facts added as a `Vec`
-    /// (24 bytes even while empty) instead of a `ThinVec` (8) costs every file.
+    /// (24 bytes even while empty) instead of a `ThinVec` (8) costs every file, and so does a
+    /// list most files never hold kept beside those they do instead of in `rare`.
     #[test]
     fn facts_cost_one_pointer_per_empty_list() {
         assert!(
-            std::mem::size_of::<CodeFacts>() <= 8 * 24,
+            std::mem::size_of::<CodeFacts>() <= 8 * 8,
             "{} bytes",
             std::mem::size_of::<CodeFacts>()
         );
+    }
+
+    /// A file without rare facts allocates none, even where a parse read or emptied them
+    /// (every Python call is a rare fact until `keep_judged_calls`); one with any keeps them.
+    #[test]
+    fn rare_facts_are_allocated_only_when_held() {
+        let facts = |text: &str| parse_source(Lang::Python, "app.py", text).unwrap();
+        let plain = facts("import os\nprint(os.environ.get(\"A\"))\nx = len([1])\n");
+        assert_eq!(plain.env_reads.len(), 1);
+        assert!(plain.rare.0.is_none());
+        assert!(plain.rare.listens.is_empty() && plain.rare.calls.is_empty());
+        let server = facts("from flask import Flask\napp = Flask(__name__)\napp.run(port=5000)\n");
+        assert!(server.rare.0.is_some());
+        assert_eq!(server.rare.listens.len(), 1);
+        // the cache keeps both as they were
+        for f in [plain, server] {
+            let bytes = postcard::to_stdvec(&f).unwrap();
+            let back: CodeFacts = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back.rare.0.is_some(), f.rare.0.is_some());
+            assert_eq!(back.rare.listens.len(), f.rare.listens.len());
+        }
     }
 
     #[test]
@@ -1010,7 +1124,7 @@ mod tests {
             assert!(!is_machine_path(s), "{s}");
             let mut facts = CodeFacts::default();
             facts.string_literal(s.to_string(), 0..s.len());
-            assert!(facts.urls.is_empty() && facts.abs_paths.is_empty());
+            assert!(facts.urls.is_empty() && facts.rare.abs_paths.is_empty());
         }
     }
 

@@ -277,8 +277,8 @@ if (getenv('APP_ENV') === 'production') {}
         assert!(b.contains(&("PDO password", "secret123")), "{b:?}");
         assert!(b.contains(&("password", "hunter22")), "{b:?}");
         assert!(b.contains(&("APP_KEY", "base64:abcdefghijklmnop")), "{b:?}");
-        assert_eq!(f.file_logs.len(), 1);
-        assert_eq!(f.env_branches.len(), 1);
+        assert_eq!(f.rare.file_logs.len(), 1);
+        assert_eq!(f.rare.env_branches.len(), 1);
         assert!(f.urls.iter().any(|u| u.value == "redis://cache:6379"));
     }
 }

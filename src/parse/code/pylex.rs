@@ -202,7 +202,7 @@ pub fn facts(text: &str) -> Option<CodeFacts> {
     // the script's entry: the first call under the guard, as the tree walk meets calls (see
     // `CodeFacts::keep_judged_calls`, which keeps only its place)
     if let Some(e) = w.entry {
-        w.f.calls.push(super::Call {
+        w.f.rare.calls.push(super::Call {
             callee: e.callee,
             args: Vec::new(),
             span: e.span,
@@ -925,6 +925,7 @@ impl Walk<'_> {
                 if generated {
                     let left = self.toks[left_start].start..self.toks[left_end - 1].end;
                     self.f
+                        .rare
                         .generated_secrets
                         .push((self.text.get(left)?.to_string(), right));
                 }

@@ -93,7 +93,9 @@ pub fn is_stream_target(t: &str) -> bool {
 /// `HTTPServer((h, p), …)`) and logs sent to files, from the calls and bindings.
 fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
     let flask = f.imports.iter().any(|(m, _)| m == "flask");
-    for call in &f.calls {
+    // the calls are read while the other rare facts are written
+    let calls = std::mem::take(&mut f.rare.calls);
+    for call in &calls {
         let first = match call.positional(0).map(|a| &a.value) {
             Some(ArgValue::Str(s)) => Some(s.as_str()),
             _ => None,
@@ -107,20 +109,23 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
                 Some(ArgValue::Str(s)) => s.clone(),
                 _ => ".env".into(),
             };
-            f.dotenv_files.push(path);
+            f.rare.dotenv_files.push(path);
         }
         if call.method() == "FileSystemStorage" {
-            f.local_state.push((
+            f.rare.local_state.push((
                 "Django's `FileSystemStorage` keeps files on the local disk".into(),
                 call.span.clone(),
             ));
         }
         if call.main_guard && eager_connect_call(Lang::Python, &call.callee) {
-            f.eager_connects
+            f.rare
+                .eager_connects
                 .push((format!("`{}`", call.callee), call.span.clone()));
         }
         if let Some(what) = migration_call(&call.callee, first, text) {
-            f.migrations.push((what.to_string(), call.span.clone()));
+            f.rare
+                .migrations
+                .push((what.to_string(), call.span.clone()));
         }
         let method = call.method();
         if matches!(method, "run" | "run_app" | "serve" | "run_simple") {
@@ -137,7 +142,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
             };
             let no_args = call.args.is_empty()
                 || call.kwarg("host").is_none() && call.positional(0).is_none();
-            f.listens.push(Listen {
+            f.rare.listens.push(Listen {
                 host,
                 port,
                 port_from_env: from_env,
@@ -166,7 +171,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
             };
             let host = h.trim().trim_matches(['"', '\'']).to_string();
             if let Ok(n) = p.trim().parse::<u16>() {
-                f.listens.push(Listen {
+                f.rare.listens.push(Listen {
                     host: Some((
                         if host.is_empty() {
                             "0.0.0.0".into()
@@ -193,12 +198,13 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
         if let Some(arg) = target
             && !matches!(&arg.value, ArgValue::Str(s) if is_stream_target(s))
         {
-            f.file_logs.push(FileLog {
+            f.rare.file_logs.push(FileLog {
                 what: format!("`{}` writes logs to a file", call.callee),
                 span: call.span.clone(),
             });
         }
     }
+    f.rare.calls = calls;
     for b in &f.bindings {
         let local_session = match b.key.as_str() {
             "SESSION_ENGINE" => {
@@ -208,7 +214,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
             _ => false,
         };
         if local_session {
-            f.local_sessions.push((
+            f.rare.local_sessions.push((
                 format!("`{} = \"{}\"`", b.key, b.value),
                 b.value_span.clone(),
             ));
@@ -217,7 +223,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
             && (b.key.to_ascii_lowercase().contains("storage")
                 || b.key.to_ascii_lowercase().contains("ratelimit"))
         {
-            f.local_state.push((
+            f.rare.local_state.push((
                 format!(
                     "`{} = \"memory://\"` counts in each process's memory",
                     b.key
@@ -228,13 +234,13 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
         if matches!(b.key.as_str(), "DEFAULT_FILE_STORAGE" | "BACKEND")
             && b.value.ends_with("storage.FileSystemStorage")
         {
-            f.local_state.push((
+            f.rare.local_state.push((
                 format!("`{}` keeps files on the local disk", b.value),
                 b.value_span.clone(),
             ));
         }
         if b.key == "class" && FILE_HANDLERS.iter().any(|h| b.value.ends_with(h)) {
-            f.file_logs.push(FileLog {
+            f.rare.file_logs.push(FileLog {
                 what: format!("logging config uses `{}`, which writes to a file", b.value),
                 span: b.value_span.clone(),
             });
@@ -377,7 +383,8 @@ fn visit(
     let main_guard = main_guard || is_main_guard(node, text);
     let node_kind = kind(node);
     if matches!(node_kind, "while_statement" | "for_statement") && is_retry_loop(t(node, text)) {
-        f.connect_retries
+        f.rare
+            .connect_retries
             .push(("a loop that connects and sleeps".into(), span(node)));
     }
     match node_kind {
@@ -542,10 +549,10 @@ fn visit(
                     if let Some(prog) =
                         program.filter(|p| !p.is_empty() && !p.starts_with('$') && !p.contains('{'))
                     {
-                        f.programs.push((prog, first.value_span.clone()));
+                        f.rare.programs.push((prog, first.value_span.clone()));
                     }
                 }
-                f.calls.push(Call {
+                f.rare.calls.push(Call {
                     callee,
                     args,
                     span: span(node),
@@ -580,7 +587,9 @@ fn visit(
                 && matches!(kind(l), "identifier" | "attribute")
                 && generated_secret(t(l, text).rsplit('.').next().unwrap_or(""), t(r, text))
             {
-                f.generated_secrets.push((t(l, text).to_string(), span(r)));
+                f.rare
+                    .generated_secrets
+                    .push((t(l, text).to_string(), span(r)));
             }
             if let (Some(l), Some(r)) = (field(node, "left"), field(node, "right"))
                 && matches!(kind(l), "identifier" | "attribute")
@@ -621,7 +630,7 @@ fn visit(
                         && ENV_NAMES.contains(&value.to_ascii_lowercase().as_str())
                         && let Some(var) = first_string(a, text)
                     {
-                        f.env_branches.push((var, value, span(node)));
+                        f.rare.env_branches.push((var, value, span(node)));
                         break;
                     }
                 }
@@ -712,7 +721,7 @@ if __name__ == "__main__":
             .map(|r| (r.name.as_str(), r.has_default))
             .collect();
         assert_eq!(reads, [("DATABASE_URL", false), ("PORT", true)]);
-        let run = f.calls.iter().find(|c| c.callee == "app.run").unwrap();
+        let run = f.rare.calls.iter().find(|c| c.callee == "app.run").unwrap();
         assert!(run.main_guard);
         assert_eq!(run.kwarg("port").unwrap().value, ArgValue::Int(5000));
         assert!(
@@ -721,7 +730,12 @@ if __name__ == "__main__":
                 .any(|b| b.key == "SECRET_KEY" && b.value == "s3cr3t-value")
         );
         assert!(f.bindings.iter().any(|b| b.key == "password"));
-        assert!(f.calls.iter().any(|c| c.method() == "RotatingFileHandler"));
+        assert!(
+            f.rare
+                .calls
+                .iter()
+                .any(|c| c.method() == "RotatingFileHandler")
+        );
         let creds = parse(
             "import pika\nc = pika.PlainCredentials('guest', 'guest')\nauth = HTTPBasicAuth(user, 'pw')\n",
         );
@@ -754,8 +768,8 @@ if __name__ == "__main__":
         );
         let t3 = "import os\nif os.getenv('APP_ENV') == 'production':\n    pass\nDATA = '/home/ann/data/x.csv'\nOK = '/home/'\nif os.environ['MODE'] != 'fast':\n    pass\n";
         let f3 = parse(t3);
-        assert_eq!(f3.env_branches.len(), 1);
-        assert_eq!(f3.env_branches[0].0, "APP_ENV");
-        assert_eq!(f3.abs_paths.len(), 1);
+        assert_eq!(f3.rare.env_branches.len(), 1);
+        assert_eq!(f3.rare.env_branches[0].0, "APP_ENV");
+        assert_eq!(f3.rare.abs_paths.len(), 1);
     }
 }

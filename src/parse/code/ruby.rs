@@ -38,7 +38,7 @@ fn active_storage_local(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize
         && node_text(l, text).ends_with("active_storage.service")
         && node_text(r, text) == ":local"
     {
-        f.local_state.push((
+        f.rare.local_state.push((
             "Active Storage keeps uploads on the server's disk (`service = :local`)".into(),
             node_span(n),
         ));
@@ -294,18 +294,23 @@ end
         assert!(b.contains(&("SIDEKIQ_WEB_PASSWORD", "maybe")), "{b:?}");
         assert!(b.contains(&("password", "hunter22")), "{b:?}");
         assert!(b.contains(&("host", "redis-master")), "{b:?}");
-        assert_eq!(f.file_logs.len(), 1, "{:?}", f.file_logs);
-        assert_eq!(f.listens.len(), 2);
-        assert!(f.listens.iter().any(|l| l.port_from_env));
+        assert_eq!(f.rare.file_logs.len(), 1, "{:?}", f.rare.file_logs);
+        assert_eq!(f.rare.listens.len(), 2);
+        assert!(f.rare.listens.iter().any(|l| l.port_from_env));
         assert!(
-            f.listens
+            f.rare
+                .listens
                 .iter()
                 .any(|l| l.host.as_ref().is_some_and(|h| h.0 == "127.0.0.1"))
         );
-        assert_eq!(f.env_branches.len(), 1);
-        assert_eq!(parse("use Rack::Session::Pool\n").local_sessions.len(), 1);
+        assert_eq!(f.rare.env_branches.len(), 1);
+        assert_eq!(
+            parse("use Rack::Session::Pool\n").rare.local_sessions.len(),
+            1
+        );
         assert!(
             parse("use Rack::Session::Cookie\n")
+                .rare
                 .local_sessions
                 .is_empty()
         );

@@ -142,7 +142,8 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
         "loop_expression" | "while_expression" | "for_expression"
     ) && is_retry_loop(t(n, text))
     {
-        f.connect_retries
+        f.rare
+            .connect_retries
             .push(("a loop that connects and sleeps".into(), span(n)));
     }
     match kind(n) {
@@ -173,10 +174,10 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
             let a = args(n);
             let tail = |k: usize| callee.rsplit("::").take(k).collect::<Vec<_>>();
             if eager_connect_call(Lang::Rust, &callee) {
-                f.eager_connects.push((format!("`{callee}`"), span(n)));
+                f.rare.eager_connects.push((format!("`{callee}`"), span(n)));
             }
             if let Some(what) = migration_call(&callee, None, text) {
-                f.migrations.push((what.to_string(), span(n)));
+                f.rare.migrations.push((what.to_string(), span(n)));
             }
             let last2 = tail(2);
             let is = |name: &str| callee == name || callee.ends_with(&format!("::{name}"));
@@ -234,7 +235,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     // port 0 asks the OS for any free port: a test or a client, never the
                     // app's serving port
                     if p != Some(0) {
-                        f.listens.push(Listen {
+                        f.rare.listens.push(Listen {
                             host: Some((h, span(*first))),
                             port: p.map(|p| (p, span(*first))),
                             port_from_env: false,
@@ -246,13 +247,15 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 } else if t(*first, text).contains("env::var")
                     || t(*first, text).to_ascii_lowercase().contains("port")
                 {
-                    f.listens.extend(listen_at(None, true, span(n), &callee));
+                    f.rare
+                        .listens
+                        .extend(listen_at(None, true, span(n), &callee));
                 }
             }
             if is("Command::new")
                 && let Some(p) = a.first().and_then(|x| string_value(*x, text))
             {
-                f.programs.push((p, span(a[0])));
+                f.rare.programs.push((p, span(a[0])));
             }
             let lower = callee.to_ascii_lowercase();
             if lower.contains("rolling::")
@@ -263,7 +266,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     && a.iter().any(|x| t(*x, text).contains("File::create")))
                 || method == "log_to_file"
             {
-                f.file_logs.push(FileLog {
+                f.rare.file_logs.push(FileLog {
                     what: format!("`{callee}` writes logs to files"),
                     span: span(n),
                 });
@@ -371,11 +374,11 @@ async fn main() -> anyhow::Result<()> {
             ]
         );
         assert_eq!(f.env_reads[1].default, Some(ArgValue::Str("8080".into())));
-        assert_eq!(f.file_logs.len(), 1);
-        assert_eq!(f.listens.len(), 2, "{:?}", f.listens);
-        assert_eq!(f.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
-        assert_eq!(f.listens[1].port.as_ref().unwrap().0, 8080);
-        assert_eq!(f.programs[0].0, "ffmpeg");
+        assert_eq!(f.rare.file_logs.len(), 1);
+        assert_eq!(f.rare.listens.len(), 2, "{:?}", f.rare.listens);
+        assert_eq!(f.rare.listens[0].host.as_ref().unwrap().0, "127.0.0.1");
+        assert_eq!(f.rare.listens[1].port.as_ref().unwrap().0, 8080);
+        assert_eq!(f.rare.programs[0].0, "ffmpeg");
     }
 
     #[test]
@@ -406,11 +409,12 @@ struct Cfg { url: String }
         let reads: Vec<_> = f.env_reads.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(reads, ["REAL"]);
         let ports: Vec<_> = f
+            .rare
             .listens
             .iter()
             .map(|l| l.port.as_ref().map(|p| p.0))
             .collect();
-        assert_eq!(ports, [Some(8080)], "{:?}", f.listens);
+        assert_eq!(ports, [Some(8080)], "{:?}", f.rare.listens);
         assert!(is_test_attribute("#[ cfg( test ) ]"));
         assert!(is_test_attribute("#[cfg(all(test, feature = \"x\"))]"));
         assert!(!is_test_attribute("#[cfg(not(test))]"));
