@@ -203,7 +203,7 @@ impl Project {
                     })
                     .map(|(_, manifest)| format!("frontend code of `{manifest}`"))
             };
-            self.sources[i].bundled = reason;
+            self.sources[i].bundled = reason.map(String::into_boxed_str);
         }
     }
 
@@ -352,7 +352,11 @@ impl Project {
             Parsed::Source(lang, facts) => self.sources.push(SourceModel {
                 lang,
                 file: id,
-                dir,
+                // the files of a directory come one after another: one copy of its name
+                dir: match self.sources.last() {
+                    Some(s) if *s.dir == *dir => s.dir.clone(),
+                    _ => dir.into(),
+                },
                 facts: *facts,
                 build_script: lang == crate::parse::code::Lang::Rust
                     && walk::file_name(&rel) == "build.rs",

@@ -203,14 +203,15 @@ pub struct ManifestModel {
 pub struct SourceModel {
     pub lang: crate::parse::code::Lang,
     pub file: FileId,
-    pub dir: String,
+    /// The file's directory, shared with the other files of that directory read before it.
+    pub dir: std::sync::Arc<str>,
     pub facts: CodeFacts,
     /// A Rust build script (`build.rs` beside `Cargo.toml`): it runs at build time, so what
     /// it reads is the build's environment, not the app's.
     pub build_script: bool,
     /// JavaScript a bundler reads or compiles (see `bundled_code`): its `process.env.NODE_ENV`
     /// is replaced at build time. The reason, for `twelve model`.
-    pub bundled: Option<String>,
+    pub bundled: Option<Box<str>>,
 }
 
 #[derive(Debug)]

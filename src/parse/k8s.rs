@@ -89,7 +89,8 @@ pub struct Object {
     /// The `twelve/ignore` annotation (suppressions for the whole object).
     pub ignore: Option<Str>,
     pub span: Span,
-    pub pod: Option<PodSpec>,
+    /// Boxed: most objects (Services, ConfigMaps, …) have none.
+    pub pod: Option<Box<PodSpec>>,
     pub replicas: Option<(i64, Span)>,
     pub selector: Vec<(String, String)>,
     pub service_ports: Vec<ServicePort>,
@@ -273,7 +274,7 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
                 })
             }),
         span: doc.span.clone(),
-        pod,
+        pod: pod.map(Box::new),
         replicas: spec
             .and_then(|s| s.get("replicas"))
             .and_then(|r| Some((r.as_i64()?, r.span.clone()))),

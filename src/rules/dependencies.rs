@@ -269,7 +269,7 @@ impl Rule for MissingManifest {
                 .iter()
                 .find(|(m, _)| third_party(src.lang, m) && !local.contains(m.as_str()));
             if let Some(imp) = third {
-                by_dir.entry((src.dir.as_str(), eco)).or_insert((src, imp));
+                by_dir.entry((&*src.dir, eco)).or_insert((src, imp));
             }
         }
         for ((dir, eco), (src, (module, span))) in by_dir {
