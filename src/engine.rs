@@ -97,23 +97,6 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Ou
             })
         })
         .collect();
-    // the text of source code was dropped once its facts were extracted: read again the files
-    // findings land in and those holding secrets (messages are masked with their values)
-    let referenced: Vec<crate::source::FileId> = results
-        .iter()
-        .flatten()
-        .flat_map(|(_, out)| out)
-        .flat_map(|d| {
-            d.primary
-                .iter()
-                .chain(&d.secondary)
-                .map(|l| l.origin.file)
-                .chain(d.secrets.iter().map(|o| o.file))
-        })
-        .chain(project.secrets.iter().map(|s| s.origin.file))
-        .collect();
-    project.reload_texts(referenced, opts.max_file_size);
-    let project = project;
     let mut failed_rules: Vec<(&'static rules::Meta, String)> = Vec::new();
     let mut checks = Vec::new();
     let mut diagnostics = Vec::new();
@@ -208,6 +191,22 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Ou
     let mut moved = moved.into_iter();
     diagnostics
         .retain(|d| !moved.next().unwrap_or(false) || !key(d).is_some_and(|k| stayed.contains(&k)));
+    // the texts of files were dropped once the model was built: read again the files findings
+    // land in (their other ends too, and the copies and values lines named above) and those
+    // holding secrets (messages are masked with their values)
+    let referenced: Vec<crate::source::FileId> = diagnostics
+        .iter()
+        .flat_map(|d| {
+            d.primary
+                .iter()
+                .chain(&d.secondary)
+                .map(|l| l.origin.file)
+                .chain(d.secrets.iter().map(|o| o.file))
+        })
+        .chain(project.secrets.iter().map(|s| s.origin.file))
+        .collect();
+    project.reload_texts(referenced, opts.max_file_size);
+    let project = project;
     let ran: Vec<&'static rules::Meta> = enabled.iter().map(|r| r.meta()).collect();
     let unused = ran.iter().copied().find(|m| m.code == "TF0002");
     let (mut diagnostics, mut suppressed) =

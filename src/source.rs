@@ -135,6 +135,18 @@ impl SourceFile {
         matches!(self.body, Body::Unloaded { .. })
     }
 
+    /// Drop the text, keeping what a finding may ask without it (see `Body::Unloaded`).
+    pub fn unload(&mut self) {
+        if let Body::Loaded(l) = &self.body {
+            let (first, lines) = Self::outline(&l.text);
+            let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            self.body = Body::Unloaded {
+                first_line_end: narrow(first.end),
+                lines: narrow(lines),
+            };
+        }
+    }
+
     /// Give an unloaded file its text again (read anew from disk).
     pub fn reload(&mut self, text: String) {
         let lines = Lines::new(&text);

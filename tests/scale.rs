@@ -105,3 +105,62 @@ fn code_keeps_only_its_facts_and_files_with_findings_are_read_again() {
         "code without findings keeps no text"
     );
 }
+
+/// Memory stays flat as files grow: once the model is built, a file keeps its text only if
+/// the report shows it (a finding, or a finding's other end, lands in it), it holds a secret
+/// (messages are masked with its values) or suppressions are read from it; every other text
+/// was dropped. The shown files answer with their real text.
+#[test]
+fn only_the_files_a_report_shows_keep_their_text() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects");
+    let mut dropped = 0;
+    for e in std::fs::read_dir(&root).unwrap() {
+        let dir = e.unwrap().path();
+        let o = engine::run(&dir, &Settings::default());
+        let p = &o.project;
+        let mut shown: std::collections::HashSet<twelve::source::FileId> = o
+            .diagnostics
+            .iter()
+            .chain(o.suppressed.iter().map(|s| &s.diagnostic))
+            .flat_map(|d| {
+                d.primary
+                    .iter()
+                    .chain(&d.secondary)
+                    .map(|l| l.origin.file)
+                    .chain(d.secrets.iter().map(|o| o.file))
+            })
+            .chain(p.secrets.iter().map(|s| s.origin.file))
+            .collect();
+        shown.extend(
+            o.suppressed
+                .iter()
+                .filter_map(|s| s.origin.as_ref().map(|o| o.file)),
+        );
+        for f in &p.files {
+            if f.is_unloaded() {
+                dropped += 1;
+                continue;
+            }
+            let on_disk = std::fs::read_to_string(&f.abs).unwrap_or_default();
+            assert!(
+                shown.contains(&f.id)
+                    || on_disk.contains("twelve:")
+                    || on_disk.contains("twelve/ignore"),
+                "{}: {} keeps its text, which no report shows",
+                dir.display(),
+                f.rel
+            );
+        }
+        for id in &shown {
+            let f = p.file(*id);
+            let on_disk = std::fs::read_to_string(&f.abs).unwrap_or_default();
+            assert_eq!(
+                f.text(),
+                on_disk.trim_start_matches('\u{feff}'),
+                "{}",
+                f.rel
+            );
+        }
+    }
+    assert!(dropped > 20, "{dropped} texts dropped");
+}

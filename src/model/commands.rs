@@ -439,7 +439,11 @@ impl Project {
     /// The commands systemd units run as their service starts (`ExecStartPre=`, `ExecStart=`,
     /// `ExecStartPost=`), each with its unit's file. systemd's prefixes (`-`, `@`, `+`, `!`)
     /// are not part of the command.
-    pub fn unit_start_commands(&self) -> Vec<CommandLine> {
+    pub fn unit_start_commands(&self) -> &[CommandLine] {
+        &self.unit_starts
+    }
+
+    fn compute_unit_start_commands(&self) -> Vec<CommandLine> {
         let mut out = Vec::new();
         for c in &self.config_files {
             // a `Type=oneshot` unit is a one-off (a migrate unit run once per release)
@@ -527,6 +531,7 @@ impl Project {
             .collect();
         self.runs = runs;
         self.starts = starts;
+        self.unit_starts = self.compute_unit_start_commands();
     }
 
     fn compute_run_commands(&self, df: usize) -> Vec<(usize, Vec<Cmd>)> {

@@ -562,7 +562,29 @@ impl Project {
         p.credential_args = secrets::credential_args(&p);
         p.ownership = ownership::Ownership::new(&p);
         p.compute_environment_copies();
+        p.unload_texts();
         p
+    }
+
+    /// Drop the texts of the files read, once the model holds what the rules read of them:
+    /// a repository's texts would otherwise live until its report is written. The files
+    /// findings land in are read again (`reload_texts`); those holding suppressions (comments,
+    /// `twelve/ignore` annotations) keep theirs, which suppressions are read from after the
+    /// rules ran.
+    fn unload_texts(&mut self) {
+        let annotated: foldhash::HashSet<FileId> = self
+            .k8s
+            .iter()
+            .filter(|k| k.object.ignore.is_some())
+            .map(|k| k.file)
+            .collect();
+        for f in &mut self.files {
+            if !annotated.contains(&f.id)
+                && memchr::memmem::find(f.text().as_bytes(), b"twelve:").is_none()
+            {
+                f.unload();
+            }
+        }
     }
 
     /// Read again the text of unloaded files (source code whose facts were extracted): the

@@ -395,6 +395,8 @@ pub struct Project {
     pub runs: Vec<Vec<(usize, Vec<commands::Cmd>)>>,
     /// Per app: the command lines that start it.
     pub starts: Vec<Vec<commands::CommandLine>>,
+    /// The commands systemd units run as their service starts (see `unit_start_commands`).
+    pub unit_starts: Vec<commands::CommandLine>,
     /// Every value under a secret-like name or with a secret's shape, classified (see
     /// `secrets`): the secret rules judge these, reports mask the likely secrets.
     pub secrets: Vec<secrets::SecretSite>,
