@@ -42,14 +42,36 @@ impl Origin {
     }
 }
 
+/// Where a file is on disk. Almost always its path relative to the root, under the root:
+/// the root is then shared by every file (a 100,000-file repository kept 100,000 paths
+/// beside their relative ones). A name that is not UTF-8 is escaped in the relative path,
+/// which then names no file: such a file keeps its own path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Location {
+    /// At the relative path under this root.
+    Under(std::sync::Arc<Path>),
+    /// At this path.
+    At(std::sync::Arc<Path>),
+}
+
+impl Location {
+    /// The path on disk of the file at `rel`.
+    pub fn path(&self, rel: &str) -> std::borrow::Cow<'_, Path> {
+        match self {
+            Location::Under(root) => std::borrow::Cow::Owned(root.join(rel)),
+            Location::At(path) => std::borrow::Cow::Borrowed(path),
+        }
+    }
+}
+
 /// A file that was read: its path relative to the scan root (always with `/`) and its text.
 #[derive(Debug)]
 pub struct SourceFile {
     pub id: FileId,
     /// Path relative to the root, `/`-separated.
     pub rel: Arc<str>,
-    /// Path on disk.
-    pub abs: Arc<Path>,
+    /// Where it is on disk (see `abs`).
+    pub at: Location,
     body: Body,
 }
 
@@ -78,12 +100,12 @@ struct Loaded {
 static NO_LINES: std::sync::LazyLock<Lines> = std::sync::LazyLock::new(|| Lines::new(""));
 
 impl SourceFile {
-    pub fn new(id: FileId, rel: Arc<str>, abs: Arc<Path>, text: String) -> Self {
+    pub fn new(id: FileId, rel: Arc<str>, at: Location, text: String) -> Self {
         let lines = Lines::new(&text);
         SourceFile {
             id,
             rel,
-            abs,
+            at,
             body: Body::Loaded(Box::new(Loaded { text, lines })),
         }
     }
@@ -93,7 +115,7 @@ impl SourceFile {
     pub fn unloaded(
         id: FileId,
         rel: Arc<str>,
-        abs: Arc<Path>,
+        at: Location,
         first_line: Span,
         lines: usize,
     ) -> Self {
@@ -101,7 +123,7 @@ impl SourceFile {
         SourceFile {
             id,
             rel,
-            abs,
+            at,
             body: Body::Unloaded {
                 first_line_end: narrow(first_line.end),
                 lines: narrow(lines),
@@ -115,6 +137,11 @@ impl SourceFile {
         let b = text.as_bytes();
         let first = memchr::memchr(b'\n', b).unwrap_or(b.len());
         (0..first, memchr::memchr_iter(b'\n', b).count() + 1)
+    }
+
+    /// The file's path on disk.
+    pub fn abs(&self) -> std::borrow::Cow<'_, Path> {
+        self.at.path(&self.rel)
     }
 
     /// The text and its line table; empty while the file is unloaded.
@@ -306,7 +333,7 @@ mod tests {
         /// answers everything as the loaded file does.
         #[test]
         fn an_unloaded_file_answers_as_the_loaded_one(text in "(a|é|😀|\r|\n|\r\n| ){0,40}") {
-            let (rel, abs): (Arc<str>, Arc<Path>) = ("a.py".into(), Path::new("/r/a.py").into());
+            let (rel, abs): (Arc<str>, _) = ("a.py".into(), Location::At(Path::new("/r/a.py").into()));
             let loaded = SourceFile::new(FileId(0), rel.clone(), abs.clone(), text.clone());
             let (first, n) = SourceFile::outline(&text);
             let mut unloaded = SourceFile::unloaded(FileId(0), rel, abs, first, n);

@@ -49,9 +49,18 @@ impl FileKind {
 #[derive(Debug, Clone)]
 pub struct Found {
     pub rel: std::sync::Arc<str>,
-    pub abs: std::sync::Arc<Path>,
+    pub at: Location,
     pub kind: FileKind,
 }
+
+impl Found {
+    /// The file's path on disk.
+    pub fn abs(&self) -> std::borrow::Cow<'_, Path> {
+        self.at.path(&self.rel)
+    }
+}
+
+pub use crate::source::Location;
 
 /// Something the walk could not read, said to the user instead of skipped silently.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -397,6 +406,8 @@ impl Rules {
 struct Pending {
     abs: PathBuf,
     rel: String,
+    /// `rel` is the path on disk under the root (every name on the way is UTF-8).
+    exact: bool,
     rules: Vec<std::sync::Arc<Rules>>,
     /// Canonical paths of the directories above (and this one), to see a symbolic link
     /// leading back into one of them.
@@ -428,7 +439,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         let kind = classify(&rel);
         found.push(Found {
             rel: rel.into(),
-            abs: canon_root.into(),
+            at: Location::At(canon_root.into()),
             kind,
         });
         return (found, notices);
@@ -441,9 +452,11 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     } else {
         ancestor_rules(&canon_root, &mut notices)
     };
+    let shared_root: std::sync::Arc<Path> = canon_root.clone().into();
     let mut level = vec![Pending {
         abs: canon_root.clone(),
         rel: String::new(),
+        exact: true,
         rules: base_rules,
         chain: vec![canon_root.clone()],
     }];
@@ -451,7 +464,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     while !level.is_empty() {
         let visited: Vec<Visited> = level
             .into_par_iter()
-            .map(|dir| visit(dir, &canon_root, &overrides, opts))
+            .map(|dir| visit(dir, &canon_root, &shared_root, &overrides, opts))
             .collect();
         level = Vec::new();
         for v in visited {
@@ -460,7 +473,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
             level.extend(v.subdirs);
         }
     }
-    found.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.abs.cmp(&b.abs)));
+    found.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.abs().cmp(&b.abs())));
     // two names that differ only in bytes that are not UTF-8 escape alike only if a real
     // name holds the escape itself: keep the first, and say so
     let mut unique: Vec<Found> = Vec::with_capacity(found.len());
@@ -508,6 +521,7 @@ struct Visited {
 fn visit(
     dir: Pending,
     canon_root: &Path,
+    shared_root: &std::sync::Arc<Path>,
     overrides: &ignore::overrides::Override,
     opts: &WalkOptions,
 ) -> Visited {
@@ -557,6 +571,7 @@ fn visit(
             continue;
         }
         let rel = join_rel(&dir.rel, &path_text(&name));
+        let exact = dir.exact && name.to_str().is_some();
         let file_type = match file_type {
             Some(t) => t,
             None => match std::fs::symlink_metadata(&path) {
@@ -630,6 +645,7 @@ fn visit(
             subdirs.push(Pending {
                 abs: path,
                 rel,
+                exact,
                 rules: rules.clone(),
                 chain,
             });
@@ -637,7 +653,11 @@ fn visit(
             let kind = classify(&rel);
             found.push(Found {
                 rel: rel.into(),
-                abs: path.into(),
+                at: if exact {
+                    Location::Under(shared_root.clone())
+                } else {
+                    Location::At(path.into())
+                },
                 kind,
             });
         } else {
@@ -746,7 +766,7 @@ fn ignore_file(
 ) -> Option<ignore::gitignore::Gitignore> {
     let found = Found {
         rel: shown.into(),
-        abs: path.into(),
+        at: Location::At(path.into()),
         kind: FileKind::GitIgnore,
     };
     let text = match read_inside(&found, DEFAULT_MAX_FILE_SIZE, inside) {
@@ -829,7 +849,7 @@ pub fn read(found: &Found, max: u64) -> Result<String, String> {
 
 /// Read a file that must be a regular file inside `inside` (after following symbolic links).
 pub fn read_inside(found: &Found, max: u64, inside: &Path) -> Result<String, String> {
-    match found.abs.canonicalize() {
+    match found.abs().canonicalize() {
         Ok(c) if c.starts_with(inside) => read(found, max),
         Ok(_) => Err("skipped: symbolic link leads outside the scanned root".into()),
         Err(e) => Err(format!("skipped: cannot read: {}", io_message(&e))),
@@ -869,7 +889,7 @@ fn open_checked(path: &Path) -> Result<(std::fs::File, u64), String> {
 /// The bytes of a regular file of at most `max` bytes.
 pub fn read_bytes(found: &Found, max: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let (file, len) = open_checked(&found.abs)?;
+    let (file, len) = open_checked(&found.abs())?;
     if len > max {
         return Err(format!("skipped: {len} bytes is over the {max} byte limit"));
     }

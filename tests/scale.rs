@@ -141,7 +141,7 @@ fn only_the_files_a_report_shows_keep_their_text() {
                 dropped += 1;
                 continue;
             }
-            let on_disk = std::fs::read_to_string(&f.abs).unwrap_or_default();
+            let on_disk = std::fs::read_to_string(f.abs()).unwrap_or_default();
             assert!(
                 shown.contains(&f.id)
                     || on_disk.contains("twelve:")
@@ -153,7 +153,7 @@ fn only_the_files_a_report_shows_keep_their_text() {
         }
         for id in &shown {
             let f = p.file(*id);
-            let on_disk = std::fs::read_to_string(&f.abs).unwrap_or_default();
+            let on_disk = std::fs::read_to_string(f.abs()).unwrap_or_default();
             assert_eq!(
                 f.text(),
                 on_disk.trim_start_matches('\u{feff}'),

@@ -176,7 +176,7 @@ fn load_one(
     let mut stat_key = None;
     if let (FileKind::Source(lang), Some(cache)) = (f.kind, cache)
         && lang.spec().parse.is_some()
-        && let Ok(meta) = std::fs::metadata(&f.abs)
+        && let Ok(meta) = std::fs::metadata(f.abs())
         && meta.len() <= opts.max_file_size
     {
         stat_key = cache.stat_key(lang, depth, &f.rel, &meta);
@@ -475,9 +475,9 @@ impl Project {
                 } => {
                     let id = FileId(files.len() as u32);
                     files.push(match text {
-                        Ok(text) => SourceFile::new(id, f.rel.clone(), f.abs.clone(), text),
+                        Ok(text) => SourceFile::new(id, f.rel.clone(), f.at.clone(), text),
                         Err((first, lines)) => {
-                            SourceFile::unloaded(id, f.rel.clone(), f.abs.clone(), first, lines)
+                            SourceFile::unloaded(id, f.rel.clone(), f.at.clone(), first, lines)
                         }
                     });
                     inputs.push((id, kind));
@@ -607,7 +607,7 @@ impl Project {
                 let f = &self.files[id.0 as usize];
                 let found = Found {
                     rel: f.rel.clone(),
-                    abs: f.abs.clone(),
+                    at: f.at.clone(),
                     kind: FileKind::Other,
                 };
                 (*id, walk::read(&found, max_file_size).ok())
@@ -695,12 +695,8 @@ impl Project {
                     match walk::read(f, opts.max_file_size) {
                         Ok(text) => {
                             let id = FileId(self.files.len() as u32);
-                            self.files.push(SourceFile::new(
-                                id,
-                                f.rel.clone(),
-                                f.abs.clone(),
-                                text,
-                            ));
+                            self.files
+                                .push(SourceFile::new(id, f.rel.clone(), f.at.clone(), text));
                             self.file_index.insert(f.rel.clone(), id);
                             id
                         }
@@ -745,7 +741,7 @@ impl Project {
                 let id = FileId(self.files.len() as u32);
                 let entries = dotenv::parse(&text);
                 self.files
-                    .push(SourceFile::new(id, f.rel.clone(), f.abs.clone(), text));
+                    .push(SourceFile::new(id, f.rel.clone(), f.at.clone(), text));
                 self.file_index.insert(f.rel.clone(), id);
                 self.dotenvs.push(DotEnvModel {
                     file: id,
