@@ -304,7 +304,17 @@ proptest! {
         let _ = dockerfile::substitute(&text, &vars);
         let (t, map) = dockerfile::strip_continuations(&text, 0, '\\');
         prop_assert_eq!(t.len(), map.len());
-        prop_assert!(map.iter().all(|o| *o < text.len().max(1)));
+        prop_assert!(map.iter().all(|o| o < text.len().max(1)));
+        // each byte kept comes from where the map says, in the file's order
+        let offsets: Vec<usize> = map.iter().collect();
+        prop_assert_eq!(offsets.len(), t.len());
+        prop_assert!(offsets.windows(2).all(|w| w[0] < w[1]));
+        for (k, o) in offsets.iter().enumerate() {
+            prop_assert_eq!(text.as_bytes().get(*o), t.as_bytes().get(k));
+        }
+        let mut cut = map.clone();
+        cut.truncate(t.len() / 2);
+        prop_assert_eq!(cut.iter().collect::<Vec<_>>(), offsets[..t.len() / 2].to_vec());
         let _ = ImageRef::parse(&text);
         let _ = twelve::walk::classify(&text);
         let _ = twelve::walk::join("a/b", &text);

@@ -25,7 +25,72 @@ pub enum Form {
     Exec(Vec<Word>),
     /// Shell form: text with line continuations and inner comment lines removed, and for each
     /// byte of it the byte offset in the file it came from.
-    Shell { text: String, map: Vec<usize> },
+    Shell { text: String, map: OffsetMap },
+}
+
+/// For each byte of a text cut out of a file (a command with its line continuations
+/// removed), the byte offset in the file it came from. Kept as the runs of bytes that follow
+/// one another in the file (one per continued line), not an offset per byte: a Dockerfile's
+/// commands live as long as the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    /// (offset in the text, offset in the file) where each run starts, by offset in the text.
+    runs: Vec<(u32, u32)>,
+    len: u32,
+}
+
+impl OffsetMap {
+    /// Map the next byte of the text to `file` offset.
+    fn push(&mut self, file: usize) {
+        let (at, file) = (self.len, narrow(file));
+        let continues = self
+            .runs
+            .last()
+            .is_some_and(|(t, f)| f.checked_add(at - t) == Some(file));
+        if !continues {
+            self.runs.push((at, file));
+        }
+        self.len = self.len.saturating_add(1);
+    }
+
+    /// The file offset of byte `i` of the text.
+    pub fn get(&self, i: usize) -> Option<usize> {
+        if i >= self.len as usize {
+            return None;
+        }
+        let i = narrow(i);
+        let n = self.runs.partition_point(|(t, _)| *t <= i);
+        let (t, f) = self.runs.get(n.checked_sub(1)?)?;
+        Some((f + (i - t)) as usize)
+    }
+
+    /// How many bytes of text are mapped.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Keep the first `n` bytes.
+    pub fn truncate(&mut self, n: usize) {
+        if n < self.len() {
+            let n = narrow(n);
+            self.runs.retain(|(t, _)| *t < n);
+            self.len = n;
+        }
+    }
+
+    /// Every byte's file offset, in order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// An offset as a map keeps it (files are read up to a few megabytes).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[derive(Debug, Clone)]
@@ -41,7 +106,7 @@ impl CommandSpec {
     pub fn file_span(&self, r: &Span) -> Span {
         match &self.form {
             Form::Shell { map, .. } if !map.is_empty() => {
-                let s = map.get(r.start).copied().unwrap_or(self.span.end);
+                let s = map.get(r.start).unwrap_or(self.span.end);
                 let e = if r.end == 0 {
                     s
                 } else {
@@ -248,9 +313,9 @@ fn command(text: &str, escape: char, c: &pd::Command<'_>, heredocs: Vec<Word>) -
 
 /// Remove escape+newline pairs and comment lines inside a continued instruction, keeping for
 /// every byte kept its offset in the file.
-pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec<usize>) {
+pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, OffsetMap) {
     let mut out = String::with_capacity(raw.len());
-    let mut map = Vec::with_capacity(raw.len());
+    let mut map = OffsetMap::default();
     let bytes = raw.as_bytes();
     let at = |j: usize| bytes.get(j).copied();
     let skip_while = |mut j: usize, f: &dyn Fn(u8) -> bool| {
@@ -295,7 +360,9 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Vec
         // copy one whole character
         let end = crate::text::ceil_boundary(raw, i + 1);
         out.push_str(raw.get(i..end).unwrap_or_default());
-        map.extend((i..end).map(|k| base + k));
+        for k in i..end {
+            map.push(base + k);
+        }
         i = end;
     }
     (out, map)
@@ -522,7 +589,7 @@ fn key_values(
         if !mapped {
             return whole.clone();
         }
-        let start = map.get(r.start).copied().unwrap_or(whole.end);
+        let start = map.get(r.start).unwrap_or(whole.end);
         let end = match r.end.checked_sub(1) {
             Some(last) if r.end > r.start => map.get(last).map_or(whole.end, |x| x + 1),
             _ => start,
