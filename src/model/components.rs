@@ -255,7 +255,11 @@ const NODE_PATHS: &[&str] = &[
 
 /// What a pod's spec says about serving the node: a DaemonSet, the host's process or IPC
 /// namespace, or a host path into the node's kernel, devices, runtime or logs.
-pub fn node_agent(kind: &str, host_namespaces: bool, host_paths: &[String]) -> Option<Verdict> {
+pub fn node_agent(
+    kind: &str,
+    host_namespaces: bool,
+    host_paths: &[compact_str::CompactString],
+) -> Option<Verdict> {
     if kind == "DaemonSet" {
         return Some(verdict(
             Kind::NodeAgent,
@@ -282,7 +286,9 @@ pub fn node_agent(kind: &str, host_namespaces: bool, host_paths: &[String]) -> O
 }
 
 /// A Helm test hook (`helm.sh/hook: test`): a pod `helm test` runs, not part of the release.
-pub fn helm_test_hook(annotations: &[(String, String)]) -> bool {
+pub fn helm_test_hook(
+    annotations: &[(compact_str::CompactString, compact_str::CompactString)],
+) -> bool {
     annotations
         .iter()
         .any(|(k, v)| k == "helm.sh/hook" && v.split(',').any(|h| h.trim().starts_with("test")))

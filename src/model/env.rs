@@ -145,7 +145,8 @@ impl Project {
                         .map(|i| i.span.clone())
                         .unwrap_or(c.span.clone()),
                 );
-                env.provided.extend(c.env.iter().map(|e| e.name.clone()));
+                env.provided
+                    .extend(c.env.iter().map(|e| e.name.to_string()));
                 for (kind, name) in &c.env_from {
                     let want = if kind == "secretRef" {
                         "Secret"

@@ -53,7 +53,7 @@ impl Project {
             if let Some((key, value)) = k.object.selector.first() {
                 let ns = k.object.namespace.as_ref().map(|n| n.text.clone());
                 services_by_label
-                    .entry((ns, key.clone(), value.clone()))
+                    .entry((ns, key.to_string(), value.to_string()))
                     .or_default()
                     .push(i);
             }

@@ -540,7 +540,7 @@ impl Project {
             let at = Origin::new(km.file, km.object.kind_span.clone());
             comps.push(Component {
                 key: format!("{}:{name}", self.rel(km.file)),
-                name: name.clone(),
+                name: name.to_string(),
                 site: Site::Kubernetes { object: oi },
                 kind: v.kind,
                 evidence: v.evidence.clone(),
@@ -556,7 +556,7 @@ impl Project {
                     );
                     let image = pod.containers.get(main).and_then(|c| c.image.as_ref());
                     self.services.push(BackingService {
-                        name,
+                        name: name.to_string(),
                         kind: v.service.unwrap_or("service").into(),
                         image: image.map(|i| i.text.clone()).unwrap_or_default(),
                         origin: image.map_or(at, |i| Origin::new(km.file, i.span.clone())),
@@ -590,11 +590,10 @@ impl Project {
                 match built_by(&image.text) {
                     Some(ai) => apps[ai].k8s.push((oi, ci)),
                     None => apps.push(App {
-                        name: km
-                            .object
-                            .name
-                            .clone()
-                            .unwrap_or_else(|| ImageRef::parse(&image.text).name().to_string()),
+                        name: match &km.object.name {
+                            Some(n) => n.to_string(),
+                            None => ImageRef::parse(&image.text).name().to_string(),
+                        },
                         dockerfile: None,
                         context: None,
                         compose: Vec::new(),
@@ -666,7 +665,7 @@ impl Project {
             .filter_map(|(k, v)| {
                 self.index
                     .services_by_label
-                    .get(&(ns.clone(), k.clone(), v.clone()))
+                    .get(&(ns.clone(), k.to_string(), v.to_string()))
             })
             .flatten()
             .copied()

@@ -839,7 +839,7 @@ fn settings_by_file(p: &Project) -> foldhash::HashMap<FileId, Vec<Setting>> {
                 let Some(v) = &e.value else { continue };
                 out.entry(km.file).or_default().push(Setting {
                     value: v.span.clone(),
-                    key: e.name.clone(),
+                    key: e.name.to_string(),
                     key_origin: Some(Origin::new(km.file, e.name_span.clone())),
                     place: Place::Container {
                         object: oi,

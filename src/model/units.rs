@@ -156,7 +156,7 @@ impl Project {
                 .iter()
                 .map(|c| {
                     (
-                        c.name.clone(),
+                        c.name.to_string(),
                         c.image.as_ref().map(|i| repo(&i.text)).unwrap_or_default(),
                     )
                 })
@@ -184,7 +184,7 @@ impl Project {
                 continue;
             };
             groups
-                .entry((o.kind.clone(), name, shape))
+                .entry((o.kind.to_string(), name.to_string(), shape))
                 .or_default()
                 .push(oi);
         }

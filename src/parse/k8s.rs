@@ -3,6 +3,7 @@
 use crate::parse::compose::Str;
 use crate::parse::yaml::{Value, Yaml};
 use crate::source::Span;
+use compact_str::{CompactString, ToCompactString};
 
 /// The annotation that suppresses twelve's findings on its object (`twelve/ignore: TF0603`).
 pub const IGNORE_ANNOTATION: &str = "twelve/ignore";
@@ -10,24 +11,24 @@ pub const IGNORE_ANNOTATION: &str = "twelve/ignore";
 #[derive(Debug, Clone)]
 pub enum PortRef {
     Number(u16),
-    Name(String),
+    Name(CompactString),
 }
 
 #[derive(Debug, Clone)]
 pub struct ContainerPort {
     pub number: u16,
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     pub host_port: Option<u16>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
 pub struct EnvVar {
-    pub name: String,
+    pub name: CompactString,
     pub name_span: Span,
     pub value: Option<Str>,
     /// `valueFrom`: kind of source (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, …) and name.
-    pub value_from: Option<(String, Option<String>)>,
+    pub value_from: Option<(CompactString, Option<CompactString>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,17 +40,17 @@ pub struct Probe {
 
 #[derive(Debug, Clone)]
 pub struct Container {
-    pub name: String,
+    pub name: CompactString,
     pub image: Option<Str>,
     pub command: Vec<Str>,
     pub args: Vec<Str>,
     pub ports: Vec<ContainerPort>,
     pub env: Vec<EnvVar>,
     /// `envFrom`: (`configMapRef`|`secretRef`, name).
-    pub env_from: Vec<(String, String)>,
+    pub env_from: Vec<(CompactString, CompactString)>,
     pub probes: Vec<Probe>,
     /// volumeMounts: (volume name, mount path, read-only).
-    pub mounts: Vec<(String, String, bool, Span)>,
+    pub mounts: Vec<(CompactString, CompactString, bool, Span)>,
     /// `securityContext.privileged: true`.
     pub privileged: bool,
     pub span: Span,
@@ -61,12 +62,12 @@ pub struct PodSpec {
     pub init_containers: Vec<Container>,
     pub host_network: Option<Span>,
     pub termination_grace: Option<(i64, Span)>,
-    pub labels: Vec<(String, String)>,
-    pub restart_policy: Option<String>,
+    pub labels: Vec<(CompactString, CompactString)>,
+    pub restart_policy: Option<CompactString>,
     /// Pod volumes: (name, kind of source such as `persistentVolumeClaim`, `hostPath`, `emptyDir`).
-    pub volumes: Vec<(String, String)>,
+    pub volumes: Vec<(CompactString, CompactString)>,
     /// The host directories or files `hostPath` volumes mount.
-    pub host_paths: Vec<String>,
+    pub host_paths: Vec<CompactString>,
     /// `hostPID` or `hostIPC`: the pod shares the node's process or IPC namespace.
     pub host_namespaces: bool,
 }
@@ -80,24 +81,24 @@ pub struct ServicePort {
 
 #[derive(Debug, Clone)]
 pub struct Object {
-    pub api_version: String,
-    pub kind: String,
+    pub api_version: CompactString,
+    pub kind: CompactString,
     pub kind_span: Span,
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     pub namespace: Option<Str>,
-    pub annotations: Vec<(String, String)>,
+    pub annotations: Vec<(CompactString, CompactString)>,
     /// The `twelve/ignore` annotation (suppressions for the whole object).
     pub ignore: Option<Str>,
     pub span: Span,
     /// Boxed: most objects (Services, ConfigMaps, …) have none.
     pub pod: Option<Box<PodSpec>>,
     pub replicas: Option<(i64, Span)>,
-    pub selector: Vec<(String, String)>,
+    pub selector: Vec<(CompactString, CompactString)>,
     pub service_ports: Vec<ServicePort>,
     /// ConfigMap/Secret `data`/`stringData`: key and value.
     pub data: Vec<(Str, Str)>,
     /// HorizontalPodAutoscaler target (kind, name).
-    pub scale_target: Option<(String, String)>,
+    pub scale_target: Option<(CompactString, CompactString)>,
     /// Service `spec.sessionAffinity`.
     pub session_affinity: Option<Str>,
 }
@@ -133,11 +134,16 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         return;
     }
     let meta = doc.get("metadata");
-    let str_map = |y: Option<&Yaml>| -> Vec<(String, String)> {
+    let str_map = |y: Option<&Yaml>| -> Vec<(CompactString, CompactString)> {
         y.and_then(Yaml::as_map)
             .map(|m| {
                 m.iter()
-                    .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+                    .filter_map(|(k, v)| {
+                        Some((
+                            k.as_str()?.to_compact_string(),
+                            v.as_str()?.to_compact_string(),
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -168,20 +174,20 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         labels: str_map(m.and_then(|m| m.get("labels"))),
         restart_policy: p
             .get("restartPolicy")
-            .and_then(|r| r.as_str().map(String::from)),
+            .and_then(|r| r.as_str().map(CompactString::from)),
         volumes: p
             .get("volumes")
             .and_then(Yaml::as_seq)
             .unwrap_or(&[])
             .iter()
             .filter_map(|v| {
-                let name = v.get("name")?.as_str()?.to_string();
+                let name = v.get("name")?.as_str()?.to_compact_string();
                 let kind = v
                     .as_map()?
                     .iter()
                     .filter_map(|(k, _)| k.as_str())
                     .find(|k| *k != "name")?
-                    .to_string();
+                    .to_compact_string();
                 Some((name, kind))
             })
             .collect(),
@@ -190,7 +196,14 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
             .and_then(Yaml::as_seq)
             .unwrap_or(&[])
             .iter()
-            .filter_map(|v| Some(v.get("hostPath")?.get("path")?.as_str()?.to_string()))
+            .filter_map(|v| {
+                Some(
+                    v.get("hostPath")?
+                        .get("path")?
+                        .as_str()?
+                        .to_compact_string(),
+                )
+            })
             .collect(),
         host_namespaces: ["hostPID", "hostIPC"]
             .iter()
@@ -242,8 +255,8 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
     };
     let scale_target = spec.and_then(|s| s.get("scaleTargetRef")).and_then(|r| {
         Some((
-            r.get("kind")?.as_str()?.to_string(),
-            r.get("name")?.as_str()?.to_string(),
+            r.get("kind")?.as_str()?.to_compact_string(),
+            r.get("name")?.as_str()?.to_compact_string(),
         ))
     });
     out.push(Object {
@@ -251,12 +264,12 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
             .get("apiVersion")
             .and_then(Yaml::as_str)
             .unwrap_or_default()
-            .to_string(),
-        kind: kind.to_string(),
+            .to_compact_string(),
+        kind: kind.to_compact_string(),
         kind_span: doc.get("kind").map(|k| k.span.clone()).unwrap_or_default(),
         name: meta
             .and_then(|m| m.get("name"))
-            .and_then(|n| n.as_str().map(String::from)),
+            .and_then(|n| n.as_str().map(CompactString::from)),
         namespace: meta.and_then(|m| m.get("namespace")).and_then(|n| {
             n.as_str().map(|t| Str {
                 text: t.to_string(),
@@ -295,7 +308,7 @@ fn port_ref(y: &Yaml) -> Option<(PortRef, Span)> {
     let t = y.as_str()?;
     let r = match t.parse::<u16>() {
         Ok(n) => PortRef::Number(n),
-        Err(_) => PortRef::Name(t.to_string()),
+        Err(_) => PortRef::Name(t.to_compact_string()),
     };
     Some((r, y.span.clone()))
 }
@@ -344,7 +357,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     .get("name")
                     .and_then(Yaml::as_str)
                     .unwrap_or_default()
-                    .to_string(),
+                    .to_compact_string(),
                 image: c.get("image").and_then(|i| {
                     i.as_str().map(|t| Str {
                         text: t.to_string(),
@@ -362,7 +375,9 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                         let n = p.get("containerPort")?.as_i64()?;
                         Some(ContainerPort {
                             number: u16::try_from(n).ok()?,
-                            name: p.get("name").and_then(|n| n.as_str().map(String::from)),
+                            name: p
+                                .get("name")
+                                .and_then(|n| n.as_str().map(CompactString::from)),
                             host_port: p
                                 .get("hostPort")
                                 .and_then(Yaml::as_i64)
@@ -379,7 +394,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     .filter_map(|e| {
                         let n = e.get("name")?;
                         Some(EnvVar {
-                            name: n.as_str()?.to_string(),
+                            name: n.as_str()?.to_compact_string(),
                             name_span: n.span.clone(),
                             value: e.get("value").and_then(|v| {
                                 v.as_str().map(|t| Str {
@@ -390,8 +405,9 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                             value_from: e.get("valueFrom").and_then(|vf| {
                                 let (k, v) = vf.as_map()?.first()?;
                                 Some((
-                                    k.as_str()?.to_string(),
-                                    v.get("name").and_then(|n| n.as_str().map(String::from)),
+                                    k.as_str()?.to_compact_string(),
+                                    v.get("name")
+                                        .and_then(|n| n.as_str().map(CompactString::from)),
                                 ))
                             }),
                         })
@@ -405,7 +421,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     .filter_map(|e| {
                         ["configMapRef", "secretRef"].iter().find_map(|k| {
                             let n = e.get(k)?.get("name")?.as_str()?;
-                            Some((k.to_string(), n.to_string()))
+                            Some((k.to_compact_string(), n.to_compact_string()))
                         })
                     })
                     .collect(),
@@ -422,8 +438,8 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     .iter()
                     .filter_map(|m| {
                         Some((
-                            m.get("name")?.as_str()?.to_string(),
-                            m.get("mountPath")?.as_str()?.to_string(),
+                            m.get("name")?.as_str()?.to_compact_string(),
+                            m.get("mountPath")?.as_str()?.to_compact_string(),
                             m.get("readOnly").and_then(Yaml::as_bool) == Some(true),
                             m.span.clone(),
                         ))

@@ -275,7 +275,7 @@ impl Rule for AdminImageDrift {
                     deployed.push((
                         ImageRef::parse(&img.text),
                         Origin::new(km.file, img.span.clone()),
-                        km.object.name.clone().unwrap_or_default(),
+                        km.object.name.clone().unwrap_or_default().to_string(),
                     ));
                 }
             }
