@@ -36,10 +36,25 @@ pub fn run(root: &Path, settings: &Settings) -> Outcome {
     run_focused(root, settings, None)
 }
 
+/// `run`, keeping the whole model in the outcome (for `twelve model`): a check's outcome keeps
+/// only what its report reads (see `Project::release_rule_facts`).
+pub fn run_keeping_model(root: &Path, settings: &Settings) -> Outcome {
+    in_pool(settings, || run_in_pool(root, settings, None, Keep::Model))
+}
+
+/// What of the model an outcome keeps once the rules have run.
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    Report,
+    Model,
+}
+
 /// `run`, reading only the code of the projects that hold the `focus` files (paths relative
 /// to `root`): their findings are the same, the rest of the repository is not judged.
 pub fn run_focused(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Outcome {
-    in_pool(settings, || run_in_pool(root, settings, focus))
+    in_pool(settings, || {
+        run_in_pool(root, settings, focus, Keep::Report)
+    })
 }
 
 /// `run_focused` of each root, all in one pool of threads and side by side (files given by
@@ -48,7 +63,7 @@ pub fn run_all(roots: &[(&Path, Option<Vec<String>>)], settings: &Settings) -> V
     in_pool(settings, || {
         roots
             .par_iter()
-            .map(|(root, focus)| run_in_pool(root, settings, focus.as_deref()))
+            .map(|(root, focus)| run_in_pool(root, settings, focus.as_deref(), Keep::Report))
             .collect()
     })
 }
@@ -64,7 +79,7 @@ fn in_pool<T: Send>(settings: &Settings, f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Outcome {
+fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>, keep: Keep) -> Outcome {
     let opts = WalkOptions {
         no_ignore: settings.no_ignore,
         excludes: settings.exclude.clone(),
@@ -191,6 +206,9 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>) -> Ou
     let mut moved = moved.into_iter();
     diagnostics
         .retain(|d| !moved.next().unwrap_or(false) || !key(d).is_some_and(|k| stayed.contains(&k)));
+    if keep == Keep::Report {
+        project.release_rule_facts();
+    }
     // the texts of files were dropped once the model was built: read again the files findings
     // land in (their other ends too, and the copies and values lines named above) and those
     // holding secrets (messages are masked with their values)

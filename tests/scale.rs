@@ -54,7 +54,8 @@ fn thousands_of_apps_and_workloads_are_linked_one_to_one() {
         select: Some(vec!["TF0702".into()]),
         ..Settings::default()
     };
-    let o = engine::run(root, &settings);
+    // the model is inspected: kept whole, as `twelve model` keeps it
+    let o = engine::run_keeping_model(root, &settings);
     let p = &o.project;
     assert_eq!(p.apps.len(), APPS, "one app per build context");
     let workloads: Vec<usize> = (0..p.k8s.len())
@@ -104,6 +105,55 @@ fn code_keeps_only_its_facts_and_files_with_findings_are_read_again() {
             .any(|f| !with_findings.contains(f) && p.file(*f).is_unloaded()),
         "code without findings keeps no text"
     );
+}
+
+/// A check's outcome holds what its report reads, not what only the rules read: the facts of
+/// code, pod specs and Dockerfile instructions are gone before the texts of reported files are
+/// read again (the two were the run's peak together). `twelve model` keeps them, and both runs
+/// find the same.
+#[test]
+fn a_checks_outcome_drops_what_only_rules_read() {
+    let dir = std::path::Path::new("fixtures/projects/django-shop");
+    let kept = engine::run_keeping_model(dir, &Settings::default());
+    let released = engine::run(dir, &Settings::default());
+    let has_facts = |p: &twelve::model::Project| {
+        p.sources
+            .iter()
+            .any(|s| !s.facts.imports.is_empty() || !s.facts.env_reads.is_empty())
+    };
+    assert!(
+        has_facts(&kept.project),
+        "the sample's code imports and reads env"
+    );
+    assert!(!has_facts(&released.project));
+    assert!(kept.project.k8s.iter().any(|k| k.object.pod.is_some()));
+    assert!(released.project.k8s.iter().all(|k| k.object.pod.is_none()));
+    assert!(
+        released
+            .project
+            .dockerfiles
+            .iter()
+            .all(|d| d.df.instructions.is_empty())
+    );
+    assert_eq!(
+        format!("{:?}", kept.diagnostics),
+        format!("{:?}", released.diagnostics)
+    );
+    assert!(!released.diagnostics.is_empty());
+    // what a report still asks of the project: owners, paths
+    for d in &released.diagnostics {
+        if let Some(l) = &d.primary {
+            assert_eq!(
+                released.project.owner_of(&l.origin),
+                kept.project.owner_of(&l.origin),
+                "{}",
+                d.message
+            );
+        }
+    }
+    for (rel, _) in &kept.project.paths {
+        assert!(released.project.has_path(rel));
+    }
 }
 
 /// Memory stays flat as files grow: once the model is built, a file keeps its text only if

@@ -134,7 +134,7 @@ pub fn model(path: &Path, no_ignore: bool, io: &mut Io<'_>) -> std::io::Result<i
             ..Settings::default()
         },
     );
-    let mut o = engine::run(
+    let mut o = engine::run_keeping_model(
         path,
         &Settings {
             select: Some(vec![]),

@@ -545,6 +545,9 @@ impl Project {
         p.render_charts(&found, opts, &mut notices);
         p.lower_compose(compose_docs, &found, opts, &mut notices);
         p.read_secret_files(&found, opts, &mut notices);
+        // the walk's list is done with (`paths` keeps each path and kind): not held at the
+        // peak, which is the rest of the model's building
+        drop(found);
         p.index_test_files();
         p.compute_log_files();
         p.compute_config_loopbacks();
@@ -585,6 +588,50 @@ impl Project {
                 f.unload();
             }
         }
+    }
+
+    /// Drop what only the rules read, once they have run: code facts, pod specs, Dockerfile
+    /// instructions, commands, YAML trees and the lookups over them. A report needs the files,
+    /// their owners (`owner_of`), suppressions and secrets, and the texts of the files findings
+    /// land in, which are read again next: without this the model the rules judged and those
+    /// texts would be held together, the run's peak. `twelve model` keeps everything.
+    pub fn release_rule_facts(&mut self) {
+        for s in &mut self.sources {
+            s.facts = crate::parse::code::CodeFacts::default();
+        }
+        for k in &mut self.k8s {
+            // kept: file, span and the `twelve/ignore` annotation (ownership, suppressions)
+            let o = &mut k.object;
+            o.pod = None;
+            o.annotations = Vec::new();
+            o.selector = Vec::new();
+            o.service_ports = Vec::new();
+            o.data = Vec::new();
+        }
+        for d in &mut self.dockerfiles {
+            d.df.instructions = Vec::new();
+            d.stages = Vec::new();
+            d.global_args = HashMap::default();
+        }
+        for m in &mut self.manifests {
+            m.manifest.deps = Vec::new();
+        }
+        self.scripts = Vec::new();
+        self.runs = Vec::new();
+        self.starts = Vec::new();
+        self.unit_starts = Vec::new();
+        self.helm_values = Vec::new();
+        self.helm_renders = Vec::new();
+        self.other_yaml = Vec::new();
+        self.processes = Vec::new();
+        // kept: paths (`has_path`), build contexts (`app_of_path`) and objects by file
+        let index = std::mem::take(&mut self.index);
+        self.index = super::index::Index {
+            path: index.path,
+            app_by_context: index.app_by_context,
+            k8s_in_file: index.k8s_in_file,
+            ..Default::default()
+        };
     }
 
     /// Read again the text of unloaded files (source code whose facts were extracted): the

@@ -101,10 +101,10 @@ impl Ownership {
                 return self.compose.get(&(ci, si)).copied();
             }
         }
-        for (oi, k) in p.k8s.iter().enumerate() {
-            if k.file == origin.file
-                && k.object.span.contains(&at)
-                && let Some(ai) = self.k8s.get(&oi)
+        let objects = p.index.k8s_in_file.get(&origin.file).into_iter().flatten();
+        for oi in objects {
+            if p.k8s[*oi].object.span.contains(&at)
+                && let Some(ai) = self.k8s.get(oi)
             {
                 return Some(*ai);
             }
