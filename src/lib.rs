@@ -16,6 +16,7 @@ pub mod fault;
 pub mod git;
 pub mod lang;
 pub mod model;
+pub mod name;
 pub mod outcome;
 pub mod parse;
 pub mod report;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Every top-level module, lowest first. A module may use only modules of a lower rank.
 const LAYERS: &[&[&str]] = &[
-    &["text", "fault", "factor", "suggest"],
+    &["text", "fault", "factor", "suggest", "name"],
     &["source", "lang"],
     &["diagnostic"],
     &["walk"],

@@ -105,33 +105,34 @@ fn check_yaml_spans(y: &yaml::Yaml, text: &str) -> bool {
 
 /// Every span of a language's facts.
 fn facts_ok(f: &CodeFacts, text: &str) -> bool {
-    let mut spans: Vec<&std::ops::Range<usize>> = Vec::new();
-    spans.extend(f.imports.iter().map(|(_, s)| s));
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    spans.extend(f.imports.iter().map(|(_, s)| s.range()));
+    spans.extend(f.test_spans.iter().map(|s| s.range()));
     for r in &f.env_reads {
-        spans.push(&r.span);
-        spans.extend(r.default_span.iter());
+        spans.push(r.span.range());
+        spans.extend(r.default_span.map(|s| s.range()));
     }
     for c in &f.rare.calls {
-        spans.push(&c.span);
+        spans.push(c.span.clone());
         for a in &c.args {
-            spans.push(&a.span);
-            spans.push(&a.value_span);
+            spans.push(a.span.clone());
+            spans.push(a.value_span.clone());
         }
     }
-    spans.extend(f.bindings.iter().map(|b| &b.value_span));
-    spans.extend(f.urls.iter().map(|u| &u.span));
-    spans.extend(f.rare.abs_paths.iter().map(|(_, s)| s));
-    spans.extend(f.rare.env_branches.iter().map(|(_, _, s)| s));
-    spans.extend(f.rare.programs.iter().map(|(_, s)| s));
+    spans.extend(f.bindings.iter().map(|b| b.value_span.range()));
+    spans.extend(f.urls.iter().map(|u| u.span.range()));
+    spans.extend(f.rare.abs_paths.iter().map(|(_, s)| s.clone()));
+    spans.extend(f.rare.env_branches.iter().map(|(_, _, s)| s.clone()));
+    spans.extend(f.rare.programs.iter().map(|(_, s)| s.clone()));
     for l in &f.rare.listens {
-        spans.push(&l.span);
-        spans.extend(l.host.iter().map(|(_, s)| s));
-        spans.extend(l.port.iter().map(|(_, s)| s));
+        spans.push(l.span.clone());
+        spans.extend(l.host.iter().map(|(_, s)| s.clone()));
+        spans.extend(l.port.iter().map(|(_, s)| s.clone()));
     }
-    spans.extend(f.rare.file_logs.iter().map(|l| &l.span));
-    spans.extend(f.rare.local_sessions.iter().map(|(_, s)| s));
-    spans.extend(f.rare.migrations.iter().map(|(_, s)| s));
-    spans.into_iter().all(|s| ok_span(s, text))
+    spans.extend(f.rare.file_logs.iter().map(|l| l.span.clone()));
+    spans.extend(f.rare.local_sessions.iter().map(|(_, s)| s.clone()));
+    spans.extend(f.rare.migrations.iter().map(|(_, s)| s.clone()));
+    spans.iter().all(|s| ok_span(s, text))
 }
 
 proptest! {

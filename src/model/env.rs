@@ -220,7 +220,7 @@ impl Project {
             };
             for r in src.facts.env_reads.iter().filter(needed) {
                 if known.insert(&r.name) {
-                    required.push((r.name.to_string(), Origin::new(src.file, r.span.clone())));
+                    required.push((r.name.to_string(), Origin::new(src.file, r.span)));
                 }
             }
         }

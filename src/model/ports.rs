@@ -250,7 +250,7 @@ impl Project {
                             .and_then(|n| n.parse().ok()),
                     };
                     if let Some(n) = n {
-                        out.push((PortKind::Code, n, Origin::new(src.file, r.span.clone())));
+                        out.push((PortKind::Code, n, Origin::new(src.file, r.span)));
                     }
                 }
             }
@@ -520,7 +520,7 @@ impl Project {
                 Some(Bind {
                     host: Some(if host.is_empty() { "0.0.0.0" } else { host }.to_string()),
                     port: Some(port),
-                    origin: Origin::new(src.file, b.value_span.clone()),
+                    origin: Origin::new(src.file, b.value_span),
                     by_default: None,
                 })
             })

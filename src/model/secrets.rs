@@ -387,12 +387,12 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
                 .facts
                 .test_spans
                 .iter()
-                .any(|t| t.start <= b.value_span.start && b.value_span.end <= t.end);
+                .any(|t| t.start() <= b.value_span.start() && b.value_span.end() <= t.end());
             if in_test {
                 continue;
             }
             out.push(site(
-                Origin::new(src.file, b.value_span.clone()),
+                Origin::new(src.file, b.value_span),
                 &b.value,
                 &b.key,
                 None,
@@ -634,7 +634,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     let holders = settings_by_file(p);
     let mut shaped = Vec::new();
     for f in &p.files {
-        let test_spans: &[Span] = p
+        let test_spans: &[crate::source::Sp] = p
             .source_of_file(f.id)
             .map(|s| s.facts.test_spans.as_slice())
             .unwrap_or(&[]);
@@ -666,7 +666,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
             }
             let in_test = test_spans
                 .iter()
-                .any(|t| t.start <= range.start && range.end <= t.end);
+                .any(|t| t.start() <= range.start && range.end <= t.end());
             let value = value.as_str();
             let confident =
                 class == ValueClass::Secret && (what != "password in a URL" || looks_random(value));

@@ -98,7 +98,7 @@ fn code_migrating_at_start(p: &Project, ai: usize) -> Vec<&crate::model::SourceM
                 s.facts
                     .test_spans
                     .iter()
-                    .any(|t| t.start <= sp.start && sp.end <= t.end)
+                    .any(|t| t.start() <= sp.start && sp.end <= t.end())
             };
             if s.facts.rare.migrations.iter().all(|(_, sp)| in_test(sp)) {
                 return false;

@@ -549,12 +549,12 @@ impl Rule for HardcodedConnectionString {
                 {
                     continue;
                 }
-                let at = Origin::new(py.file, u.span.clone());
+                let at = Origin::new(py.file, u.span);
                 let mut d = diag(self.meta(), format!("a `{scheme}` connection string is written in the code"))
                     .at(at, "connection string")
                     .help("read the URL from the environment (`os.environ[\"DATABASE_URL\"]`) so each deploy attaches its own service");
                 // each secret the model found in the literal
-                for s in p.secrets_within(py.file, &u.span) {
+                for s in p.secrets_within(py.file, &u.span.range()) {
                     d = d.secret(s.origin.clone());
                 }
                 out.push(d);
@@ -653,7 +653,7 @@ impl Rule for UndocumentedEnvVars {
                 }
                 units
                     .entry(unit)
-                    .or_insert_with(|| (Origin::new(py.file, r.span.clone()), Default::default()))
+                    .or_insert_with(|| (Origin::new(py.file, r.span), Default::default()))
                     .1
                     .insert(&r.name);
             }
@@ -764,7 +764,7 @@ impl Rule for ConfigGroupedByEnvironment {
             if p.is_test_file(py.file) {
                 continue;
             }
-            let defaults: Vec<&Span> = py
+            let defaults: Vec<&crate::source::Sp> = py
                 .facts
                 .env_reads
                 .iter()
@@ -781,7 +781,7 @@ impl Rule for ConfigGroupedByEnvironment {
                         format!("`{rel}` holds the {env} environment's settings as literals"),
                     )
                     .at(
-                        Origin::new(py.file, b.value_span.clone()),
+                        Origin::new(py.file, b.value_span),
                         format!("{env} value in code"),
                     )
                     .help(help),

@@ -235,7 +235,7 @@ fn local_modules(p: &Project) -> foldhash::HashSet<&str> {
 /// The first third-party import of a directory: its file and the import.
 type FirstImport<'a> = (
     &'a crate::model::SourceModel,
-    &'a (crate::parse::code::CompactString, crate::source::Span),
+    &'a (crate::name::Name, crate::source::Sp),
 );
 
 pub struct MissingManifest;
@@ -290,7 +290,7 @@ impl Rule for MissingManifest {
             };
             out.push(
                 diag(self.meta(), format!("`{module}` is a third-party import but no {kind} dependency manifest covers {where_}"))
-                    .at(Origin::new(src.file, span.clone()), "third-party import")
+                    .at(Origin::new(src.file, *span), "third-party import")
                     .help(format!("declare dependencies in {manifest} at the app's root")),
             );
         }
@@ -1316,7 +1316,7 @@ impl Rule for UndeclaredImport {
                 reported.push(module);
                 out.push(
                     diag(self.meta(), format!("`{module}` is imported but `{dist}` is not declared in {}", p.rel(manifests[0].file)))
-                        .at(Origin::new(py.file, span.clone()), "undeclared third-party import")
+                        .at(Origin::new(py.file, *span), "undeclared third-party import")
                         .also(p.file_origin(manifests[0].file), "the app's manifest")
                         .help(format!("declare `{dist}` (pinned) in the manifest, even when another package pulls it in today")),
                 );

@@ -179,7 +179,7 @@ impl Rule for LogFileInRuntimeConfig {
                             self.meta(),
                             format!("gunicorn config sends `{}` to a file", b.key),
                         )
-                        .at(Origin::new(py.file, b.value_span.clone()), "log file")
+                        .at(Origin::new(py.file, b.value_span), "log file")
                         .help(format!("set `{} = \"-\"`", b.key)),
                     );
                 }

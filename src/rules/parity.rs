@@ -200,13 +200,13 @@ fn sqlite_in_development(meta: &'static super::Meta, p: &Project, out: &mut Vec<
             .urls
             .iter()
             .find(|u| u.env_default && is_sqlite(&u.value))
-            .map(|u| u.span.clone());
+            .map(|u| u.span);
         let engine = src
             .facts
             .bindings
             .iter()
             .find(|b| b.key == "ENGINE" && is_sqlite(&b.value))
-            .map(|b| b.value_span.clone());
+            .map(|b| b.value_span);
         if let Some(span) = url.or(engine) {
             dev.get_or_insert(Origin::new(src.file, span));
         }

@@ -97,7 +97,7 @@ impl Rule for MissingExpose {
                     .imports
                     .iter()
                     .find(|(m, _)| WEB_FRAMEWORKS.contains(&m.as_str()))
-                    .map(|(m, s)| (m.clone(), Origin::new(py.file, s.clone())))
+                    .map(|(m, s)| (*m, Origin::new(py.file, *s)))
             });
             if published.is_none() && web.is_none() {
                 continue;

@@ -348,7 +348,7 @@ impl Rule for StickySessions {
                 py.facts
                     .test_spans
                     .iter()
-                    .any(|t| t.start <= sp.start && sp.end <= t.end)
+                    .any(|t| t.start() <= sp.start && sp.end <= t.end())
             };
             for (name, span) in py
                 .facts

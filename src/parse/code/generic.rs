@@ -234,7 +234,7 @@ impl Walk<'_> {
         }
         let n = cursor.node();
         if self.g.is_test(n, self.text) {
-            self.f.test_spans.push(node_span(n));
+            self.f.test_spans.push(node_span(n).into());
             return;
         }
         if let Some(s) = self.g.string(n, self.text) {
@@ -255,7 +255,7 @@ impl Walk<'_> {
             self.f.bindings.push(StrBinding {
                 key: key.into(),
                 value: v.into(),
-                value_span: node_span(value),
+                value_span: node_span(value).into(),
             });
         }
         if let Some((a, b)) = self.g.equality(n, self.text) {
@@ -286,7 +286,7 @@ impl Walk<'_> {
             self.f.bindings.push(StrBinding {
                 key: e.name.clone().into(),
                 value: v.clone().into(),
-                value_span: node_span(d),
+                value_span: node_span(d).into(),
             });
         }
         let (default_value, default_span) = match (&e.inline_default, literal) {
@@ -294,7 +294,7 @@ impl Walk<'_> {
                 self.f.bindings.push(StrBinding {
                     key: e.name.clone().into(),
                     value: v.clone().into(),
-                    value_span: sp.clone(),
+                    value_span: sp.clone().into(),
                 });
                 (Some(ArgValue::Str(v.clone())), Some(sp.clone()))
             }
@@ -311,8 +311,8 @@ impl Walk<'_> {
             name: e.name.into(),
             has_default: default_value.is_some(),
             default: default_value,
-            span: node_span(n),
-            default_span,
+            span: node_span(n).into(),
+            default_span: default_span.map(Into::into),
             required: e.required && default.is_none() && e.inline_default.is_none(),
             required_if: None,
         });
@@ -345,7 +345,7 @@ impl Walk<'_> {
                 self.f.bindings.push(StrBinding {
                     key: k.clone().into(),
                     value: s.into(),
-                    value_span: node_span(*a),
+                    value_span: node_span(*a).into(),
                 });
             }
         }
@@ -404,7 +404,7 @@ impl Walk<'_> {
                 self.f.bindings.push(StrBinding {
                     key: format!("{} password", c.method()).into(),
                     value: s.into(),
-                    value_span: node_span(pw),
+                    value_span: node_span(pw).into(),
                 });
                 if let Some(u) = c.positional(*user)
                     && let Some(s) = self.g.string(u, text)
@@ -412,7 +412,7 @@ impl Walk<'_> {
                     self.f.bindings.push(StrBinding {
                         key: "username".into(),
                         value: s.into(),
-                        value_span: node_span(u),
+                        value_span: node_span(u).into(),
                     });
                 }
             }

@@ -94,7 +94,7 @@ fn visit(
                 .child_by_field_name("path")
                 .and_then(|p| string_value(p, text))
             {
-                f.imports.push((p.into(), span(n)));
+                f.imports.push((p.into(), span(n).into()));
             }
         }
         "call_expression" => {
@@ -127,7 +127,7 @@ fn visit(
                             name: name.into(),
                             default: None,
                             has_default: callee == "os.LookupEnv",
-                            span: span(n),
+                            span: span(n).into(),
                             default_span: None,
                             required: false,
                             required_if: None,
@@ -291,7 +291,7 @@ fn visit(
                     f.bindings.push(StrBinding {
                         key: key.into(),
                         value: value.into(),
-                        value_span: span(vn),
+                        value_span: span(vn).into(),
                     });
                 }
             }

@@ -642,7 +642,7 @@ impl Walk<'_> {
         self.f.bindings.push(StrBinding {
             key: key.into(),
             value: value.into(),
-            value_span: t.start..t.end,
+            value_span: (t.start..t.end).into(),
         });
     }
 
@@ -677,7 +677,7 @@ impl Walk<'_> {
         let path = string_value(self.t(i));
         self.f
             .imports
-            .push((path.clone().into(), self.span(start, i)));
+            .push((path.clone().into(), self.span(start, i).into()));
         self.f
             .string_literal(path, self.toks[i].start..self.toks[i].end);
         Some(i + 1)
@@ -716,7 +716,7 @@ impl Walk<'_> {
                     name: name.into(),
                     default: None,
                     has_default: callee == "os.LookupEnv",
-                    span: self.span(c, close),
+                    span: self.span(c, close).into(),
                     default_span: None,
                     required: false,
                     required_if: None,

@@ -318,7 +318,7 @@ class A {
             .bindings
             .iter()
             .find(|b| b.key == "DB_PASSWORD")
-            .map(|b| &text[b.value_span.clone()]);
+            .map(|b| &text[b.value_span.range()]);
         assert_eq!(pw, Some("secret"));
         assert_eq!(f.rare.local_sessions.len(), 1);
         assert_eq!(f.rare.file_logs.len(), 1);

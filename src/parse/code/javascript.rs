@@ -285,7 +285,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
             if let Some(src) = field(n, "source")
                 && let Some(p) = string_value(src, text).and_then(|s| package(&s))
             {
-                f.imports.push((p.into(), span(src)));
+                f.imports.push((p.into(), span(src).into()));
             }
         }
         "member_expression" | "subscript_expression" => {
@@ -333,9 +333,9 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 f.env_reads.push(EnvRead {
                     name: name.into(),
                     has_default: defaulted,
-                    default_span: default.as_ref().map(|d| d.1.clone()),
+                    default_span: default.as_ref().map(|d| d.1.clone().into()),
                     default: default.map(|d| d.0),
-                    span: span(n),
+                    span: span(n).into(),
                     required: bare,
                     required_if: None,
                 });
@@ -394,7 +394,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                 f.bindings.push(StrBinding {
                     key: key.into(),
                     value: value.into(),
-                    value_span: span(v),
+                    value_span: span(v).into(),
                 });
             }
             if kind(n) == "variable_declarator"
@@ -548,7 +548,7 @@ fn call(n: Node<'_>, text: &str, f: &mut CodeFacts) {
             .and_then(|a| string_value(*a, text))
             .and_then(|s| package(&s))
     {
-        f.imports.push((p.into(), span(args[0])));
+        f.imports.push((p.into(), span(args[0]).into()));
     }
     if method == "listen" && callee.contains('.') {
         let mut l = Listen {

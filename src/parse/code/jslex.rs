@@ -574,7 +574,7 @@ impl Walk<'_> {
                                     self.f.modules.push(s.clone().into());
                                 }
                                 if let Some(p) = super::javascript::package(&s) {
-                                    self.f.imports.push((p.into(), sp));
+                                    self.f.imports.push((p.into(), sp.into()));
                                 }
                             }
                         }
@@ -793,7 +793,7 @@ impl Walk<'_> {
             name: name.into(),
             default: None,
             has_default: false,
-            span: self.toks[i].start..self.toks[end].end,
+            span: (self.toks[i].start..self.toks[end].end).into(),
             default_span: None,
             required: false,
             required_if: None,
@@ -854,7 +854,7 @@ impl Walk<'_> {
                 };
                 read.has_default = true;
                 read.default = Some(value);
-                read.default_span = Some(span);
+                read.default_span = Some(span.into());
             }
         } else {
             // used bare: the value of a declaration or assignment, an assigned target, an
@@ -895,7 +895,7 @@ impl Walk<'_> {
             self.f.modules.push(s.clone().into());
         }
         if let Some(p) = super::javascript::package(&s) {
-            self.f.imports.push((p.into(), sp.clone()));
+            self.f.imports.push((p.into(), sp.clone().into()));
         }
         self.f.string_literal(s, sp);
         Some(j + 1)
@@ -977,7 +977,7 @@ impl Walk<'_> {
         self.f.bindings.push(StrBinding {
             key: key.into(),
             value: value.into(),
-            value_span: t.start..t.end,
+            value_span: (t.start..t.end).into(),
         });
         Some(())
     }

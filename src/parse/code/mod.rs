@@ -1,8 +1,9 @@
 //! Facts of application source, the same shape for every language: what rules read.
 //! One module per language fills them from its tree-sitter tree.
 
+pub use crate::name::Name;
 use crate::parse::manifest::Ecosystem;
-use crate::source::Span;
+use crate::source::{Sp, Span};
 pub use compact_str::CompactString;
 use std::cell::RefCell;
 use thin_vec::ThinVec;
@@ -337,12 +338,12 @@ impl Call {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct EnvRead {
-    pub name: CompactString,
+    pub name: Name,
     pub default: Option<ArgValue>,
     pub has_default: bool,
-    pub span: Span,
+    pub span: Sp,
     /// Where the default value is written.
-    pub default_span: Option<Span>,
+    pub default_span: Option<Sp>,
     /// `os.environ["X"]`: fails when the variable is missing (a `getenv` without a default
     /// returns `None`, which code usually handles).
     pub required: bool,
@@ -355,16 +356,16 @@ pub struct EnvRead {
 /// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StrBinding {
-    pub key: CompactString,
+    pub key: Name,
     pub value: CompactString,
-    pub value_span: Span,
+    pub value_span: Sp,
 }
 
 /// A string literal holding a URL (`scheme://…`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UrlLiteral {
     pub value: String,
-    pub span: Span,
+    pub span: Sp,
     /// The default of an environment lookup (`os.getenv("DATABASE_URL", "postgres://…")`).
     pub env_default: bool,
 }
@@ -374,17 +375,17 @@ pub struct UrlLiteral {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CodeFacts {
     /// Top-level module or package names imported (`import a.b` → `a`; `require("x/y")` → `x`).
-    pub imports: ThinVec<(CompactString, Span)>,
+    pub imports: ThinVec<(Name, Sp)>,
     /// Every module imported, as written, for finding the app's own files a file runs:
     /// Python dotted paths with their leading dots (`a.b`, `a.b.c` for `from a.b import c`,
     /// `.db` for `from .db import x`), JavaScript relative specifiers (`./db`).
-    pub modules: ThinVec<CompactString>,
+    pub modules: ThinVec<Name>,
     pub env_reads: ThinVec<EnvRead>,
     pub bindings: ThinVec<StrBinding>,
     pub urls: ThinVec<UrlLiteral>,
     /// Test code inside an app file (a `#[cfg(test)]` module, a `#[test]` function): left out
     /// of every other fact; a secret written there is a test input.
-    pub test_spans: ThinVec<Span>,
+    pub test_spans: ThinVec<Sp>,
     pub has_error: bool,
     /// The kinds of facts few files hold (servers, log files, programs run, …).
     pub rare: RareBox,
@@ -616,7 +617,7 @@ impl CodeFacts {
         {
             self.urls.push(UrlLiteral {
                 value: value.clone(),
-                span: span.clone(),
+                span: span.clone().into(),
                 env_default: false,
             });
         }
@@ -673,11 +674,11 @@ impl CodeFacts {
                 && !self.rare.listens.iter().any(|l| l.span == *sp)
             {
                 self.rare.listens.push(Listen {
-                    host: Some((host, sp.clone())),
-                    port: port.map(|p| (p, sp.clone())),
+                    host: Some((host, (*sp).into())),
+                    port: port.map(|p| (p, sp.range())),
                     port_from_env: true,
                     default_loopback: false,
-                    span: sp.clone(),
+                    span: (*sp).into(),
                     what: format!("the default of `{}`", r.name),
                 });
             }
@@ -718,11 +719,11 @@ impl CodeFacts {
                 continue;
             }
             self.rare.listens.push(Listen {
-                host: Some((host, b.value_span.clone())),
-                port: port.map(|p| (p, b.value_span.clone())),
+                host: Some((host, b.value_span.into())),
+                port: port.map(|p| (p, b.value_span.range())),
                 port_from_env: true,
                 default_loopback: false,
-                span: b.value_span.clone(),
+                span: b.value_span.into(),
                 what: format!("the default of `{}`", b.key),
             });
         }
@@ -746,7 +747,7 @@ impl CodeFacts {
             {
                 self.rare
                     .sqlite_defaults
-                    .push((b.key.to_ascii_uppercase().to_string(), b.value_span.clone()));
+                    .push((b.key.to_ascii_uppercase().to_string(), b.value_span.into()));
             }
         }
         for r in &self.env_reads {
@@ -756,7 +757,7 @@ impl CodeFacts {
             {
                 self.rare
                     .sqlite_defaults
-                    .push((r.name.to_string(), sp.clone()));
+                    .push((r.name.to_string(), (*sp).into()));
             }
         }
     }
@@ -766,15 +767,15 @@ impl CodeFacts {
         self.default_binds();
         self.bind_settings();
         self.sqlite_defaults();
-        let defaults: Vec<Span> = self
+        let defaults: Vec<Sp> = self
             .env_reads
             .iter()
-            .filter_map(|r| r.default_span.clone())
+            .filter_map(|r| r.default_span)
             .collect();
         for u in &mut self.urls {
             u.env_default = defaults
                 .iter()
-                .any(|d| d.start <= u.span.start && u.span.end <= d.end);
+                .any(|d| d.start() <= u.span.start() && u.span.end() <= d.end());
         }
     }
 }

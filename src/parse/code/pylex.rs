@@ -919,7 +919,7 @@ impl Walk<'_> {
                     self.f.bindings.push(StrBinding {
                         key: key.into(),
                         value: v.into(),
-                        value_span: right.clone(),
+                        value_span: right.clone().into(),
                     });
                 }
                 if generated {
@@ -985,7 +985,7 @@ impl Walk<'_> {
         while i < e {
             let (name, span, next) = self.dotted(i, e)?;
             let top = name.split('.').next().unwrap_or("").to_string();
-            self.f.imports.push((top.into(), span));
+            self.f.imports.push((top.into(), span.into()));
             self.f.modules.push(name.into());
             i = next;
             if self.word(i, "as") {
@@ -1047,7 +1047,7 @@ impl Walk<'_> {
         }
         if !relative && let Some(span) = dotted_span {
             let top = module.split('.').next().unwrap_or("").to_string();
-            self.f.imports.push((top.into(), span));
+            self.f.imports.push((top.into(), span.into()));
         }
         let mut end = e;
         if self.is(i, K::Open(b'(')) {
@@ -1307,7 +1307,7 @@ impl Walk<'_> {
             self.f.bindings.push(StrBinding {
                 key: k.into(),
                 value: v.into(),
-                value_span: self.toks[colon + 1].start..self.toks[e - 1].end,
+                value_span: (self.toks[colon + 1].start..self.toks[e - 1].end).into(),
             });
         }
     }
@@ -1375,7 +1375,7 @@ impl Walk<'_> {
                 bindings.push(StrBinding {
                     key: self.t(k).to_string().into(),
                     value: value.into(),
-                    value_span: value_span(v, e),
+                    value_span: value_span(v, e).into(),
                 });
             }
         }
@@ -1404,15 +1404,15 @@ impl Walk<'_> {
                 bindings.push(StrBinding {
                     key: name.clone().into(),
                     value: d.clone().into(),
-                    value_span: args.get(1).map_or(call_span.clone(), |a| span(*a)),
+                    value_span: args.get(1).map_or(call_span.clone(), |a| span(*a)).into(),
                 });
             }
             let read = EnvRead {
                 name: name.into(),
                 has_default: default.is_some(),
                 default,
-                span: call_span,
-                default_span,
+                span: call_span.into(),
+                default_span: default_span.map(Into::into),
                 required: false,
                 required_if: None,
             };

@@ -216,7 +216,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
         if local_session {
             f.rare.local_sessions.push((
                 format!("`{} = \"{}\"`", b.key, b.value),
-                b.value_span.clone(),
+                b.value_span.into(),
             ));
         }
         if b.value == "memory://"
@@ -228,7 +228,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
                     "`{} = \"memory://\"` counts in each process's memory",
                     b.key
                 ),
-                b.value_span.clone(),
+                b.value_span.into(),
             ));
         }
         if matches!(b.key.as_str(), "DEFAULT_FILE_STORAGE" | "BACKEND")
@@ -236,13 +236,13 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
         {
             f.rare.local_state.push((
                 format!("`{}` keeps files on the local disk", b.value),
-                b.value_span.clone(),
+                b.value_span.into(),
             ));
         }
         if b.key == "class" && FILE_HANDLERS.iter().any(|h| b.value.ends_with(h)) {
             f.rare.file_logs.push(FileLog {
                 what: format!("logging config uses `{}`, which writes to a file", b.value),
-                span: b.value_span.clone(),
+                span: b.value_span.into(),
             });
         }
     }
@@ -398,7 +398,8 @@ fn visit(
                 };
                 let top = t(dotted, text).split('.').next().unwrap_or("").trim();
                 if !top.is_empty() {
-                    f.imports.push((top.to_string().into(), span(dotted)));
+                    f.imports
+                        .push((top.to_string().into(), span(dotted).into()));
                     f.modules.push(t(dotted, text).split_whitespace().collect());
                 }
             }
@@ -409,7 +410,7 @@ fn visit(
                 if kind(m) == "dotted_name" {
                     let top = module.split('.').next().unwrap_or("").trim();
                     if !top.is_empty() {
-                        f.imports.push((top.to_string().into(), span(m)));
+                        f.imports.push((top.to_string().into(), span(m).into()));
                     }
                 }
                 // `from a.b import c`: `c` may be a module of package `a.b`
@@ -447,7 +448,7 @@ fn visit(
                                 f.bindings.push(StrBinding {
                                     key: t(n, text).to_string().into(),
                                     value: s.clone().into(),
-                                    value_span: span(v),
+                                    value_span: span(v).into(),
                                 });
                             }
                             args.push(Arg {
@@ -479,7 +480,7 @@ fn visit(
                     f.bindings.push(StrBinding {
                         key: format!("{method} password").into(),
                         value: s.clone().into(),
-                        value_span: value_span.clone(),
+                        value_span: value_span.clone().into(),
                     });
                     if let Some(Arg {
                         value: ArgValue::Str(user),
@@ -490,7 +491,7 @@ fn visit(
                         f.bindings.push(StrBinding {
                             key: "username".into(),
                             value: user.clone().into(),
-                            value_span: value_span.clone(),
+                            value_span: value_span.clone().into(),
                         });
                     }
                 }
@@ -514,15 +515,19 @@ fn visit(
                         f.bindings.push(StrBinding {
                             key: name.clone().into(),
                             value: d.clone().into(),
-                            value_span: args.get(1).map(|a| a.span.clone()).unwrap_or(span(node)),
+                            value_span: args
+                                .get(1)
+                                .map(|a| a.span.clone())
+                                .unwrap_or(span(node))
+                                .into(),
                         });
                     }
                     f.env_reads.push(EnvRead {
                         name: name.clone().into(),
                         has_default: default.is_some(),
                         default,
-                        span: span(node),
-                        default_span,
+                        span: span(node).into(),
+                        default_span: default_span.map(Into::into),
                         required: false,
                         required_if: None,
                     });
@@ -570,7 +575,7 @@ fn visit(
                         name: name.into(),
                         default: None,
                         has_default: false,
-                        span: span(node),
+                        span: span(node).into(),
                         default_span: None,
                         // `try: os.environ["X"] except KeyError:` handles its absence
                         required: !guarded_by_key_error(node, text),
@@ -599,7 +604,7 @@ fn visit(
                 f.bindings.push(StrBinding {
                     key: key.into(),
                     value: s.into(),
-                    value_span: span(r),
+                    value_span: span(r).into(),
                 });
             }
         }
@@ -643,7 +648,7 @@ fn visit(
                 f.bindings.push(StrBinding {
                     key: ks.into(),
                     value: vs.into(),
-                    value_span: span(v),
+                    value_span: span(v).into(),
                 });
             }
         }

@@ -1033,7 +1033,7 @@ impl<'a> Walk<'a> {
             StrBinding {
                 key: key.into(),
                 value: value.into(),
-                value_span: t.start..t.end,
+                value_span: (t.start..t.end).into(),
             },
         ));
     }
@@ -1454,7 +1454,7 @@ impl<'a> Walk<'a> {
                 fr.kwargs.push(StrBinding {
                     key: key.into(),
                     value: value.into(),
-                    value_span: t.start..t.end,
+                    value_span: (t.start..t.end).into(),
                 });
             }
             Fr::Stmts if fr.call.is_some() => {
@@ -1462,7 +1462,7 @@ impl<'a> Walk<'a> {
                 fr.kwargs.push(StrBinding {
                     key: key.into(),
                     value: value.into(),
-                    value_span: t.start..t.end,
+                    value_span: (t.start..t.end).into(),
                 });
             }
             // `return a: "x"`, `[a: "x"]`: only the tree says what holds the pair
@@ -1820,7 +1820,7 @@ impl<'a> Walk<'a> {
                         StrBinding {
                             key: name.clone().into(),
                             value: v.clone().into(),
-                            value_span: sp.clone(),
+                            value_span: sp.clone().into(),
                         },
                     ));
                     ArgValue::Str(v)
@@ -1839,8 +1839,8 @@ impl<'a> Walk<'a> {
             name: name.into(),
             has_default: value.is_some(),
             default: value,
-            span,
-            default_span,
+            span: span.into(),
+            default_span: default_span.map(Into::into),
             required,
             required_if: None,
         });

@@ -160,7 +160,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     first,
                     "crate" | "self" | "super" | "std" | "core" | "alloc" | ""
                 ) {
-                    f.imports.push((first.to_string().into(), span(arg)));
+                    f.imports.push((first.to_string().into(), span(arg).into()));
                 }
             }
         }
@@ -217,9 +217,9 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 f.env_reads.push(EnvRead {
                     name: name.into(),
                     has_default,
-                    default_span: default.as_ref().map(|d| d.1.clone()),
+                    default_span: default.as_ref().map(|d| d.1.clone().into()),
                     default: default.map(|d| d.0),
-                    span: span(n),
+                    span: span(n).into(),
                     required,
                     required_if: None,
                 });
@@ -289,7 +289,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                 f.bindings.push(StrBinding {
                     key: t(k, text).to_string().into(),
                     value: value.into(),
-                    value_span: span(v),
+                    value_span: span(v).into(),
                 });
             }
         }
@@ -309,7 +309,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
             _ => {}
         }
         if std::mem::take(&mut test_attr) {
-            f.test_spans.push(span(ch));
+            f.test_spans.push(span(ch).into());
         } else {
             visit(ch, text, f, depth + 1);
         }

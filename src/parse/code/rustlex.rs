@@ -462,7 +462,7 @@ impl Walk<'_> {
                 _ if test_next && !in_tokens => {
                     test_next = false;
                     let end = self.item_end(i)?;
-                    self.f.test_spans.push(t.start..self.toks[end].end);
+                    self.f.test_spans.push((t.start..self.toks[end].end).into());
                     i = end + 1;
                     frames.last_mut()?.start = i;
                     continue;
@@ -636,7 +636,7 @@ impl Walk<'_> {
             first,
             "crate" | "self" | "super" | "std" | "core" | "alloc" | ""
         ) {
-            self.f.imports.push((first.to_string().into(), span));
+            self.f.imports.push((first.to_string().into(), span.into()));
         }
         // strings inside a use list are none; nothing else to read
         Some(end)
@@ -805,9 +805,9 @@ impl Walk<'_> {
         self.f.env_reads.push(super::EnvRead {
             name: name.into(),
             has_default,
-            default_span: default.as_ref().map(|d| d.1.clone()),
+            default_span: default.as_ref().map(|d| d.1.clone().into()),
             default: default.map(|d| d.0),
-            span: self.toks[c].start..self.toks[close].end,
+            span: (self.toks[c].start..self.toks[close].end).into(),
             required: false,
             required_if: None,
         });
@@ -846,7 +846,7 @@ impl Walk<'_> {
         self.f.bindings.push(StrBinding {
             key: key.into(),
             value: value.into(),
-            value_span: t.start..t.end,
+            value_span: (t.start..t.end).into(),
         });
         Some(())
     }
