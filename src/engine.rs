@@ -222,6 +222,8 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>, keep:
                 .chain(d.secrets.iter().map(|o| o.file))
         })
         .chain(project.secrets.iter().map(|s| s.origin.file))
+        // and the files whose reading hit an internal fault: their findings come last
+        .chain(project.internal_errors.iter().map(|(o, _)| o.file))
         .collect();
     project.reload_texts(referenced, opts.max_file_size);
     let project = project;

@@ -210,8 +210,20 @@ impl SourceFile {
         }
     }
 
-    /// The file's text; empty while it is unloaded.
+    /// The file's text. Asking for the text of an unloaded file is a bug in debug builds (what
+    /// would be read is empty, and a fact computed from it silently wrong: two such were
+    /// found late); a caller that may meet one uses `text_or_empty`.
     pub fn text(&self) -> &str {
+        debug_assert!(
+            !self.is_unloaded(),
+            "the text of `{}` was read after it was dropped",
+            self.rel
+        );
+        self.loaded().0
+    }
+
+    /// The file's text; empty while it is unloaded.
+    pub fn text_or_empty(&self) -> &str {
         self.loaded().0
     }
 
@@ -270,14 +282,19 @@ impl SourceFile {
 
     /// Clamp an offset into the text and onto a char boundary.
     pub fn clamp(&self, offset: usize) -> usize {
-        text::floor_boundary(self.text(), offset)
+        text::floor_boundary(self.text_or_empty(), offset)
     }
 
     /// The text of a span, its ends moved onto char boundaries inside the text.
     pub fn slice(&self, span: &Span) -> &str {
+        debug_assert!(
+            !self.is_unloaded() || span.is_empty(),
+            "a span of `{}` was read after its text was dropped",
+            self.rel
+        );
         let s = self.clamp(span.start);
         let e = self.clamp(span.end.max(span.start));
-        self.text().get(s..e).unwrap_or_default()
+        self.text_or_empty().get(s..e).unwrap_or_default()
     }
 }
 
@@ -389,6 +406,22 @@ mod tests {
         assert!(!c.covers(FileId(1), &(1..2)));
     }
 
+    /// Reading the text of a file whose text was dropped is a bug the tests catch (debug
+    /// builds): a fact computed from it would be silently wrong.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "was read after it was dropped")]
+    fn reading_a_dropped_text_is_caught() {
+        let f = SourceFile::unloaded(
+            FileId(0),
+            "a.py".into(),
+            Location::At(Path::new("/r/a.py").into()),
+            0..3,
+            2,
+        );
+        let _ = f.text();
+    }
+
     proptest::proptest! {
         /// An unloaded file's outline is what the loaded file says of its first line and its
         /// line count.
@@ -411,7 +444,7 @@ mod tests {
             let (first, n) = SourceFile::outline(&text);
             let mut unloaded = SourceFile::unloaded(FileId(0), rel, abs, first, n);
             proptest::prop_assert!(unloaded.is_unloaded() && !loaded.is_unloaded());
-            proptest::prop_assert_eq!(unloaded.text(), "");
+            proptest::prop_assert_eq!(unloaded.text_or_empty(), "");
             proptest::prop_assert_eq!(unloaded.line_span(1), loaded.line_span(1));
             proptest::prop_assert_eq!(unloaded.line_count(), loaded.line_count());
             unloaded.reload(text.clone());

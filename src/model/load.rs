@@ -534,7 +534,7 @@ impl Project {
                 *id,
                 *kind,
                 &f.rel,
-                f.text(),
+                f.text_or_empty(),
                 parsed,
                 &mut compose_docs,
                 &mut notices,
@@ -583,7 +583,7 @@ impl Project {
             .collect();
         for f in &mut self.files {
             if !annotated.contains(&f.id)
-                && memchr::memmem::find(f.text().as_bytes(), b"twelve:").is_none()
+                && memchr::memmem::find(f.text_or_empty().as_bytes(), b"twelve:").is_none()
             {
                 f.unload();
             }

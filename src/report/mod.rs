@@ -75,7 +75,8 @@ impl<'a> Masked<'a> {
 /// spans stay valid.
 fn mask(o: &Outcome, file: FileId, spans: &[crate::source::Span]) -> String {
     let f = o.project.file(file);
-    let mut bytes = f.text().as_bytes().to_vec();
+    // a file that could not be read again for the report (removed since) shows nothing
+    let mut bytes = f.text_or_empty().as_bytes().to_vec();
     for span in spans {
         let start = f.clamp(span.start);
         let end = f.clamp(span.end);
