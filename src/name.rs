@@ -174,6 +174,18 @@ impl From<&String> for Name {
     }
 }
 
+impl From<compact_str::CompactString> for Name {
+    fn from(s: compact_str::CompactString) -> Name {
+        Name::new(&s)
+    }
+}
+
+impl From<&compact_str::CompactString> for Name {
+    fn from(s: &compact_str::CompactString) -> Name {
+        Name::new(s)
+    }
+}
+
 impl From<String> for Name {
     fn from(s: String) -> Name {
         Name::new(&s)

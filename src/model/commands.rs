@@ -406,7 +406,7 @@ pub fn from_compose(src: Src<'_>, v: &CmdValue) -> (Vec<Cmd>, Span) {
         CmdValue::List(items) => {
             let words: Vec<(String, Span)> = items
                 .iter()
-                .map(|i| (i.text.clone(), i.span.clone()))
+                .map(|i| (i.text.to_string(), i.span.clone()))
                 .collect();
             let span = match (items.first(), items.last()) {
                 (Some(a), Some(b)) => a.span.start..b.span.end,
@@ -609,7 +609,7 @@ impl Project {
                 .command
                 .iter()
                 .chain(c.args.iter())
-                .map(|s| (s.text.clone(), s.span.clone()))
+                .map(|s| (s.text.to_string(), s.span.clone()))
                 .collect();
             if words.is_empty() {
                 continue;

@@ -160,7 +160,7 @@ impl Project {
                     match source {
                         Some(o) => env
                             .provided
-                            .extend(o.object.data.iter().map(|(k, _)| k.text.clone())),
+                            .extend(o.object.data.iter().map(|(k, _)| k.text.to_string())),
                         None => env.complete = false,
                     }
                 }

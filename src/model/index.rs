@@ -2,6 +2,7 @@
 //! file, source, app or object once per item (which grows with the square of a monorepo).
 
 use super::*;
+use compact_str::CompactString;
 
 /// Per process of an app (an index into `processes`), the sources it runs; `None` for all.
 pub type ProcessCode = Vec<(usize, Option<std::collections::BTreeSet<usize>>)>;
@@ -31,7 +32,7 @@ pub struct Index {
     pub dotenv_of_file: HashMap<FileId, usize>,
     /// Kubernetes Services (indices into `k8s`) by namespace and the first label of their
     /// selector: a Service selects a pod only if the pod carries that label.
-    pub services_by_label: HashMap<(Option<String>, String, String), Vec<usize>>,
+    pub services_by_label: HashMap<(Option<CompactString>, String, String), Vec<usize>>,
 }
 
 impl Project {

@@ -520,7 +520,7 @@ impl Project {
             .filter_map(|k| k.object.pod.as_ref())
             .flat_map(|pod| pod.containers.iter().filter_map(|c| c.image.as_ref()))
             .filter(|i| self.build_artifact(&i.text).is_some())
-            .map(|i| i.text.clone())
+            .map(|i| i.text.to_string())
             .collect();
         let built = |image: &str| {
             built_by(image).is_some_and(|ai| builds[ai]) || artifacts.iter().any(|a| a == image)
@@ -558,7 +558,10 @@ impl Project {
                     self.services.push(BackingService {
                         name: name.to_string(),
                         kind: v.service.unwrap_or("service").into(),
-                        image: image.map(|i| i.text.clone()).unwrap_or_default(),
+                        image: image
+                            .map(|i| i.text.clone())
+                            .unwrap_or_default()
+                            .to_string(),
                         origin: image.map_or(at, |i| Origin::new(km.file, i.span.clone())),
                     });
                     continue;

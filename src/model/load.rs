@@ -603,10 +603,10 @@ impl Project {
             // kept: file, span and the `twelve/ignore` annotation (ownership, suppressions)
             let o = &mut k.object;
             o.pod = None;
-            o.annotations = Vec::new();
-            o.selector = Vec::new();
-            o.service_ports = Vec::new();
-            o.data = Vec::new();
+            o.annotations = Default::default();
+            o.selector = Default::default();
+            o.service_ports = Default::default();
+            o.data = Default::default();
         }
         for d in &mut self.dockerfiles {
             d.df.instructions = Vec::new();

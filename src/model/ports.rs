@@ -320,7 +320,7 @@ impl Project {
                     c.env
                         .iter()
                         .filter(|e| e.name == name)
-                        .filter_map(|e| e.value.as_ref().map(|v| v.text.clone())),
+                        .filter_map(|e| e.value.as_ref().map(|v| v.text.to_string())),
                 );
             }
         }

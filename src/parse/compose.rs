@@ -8,14 +8,15 @@ use std::hash::BuildHasher;
 /// A string value with its span in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Str {
-    pub text: String,
+    /// Inline up to 24 bytes: most values of a manifest are short (names, images, ports).
+    pub text: compact_str::CompactString,
     pub span: Span,
 }
 
 impl Str {
     fn of(y: &Yaml) -> Option<Str> {
         y.as_str().map(|t| Str {
-            text: t.to_string(),
+            text: t.into(),
             span: y.span.clone(),
         })
     }
@@ -280,7 +281,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
         for p in paths {
             if let Some(t) = p.as_str() {
                 file.includes.push(Str {
-                    text: interpolate(t, vars).0,
+                    text: interpolate(t, vars).0.into(),
                     span: p.span.clone(),
                 });
             }
@@ -293,7 +294,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
             file.secret_files.push((
                 name.to_string(),
                 Str {
-                    text: interpolate(t, vars).0,
+                    text: interpolate(t, vars).0.into(),
                     span: f.span.clone(),
                 },
             ));
@@ -317,7 +318,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
             span: k.span.start..svc.span.end.max(k.span.end),
             image: svc.get("image").and_then(|y| {
                 interp(y, &mut missing).map(|text| Str {
-                    text,
+                    text: text.into(),
                     span: y.span.clone(),
                 })
             }),
@@ -463,7 +464,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
                     .or_else(|| it.get("path").and_then(Yaml::as_str));
                 if let Some(p) = path {
                     s.env_files.push(Str {
-                        text: interpolate(p, vars).0,
+                        text: interpolate(p, vars).0.into(),
                         span: it.span.clone(),
                     });
                 }

@@ -4,6 +4,7 @@ use crate::parse::compose::Str;
 use crate::parse::yaml::{Value, Yaml};
 use crate::source::Span;
 use compact_str::{CompactString, ToCompactString};
+use thin_vec::ThinVec;
 
 /// The annotation that suppresses twelve's findings on its object (`twelve/ignore: TF0603`).
 pub const IGNORE_ANNOTATION: &str = "twelve/ignore";
@@ -42,15 +43,15 @@ pub struct Probe {
 pub struct Container {
     pub name: CompactString,
     pub image: Option<Str>,
-    pub command: Vec<Str>,
-    pub args: Vec<Str>,
-    pub ports: Vec<ContainerPort>,
-    pub env: Vec<EnvVar>,
+    pub command: ThinVec<Str>,
+    pub args: ThinVec<Str>,
+    pub ports: ThinVec<ContainerPort>,
+    pub env: ThinVec<EnvVar>,
     /// `envFrom`: (`configMapRef`|`secretRef`, name).
-    pub env_from: Vec<(CompactString, CompactString)>,
-    pub probes: Vec<Probe>,
+    pub env_from: ThinVec<(CompactString, CompactString)>,
+    pub probes: ThinVec<Probe>,
     /// volumeMounts: (volume name, mount path, read-only).
-    pub mounts: Vec<(CompactString, CompactString, bool, Span)>,
+    pub mounts: ThinVec<(CompactString, CompactString, bool, Span)>,
     /// `securityContext.privileged: true`.
     pub privileged: bool,
     pub span: Span,
@@ -58,16 +59,16 @@ pub struct Container {
 
 #[derive(Debug, Clone, Default)]
 pub struct PodSpec {
-    pub containers: Vec<Container>,
-    pub init_containers: Vec<Container>,
+    pub containers: ThinVec<Container>,
+    pub init_containers: ThinVec<Container>,
     pub host_network: Option<Span>,
     pub termination_grace: Option<(i64, Span)>,
-    pub labels: Vec<(CompactString, CompactString)>,
+    pub labels: ThinVec<(CompactString, CompactString)>,
     pub restart_policy: Option<CompactString>,
     /// Pod volumes: (name, kind of source such as `persistentVolumeClaim`, `hostPath`, `emptyDir`).
-    pub volumes: Vec<(CompactString, CompactString)>,
+    pub volumes: ThinVec<(CompactString, CompactString)>,
     /// The host directories or files `hostPath` volumes mount.
-    pub host_paths: Vec<CompactString>,
+    pub host_paths: ThinVec<CompactString>,
     /// `hostPID` or `hostIPC`: the pod shares the node's process or IPC namespace.
     pub host_namespaces: bool,
 }
@@ -86,17 +87,17 @@ pub struct Object {
     pub kind_span: Span,
     pub name: Option<CompactString>,
     pub namespace: Option<Str>,
-    pub annotations: Vec<(CompactString, CompactString)>,
+    pub annotations: ThinVec<(CompactString, CompactString)>,
     /// The `twelve/ignore` annotation (suppressions for the whole object).
     pub ignore: Option<Str>,
     pub span: Span,
     /// Boxed: most objects (Services, ConfigMaps, …) have none.
     pub pod: Option<Box<PodSpec>>,
     pub replicas: Option<(i64, Span)>,
-    pub selector: Vec<(CompactString, CompactString)>,
-    pub service_ports: Vec<ServicePort>,
+    pub selector: ThinVec<(CompactString, CompactString)>,
+    pub service_ports: ThinVec<ServicePort>,
     /// ConfigMap/Secret `data`/`stringData`: key and value.
-    pub data: Vec<(Str, Str)>,
+    pub data: ThinVec<(Str, Str)>,
     /// HorizontalPodAutoscaler target (kind, name).
     pub scale_target: Option<(CompactString, CompactString)>,
     /// Service `spec.sessionAffinity`.
@@ -162,8 +163,8 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         _ => None,
     };
     let pod = pod_template.map(|(p, m)| PodSpec {
-        containers: containers(p.get("containers")),
-        init_containers: containers(p.get("initContainers")),
+        containers: containers(p.get("containers")).into(),
+        init_containers: containers(p.get("initContainers")).into(),
         host_network: p
             .get("hostNetwork")
             .filter(|h| h.as_bool() == Some(true))
@@ -171,7 +172,7 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         termination_grace: p
             .get("terminationGracePeriodSeconds")
             .and_then(|t| Some((t.as_i64()?, t.span.clone()))),
-        labels: str_map(m.and_then(|m| m.get("labels"))),
+        labels: str_map(m.and_then(|m| m.get("labels"))).into(),
         restart_policy: p
             .get("restartPolicy")
             .and_then(|r| r.as_str().map(CompactString::from)),
@@ -216,11 +217,11 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
                 if let (Some(ks), Some(vs)) = (k.as_str(), v.as_str()) {
                     data.push((
                         Str {
-                            text: ks.to_string(),
+                            text: ks.into(),
                             span: k.span.clone(),
                         },
                         Str {
-                            text: vs.to_string(),
+                            text: vs.into(),
                             span: v.span.clone(),
                         },
                     ));
@@ -272,17 +273,17 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
             .and_then(|n| n.as_str().map(CompactString::from)),
         namespace: meta.and_then(|m| m.get("namespace")).and_then(|n| {
             n.as_str().map(|t| Str {
-                text: t.to_string(),
+                text: t.into(),
                 span: n.span.clone(),
             })
         }),
-        annotations: str_map(meta.and_then(|m| m.get("annotations"))),
+        annotations: str_map(meta.and_then(|m| m.get("annotations"))).into(),
         ignore: meta
             .and_then(|m| m.get("annotations"))
             .and_then(|a| a.get(IGNORE_ANNOTATION))
             .and_then(|v| {
                 v.as_str().map(|t| Str {
-                    text: t.to_string(),
+                    text: t.into(),
                     span: v.span.clone(),
                 })
             }),
@@ -291,13 +292,13 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         replicas: spec
             .and_then(|s| s.get("replicas"))
             .and_then(|r| Some((r.as_i64()?, r.span.clone()))),
-        selector,
-        service_ports,
-        data,
+        selector: selector.into(),
+        service_ports: service_ports.into(),
+        data: data.into(),
         scale_target,
         session_affinity: spec.and_then(|s| s.get("sessionAffinity")).and_then(|a| {
             a.as_str().map(|t| Str {
-                text: t.to_string(),
+                text: t.into(),
                 span: a.span.clone(),
             })
         }),
@@ -319,7 +320,7 @@ fn strs(y: Option<&Yaml>) -> Vec<Str> {
             .iter()
             .filter_map(|i| {
                 i.as_str().map(|t| Str {
-                    text: t.to_string(),
+                    text: t.into(),
                     span: i.span.clone(),
                 })
             })
@@ -360,12 +361,12 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     .to_compact_string(),
                 image: c.get("image").and_then(|i| {
                     i.as_str().map(|t| Str {
-                        text: t.to_string(),
+                        text: t.into(),
                         span: i.span.clone(),
                     })
                 }),
-                command: strs(c.get("command")),
-                args: strs(c.get("args")),
+                command: strs(c.get("command")).into(),
+                args: strs(c.get("args")).into(),
                 ports: c
                     .get("ports")
                     .and_then(Yaml::as_seq)
@@ -398,7 +399,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                             name_span: n.span.clone(),
                             value: e.get("value").and_then(|v| {
                                 v.as_str().map(|t| Str {
-                                    text: t.to_string(),
+                                    text: t.into(),
                                     span: v.span.clone(),
                                 })
                             }),
@@ -425,7 +426,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                         })
                     })
                     .collect(),
-                probes,
+                probes: probes.into(),
                 privileged: c
                     .get("securityContext")
                     .and_then(|s| s.get("privileged"))

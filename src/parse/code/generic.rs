@@ -296,9 +296,9 @@ impl Walk<'_> {
                     value: v.clone().into(),
                     value_span: sp.clone().into(),
                 });
-                (Some(ArgValue::Str(v.clone())), Some(sp.clone()))
+                (Some(ArgValue::Str(v.clone().into())), Some(sp.clone()))
             }
-            (None, Some(v)) => (Some(ArgValue::Str(v)), default_span),
+            (None, Some(v)) => (Some(ArgValue::Str(v.into())), default_span),
             (None, None) => (
                 default.map(|d| ArgValue::Expr {
                     text: node_text(d, self.text).to_string(),
@@ -362,7 +362,7 @@ impl Walk<'_> {
                 .iter()
                 .map(|(k, a)| {
                     let value = match self.g.string(*a, text) {
-                        Some(s) => ArgValue::Str(s),
+                        Some(s) => ArgValue::Str(s.into()),
                         None => ArgValue::Expr {
                             text: node_text(*a, text).to_string(),
                             from_env: reads_env_inside(self.g, *a, text),
@@ -502,7 +502,7 @@ impl Walk<'_> {
                 callee: (*client).to_string(),
                 args: vec![Arg {
                     keyword: Some("host".into()),
-                    value: ArgValue::Str(host.to_string()),
+                    value: ArgValue::Str(host.to_string().into()),
                     span: node_span(host_node),
                     value_span: node_span(host_node),
                 }],

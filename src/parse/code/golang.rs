@@ -244,7 +244,7 @@ fn visit(
                         callee: t(field(n, "type").unwrap_or(n), text).to_string(),
                         args: vec![Arg {
                             keyword: Some("host".into()),
-                            value: ArgValue::Str(host.to_string()),
+                            value: ArgValue::Str(host.to_string().into()),
                             span: sp.clone(),
                             value_span: sp,
                         }],

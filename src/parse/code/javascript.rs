@@ -303,7 +303,7 @@ fn visit(cursor: &mut tree_sitter::TreeCursor<'_>, text: &str, f: &mut CodeFacts
                     .filter(|_| defaulted)
                     .and_then(|p| field(p, "right"))
                     .map(|r| match (string_value(r, text), kind(r)) {
-                        (Some(s), _) => (ArgValue::Str(s), span(r)),
+                        (Some(s), _) => (ArgValue::Str(s.into()), span(r)),
                         (None, "number") => (
                             t(r, text)
                                 .parse()
@@ -450,7 +450,7 @@ pub fn log4js_appender(key: &str, value: &str, span: Span) -> Option<FileLog> {
 /// What an argument is: a string, a number, or an expression (reading the environment or not).
 fn arg_value(a: Node<'_>, text: &str) -> ArgValue {
     match (string_value(a, text), kind(a)) {
-        (Some(s), _) => ArgValue::Str(s),
+        (Some(s), _) => ArgValue::Str(s.into()),
         (None, "number") => t(a, text)
             .parse()
             .map(ArgValue::Int)

@@ -838,7 +838,7 @@ impl Walk<'_> {
                 let span = self.toks[s].start..self.toks[e - 1].end;
                 let text = self.text.get(span.clone())?;
                 let value = if e == s + 1 && self.is_str(s) {
-                    super::ArgValue::Str(string_value(text)?)
+                    super::ArgValue::Str(string_value(text)?.into())
                 } else if e == s + 1 && self.is(s, K::Num) {
                     text.parse()
                         .map(super::ArgValue::Int)

@@ -292,7 +292,8 @@ pub struct FileLog {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ArgValue {
-    Str(String),
+    /// Inline up to 24 bytes (most defaults: `"info"`, `"http://upstream:9000"`).
+    Str(CompactString),
     Int(i64),
     /// Any other expression; `from_env` when it reads the environment somewhere inside.
     Expr {
@@ -364,7 +365,7 @@ pub struct StrBinding {
 /// A string literal holding a URL (`scheme://…`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UrlLiteral {
-    pub value: String,
+    pub value: CompactString,
     pub span: Sp,
     /// The default of an environment lookup (`os.getenv("DATABASE_URL", "postgres://…")`).
     pub env_default: bool,
@@ -616,7 +617,7 @@ impl CodeFacts {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
         {
             self.urls.push(UrlLiteral {
-                value: value.clone(),
+                value: value.clone().into(),
                 span: span.clone().into(),
                 env_default: false,
             });

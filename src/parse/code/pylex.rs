@@ -1403,7 +1403,7 @@ impl Walk<'_> {
             if let Some(ArgValue::Str(d)) = &default {
                 bindings.push(StrBinding {
                     key: name.clone().into(),
-                    value: d.clone().into(),
+                    value: d.clone(),
                     value_span: args.get(1).map_or(call_span.clone(), |a| span(*a)).into(),
                 });
             }
@@ -1430,7 +1430,7 @@ impl Walk<'_> {
     /// An argument's value, as the tree walk's `arg_value` gives it.
     fn arg_value(&self, s: usize, e: usize) -> Option<ArgValue> {
         if let Some(Some(v)) = self.string_group(s, e) {
-            return Some(ArgValue::Str(v));
+            return Some(ArgValue::Str(v.into()));
         }
         if e == s + 1
             && self.is(s, K::Num)

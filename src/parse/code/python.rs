@@ -109,7 +109,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
                 Some(ArgValue::Str(s)) => s.clone(),
                 _ => ".env".into(),
             };
-            f.rare.dotenv_files.push(path);
+            f.rare.dotenv_files.push(path.to_string());
         }
         if call.method() == "FileSystemStorage" {
             f.rare.local_state.push((
@@ -130,7 +130,7 @@ fn derive_listens_and_logs(f: &mut CodeFacts, text: &str) {
         let method = call.method();
         if matches!(method, "run" | "run_app" | "serve" | "run_simple") {
             let host = call.kwarg("host").and_then(|a| match &a.value {
-                ArgValue::Str(h) => Some((h.clone(), a.span.clone())),
+                ArgValue::Str(h) => Some((h.to_string(), a.span.clone())),
                 _ => None,
             });
             let (port, from_env) = match call.kwarg("port").map(|a| (&a.value, a)) {
@@ -298,7 +298,7 @@ fn first_string(node: Node<'_>, text: &str) -> Option<String> {
 
 fn arg_value(node: Node<'_>, text: &str) -> ArgValue {
     if let Some(s) = string_value(node, text) {
-        return ArgValue::Str(s);
+        return ArgValue::Str(s.into());
     }
     if kind(node) == "integer"
         && let Ok(i) = t(node, text).replace('_', "").parse()
@@ -447,7 +447,7 @@ fn visit(
                             if let ArgValue::Str(s) = &value {
                                 f.bindings.push(StrBinding {
                                     key: t(n, text).to_string().into(),
-                                    value: s.clone().into(),
+                                    value: s.clone(),
                                     value_span: span(v).into(),
                                 });
                             }
@@ -479,7 +479,7 @@ fn visit(
                 {
                     f.bindings.push(StrBinding {
                         key: format!("{method} password").into(),
-                        value: s.clone().into(),
+                        value: s.clone(),
                         value_span: value_span.clone().into(),
                     });
                     if let Some(Arg {
@@ -490,7 +490,7 @@ fn visit(
                     {
                         f.bindings.push(StrBinding {
                             key: "username".into(),
-                            value: user.clone().into(),
+                            value: user.clone(),
                             value_span: value_span.clone().into(),
                         });
                     }
@@ -514,7 +514,7 @@ fn visit(
                     if let Some(ArgValue::Str(d)) = &default {
                         f.bindings.push(StrBinding {
                             key: name.clone().into(),
-                            value: d.clone().into(),
+                            value: d.clone(),
                             value_span: args
                                 .get(1)
                                 .map(|a| a.span.clone())

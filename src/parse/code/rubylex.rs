@@ -1823,7 +1823,7 @@ impl<'a> Walk<'a> {
                             value_span: sp.clone().into(),
                         },
                     ));
-                    ArgValue::Str(v)
+                    ArgValue::Str(v.into())
                 } else {
                     ArgValue::Expr {
                         text: self.text.get(sp.clone()).unwrap_or("").to_string(),

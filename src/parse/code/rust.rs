@@ -206,7 +206,7 @@ fn visit(n: Node<'_>, text: &str, f: &mut CodeFacts, depth: usize) {
                     .map(|d| {
                         (
                             literal_of(d, text)
-                                .map(ArgValue::Str)
+                                .map(|s| ArgValue::Str(s.into()))
                                 .unwrap_or(ArgValue::Expr {
                                     text: t(d, text).chars().take(200).collect(),
                                     from_env: false,

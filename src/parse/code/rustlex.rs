@@ -793,7 +793,7 @@ impl Walk<'_> {
             if e > s {
                 let span = self.toks[s].start..self.toks[e - 1].end;
                 let value = match self.literal_of(s, e) {
-                    Some(v) => super::ArgValue::Str(v),
+                    Some(v) => super::ArgValue::Str(v.into()),
                     None => super::ArgValue::Expr {
                         text: self.text.get(span.clone())?.chars().take(200).collect(),
                         from_env: false,
