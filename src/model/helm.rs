@@ -149,7 +149,7 @@ impl Project {
         let values_of = |dir: &str| {
             ["values.yaml", "values.yml"]
                 .iter()
-                .find_map(|n| self.file_index.get(walk::join(dir, n)?.as_str()).copied())
+                .find_map(|n| self.file_at(walk::join(dir, n)?.as_str()))
         };
         if let Some(e) = env_values {
             candidates.push((e, chain.clone()));
@@ -302,7 +302,7 @@ impl Project {
         let within = |rel: &str| walk::is_within(rel, dir) && rel != dir;
         let chart_yaml = ["Chart.yaml", "Chart.yml", "chart.yaml"]
             .iter()
-            .find_map(|n| self.file_index.get(walk::join(dir, n)?.as_str()).copied())?;
+            .find_map(|n| self.file_at(walk::join(dir, n)?.as_str()))?;
         let meta_docs = yaml::parse(self.files[chart_yaml.0 as usize].text()).ok();
         let dir_name = walk::file_name(dir);
         let meta = helm::chart_meta(meta_docs.as_ref().and_then(|d| d.first()), dir_name);
@@ -347,7 +347,7 @@ impl Project {
             } else {
                 f.rel.get(dir.len() + 1..).unwrap_or_default()
             };
-            let text = match self.file_index.get(&f.rel) {
+            let text = match self.file_at(&f.rel) {
                 Some(id) => Some(self.files[id.0 as usize].text().to_string()),
                 None if budget > 0 => walk::read(f, opts.max_file_size.min(budget)).ok(),
                 None => None,

@@ -670,7 +670,13 @@ impl Project {
     /// Index the files read by path, and read what the rules ask of some of them by kind:
     /// `.dockerignore` matchers and the Helm templates that declare hooks.
     pub(super) fn index_files(&mut self) {
-        self.file_index = self.files.iter().map(|f| (f.rel.clone(), f.id)).collect();
+        self.file_of_path = vec![u32::MAX; self.paths.len()];
+        self.files_off_walk = HashMap::default();
+        let files: Vec<(std::sync::Arc<str>, FileId)> =
+            self.files.iter().map(|f| (f.rel.clone(), f.id)).collect();
+        for (rel, id) in &files {
+            self.index_file(rel, *id);
+        }
         self.dockerignores = self
             .files
             .iter()
@@ -744,7 +750,7 @@ impl Project {
                             let id = FileId(self.files.len() as u32);
                             self.files
                                 .push(SourceFile::new(id, f.rel.clone(), f.at.clone(), text));
-                            self.file_index.insert(f.rel.clone(), id);
+                            self.index_file(&f.rel, id);
                             id
                         }
                         Err(message) => {
@@ -789,7 +795,7 @@ impl Project {
                 let entries = dotenv::parse(&text);
                 self.files
                     .push(SourceFile::new(id, f.rel.clone(), f.at.clone(), text));
-                self.file_index.insert(f.rel.clone(), id);
+                self.index_file(&f.rel, id);
                 self.dotenvs.push(DotEnvModel {
                     file: id,
                     entries,

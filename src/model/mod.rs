@@ -404,8 +404,11 @@ pub struct Project {
     pub in_git: bool,
     /// The commit checked out there, and its branch (for the scorecard's pages).
     pub git_head: Option<crate::git::GitHead>,
-    /// Each file read, by its path.
-    pub file_index: HashMap<std::sync::Arc<str>, FileId>,
+    /// Each file read, by its path: per path the walk found (by `index.path`), its `FileId`
+    /// (`u32::MAX`: not read), 4 bytes a path instead of a second map of every path.
+    file_of_path: Vec<u32>,
+    /// Files read whose path the walk did not list (none expected; kept for safety).
+    files_off_walk: HashMap<std::sync::Arc<str>, FileId>,
     /// Each `.dockerignore` read, by its directory, as a matcher.
     pub dockerignores: Vec<(String, ignore::gitignore::Gitignore)>,
     /// Helm templates that declare a hook (`helm.sh/hook`): one-off work a chart runs per
