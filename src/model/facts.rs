@@ -182,7 +182,7 @@ impl Project {
     /// Whether `.dockerignore` of the build context `context` leaves `path` (relative to the
     /// context) out of the image; `None` when the context has no `.dockerignore`.
     pub fn dockerignored(&self, context: &str, path: &str) -> Option<bool> {
-        let (_, matcher) = self.dockerignores.iter().find(|(d, _)| d == context)?;
+        let matcher = self.dockerignores.get(context)?.matcher()?;
         Some(matcher.matched_path_or_any_parents(path, false).is_ignore())
     }
 

@@ -681,12 +681,11 @@ impl Project {
             .files
             .iter()
             .filter(|f| walk::file_name(&f.rel) == ".dockerignore")
-            .filter_map(|f| {
-                let mut b = ignore::gitignore::GitignoreBuilder::new("");
-                for line in f.text().lines() {
-                    let _ = b.add_line(None, line);
-                }
-                Some((walk::parent_dir(&f.rel).to_string(), b.build().ok()?))
+            .map(|f| {
+                (
+                    walk::parent_dir(&f.rel).to_string(),
+                    DockerIgnore::new(f.text()),
+                )
             })
             .collect();
         self.helm_hooks = self

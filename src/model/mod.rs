@@ -193,6 +193,34 @@ pub struct K8sModel {
 }
 
 #[derive(Debug)]
+pub struct DockerIgnore {
+    patterns: Box<str>,
+    matcher: std::sync::OnceLock<Option<ignore::gitignore::Gitignore>>,
+}
+
+impl DockerIgnore {
+    pub fn new(text: &str) -> DockerIgnore {
+        DockerIgnore {
+            patterns: text.into(),
+            matcher: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The matcher of its patterns (`None` when they do not build one).
+    pub fn matcher(&self) -> Option<&ignore::gitignore::Gitignore> {
+        self.matcher
+            .get_or_init(|| {
+                let mut b = ignore::gitignore::GitignoreBuilder::new("");
+                for line in self.patterns.lines() {
+                    let _ = b.add_line(None, line);
+                }
+                b.build().ok()
+            })
+            .as_ref()
+    }
+}
+
+#[derive(Debug)]
 pub struct ManifestModel {
     pub file: FileId,
     pub dir: String,
@@ -409,8 +437,9 @@ pub struct Project {
     file_of_path: Vec<u32>,
     /// Files read whose path the walk did not list (none expected; kept for safety).
     files_off_walk: HashMap<std::sync::Arc<str>, FileId>,
-    /// Each `.dockerignore` read, by its directory, as a matcher.
-    pub dockerignores: Vec<(String, ignore::gitignore::Gitignore)>,
+    /// Each `.dockerignore` read, by its directory: its patterns, made a matcher when first
+    /// asked (a matcher is a kilobyte or more; a monorepo has thousands of these files).
+    pub dockerignores: HashMap<String, DockerIgnore>,
     /// Helm templates that declare a hook (`helm.sh/hook`): one-off work a chart runs per
     /// release (migrations, tests).
     pub helm_hooks: Vec<FileId>,
