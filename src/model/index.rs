@@ -26,8 +26,8 @@ pub struct Index {
     pub app_by_context: HashMap<String, usize>,
     /// Per app, the indices into `sources` of the files its build context holds.
     pub app_sources: Vec<Vec<usize>>,
-    /// Per file (by id), its index into `sources`.
-    pub source_of_file: HashMap<FileId, usize>,
+    /// Per file (by id), its index into `sources` (`u32::MAX`: not source code).
+    pub source_of_file: Vec<u32>,
     /// Per file (by id), its index into `dotenvs`.
     pub dotenv_of_file: HashMap<FileId, usize>,
     /// Kubernetes Services (indices into `k8s`) by namespace and the first label of their
@@ -77,12 +77,15 @@ impl Project {
             process_code: Vec::new(),
             processes_by_k8s_dir: HashMap::default(),
             app_sources,
-            source_of_file: self
-                .sources
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.file, i))
-                .collect(),
+            source_of_file: {
+                let mut by_file = vec![u32::MAX; self.files.len()];
+                for (i, s) in self.sources.iter().enumerate() {
+                    if let Some(slot) = by_file.get_mut(s.file.0 as usize) {
+                        *slot = i as u32;
+                    }
+                }
+                by_file
+            },
             dotenv_of_file: self
                 .dotenvs
                 .iter()
@@ -164,8 +167,8 @@ impl Project {
     pub fn source_of_file(&self, file: FileId) -> Option<&SourceModel> {
         self.index
             .source_of_file
-            .get(&file)
-            .and_then(|i| self.sources.get(*i))
+            .get(file.0 as usize)
+            .and_then(|i| self.sources.get(*i as usize))
     }
 
     /// Whether a file is an env file.
