@@ -592,6 +592,8 @@ pub struct EnvironmentCopy {
     pub of_env: &'static str,
     /// Share of equal non-blank lines (0.0–1.0), by the larger file.
     pub similarity: f64,
+    /// How many non-blank lines the two have in common.
+    pub shared_lines: usize,
 }
 
 impl Project {
@@ -647,12 +649,14 @@ impl Project {
                     continue;
                 };
                 let (fa, fb) = (&self.files[*a], &self.files[*b]);
+                let (shared_lines, similarity) = similarity(fa.text(), fb.text());
                 out.push(EnvironmentCopy {
                     copy: fb.id,
                     copy_env: eb,
                     of: fa.id,
                     of_env: ea,
-                    similarity: similarity(fa.text(), fb.text()),
+                    similarity,
+                    shared_lines,
                 });
             }
         }
@@ -661,7 +665,9 @@ impl Project {
 }
 
 /// Share of equal non-blank lines between two texts (0.0–1.0), by the larger one.
-fn similarity(a: &str, b: &str) -> f64 {
+/// The non-blank lines two texts have in common (as multisets, trimmed), and their share of
+/// the larger text's.
+fn similarity(a: &str, b: &str) -> (usize, f64) {
     use foldhash::HashMap;
     let lines = |t: &str| {
         t.lines()
@@ -673,7 +679,7 @@ fn similarity(a: &str, b: &str) -> f64 {
     let (la, lb) = (lines(a), lines(b));
     let max = la.len().max(lb.len());
     if max == 0 {
-        return 0.0;
+        return (0, 0.0);
     }
     let mut counts: HashMap<&str, i64> = HashMap::default();
     for l in &la {
@@ -688,5 +694,5 @@ fn similarity(a: &str, b: &str) -> f64 {
             common += 1;
         }
     }
-    common as f64 / max as f64
+    (common, common as f64 / max as f64)
 }
