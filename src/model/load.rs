@@ -741,7 +741,7 @@ impl Project {
                 Some(id) => id,
                 None => {
                     // not in the tree (ignored, or made at deploy time): nothing committed
-                    let Some(f) = found.iter().find(|f| *f.rel == *rel) else {
+                    let Some(f) = self.found_at(found, &rel) else {
                         continue;
                     };
                     match walk::read(f, opts.max_file_size) {
@@ -773,6 +773,16 @@ impl Project {
 
     /// The env file at `rel` as an index into `dotenvs`, reading and parsing it now when the
     /// walk found it under a name it did not classify as an env file.
+    /// The walk's entry for `rel`, by the path index (`paths` lists the walk's files in its
+    /// order): every compose `env_file:` and generator would otherwise scan the whole walk.
+    fn found_at<'a>(&self, found: &'a [Found], rel: &str) -> Option<&'a Found> {
+        let pi = *self.index.path.get(rel)?;
+        found
+            .get(pi)
+            .filter(|f| *f.rel == *rel)
+            .or_else(|| found.iter().find(|f| *f.rel == *rel))
+    }
+
     pub(super) fn env_file_index(
         &mut self,
         found: &[Found],
@@ -780,14 +790,12 @@ impl Project {
         opts: &WalkOptions,
         notices: &mut Vec<Notice>,
     ) -> Option<usize> {
-        if let Some(i) = self
-            .dotenvs
-            .iter()
-            .position(|d| *self.files[d.file.0 as usize].rel == *rel)
+        if let Some(id) = self.file_at(rel)
+            && let Some(i) = self.dotenvs.iter().position(|d| d.file == id)
         {
             return Some(i);
         }
-        let f = found.iter().find(|f| *f.rel == *rel)?;
+        let f = self.found_at(found, rel)?;
         match walk::read(f, opts.max_file_size) {
             Ok(text) => {
                 let id = FileId(self.files.len() as u32);
