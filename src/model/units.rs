@@ -47,6 +47,10 @@ pub struct K8sUnits {
     pub copies: Vec<Vec<usize>>,
     /// The kustomizations whose output holds the object (directly or through bases).
     pub included_by: Vec<Vec<usize>>,
+    /// The other way round from `patch_of`: per kustomization, its patches, in order.
+    pub patches: Vec<Vec<usize>>,
+    /// HorizontalPodAutoscalers by the (kind, name) they scale, in order.
+    pub autoscalers: HashMap<(compact_str::CompactString, compact_str::CompactString), Vec<usize>>,
 }
 
 /// How deep kustomizations may nest through `resources:` before the rest is ignored.
@@ -82,16 +86,33 @@ impl Project {
             copy_of: vec![None; n],
             copies: Vec::new(),
             included_by: vec![Vec::new(); n],
+            patches: vec![Vec::new(); self.kustomizations.len()],
+            autoscalers: HashMap::default(),
         };
+        // per file, the kustomizations holding it, in order: one lookup per object instead of
+        // a look into every kustomization's files
+        let mut holders: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (ki, files) in files_of.iter().enumerate() {
+            for f in files {
+                holders.entry(f.as_str()).or_default().push(ki);
+            }
+        }
         for (oi, km) in self.k8s.iter().enumerate() {
             let rel = self.rel(km.file);
             units.patch_of[oi] = patches.get(rel).copied();
-            units.included_by[oi] = files_of
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.contains(rel))
-                .map(|(ki, _)| ki)
-                .collect();
+            if let Some(ki) = units.patch_of[oi]
+                && let Some(list) = units.patches.get_mut(ki)
+            {
+                list.push(oi);
+            }
+            units.included_by[oi] = holders.get(rel).cloned().unwrap_or_default();
+            if let Some(target) = &km.object.scale_target {
+                units
+                    .autoscalers
+                    .entry(target.clone())
+                    .or_default()
+                    .push(oi);
+            }
         }
         units.copy_of = self.find_copies(&units);
         units.copies = vec![Vec::new(); self.k8s.len()];
@@ -258,15 +279,15 @@ impl Project {
             .iter()
             .flat_map(|&v| self.k8s_units.included_by[v].iter().copied())
             .collect();
-        for (pi, patch) in self.k8s_units.patch_of.iter().enumerate() {
-            if let Some(ki) = patch
-                && including.contains(ki)
-                && self.k8s[pi].object.kind == o.kind
-                && self.k8s[pi].object.name == o.name
-            {
-                out.push(pi);
-            }
-        }
+        // the patches of those kustomizations, in the objects' order
+        let mut patches: Vec<usize> = including
+            .iter()
+            .flat_map(|ki| self.k8s_units.patches.get(*ki).into_iter().flatten())
+            .copied()
+            .filter(|&pi| self.k8s[pi].object.kind == o.kind && self.k8s[pi].object.name == o.name)
+            .collect();
+        patches.sort_unstable();
+        out.extend(patches);
         out
     }
 
@@ -313,13 +334,13 @@ impl Project {
         let targets = std::iter::once(oi)
             .chain(self.copies_of(oi))
             .collect::<Vec<_>>();
-        self.k8s.iter().enumerate().any(|(hi, h)| {
-            h.object
-                .scale_target
-                .as_ref()
-                .is_some_and(|(k, n)| *k == o.kind && Some(n.as_str()) == o.name.as_deref())
-                && targets.iter().any(|&t| self.same_k8s_unit(t, hi))
-        })
+        let Some(name) = &o.name else { return false };
+        self.k8s_units
+            .autoscalers
+            .get(&(o.kind.clone(), name.clone()))
+            .into_iter()
+            .flatten()
+            .any(|&hi| targets.iter().any(|&t| self.same_k8s_unit(t, hi)))
     }
 
     /// Every deployment of the repository (test trees left out), in path order.

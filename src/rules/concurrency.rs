@@ -25,7 +25,17 @@ impl Rule for SingleReplica {
         &[Input::Kubernetes]
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
-        let mut seen = Vec::new();
+        // the workloads that run a web process (looked up per workload below)
+        let serving: std::collections::HashSet<usize> = p
+            .processes
+            .iter()
+            .filter(|pr| pr.kind == crate::model::processes::ProcessKind::Web)
+            .filter_map(|pr| match pr.site {
+                crate::model::processes::ProcessSite::Kubernetes { object, .. } => Some(object),
+                _ => None,
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
         for app in &p.apps {
             for (oi, _) in &app.k8s {
                 let km = &p.k8s[*oi];
@@ -33,18 +43,14 @@ impl Rule for SingleReplica {
                 if o.kind != "Deployment" || seen.contains(oi) || p.is_test_file(km.file) {
                     continue;
                 }
-                seen.push(*oi);
+                seen.insert(*oi);
                 // the most it runs in any deployment: overlays, patches and copies included
                 if p.max_replicas(*oi).is_some_and(|n| n > 1) {
                     continue;
                 }
                 // a worker, consumer or load generator serves no traffic: one replica is a
                 // choice of throughput, not a single point of failure for requests
-                let serves = p.processes.iter().any(|pr| {
-                    pr.kind == crate::model::processes::ProcessKind::Web
-                        && matches!(pr.site, crate::model::processes::ProcessSite::Kubernetes { object, .. } if object == *oi)
-                });
-                if !serves {
+                if !serving.contains(oi) {
                     continue;
                 }
                 let name = o.name.as_deref().unwrap_or("");
