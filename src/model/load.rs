@@ -552,6 +552,9 @@ impl Project {
         p.compute_log_files();
         p.compute_config_loopbacks();
         p.compute_config_hosts();
+        // the texts of other files are compared here, and not read again below
+        p.compute_environment_copies();
+        p.unload_texts_not_read_again();
         notices.sort();
         p.notices = notices;
         p.mark_bundled_code();
@@ -564,7 +567,6 @@ impl Project {
         p.secrets = secrets::collect(&p);
         p.credential_args = secrets::credential_args(&p);
         p.ownership = ownership::Ownership::new(&p);
-        p.compute_environment_copies();
         p.unload_texts();
         p
     }
@@ -575,6 +577,65 @@ impl Project {
     /// `twelve/ignore` annotations) keep theirs, which suppressions are read from after the
     /// rules ran.
     fn unload_texts(&mut self) {
+        self.unload_texts_except(&foldhash::HashSet::default());
+    }
+
+    /// Drop, before the model's links, commands and secrets are computed (the peak of its
+    /// building), the texts no later step reads: what remains to read is the text of files
+    /// commands are parsed from, of files the secrets scan reads assignments or defaults from,
+    /// and of files without a model of their values. Kubernetes manifests (but those with
+    /// commands), dependency manifests, config files' copies and test code go: in a monorepo
+    /// they are most of the texts read.
+    fn unload_texts_not_read_again(&mut self) {
+        let mut keep: foldhash::HashSet<FileId> = foldhash::HashSet::default();
+        keep.extend(self.dockerfiles.iter().map(|d| d.file));
+        keep.extend(self.compose.iter().map(|c| c.file));
+        keep.extend(self.dotenvs.iter().map(|d| d.file));
+        keep.extend(self.procfiles.iter().map(|d| d.file));
+        keep.extend(self.scripts.iter().map(|d| d.file));
+        // systemd units and supervisor programs are commands
+        keep.extend(self.config_files.iter().map(|c| c.file));
+        // `npm run` scripts are commands
+        keep.extend(
+            self.manifests
+                .iter()
+                .filter(|m| m.manifest.kind == crate::parse::manifest::ManifestKind::PackageJson)
+                .map(|m| m.file),
+        );
+        keep.extend(
+            self.k8s
+                .iter()
+                .filter(|k| {
+                    k.object.pod.as_ref().is_some_and(|pod| {
+                        pod.containers
+                            .iter()
+                            .chain(&pod.init_containers)
+                            .any(|c| !c.command.is_empty() || !c.args.is_empty())
+                    })
+                })
+                .map(|k| k.file),
+        );
+        keep.extend(self.secret_files.iter().map(|s| s.file));
+        // files without a (full) model of their values: the secrets scan reads them whole
+        keep.extend(
+            self.parse_errors
+                .iter()
+                .chain(&self.internal_errors)
+                .map(|(o, _)| o.file),
+        );
+        keep.extend(self.helm_templates.iter().copied());
+        keep.extend(
+            self.sources
+                .iter()
+                .filter(|s| s.facts.has_error)
+                .map(|s| s.file),
+        );
+        // files read after the walk's (no shapes were scanned while reading them)
+        keep.extend(self.files.iter().skip(self.prescans.len()).map(|f| f.id));
+        self.unload_texts_except(&keep);
+    }
+
+    fn unload_texts_except(&mut self, keep: &foldhash::HashSet<FileId>) {
         let annotated: foldhash::HashSet<FileId> = self
             .k8s
             .iter()
@@ -582,7 +643,8 @@ impl Project {
             .map(|k| k.file)
             .collect();
         for f in &mut self.files {
-            if !annotated.contains(&f.id)
+            if !keep.contains(&f.id)
+                && !annotated.contains(&f.id)
                 && memchr::memmem::find(f.text_or_empty().as_bytes(), b"twelve:").is_none()
             {
                 f.unload();
