@@ -149,10 +149,10 @@ impl Project {
 
     /// The file read at `rel`, if it was read.
     pub fn file_at(&self, rel: &str) -> Option<FileId> {
-        match self.index.path.get(rel) {
+        match self.path_index(rel) {
             Some(pi) => self
                 .file_of_path
-                .get(*pi)
+                .get(pi)
                 .filter(|id| **id != u32::MAX)
                 .map(|id| FileId(*id)),
             None => self.files_off_walk.get(rel).copied(),
@@ -161,12 +161,12 @@ impl Project {
 
     /// Record where a file read is, for `file_at`.
     pub(super) fn index_file(&mut self, rel: &std::sync::Arc<str>, id: FileId) {
-        match self.index.path.get(rel) {
+        match self.path_index(rel) {
             Some(pi) => {
-                if self.file_of_path.len() <= *pi {
-                    self.file_of_path.resize(*pi + 1, u32::MAX);
+                if self.file_of_path.len() <= pi {
+                    self.file_of_path.resize(pi + 1, u32::MAX);
                 }
-                self.file_of_path[*pi] = id.0;
+                self.file_of_path[pi] = id.0;
             }
             None => {
                 self.files_off_walk.insert(rel.clone(), id);

@@ -838,7 +838,7 @@ impl Project {
     /// The walk's entry for `rel`, by the path index (`paths` lists the walk's files in its
     /// order): every compose `env_file:` and generator would otherwise scan the whole walk.
     fn found_at<'a>(&self, found: &'a [Found], rel: &str) -> Option<&'a Found> {
-        let pi = *self.index.path.get(rel)?;
+        let pi = self.path_index(rel)?;
         found
             .get(pi)
             .filter(|f| *f.rel == *rel)
