@@ -154,6 +154,11 @@ impl Project {
             .collect();
     }
 
+    /// The directory of a source file.
+    pub fn source_dir(&self, s: &SourceModel) -> &str {
+        walk::parent_dir(self.rel(s.file))
+    }
+
     /// The source model of a file, when it is source code.
     pub fn source_of_file(&self, file: FileId) -> Option<&SourceModel> {
         self.index

@@ -192,18 +192,21 @@ impl Project {
                 // the nearest package.json decides
                 packages
                     .iter()
-                    .filter(|(dir, _)| walk::is_within(&s.dir, dir))
+                    .filter(|(dir, _)| walk::is_within(self.source_dir(s), dir))
                     .max_by_key(|(dir, _)| dir.len())
                     .filter(|(dir, _)| {
                         !self.manifests.iter().any(|m| {
                             m.manifest.kind == crate::parse::manifest::ManifestKind::PackageJson
                                 && m.dir.len() > dir.len()
-                                && walk::is_within(&s.dir, &m.dir)
+                                && walk::is_within(self.source_dir(s), &m.dir)
                         })
                     })
                     .map(|(_, manifest)| format!("frontend code of `{manifest}`"))
             };
-            self.sources[i].bundled = reason.map(String::into_boxed_str);
+            if let Some(reason) = reason {
+                self.sources[i].bundled = true;
+                self.bundled_code.insert(i, reason.into_boxed_str());
+            }
         }
     }
 
@@ -352,15 +355,10 @@ impl Project {
             Parsed::Source(lang, facts) => self.sources.push(SourceModel {
                 lang,
                 file: id,
-                // the files of a directory come one after another: one copy of its name
-                dir: match self.sources.last() {
-                    Some(s) if *s.dir == *dir => s.dir.clone(),
-                    _ => dir.into(),
-                },
                 facts: *facts,
                 build_script: lang == crate::parse::code::Lang::Rust
                     && walk::file_name(&rel) == "build.rs",
-                bundled: None,
+                bundled: false,
             }),
             Parsed::Script(script) => {
                 let required_vars = shell::required_vars(text);

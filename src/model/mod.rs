@@ -231,15 +231,14 @@ pub struct ManifestModel {
 pub struct SourceModel {
     pub lang: crate::parse::code::Lang,
     pub file: FileId,
-    /// The file's directory, shared with the other files of that directory read before it.
-    pub dir: std::sync::Arc<str>,
     pub facts: CodeFacts,
     /// A Rust build script (`build.rs` beside `Cargo.toml`): it runs at build time, so what
     /// it reads is the build's environment, not the app's.
     pub build_script: bool,
-    /// JavaScript a bundler reads or compiles (see `bundled_code`): its `process.env.NODE_ENV`
-    /// is replaced at build time. The reason, for `twelve model`.
-    pub bundled: Option<Box<str>>,
+    /// JavaScript a bundler reads or compiles (see `mark_bundled_code`): its
+    /// `process.env.NODE_ENV` is replaced at build time. Why, for `twelve model`, is in
+    /// `Project::bundled_code`.
+    pub bundled: bool,
 }
 
 #[derive(Debug)]
@@ -365,6 +364,8 @@ pub struct Project {
     pub k8s: Vec<K8sModel>,
     pub manifests: Vec<ManifestModel>,
     pub sources: Vec<SourceModel>,
+    /// Why a source file (an index into `sources`) is bundled code (see `SourceModel::bundled`).
+    pub bundled_code: std::collections::BTreeMap<usize, Box<str>>,
     pub scripts: Vec<ScriptModel>,
     pub dotenvs: Vec<DotEnvModel>,
     pub procfiles: Vec<ProcfileModel>,

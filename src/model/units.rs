@@ -474,7 +474,7 @@ impl Project {
     /// manifest at or above it (`package.json`, `pyproject.toml`, `go.mod`, `Cargo.toml`, …),
     /// else the build context of the app holding it, else the repository root.
     pub fn code_unit(&self, src: &super::SourceModel) -> &str {
-        walk::dirs_holding(&src.dir)
+        walk::dirs_holding(self.source_dir(src))
             .find_map(|d| self.index.manifests_in_dir.get_key_value(d))
             .map(|(dir, _)| dir.as_str())
             .or_else(|| {

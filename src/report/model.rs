@@ -162,7 +162,7 @@ pub fn to_json(o: &Outcome) -> String {
         "apps": apps,
         "services": services,
         "manifests": p.manifests.iter().map(|m| json!({"path": o.display_path(p.rel(m.file)), "kind": m.manifest.kind, "dependencies": m.manifest.deps.len()})).collect::<Vec<_>>(),
-        "bundled_code": p.sources.iter().filter_map(|s| Some(json!({"path": o.display_path(p.rel(s.file)), "why": s.bundled.as_ref()?}))).collect::<Vec<_>>(),
+        "bundled_code": p.bundled_code.iter().map(|(i, why)| json!({"path": o.display_path(p.rel(p.sources[*i].file)), "why": why})).collect::<Vec<_>>(),
         // where values sit under secret-like names, and what twelve takes them for; never
         // the values themselves
         "secrets": p.secrets.iter().filter(|s| !matches!(s.place, crate::model::secrets::Place::Command | crate::model::secrets::Place::Unmodelled)).map(|s| json!({"key": s.key, "class": s.class, "context": format!("{:?}", s.context).to_ascii_lowercase(), "at": loc(s.origin.file, &s.origin.span)})).collect::<Vec<_>>(),

@@ -260,7 +260,7 @@ impl Rule for MissingManifest {
         let mut by_dir: BTreeMap<(&str, Ecosystem), FirstImport<'_>> = BTreeMap::new();
         for src in p.app_code() {
             let eco = ecosystem_of(src.lang);
-            if !p.manifests_above(&src.dir, eco).is_empty() {
+            if !p.manifests_above(p.source_dir(src), eco).is_empty() {
                 continue;
             }
             let third = src
@@ -269,7 +269,7 @@ impl Rule for MissingManifest {
                 .iter()
                 .find(|(m, _)| third_party(src.lang, m) && !local.contains(m.as_str()));
             if let Some(imp) = third {
-                by_dir.entry((&*src.dir, eco)).or_insert((src, imp));
+                by_dir.entry((p.source_dir(src), eco)).or_insert((src, imp));
             }
         }
         for ((dir, eco), (src, (module, span))) in by_dir {
@@ -1272,7 +1272,7 @@ impl Rule for UndeclaredImport {
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let local = local_modules(p);
         for py in p.app_code() {
-            let manifests = p.manifests_above(&py.dir, Ecosystem::Python);
+            let manifests = p.manifests_above(p.source_dir(py), Ecosystem::Python);
             // a setup.py/setup.cfg declares what we do not read: unknown, stay silent
             if manifests.is_empty()
                 || manifests.iter().any(|m| {

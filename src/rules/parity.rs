@@ -58,7 +58,7 @@ impl Rule for EnvironmentBranching {
             for (var, value, span) in &py.facts.rare.env_branches {
                 // a bundler replaces `NODE_ENV` at build time: the switch is its dead-code
                 // elimination, not the app choosing behaviour by environment
-                if py.bundled.is_some() && var == "NODE_ENV" {
+                if py.bundled && var == "NODE_ENV" {
                     continue;
                 }
                 out.push(
