@@ -208,6 +208,7 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>, keep:
         .retain(|d| !moved.next().unwrap_or(false) || !key(d).is_some_and(|k| stayed.contains(&k)));
     if keep == Keep::Report {
         project.release_rule_facts();
+        crate::model::give_back_freed_memory(project.files.len());
     }
     // the texts of files were dropped once the model was built: read again the files findings
     // land in (their other ends too, and the copies and values lines named above) and those

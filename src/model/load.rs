@@ -548,6 +548,7 @@ impl Project {
         // the walk's list is done with (`paths` keeps each path and kind): not held at the
         // peak, which is the rest of the model's building
         drop(found);
+        crate::model::give_back_freed_memory(p.files.len());
         p.index_test_files();
         p.compute_log_files();
         p.compute_config_loopbacks();
@@ -555,6 +556,7 @@ impl Project {
         // the texts of other files are compared here, and not read again below
         p.compute_environment_copies();
         p.unload_texts_not_read_again();
+        crate::model::give_back_freed_memory(p.files.len());
         notices.sort();
         p.notices = notices;
         p.mark_bundled_code();

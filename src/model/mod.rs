@@ -457,6 +457,24 @@ pub struct Project {
     pub prescans: Vec<thin_vec::ThinVec<secrets::ShapeHit>>,
 }
 
+/// Hand the pages of memory freed so far back to the system, in a project of `files` files
+/// read. glibc keeps freed memory in its arenas, one per thread that allocated, for that
+/// thread to reuse: what the parallel phase parsed and dropped (trees, texts), and what the
+/// rules read and the report does not, would stay resident while the serial steps allocate
+/// anew (141 instead of 129 MB at 100,000 files). It costs a few milliseconds on a large
+/// heap, a fraction of one on a small one, where there is little to give back: only projects of
+/// thousands of files are worth it.
+pub(crate) fn give_back_freed_memory(files: usize) {
+    if files < 5_000 {
+        return;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes no pointer; it only returns free pages to the system
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_test_path;
