@@ -225,7 +225,7 @@ fn directives(p: &Project) -> Vec<Directive> {
         }
     }
     for k in &p.k8s {
-        let Some(v) = &k.object.ignore else { continue };
+        let Some(v) = k.object.ignore() else { continue };
         let (selectors, reason) = split_annotation(&v.text);
         // the annotation's value is usually quoted: locate each selector in the file text
         let f = p.file(k.file);

@@ -641,7 +641,7 @@ impl Project {
         let annotated: foldhash::HashSet<FileId> = self
             .k8s
             .iter()
-            .filter(|k| k.object.ignore.is_some())
+            .filter(|k| k.object.ignore().is_some())
             .map(|k| k.file)
             .collect();
         for f in &mut self.files {

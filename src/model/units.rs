@@ -106,7 +106,7 @@ impl Project {
                 list.push(oi);
             }
             units.included_by[oi] = holders.get(rel).cloned().unwrap_or_default();
-            if let Some(target) = &km.object.scale_target {
+            if let Some(target) = km.object.scale_target() {
                 units
                     .autoscalers
                     .entry(target.clone())

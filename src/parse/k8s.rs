@@ -88,8 +88,6 @@ pub struct Object {
     pub name: Option<CompactString>,
     pub namespace: Option<Str>,
     pub annotations: ThinVec<(CompactString, CompactString)>,
-    /// The `twelve/ignore` annotation (suppressions for the whole object).
-    pub ignore: Option<Str>,
     pub span: Span,
     /// Boxed: most objects (Services, ConfigMaps, …) have none.
     pub pod: Option<Box<PodSpec>>,
@@ -98,10 +96,36 @@ pub struct Object {
     pub service_ports: ThinVec<ServicePort>,
     /// ConfigMap/Secret `data`/`stringData`: key and value.
     pub data: ThinVec<(Str, Str)>,
+    /// What few objects have, boxed: 8 bytes an object without.
+    pub rare: Option<Box<RareFields>>,
+}
+
+/// The fields of an [`Object`] few objects have.
+#[derive(Debug, Clone, Default)]
+pub struct RareFields {
+    /// The `twelve/ignore` annotation (suppressions for the whole object).
+    pub ignore: Option<Str>,
     /// HorizontalPodAutoscaler target (kind, name).
     pub scale_target: Option<(CompactString, CompactString)>,
     /// Service `spec.sessionAffinity`.
     pub session_affinity: Option<Str>,
+}
+
+impl Object {
+    /// The `twelve/ignore` annotation (suppressions for the whole object).
+    pub fn ignore(&self) -> Option<&Str> {
+        self.rare.as_ref()?.ignore.as_ref()
+    }
+
+    /// HorizontalPodAutoscaler target (kind, name).
+    pub fn scale_target(&self) -> Option<&(CompactString, CompactString)> {
+        self.rare.as_ref()?.scale_target.as_ref()
+    }
+
+    /// Service `spec.sessionAffinity`.
+    pub fn session_affinity(&self) -> Option<&Str> {
+        self.rare.as_ref()?.session_affinity.as_ref()
+    }
 }
 
 pub const WORKLOAD_KINDS: &[&str] = &[
@@ -260,6 +284,21 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
             r.get("name")?.as_str()?.to_compact_string(),
         ))
     });
+    let ignore = meta
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(IGNORE_ANNOTATION))
+        .and_then(|v| {
+            v.as_str().map(|t| Str {
+                text: t.into(),
+                span: v.span.clone(),
+            })
+        });
+    let session_affinity = spec.and_then(|s| s.get("sessionAffinity")).and_then(|a| {
+        a.as_str().map(|t| Str {
+            text: t.into(),
+            span: a.span.clone(),
+        })
+    });
     out.push(Object {
         api_version: doc
             .get("apiVersion")
@@ -278,15 +317,6 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
             })
         }),
         annotations: str_map(meta.and_then(|m| m.get("annotations"))).into(),
-        ignore: meta
-            .and_then(|m| m.get("annotations"))
-            .and_then(|a| a.get(IGNORE_ANNOTATION))
-            .and_then(|v| {
-                v.as_str().map(|t| Str {
-                    text: t.into(),
-                    span: v.span.clone(),
-                })
-            }),
         span: doc.span.clone(),
         pod: pod.map(Box::new),
         replicas: spec
@@ -295,13 +325,15 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         selector: selector.into(),
         service_ports: service_ports.into(),
         data: data.into(),
-        scale_target,
-        session_affinity: spec.and_then(|s| s.get("sessionAffinity")).and_then(|a| {
-            a.as_str().map(|t| Str {
-                text: t.into(),
-                span: a.span.clone(),
-            })
-        }),
+        rare: (ignore.is_some() || scale_target.is_some() || session_affinity.is_some()).then(
+            || {
+                Box::new(RareFields {
+                    ignore,
+                    scale_target,
+                    session_affinity,
+                })
+            },
+        ),
     });
 }
 

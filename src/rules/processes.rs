@@ -310,7 +310,7 @@ impl Rule for StickySessions {
                 continue;
             }
             let o = &km.object;
-            if let Some(a) = o.session_affinity.as_ref().filter(|a| a.text == "ClientIP") {
+            if let Some(a) = o.session_affinity().filter(|a| a.text == "ClientIP") {
                 out.push(
                     diag(
                         self.meta(),
