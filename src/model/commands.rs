@@ -9,23 +9,27 @@ use crate::parse::dockerfile::{CommandSpec, Form, Kind};
 use crate::parse::shell::{self, Script};
 use crate::source::{FileId, Origin, Span};
 use crate::walk;
+use compact_str::CompactString;
+use thin_vec::ThinVec;
 
 #[derive(Debug, Clone)]
 pub struct Cmd {
-    pub words: Vec<(String, Origin)>,
+    /// Inline while short (most words are), one allocation a word otherwise.
+    pub words: Vec<(CompactString, Origin)>,
     pub origin: Origin,
     pub background: bool,
     /// (pipeline id, position) within its command line.
-    pub pipeline: Option<(usize, usize)>,
+    pub pipeline: Option<(u32, u32)>,
     /// Inside a shell loop.
     pub in_loop: bool,
     /// Inside a function body of its script, or a call of a function the script defines: the
     /// script's own plumbing, whose commands do not run where they stand.
     pub in_function: bool,
     /// Programs run by substitutions in its words (`bash <(curl …)` → `curl`).
-    pub substituted_programs: Vec<String>,
-    /// Its stdout or stderr redirected to a file (or `/dev/null`): target and where.
-    pub output_to: Option<(String, Origin)>,
+    pub substituted_programs: ThinVec<String>,
+    /// Its stdout or stderr redirected to a file (or `/dev/null`): target and where. Boxed:
+    /// few commands are.
+    pub output_to: Option<Box<(String, Origin)>>,
 }
 
 impl Cmd {
@@ -35,7 +39,7 @@ impl Cmd {
             .map(|(w, _)| w.rsplit('/').next().unwrap_or(w))
             .unwrap_or("")
     }
-    pub fn args(&self) -> impl Iterator<Item = &(String, Origin)> {
+    pub fn args(&self) -> impl Iterator<Item = &(CompactString, Origin)> {
         self.words.iter().skip(1)
     }
     pub fn has_arg(&self, a: &str) -> bool {
@@ -43,7 +47,7 @@ impl Cmd {
     }
     /// The value of a flag given as `--flag value`, `--flag=value` or `-f value`.
     pub fn flag(&self, names: &[&str]) -> Option<(&str, &Origin)> {
-        let words: Vec<&(String, Origin)> = self.words.iter().collect();
+        let words: Vec<&(CompactString, Origin)> = self.words.iter().collect();
         for (i, (w, o)) in words.iter().enumerate() {
             for n in names {
                 if w == n {
@@ -286,20 +290,20 @@ fn script_cmds_into(
             words: c
                 .words
                 .iter()
-                .map(|(w, s)| (w.clone(), src.origin(map(s))))
+                .map(|(w, s)| (CompactString::from(w.as_str()), src.origin(map(s))))
                 .collect(),
             origin: src.origin(map(&c.span)),
             background: c.background,
-            pipeline: c.pipeline,
+            pipeline: c.pipeline.map(|(id, pos)| (narrow(id), narrow(pos))),
             in_loop: c.in_loop,
             in_function: c.in_function
                 || c.name()
                     .is_some_and(|n| script.functions.iter().any(|f| f == n)),
-            substituted_programs: c.substituted_programs.clone(),
+            substituted_programs: c.substituted_programs.iter().cloned().collect(),
             output_to: c
                 .output_to
                 .as_ref()
-                .map(|(t, sp)| (t.clone(), src.origin(map(sp)))),
+                .map(|(t, sp)| Box::new((t.clone(), src.origin(map(sp))))),
         });
     }
 }
@@ -343,14 +347,14 @@ pub fn from_words(src: Src<'_>, words: &[(String, Span)], span: &Span) -> Vec<Cm
     vec![Cmd {
         words: words
             .iter()
-            .map(|(w, s)| (w.clone(), src.origin(s.clone())))
+            .map(|(w, s)| (CompactString::from(w.as_str()), src.origin(s.clone())))
             .collect(),
         origin: src.origin(span.clone()),
         background: false,
         pipeline: None,
         in_loop: false,
         in_function: false,
-        substituted_programs: Vec::new(),
+        substituted_programs: ThinVec::new(),
         output_to: None,
     }]
 }
@@ -890,6 +894,11 @@ pub fn dev_server<'a>(words: &[&'a str]) -> Option<&'a str> {
         }
     }
     None
+}
+
+/// A count as the model keeps it (a pipeline's id and position).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ impl Rule for LogFileInRuntimeConfig {
                             && !shell_plumbing(c.program())
                             && (c.background || last.is_some_and(|l| std::ptr::eq(*c, l)))
                     }) {
-                        let Some((target, o)) = &c.output_to else {
+                        let Some((target, o)) = c.output_to.as_deref() else {
                             continue;
                         };
                         if seen.contains(o) || target.starts_with('$') {
