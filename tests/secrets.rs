@@ -396,3 +396,38 @@ fn test_code_is_not_parsed_yet_its_secrets_are_found_and_masked() {
         }
     }
 }
+
+/// A file compose makes a secret of is judged whole, whatever else twelve read it as: a
+/// Python settings module is code, whose text is dropped once its facts are extracted.
+#[test]
+fn a_secret_file_read_as_code_is_still_a_committed_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    image: web:1.0\n    secrets: [django]\nsecrets:\n  django:\n    file: ./config/django_secrets.py\n",
+            ),
+            (
+                "config/django_secrets.py",
+                "SECRET_KEY = \"Pz7qW2nLx9Rv4Tk8Mb3c\"\n",
+            ),
+        ],
+    );
+    let found = json_findings(dir.path());
+    let committed = found
+        .iter()
+        .find(|d| d["code"] == "TF0304")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(
+        committed["location"]["path"], "config/django_secrets.py",
+        "{committed:#}"
+    );
+    let all = serde_json::to_string(&found).unwrap();
+    assert!(!all.contains("Pz7qW2nLx9Rv4Tk8Mb3c"), "{all}");
+    assert!(
+        found.iter().all(|d| d["code"] != "TF0004"),
+        "no internal error: {found:#?}"
+    );
+}

@@ -833,6 +833,10 @@ impl Project {
                 by,
             });
         }
+        // a secret file is judged whole, from its text: one that was read as code, a manifest
+        // or Kubernetes objects had it dropped once parsed
+        let ids: Vec<FileId> = self.secret_files.iter().map(|s| s.file).collect();
+        self.reload_texts(ids, opts.max_file_size);
     }
 
     /// The env file at `rel` as an index into `dotenvs`, reading and parsing it now when the
