@@ -159,6 +159,7 @@ fn load_one(
     test_dirs: &[String],
     cache: Option<&crate::cache::Cache>,
     charts: &foldhash::HashSet<&str>,
+    copies: &foldhash::HashSet<&str>,
 ) -> Loaded {
     // code in a test, example or docs tree is not parsed: no rule reads its facts (they judge
     // the code an app runs), and a third of a typical repository's code is tests. Its text is
@@ -170,9 +171,9 @@ fn load_one(
     };
     // source code the cache knows by its metadata is not read at all (see `cache`), unless
     // its text is kept (it parsed in part, or holds suppressions)
-    // code kept whole: its path names an environment, and its text is compared with the
-    // other environments' copies (see `compute_environment_copies`)
-    let names_env = super::units::names_environment(&f.rel);
+    // a file kept whole: it may be one environment's copy of a file another environment has
+    // too, and its text is compared with theirs (see `compute_environment_copies`)
+    let names_env = copies.contains(&*f.rel);
     let mut stat_key = None;
     if let (FileKind::Source(lang), Some(cache)) = (f.kind, cache)
         && lang.spec().parse.is_some()
@@ -299,10 +300,25 @@ fn load_one(
     };
     let shapes = scan(&text);
     // source code is its facts: its text is read again only if a finding lands in it. Code
-    // that parsed in part, that holds suppression comments or whose path names an environment
-    // keeps it (all are read again from the text)
-    let unload = matches!(&parsed, Parsed::Source(_, facts) if !facts.has_error)
-        && !text.contains("twelve:")
+    // that parsed in part, that holds suppression comments or that may be an environment's
+    // copy keeps it (all are read again from the text). So are Kubernetes manifests but those
+    // whose containers have commands (parsed from the text with the model's) or an object
+    // annotated `twelve/ignore`, and dependency manifests but `package.json` (its scripts are
+    // commands): in a monorepo these are most of the texts that are not code
+    let unload = match &parsed {
+        Parsed::Source(_, facts) => !facts.has_error,
+        Parsed::Objects(Ok(objs)) => objs.iter().all(|o| {
+            o.ignore().is_none()
+                && o.pod.as_ref().is_none_or(|pod| {
+                    pod.containers
+                        .iter()
+                        .chain(&pod.init_containers)
+                        .all(|c| c.command.is_empty() && c.args.is_empty())
+                })
+        }),
+        Parsed::Manifest(m) => m.kind != crate::parse::manifest::ManifestKind::PackageJson,
+        _ => false,
+    } && !text.contains("twelve:")
         && !names_env;
     let text = if unload {
         Err(SourceFile::outline(&text))
@@ -430,6 +446,7 @@ impl Project {
             .cache_dir
             .as_deref()
             .map(|d| crate::cache::Cache::open(d, root));
+        let copies = super::units::environment_copy_candidates(found.iter().map(|f| &*f.rel));
         let chart_dirs: foldhash::HashSet<&str> = found
             .iter()
             .filter(|f| f.kind == FileKind::HelmChart)
@@ -439,7 +456,14 @@ impl Project {
         let loaded: Vec<(&Found, Loaded)> = to_read
             .par_iter()
             .map(|f| {
-                let loaded = load_one(f, opts, &options.test_dirs, cache.as_ref(), &chart_dirs);
+                let loaded = load_one(
+                    f,
+                    opts,
+                    &options.test_dirs,
+                    cache.as_ref(),
+                    &chart_dirs,
+                    &copies,
+                );
                 (*f, loaded)
             })
             .collect();

@@ -523,6 +523,44 @@ impl Project {
     }
 }
 
+/// A path with its environment word replaced: the copies of one file for several
+/// environments share it.
+fn environment_copy_key(rel: &str, env: &str) -> String {
+    rel.split_inclusive(['/', '.', '-', '_'])
+        .map(|t| {
+            let word = t.trim_end_matches(['/', '.', '-', '_']);
+            if word.eq_ignore_ascii_case(env) {
+                t.replacen(word, "{env}", 1)
+            } else {
+                t.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Of `rels`, the paths that may be one environment's copy of a file another environment
+/// has too (see `environment_copies_now`, which compares their texts): known from the paths
+/// alone, before any file is read, so that every other text can be dropped once parsed.
+pub fn environment_copy_candidates<'a>(
+    rels: impl Iterator<Item = &'a str>,
+) -> foldhash::HashSet<&'a str> {
+    let mut groups: HashMap<String, Vec<(&'a str, &'static str)>> = HashMap::default();
+    for rel in rels {
+        if let Some(env) = env_of_path(rel) {
+            groups
+                .entry(environment_copy_key(rel, env))
+                .or_default()
+                .push((rel, env));
+        }
+    }
+    groups
+        .into_values()
+        .filter(|members| members.iter().any(|(_, e)| *e != members[0].1))
+        .flatten()
+        .map(|(rel, _)| rel)
+        .collect()
+}
+
 /// Words that name a deployment environment in paths.
 const ENV_WORDS: &[&str] = &[
     "dev",
@@ -536,13 +574,6 @@ const ENV_WORDS: &[&str] = &[
     "test",
     "local",
 ];
-
-/// Whether a path names an environment (see `env_of_path`): such a file may be one copy of
-/// several, whose texts the model compares.
-pub fn names_environment(rel: &str) -> bool {
-    rel.split(['/', '.', '-', '_'])
-        .any(|t| ENV_WORDS.iter().any(|w| w.eq_ignore_ascii_case(t)))
-}
 
 /// The environment a path names, from its directory segments or file name tokens.
 pub fn env_of_path(rel: &str) -> Option<&'static str> {
@@ -590,7 +621,39 @@ fn manifest_dir(rel: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::manifest_dir;
+    use super::{environment_copy_candidates, manifest_dir};
+
+    #[test]
+    fn copies_for_two_environments_are_known_by_their_paths() {
+        let paths = [
+            "web/config/settings_dev.py",
+            "web/config/settings_prod.py",
+            "web/config/settings.py",
+            // one environment only: nothing to compare it with
+            "svc/handlers/handlers0_test.go",
+            "svc/handlers/handlers1_test.go",
+            // the same name in two environments' directories
+            "deploy/staging/app.yaml",
+            "deploy/production/app.yaml",
+            "deploy/production/extra.yaml",
+            // two files of one environment are no copies of each other
+            "k8s/prod-a.yaml",
+            "k8s/prod-b.yaml",
+        ];
+        let mut found: Vec<&str> = environment_copy_candidates(paths.iter().copied())
+            .into_iter()
+            .collect();
+        found.sort_unstable();
+        assert_eq!(
+            found,
+            [
+                "deploy/production/app.yaml",
+                "deploy/staging/app.yaml",
+                "web/config/settings_dev.py",
+                "web/config/settings_prod.py",
+            ]
+        );
+    }
 
     #[test]
     fn kind_directories_belong_to_their_parent() {
@@ -620,8 +683,8 @@ pub struct EnvironmentCopy {
 impl Project {
     /// Files that exist once per environment. Kustomize overlays, Helm values files and env
     /// files per environment are the compliant form, and test trees are left out. Their texts
-    /// are compared: code whose path names an environment keeps its text for this (see
-    /// `names_environment`).
+    /// are compared: a file that may be one keeps its text for this (see
+    /// `environment_copy_candidates`).
     pub(super) fn compute_environment_copies(&mut self) {
         self.environment_copies = self.environment_copies_now();
     }
@@ -642,19 +705,7 @@ impl Project {
             {
                 continue;
             }
-            // the path with its environment word replaced
-            let key: String = f
-                .rel
-                .split_inclusive(['/', '.', '-', '_'])
-                .map(|t| {
-                    let word = t.trim_end_matches(['/', '.', '-', '_']);
-                    if word.eq_ignore_ascii_case(env) {
-                        t.replacen(word, "{env}", 1)
-                    } else {
-                        t.to_string()
-                    }
-                })
-                .collect();
+            let key = environment_copy_key(&f.rel, env);
             match group_of.get(&key) {
                 Some(&g) => groups[g].push((i, env)),
                 None => {
