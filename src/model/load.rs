@@ -10,11 +10,13 @@ pub(super) enum Parsed {
     /// A YAML file of Kubernetes objects only, lowered as it was read (an internal fault in
     /// lowering: its message).
     Objects(Result<Vec<k8s::Object>, String>),
-    Manifest(Manifest),
+    /// Boxed, as is `Script`: every file read has a `Parsed` while the model is built, few
+    /// of them these large ones
+    Manifest(Box<Manifest>),
     Source(crate::parse::code::Lang, Box<CodeFacts>),
     /// Source in a language this build was compiled without.
     Unsupported(&'static str),
-    Script(Script),
+    Script(Box<Script>),
     DotEnv(Vec<dotenv::Entry>),
     Procfile(Vec<(String, String, crate::source::Span)>),
     /// The images a Tiltfile builds.
@@ -50,7 +52,7 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
             let name = walk::file_name(rel);
             match manifest::kind_of(name) {
                 Some(k) => match manifest::parse(k, text) {
-                    Ok(m) => Parsed::Manifest(m),
+                    Ok(m) => Parsed::Manifest(Box::new(m)),
                     Err(_) if looks_templated(text) => Parsed::Template,
                     Err(e) => Parsed::Error(e.offset, e.message),
                 },
@@ -63,7 +65,7 @@ pub(super) fn parse_one(kind: FileKind, rel: &str, text: &str) -> Parsed {
                 Err(feature) => Parsed::Unsupported(feature),
             }
         }
-        FileKind::Shell => Parsed::Script(shell::parse(text)),
+        FileKind::Shell => Parsed::Script(Box::new(shell::parse(text))),
         FileKind::DotEnv => Parsed::DotEnv(dotenv::parse(text)),
         FileKind::Procfile => Parsed::Procfile(dotenv::parse_procfile(text)),
         FileKind::Tiltfile => Parsed::Tiltfile(crate::parse::buildtools::tilt_artifacts(text)),

@@ -346,7 +346,7 @@ impl Project {
             Parsed::Manifest(m) => self.manifests.push(ManifestModel {
                 file: id,
                 dir,
-                manifest: m,
+                manifest: *m,
             }),
             Parsed::Unsupported(feature) => notices.push(Notice {
                 path: rel.clone(),
@@ -364,7 +364,7 @@ impl Project {
                 let required_vars = shell::required_vars(text);
                 self.scripts.push(ScriptModel {
                     file: id,
-                    script,
+                    script: *script,
                     required_vars,
                 })
             }
