@@ -173,37 +173,32 @@ impl Project {
     }
 }
 
-/// Every path the walk found, as indices into `paths` ordered by directory, then file name,
-/// then the walk's order: a path is found by a binary search, and the paths of a directory are
-/// one run of the list. Four bytes a path, where a map by path and one by directory cost sixty.
+/// Every path the walk found, found by itself and by its directory. The walk lists paths in
+/// order (`walk::discover` sorts them), so a path is found by a binary search of `paths`
+/// itself; the paths of a directory are one run of a list of indices into `paths` ordered by
+/// directory, then the walk's order. Four bytes a path, where a map by path and one by
+/// directory cost sixty.
 #[derive(Debug, Default)]
 pub struct PathIndex(Vec<u32>);
 
 type Paths = [(std::sync::Arc<str>, FileKind)];
 
-/// A path's place in a [`PathIndex`]: its directory, then its file name.
-fn dir_and_name(rel: &str) -> (&str, &str) {
-    (walk::parent_dir(rel), walk::file_name(rel))
-}
-
 impl PathIndex {
     pub fn new(paths: &Paths) -> PathIndex {
-        let mut order: Vec<u32> = (0..paths.len() as u32).collect();
-        order.sort_by(|a, b| {
-            dir_and_name(&paths[*a as usize].0)
-                .cmp(&dir_and_name(&paths[*b as usize].0))
-                .then(a.cmp(b))
-        });
-        PathIndex(order)
+        debug_assert!(
+            paths.is_sorted_by(|a, b| a.0 <= b.0),
+            "the walk lists paths in order"
+        );
+        let mut by_dir: Vec<u32> = (0..paths.len() as u32).collect();
+        // equal keys keep their order: the walk's
+        by_dir.sort_by_cached_key(|i| walk::parent_dir(&paths[*i as usize].0));
+        PathIndex(by_dir)
     }
 
     /// The index into `paths` of `rel`; the walk's later entry where it holds two.
     pub fn get(&self, paths: &Paths, rel: &str) -> Option<usize> {
-        let key = dir_and_name(rel);
-        let end = self
-            .0
-            .partition_point(|i| dir_and_name(&paths[*i as usize].0) <= key);
-        let last = *self.0.get(end.checked_sub(1)?)? as usize;
+        let end = paths.partition_point(|(r, _)| **r <= *rel);
+        let last = end.checked_sub(1)?;
         (*paths[last].0 == *rel).then_some(last)
     }
 
