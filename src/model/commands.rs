@@ -788,16 +788,22 @@ impl Project {
             .map(|d| self.dockerfiles[d].dir.clone())
             .or_else(|| app.context.clone())?;
         let ctx = app.context.clone().unwrap_or_default();
-        self.manifests
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| {
-                m.manifest.kind == crate::parse::manifest::ManifestKind::PackageJson
-                    && walk::is_within(&m.dir, &ctx)
-                    && walk::is_within(&near, &m.dir)
+        // the directories from `near` up to the context, nearest first: by the index of
+        // manifests by directory, not a scan of every manifest per app
+        walk::dirs_holding(&near)
+            .take_while(|d| walk::is_within(d, &ctx))
+            .find_map(|d| {
+                self.index
+                    .manifests_in_dir
+                    .get(d)?
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|i| {
+                        self.manifests[*i].manifest.kind
+                            == crate::parse::manifest::ManifestKind::PackageJson
+                    })
             })
-            .max_by_key(|(_, m)| m.dir.len())
-            .map(|(i, _)| i)
     }
 
     /// A shell script of the app's build context whose file name is `program`'s base name.
