@@ -175,7 +175,7 @@ fn load_one(
     // its text is kept (it parsed in part, or holds suppressions)
     // a file kept whole: it may be one environment's copy of a file another environment has
     // too, and its text is compared with theirs (see `compute_environment_copies`)
-    let names_env = copies.contains(&*f.rel);
+    let env_copy = copies.contains(&*f.rel);
     let mut stat_key = None;
     if let (FileKind::Source(lang), Some(cache)) = (f.kind, cache)
         && lang.spec().parse.is_some()
@@ -190,7 +190,7 @@ fn load_one(
         });
         match known {
             Ok(Some(e)) if e.generated && !opts.include_generated => return Loaded::Generated,
-            Ok(Some(e)) if !e.facts.has_error && !e.suppressions && !names_env => {
+            Ok(Some(e)) if !e.facts.has_error && !e.suppressions && !env_copy => {
                 return Loaded::File {
                     kind: f.kind,
                     text: Err(e.outline),
@@ -271,7 +271,7 @@ fn load_one(
             None
         });
         if let Some(e) = entry {
-            let keep = e.facts.has_error || e.suppressions || names_env;
+            let keep = e.facts.has_error || e.suppressions || env_copy;
             return Loaded::File {
                 kind,
                 text: if keep { Ok(text) } else { Err(e.outline) },
@@ -309,19 +309,13 @@ fn load_one(
     // commands): in a monorepo these are most of the texts that are not code
     let unload = match &parsed {
         Parsed::Source(_, facts) => !facts.has_error,
-        Parsed::Objects(Ok(objs)) => objs.iter().all(|o| {
-            o.ignore().is_none()
-                && o.pod.as_ref().is_none_or(|pod| {
-                    pod.containers
-                        .iter()
-                        .chain(&pod.init_containers)
-                        .all(|c| c.command.is_empty() && c.args.is_empty())
-                })
-        }),
+        Parsed::Objects(Ok(objs)) => objs
+            .iter()
+            .all(|o| o.ignore().is_none() && !o.has_commands()),
         Parsed::Manifest(m) => m.kind != crate::parse::manifest::ManifestKind::PackageJson,
         _ => false,
     } && !text.contains("twelve:")
-        && !names_env;
+        && !env_copy;
     let text = if unload {
         Err(SourceFile::outline(&text))
     } else {
@@ -633,14 +627,7 @@ impl Project {
         keep.extend(
             self.k8s
                 .iter()
-                .filter(|k| {
-                    k.object.pod.as_ref().is_some_and(|pod| {
-                        pod.containers
-                            .iter()
-                            .chain(&pod.init_containers)
-                            .any(|c| !c.command.is_empty() || !c.args.is_empty())
-                    })
-                })
+                .filter(|k| k.object.has_commands())
                 .map(|k| k.file),
         );
         keep.extend(self.secret_files.iter().map(|s| s.file));

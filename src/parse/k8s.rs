@@ -112,6 +112,16 @@ pub struct RareFields {
 }
 
 impl Object {
+    /// Whether a container of its pod (init containers too) has a `command` or `args`.
+    pub fn has_commands(&self) -> bool {
+        self.pod.as_ref().is_some_and(|pod| {
+            pod.containers
+                .iter()
+                .chain(&pod.init_containers)
+                .any(|c| !c.command.is_empty() || !c.args.is_empty())
+        })
+    }
+
     /// The `twelve/ignore` annotation (suppressions for the whole object).
     pub fn ignore(&self) -> Option<&Str> {
         self.rare.as_ref()?.ignore.as_ref()
