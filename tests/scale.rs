@@ -119,7 +119,7 @@ fn a_checks_outcome_drops_what_only_rules_read() {
     let has_facts = |p: &twelve::model::Project| {
         p.sources
             .iter()
-            .any(|s| !s.facts.imports.is_empty() || !s.facts.env_reads.is_empty())
+            .any(|s| !p.code(s).imports.is_empty() || !p.code(s).env_reads.is_empty())
     };
     assert!(
         has_facts(&kept.project),

@@ -218,7 +218,7 @@ impl Project {
                         .as_ref()
                         .is_some_and(|g| env.provided.contains(g))
             };
-            for r in src.facts.env_reads.iter().filter(needed) {
+            for r in self.code(src).env_reads.iter().filter(needed) {
                 if known.insert(&r.name) {
                     required.push((r.name.to_string(), Origin::new(src.file, r.span)));
                 }

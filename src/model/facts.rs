@@ -190,6 +190,11 @@ impl Project {
         &self.files[id.0 as usize].rel
     }
 
+    /// The code facts of source file `s` (an entry of `sources`).
+    pub fn code<'a>(&'a self, s: &'a SourceModel) -> super::code::Code<'a> {
+        self.code_tables.get(&s.facts)
+    }
+
     /// Variables from the `.env` file in `dir` (compose's interpolation source).
     pub fn dotenv_vars(&self, dir: &str) -> HashMap<String, String> {
         let want = if dir.is_empty() {

@@ -14,6 +14,8 @@ pub(super) enum Parsed {
     /// of them these large ones
     Manifest(Box<Manifest>),
     Source(crate::parse::code::Lang, Box<CodeFacts>),
+    /// Source whose facts were moved into the project's tables as it was read.
+    Code(crate::parse::code::Lang, Box<super::code::FileFacts>),
     /// Source in a language this build was compiled without.
     Unsupported(&'static str),
     Script(Box<Script>),
@@ -154,6 +156,10 @@ enum Loaded {
     /// Unreadable: the notice.
     Error(String),
 }
+
+/// Files read, parsed and reduced to their facts at a time (see `load_with`): enough that
+/// the threads rarely wait for each other at a batch's end.
+const LOAD_BATCH: usize = 4096;
 
 fn load_one(
     f: &Found,
@@ -448,21 +454,38 @@ impl Project {
             .filter(|f| f.kind == FileKind::HelmChart)
             .map(|f| walk::parent_dir(&f.rel))
             .collect();
-        // read, parse and scan every file in parallel; of source code only the facts are kept
-        let loaded: Vec<(&Found, Loaded)> = to_read
-            .par_iter()
-            .map(|f| {
-                let loaded = load_one(
-                    f,
-                    opts,
-                    &options.test_dirs,
-                    cache.as_ref(),
-                    &chart_dirs,
-                    &copies,
-                );
-                (*f, loaded)
-            })
-            .collect();
+        // read, parse and scan every file in parallel; of source code only the facts are kept,
+        // moved into the project's tables a batch at a time: the lists each file's parse wrote
+        // are freed as the next batch is parsed, which reuses their memory
+        let mut code_tables = super::code::CodeTables::default();
+        let mut loaded: Vec<(&Found, Loaded)> = Vec::with_capacity(to_read.len());
+        for batch in to_read.chunks(LOAD_BATCH) {
+            let mut part: Vec<(&Found, Loaded)> = batch
+                .par_iter()
+                .map(|f| {
+                    let loaded = load_one(
+                        f,
+                        opts,
+                        &options.test_dirs,
+                        cache.as_ref(),
+                        &chart_dirs,
+                        &copies,
+                    );
+                    (*f, loaded)
+                })
+                .collect();
+            for (_, l) in &mut part {
+                if let Loaded::File { parsed, .. } = l
+                    && let Parsed::Source(lang, facts) = parsed
+                {
+                    let lang = *lang;
+                    let facts = std::mem::take(&mut **facts);
+                    *parsed = Parsed::Code(lang, Box::new(code_tables.add(facts)));
+                }
+            }
+            loaded.append(&mut part);
+        }
+        code_tables.shrink_to_fit();
         if let Some(cache) = cache {
             cache.save();
         }
@@ -536,9 +559,10 @@ impl Project {
         p.sources.reserve_exact(
             parsed
                 .iter()
-                .filter(|x| matches!(x, Parsed::Source(..)))
+                .filter(|x| matches!(x, Parsed::Source(..) | Parsed::Code(..)))
                 .count(),
         );
+        p.code_tables = code_tables;
         p.k8s.reserve_exact(
             parsed
                 .iter()
@@ -674,8 +698,9 @@ impl Project {
     /// texts would be held together, the run's peak. `twelve model` keeps everything.
     pub fn release_rule_facts(&mut self) {
         for s in &mut self.sources {
-            s.facts = crate::parse::code::CodeFacts::default();
+            s.facts.release();
         }
+        self.code_tables = Default::default();
         for k in &mut self.k8s {
             // kept: file, span and the `twelve/ignore` annotation (ownership, suppressions)
             let o = &mut k.object;

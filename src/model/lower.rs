@@ -234,6 +234,23 @@ impl Project {
         cm.dev_services.get(si)?.as_deref()
     }
 
+    fn push_source(
+        &mut self,
+        lang: crate::parse::code::Lang,
+        file: FileId,
+        rel: &str,
+        facts: super::code::FileFacts,
+    ) {
+        self.sources.push(SourceModel {
+            lang,
+            file,
+            facts,
+            build_script: lang == crate::parse::code::Lang::Rust
+                && walk::file_name(rel) == "build.rs",
+            bundled: false,
+        });
+    }
+
     /// Lower one parsed file into the model; compose files wait in `compose_docs` until every
     /// env file is known (their interpolation reads them).
     #[allow(clippy::too_many_arguments)]
@@ -352,14 +369,11 @@ impl Project {
                 path: rel.clone(),
                 message: format!("not checked: this build of twelve has no `{feature}` feature"),
             }),
-            Parsed::Source(lang, facts) => self.sources.push(SourceModel {
-                lang,
-                file: id,
-                facts: *facts,
-                build_script: lang == crate::parse::code::Lang::Rust
-                    && walk::file_name(&rel) == "build.rs",
-                bundled: false,
-            }),
+            Parsed::Source(lang, facts) => {
+                let facts = self.code_tables.add(*facts);
+                self.push_source(lang, id, &rel, facts);
+            }
+            Parsed::Code(lang, facts) => self.push_source(lang, id, &rel, *facts),
             Parsed::Script(script) => {
                 let required_vars = shell::required_vars(text);
                 self.scripts.push(ScriptModel {

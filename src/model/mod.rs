@@ -1,6 +1,7 @@
 //! The project model: every file parsed once, lowered into apps and backing services whose
 //! facts carry their origin. Rules read only this.
 
+pub mod code;
 pub mod commands;
 pub mod components;
 pub mod configs;
@@ -231,7 +232,9 @@ pub struct ManifestModel {
 pub struct SourceModel {
     pub lang: crate::parse::code::Lang,
     pub file: FileId,
-    pub facts: CodeFacts,
+    /// Where its facts are in `Project::code_tables` (read them with `Project::code`), and
+    /// the facts few files have.
+    pub facts: code::FileFacts,
     /// A Rust build script (`build.rs` beside `Cargo.toml`): it runs at build time, so what
     /// it reads is the build's environment, not the app's.
     pub build_script: bool,
@@ -455,6 +458,8 @@ pub struct Project {
     /// `secrets::prescan`), found while it was read: source code keeps no text to scan later.
     /// Files read after the walk (committed secret files) are past its end, and scanned then.
     pub prescans: Vec<thin_vec::ThinVec<secrets::ShapeHit>>,
+    /// The code facts of every entry of `sources` (see `code`).
+    pub code_tables: code::CodeTables,
 }
 
 /// Hand the pages of memory freed so far back to the system, in a project of `files` files

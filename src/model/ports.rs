@@ -179,7 +179,7 @@ impl Project {
         // `PORT` as the image and the deployments set it, when the code reads it
         let reads_port = p
             .sources_of_app(ai)
-            .any(|s| s.facts.env_reads.iter().any(|r| r.name == "PORT"));
+            .any(|s| self.code(s).env_reads.iter().any(|r| r.name == "PORT"));
         if reads_port {
             if let Some(di) = app.dockerfile {
                 let d = &p.dockerfiles[di];
@@ -236,7 +236,7 @@ impl Project {
             if env_sets_port {
                 continue;
             }
-            for r in &src.facts.env_reads {
+            for r in self.code(src).env_reads {
                 if r.name == "PORT"
                     && let Some(d) = &r.default
                 {
@@ -509,7 +509,7 @@ impl Project {
         }) else {
             return Vec::new();
         };
-        src.facts
+        self.code(src)
             .bindings
             .iter()
             .filter(|b| b.key == "bind")

@@ -145,7 +145,7 @@ impl Project {
             let src = &self.sources[*si];
             let dir = walk::parent_dir(self.rel(src.file));
             let mut targets = Vec::new();
-            for m in &src.facts.modules {
+            for m in self.code(src).modules {
                 if !may_be_local(src.lang, m) {
                     continue;
                 }

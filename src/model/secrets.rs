@@ -375,16 +375,21 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     }
     for (si, src) in p.sources.iter().enumerate() {
         // a password equal to a name written beside it (`POSTGRES_USER = "mealie"`) is guessable
-        let plain: foldhash::HashSet<&str> = src
-            .facts
+        let plain: foldhash::HashSet<&str> = p
+            .code(src)
             .bindings
             .iter()
             .filter(|b| !is_secret_key(&b.key))
             .map(|b| b.value.trim())
             .collect();
-        for b in src.facts.bindings.iter().filter(|b| is_secret_key(&b.key)) {
-            let in_test = src
-                .facts
+        for b in p
+            .code(src)
+            .bindings
+            .iter()
+            .filter(|b| is_secret_key(&b.key))
+        {
+            let in_test = p
+                .code(src)
                 .test_spans
                 .iter()
                 .any(|t| t.start() <= b.value_span.start() && b.value_span.end() <= t.end());
@@ -636,7 +641,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     for f in &p.files {
         let test_spans: &[crate::source::Sp] = p
             .source_of_file(f.id)
-            .map(|s| s.facts.test_spans.as_slice())
+            .map(|s| p.code(s).test_spans)
             .unwrap_or(&[]);
         let dotenv = p.is_dotenv_file(f.id);
         let fallbacks = if interpolating.contains(&f.id) {

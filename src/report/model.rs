@@ -166,8 +166,8 @@ pub fn to_json(o: &Outcome) -> String {
         // where values sit under secret-like names, and what twelve takes them for; never
         // the values themselves
         "secrets": p.secrets.iter().filter(|s| !matches!(s.place, crate::model::secrets::Place::Command | crate::model::secrets::Place::Unmodelled)).map(|s| json!({"key": s.key, "class": s.class, "context": format!("{:?}", s.context).to_ascii_lowercase(), "at": loc(s.origin.file, &s.origin.span)})).collect::<Vec<_>>(),
-        "env_reads": p.sources.iter().flat_map(|py| py.facts.env_reads.iter().map(move |r| json!({"name": r.name, "has_default": r.has_default, "at": loc(py.file, &r.span.range())}))).collect::<Vec<_>>(),
-        "url_literals": p.sources.iter().flat_map(|py| py.facts.urls.iter().map(move |u| json!({"at": loc(py.file, &u.span.range()), "env_default": u.env_default, "scheme": u.value.split("://").next()}))).collect::<Vec<_>>(),
+        "env_reads": p.sources.iter().flat_map(|py| p.code(py).env_reads.iter().map(move |r| json!({"name": r.name, "has_default": r.has_default, "at": loc(py.file, &r.span.range())}))).collect::<Vec<_>>(),
+        "url_literals": p.sources.iter().flat_map(|py| p.code(py).urls.iter().map(move |u| json!({"at": loc(py.file, &u.span.range()), "env_default": u.env_default, "scheme": u.value.split("://").next()}))).collect::<Vec<_>>(),
         "parse_errors": p.parse_errors.iter().map(|(o2, m)| json!({"at": loc(o2.file, &o2.span), "message": m})).collect::<Vec<_>>(),
         "notices": p.notices,
         "files": files,

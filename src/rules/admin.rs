@@ -95,7 +95,7 @@ fn code_migrating_at_start(p: &Project, ai: usize) -> Vec<&crate::model::SourceM
         .filter(|si| {
             let s = &p.sources[*si];
             let in_test = |sp: &crate::source::Span| {
-                s.facts
+                p.code(s)
                     .test_spans
                     .iter()
                     .any(|t| t.start() <= sp.start && sp.end <= t.end())

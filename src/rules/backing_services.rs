@@ -266,8 +266,7 @@ fn retries(p: &Project, ai: usize) -> bool {
     ];
     let code = p.sources_of_app(ai).any(|py| {
         !py.facts.rare.connect_retries.is_empty()
-            || py
-                .facts
+            || p.code(py)
                 .imports
                 .iter()
                 .any(|(m, _)| LIBS.contains(&m.as_str()))

@@ -534,7 +534,7 @@ impl Rule for HardcodedConnectionString {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         for py in p.app_code() {
-            for u in &py.facts.urls {
+            for u in p.code(py).urls {
                 let scheme = u
                     .value
                     .split("://")
@@ -602,7 +602,7 @@ impl Rule for UndocumentedEnvVars {
         )
     }
     fn applies(&self, p: &Project) -> bool {
-        p.sources.iter().any(|py| !py.facts.env_reads.is_empty())
+        p.sources.iter().any(|py| !p.code(py).env_reads.is_empty())
     }
     fn app_inputs(&self) -> &'static [Input] {
         &[Input::Source]
@@ -647,7 +647,7 @@ impl Rule for UndocumentedEnvVars {
             }) {
                 continue;
             }
-            for r in &py.facts.env_reads {
+            for r in p.code(py).env_reads {
                 if STANDARD_VARS.contains(&r.name.as_str()) {
                     continue;
                 }
@@ -693,7 +693,7 @@ impl Rule for UndeclaredEnvVar {
     fn applies(&self, p: &Project) -> bool {
         p.sources
             .iter()
-            .any(|py| py.facts.env_reads.iter().any(|r| r.required))
+            .any(|py| p.code(py).env_reads.iter().any(|r| r.required))
     }
     fn app_inputs(&self) -> &'static [Input] {
         &[Input::Source]
@@ -764,13 +764,13 @@ impl Rule for ConfigGroupedByEnvironment {
             if p.is_test_file(py.file) {
                 continue;
             }
-            let defaults: Vec<&crate::source::Sp> = py
-                .facts
+            let defaults: Vec<&crate::source::Sp> = p
+                .code(py)
                 .env_reads
                 .iter()
                 .filter_map(|r| r.default_span.as_ref())
                 .collect();
-            let literal = py.facts.bindings.iter().find(|b| {
+            let literal = p.code(py).bindings.iter().find(|b| {
                 !defaults.contains(&&b.value_span)
                     && b.key.chars().all(|c| c.is_ascii_uppercase() || c == '_')
             });

@@ -263,8 +263,8 @@ impl Rule for MissingManifest {
             if !p.manifests_above(p.source_dir(src), eco).is_empty() {
                 continue;
             }
-            let third = src
-                .facts
+            let third = p
+                .code(src)
                 .imports
                 .iter()
                 .find(|(m, _)| third_party(src.lang, m) && !local.contains(m.as_str()));
@@ -1289,7 +1289,7 @@ impl Rule for UndeclaredImport {
                 .flat_map(|m| m.manifest.deps.iter().map(|d| normalise(&d.name)))
                 .collect();
             let mut reported: Vec<&str> = Vec::new();
-            for (module, span) in &py.facts.imports {
+            for (module, span) in p.code(py).imports {
                 if PY_STDLIB.contains(&module.as_str())
                     || local.contains(module.as_str())
                     || ALWAYS_AVAILABLE.contains(&module.as_str())

@@ -171,7 +171,7 @@ impl Rule for LogFileInRuntimeConfig {
             if !(name.starts_with("gunicorn") || name.contains("gunicorn")) {
                 continue;
             }
-            for b in &py.facts.bindings {
+            for b in p.code(py).bindings {
                 if matches!(b.key.as_str(), "accesslog" | "errorlog") && !is_stream_target(&b.value)
                 {
                     out.push(

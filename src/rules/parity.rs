@@ -195,14 +195,14 @@ fn sqlite_in_development(meta: &'static super::Meta, p: &Project, out: &mut Vec<
     let is_sqlite = |v: &str| v.starts_with("sqlite:") || v.ends_with("backends.sqlite3");
     let mut dev: Option<Origin> = None;
     for src in p.app_code() {
-        let url = src
-            .facts
+        let url = p
+            .code(src)
             .urls
             .iter()
             .find(|u| u.env_default && is_sqlite(&u.value))
             .map(|u| u.span);
-        let engine = src
-            .facts
+        let engine = p
+            .code(src)
             .bindings
             .iter()
             .find(|b| b.key == "ENGINE" && is_sqlite(&b.value))

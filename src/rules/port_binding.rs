@@ -93,7 +93,7 @@ impl Rule for MissingExpose {
                 .iter()
                 .find(|(k, _, _)| matches!(k, PortKind::Compose | PortKind::ContainerPort));
             let web = p.sources_of_app(ai).find_map(|py| {
-                py.facts
+                p.code(py)
                     .imports
                     .iter()
                     .find(|(m, _)| WEB_FRAMEWORKS.contains(&m.as_str()))

@@ -345,7 +345,7 @@ impl Rule for StickySessions {
         }
         for py in p.app_code() {
             let in_test = |sp: &crate::source::Span| {
-                py.facts
+                p.code(py)
                     .test_spans
                     .iter()
                     .any(|t| t.start() <= sp.start && sp.end <= t.end())
