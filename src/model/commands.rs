@@ -365,7 +365,7 @@ pub fn from_spec(src: Src<'_>, spec: &CommandSpec) -> Vec<Cmd> {
         Form::Exec(words) => {
             let ws: Vec<(String, Span)> = words
                 .iter()
-                .map(|w| (w.text.clone(), w.span.clone()))
+                .map(|w| (w.text.to_string(), w.span.clone()))
                 .collect();
             from_words(src, &ws, &spec.span)
         }

@@ -38,7 +38,7 @@ impl Project {
                     .iter()
                     .filter_map(|i| match &i.kind {
                         Kind::Env(kvs) => {
-                            Some(kvs.iter().map(|kv| kv.key.clone()).collect::<Vec<_>>())
+                            Some(kvs.iter().map(|kv| kv.key.to_string()).collect::<Vec<_>>())
                         }
                         _ => None,
                     })

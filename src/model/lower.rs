@@ -45,7 +45,10 @@ pub(super) fn lower_dockerfile(file: FileId, rel: &str, df: Dockerfile) -> Docke
         match &ins.kind {
             Kind::Arg(kvs) if stages.is_empty() => {
                 for kv in kvs {
-                    global_args.insert(kv.key.clone(), kv.value.clone().unwrap_or_default());
+                    global_args.insert(
+                        kv.key.to_string(),
+                        kv.value.as_deref().unwrap_or_default().to_string(),
+                    );
                 }
             }
             Kind::From { image, name } => {
@@ -62,7 +65,7 @@ pub(super) fn lower_dockerfile(file: FileId, rel: &str, df: Dockerfile) -> Docke
                     from: i,
                     end: df.instructions.len(),
                     base,
-                    name: name.as_ref().map(|n| n.text.clone()),
+                    name: name.as_ref().map(|n| n.text.to_string()),
                     parent,
                 });
             }

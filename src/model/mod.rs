@@ -96,10 +96,11 @@ impl DockerfileModel {
                 if let Kind::Env(kvs) | Kind::Arg(kvs) = &ins.kind {
                     for kv in kvs {
                         if let Some(v) = &kv.value {
-                            let v = dockerfile::substitute(v, &vars).unwrap_or_else(|| v.clone());
-                            vars.insert(kv.key.clone(), v);
+                            let v =
+                                dockerfile::substitute(v, &vars).unwrap_or_else(|| v.to_string());
+                            vars.insert(kv.key.to_string(), v);
                         } else {
-                            vars.entry(kv.key.clone()).or_default();
+                            vars.entry(kv.key.to_string()).or_default();
                         }
                     }
                 }

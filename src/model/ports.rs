@@ -277,7 +277,7 @@ impl Project {
                     let port = dockerfile::substitute(&w.text, &vars)
                         .and_then(|t| t.split('/').next().unwrap_or("").parse::<u16>().ok());
                     if port.is_none() {
-                        out.push((w.text.clone(), Origin::new(d.file, w.span.clone())));
+                        out.push((w.text.to_string(), Origin::new(d.file, w.span.clone())));
                     }
                 }
             }
@@ -296,7 +296,7 @@ impl Project {
                     out.extend(
                         kvs.iter()
                             .filter(|kv| kv.key == name)
-                            .filter_map(|kv| kv.value.clone()),
+                            .filter_map(|kv| kv.value.as_deref().map(str::to_string)),
                     );
                 }
             }

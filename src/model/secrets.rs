@@ -875,7 +875,7 @@ fn settings_by_file(p: &Project) -> foldhash::HashMap<FileId, Vec<Setting>> {
             for kv in kvs.iter().filter(|kv| kv.value.is_some()) {
                 out.entry(d.file).or_default().push(Setting {
                     value: kv.value_span.clone(),
-                    key: kv.key.clone(),
+                    key: kv.key.to_string(),
                     key_origin: Some(Origin::new(d.file, kv.key_span.clone())),
                     place: Place::Image {
                         dockerfile: di,

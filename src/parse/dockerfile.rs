@@ -2,20 +2,23 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::source::Span;
+use compact_str::CompactString;
 use parse_dockerfile as pd;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
-    pub text: String,
+    /// Inline up to 24 bytes: a Dockerfile's words are mostly short, and a monorepo's
+    /// Dockerfiles hold hundreds of thousands of them for the whole run.
+    pub text: CompactString,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
 pub struct KeyVal {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Span,
     /// `None` for `ARG NAME` without a default.
-    pub value: Option<String>,
+    pub value: Option<CompactString>,
     pub value_span: Span,
 }
 
@@ -281,7 +284,7 @@ fn on_char_boundaries(text: &str, ins: &mut Instruction) {
 
 fn w(s: &pd::UnescapedString<'_>) -> Word {
     Word {
-        text: s.value.to_string(),
+        text: CompactString::from(&*s.value),
         span: s.span.clone(),
     }
 }
@@ -395,7 +398,7 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
                 .here_docs
                 .iter()
                 .map(|h| Word {
-                    text: h.value.to_string(),
+                    text: CompactString::from(&*h.value),
                     span: h.span.clone(),
                 })
                 .collect();
@@ -554,11 +557,11 @@ fn sources(src: &[pd::Source<'_>]) -> Vec<Word> {
         .map(|s| match s {
             pd::Source::Path(p) => w(p),
             pd::Source::HereDoc(h) => Word {
-                text: h.value.to_string(),
+                text: CompactString::from(&*h.value),
                 span: h.span.clone(),
             },
             _ => Word {
-                text: String::new(),
+                text: CompactString::default(),
                 span: 0..0,
             },
         })
@@ -606,9 +609,9 @@ fn key_values(
         let rest_start = words.get(1).map(|w| w.1.start).unwrap_or(ks.end);
         let value = raw.get(rest_start..).unwrap_or_default().trim().to_string();
         return vec![KeyVal {
-            key: k.clone(),
+            key: k.as_str().into(),
             key_span: file_span(ks.clone()),
-            value: Some(unquote(&value)),
+            value: Some(unquote(&value).into()),
             value_span: file_span(rest_start..raw.len()),
         }];
     }
@@ -618,14 +621,14 @@ fn key_values(
             Some((key, value)) => {
                 let eq = span.start + key.len();
                 KeyVal {
-                    key: key.to_string(),
+                    key: key.into(),
                     key_span: file_span(span.start..eq),
-                    value: Some(unquote(value)),
+                    value: Some(unquote(value).into()),
                     value_span: file_span(eq + 1..span.end),
                 }
             }
             None => KeyVal {
-                key: word,
+                key: word.into(),
                 key_span: file_span(span.clone()),
                 value: None,
                 value_span: file_span(span.end..span.end),
@@ -773,10 +776,10 @@ mod tests {
         for ins in &d.instructions {
             if let Kind::Arg(kvs) = &ins.kind {
                 for kv in kvs {
-                    let v = kv.value.clone().unwrap_or_default();
+                    let v = kv.value.as_deref().unwrap_or_default().to_string();
                     let v = substitute(&v, &vars).unwrap_or(v);
                     assert!(v.len() <= MAX_SUBSTITUTED);
-                    vars.insert(kv.key.clone(), v);
+                    vars.insert(kv.key.to_string(), v);
                 }
             }
         }
