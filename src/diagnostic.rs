@@ -29,11 +29,15 @@ impl Severity {
     }
 }
 
+/// A label's or a help's text: most are written in the rule, and a run's thousands of
+/// findings share them instead of each holding a copy.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// A labelled place in a file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Label {
     pub origin: Origin,
-    pub message: String,
+    pub message: Text,
 }
 
 /// One finding of one rule.
@@ -47,7 +51,7 @@ pub struct Diagnostic {
     pub primary: Option<Label>,
     /// Other places involved (other files of a cross-file finding, or more spots in the same file).
     pub secondary: Vec<Label>,
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// Byte ranges holding secret values: every report masks them.
     pub secrets: Vec<Origin>,
 }

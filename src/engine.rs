@@ -18,12 +18,14 @@ const WORKER_STACK: usize = 64 * 1024 * 1024;
 pub const MAX_MESSAGE: usize = 4096;
 
 fn bound_text(d: &mut Diagnostic) {
-    let cut = |s: &mut String| {
+    if d.message.len() > MAX_MESSAGE {
+        d.message = crate::text::truncate(&d.message, MAX_MESSAGE).into_owned();
+    }
+    let cut = |s: &mut crate::diagnostic::Text| {
         if s.len() > MAX_MESSAGE {
-            *s = crate::text::truncate(s, MAX_MESSAGE).into_owned();
+            *s = crate::text::truncate(s, MAX_MESSAGE).into_owned().into();
         }
     };
-    cut(&mut d.message);
     if let Some(h) = &mut d.help {
         cut(h);
     }
@@ -114,7 +116,13 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>, keep:
         .collect();
     let mut failed_rules: Vec<(&'static rules::Meta, String)> = Vec::new();
     let mut checks = Vec::new();
-    let mut diagnostics = Vec::new();
+    // sized once: a monorepo's findings are thousands, and doubling the list is the peak
+    let mut diagnostics = Vec::with_capacity(
+        results
+            .iter()
+            .map(|r| r.as_ref().map_or(0, |(_, out)| out.len()))
+            .sum(),
+    );
     // a directory with nothing twelve reads has no score, not a perfect one
     let scored = project.has_anything_to_check();
     for (r, result) in enabled.iter().zip(results) {
@@ -162,10 +170,11 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>, keep:
         if sites.is_empty() {
             continue;
         }
-        let label = |origin: &crate::source::Origin, message: &str| crate::diagnostic::Label {
-            origin: origin.clone(),
-            message: message.into(),
-        };
+        let label =
+            |origin: &crate::source::Origin, message: &'static str| crate::diagnostic::Label {
+                origin: origin.clone(),
+                message: message.into(),
+            };
         let mut related = Vec::new();
         if sites.iter().any(|(_, by_env)| *by_env) {
             for (o, by_env) in sites {

@@ -556,12 +556,14 @@ impl Project {
             .collect();
         let mut compose_docs = Vec::new();
         // lists of the whole project, sized once
-        p.sources.reserve_exact(
-            parsed
-                .iter()
-                .filter(|x| matches!(x, Parsed::Source(..) | Parsed::Code(..)))
-                .count(),
-        );
+        let count = |is: fn(&Parsed) -> bool| parsed.iter().filter(|x| is(x)).count();
+        p.sources.reserve_exact(count(|x| {
+            matches!(x, Parsed::Source(..) | Parsed::Code(..))
+        }));
+        p.dockerfiles
+            .reserve_exact(count(|x| matches!(x, Parsed::Dockerfile(..))));
+        p.manifests
+            .reserve_exact(count(|x| matches!(x, Parsed::Manifest(..))));
         p.code_tables = code_tables;
         p.k8s.reserve_exact(
             parsed

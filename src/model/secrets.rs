@@ -942,11 +942,11 @@ pub fn mask_messages<'a>(
             d.message = m;
         }
         if let Some(m) = d.help.as_deref().and_then(mask) {
-            d.help = Some(m);
+            d.help = Some(m.into());
         }
         for l in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
             if let Some(m) = mask(&l.message) {
-                l.message = m;
+                l.message = m.into();
             }
         }
     }

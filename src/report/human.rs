@@ -111,11 +111,11 @@ fn render_one(o: &Outcome, m: &Masked<'_>, d: &Finding) -> Rendered {
     };
     if let Some(p) = &d.primary {
         let file = p.origin.file;
-        let mut here = vec![(&p.origin.span, p.message.as_str())];
+        let mut here = vec![(&p.origin.span, &*p.message)];
         let mut others: Vec<FileId> = Vec::new();
         for s in &d.secondary {
             if s.origin.file == file {
-                here.push((&s.origin.span, s.message.as_str()));
+                here.push((&s.origin.span, &*s.message));
             } else if !others.contains(&s.origin.file) {
                 others.push(s.origin.file);
             }
@@ -128,7 +128,7 @@ fn render_one(o: &Outcome, m: &Masked<'_>, d: &Finding) -> Rendered {
                 .secondary
                 .iter()
                 .filter(|s| s.origin.file == other)
-                .map(|s| (&s.origin.span, s.message.as_str()))
+                .map(|s| (&s.origin.span, &*s.message))
                 .collect();
             let (window, labels) = snippet(o, m, other, &there);
             r.related.push(Rendered {

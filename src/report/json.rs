@@ -145,7 +145,7 @@ fn finding<'a>(o: &Outcome, m: &Masked<'_>, d: &'a Diagnostic, fingerprint: Stri
             .iter()
             .map(|l| Related {
                 location: location(o, m, &l.origin),
-                message: l.message.clone(),
+                message: l.message.to_string(),
             })
             .collect(),
     }

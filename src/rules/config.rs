@@ -321,7 +321,7 @@ fn committed_secret_file(
     p: &Project,
     s: &SecretSite,
     what: &str,
-    help: &str,
+    help: &'static str,
 ) -> Diagnostic {
     let rel = p.rel(s.origin.file);
     let mut dg = diag(

@@ -203,31 +203,33 @@ pub fn diag(meta: &'static Meta, message: impl Into<String>) -> Diagnostic {
     }
 }
 
+use crate::diagnostic::Text;
+
 /// Builder helpers on findings.
 pub trait DiagExt {
-    fn at(self, origin: Origin, label: impl Into<String>) -> Self;
-    fn also(self, origin: Origin, label: impl Into<String>) -> Self;
-    fn help(self, help: impl Into<String>) -> Self;
+    fn at(self, origin: Origin, label: impl Into<Text>) -> Self;
+    fn also(self, origin: Origin, label: impl Into<Text>) -> Self;
+    fn help(self, help: impl Into<Text>) -> Self;
     fn secret(self, origin: Origin) -> Self;
     fn severity(self, s: Severity) -> Self;
 }
 
 impl DiagExt for Diagnostic {
-    fn at(mut self, origin: Origin, label: impl Into<String>) -> Self {
+    fn at(mut self, origin: Origin, label: impl Into<Text>) -> Self {
         self.primary = Some(Label {
             origin,
             message: label.into(),
         });
         self
     }
-    fn also(mut self, origin: Origin, label: impl Into<String>) -> Self {
+    fn also(mut self, origin: Origin, label: impl Into<Text>) -> Self {
         self.secondary.push(Label {
             origin,
             message: label.into(),
         });
         self
     }
-    fn help(mut self, help: impl Into<String>) -> Self {
+    fn help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(help.into());
         self
     }
