@@ -216,7 +216,7 @@ impl Project {
                 r.required
                     || r.required_if
                         .as_ref()
-                        .is_some_and(|g| env.provided.contains(g))
+                        .is_some_and(|g| env.provided.contains(g.as_str()))
             };
             for r in self.code(src).env_reads.iter().filter(needed) {
                 if known.insert(&r.name) {

@@ -303,7 +303,7 @@ impl Project {
             .get(ai)
             .into_iter()
             .flatten()
-            .copied()
+            .map(|si| *si as usize)
             .filter(|si| self.sources.get(*si).is_some_and(|s| self.is_app_code(s)))
     }
 }

@@ -24,7 +24,7 @@ pub struct Index {
     /// App build contexts: per context directory, the last app built from it.
     pub app_by_context: HashMap<String, usize>,
     /// Per app, the indices into `sources` of the files its build context holds.
-    pub app_sources: Vec<Vec<usize>>,
+    pub app_sources: Vec<Vec<u32>>,
     /// Per file (by id), its index into `sources` (`u32::MAX`: not source code).
     pub source_of_file: Vec<u32>,
     /// Per file (by id), its index into `dotenvs`.
@@ -37,12 +37,19 @@ pub struct Index {
 impl Project {
     /// Build `index` from the linked model.
     pub(super) fn build_index(&mut self) {
-        let mut app_sources = vec![Vec::new(); self.apps.len()];
+        // sized once per app: a monorepo's apps hold tens of thousands of files together
+        let mut counts = vec![0usize; self.apps.len()];
+        for ai in self.source_app.iter().flatten() {
+            if let Some(n) = counts.get_mut(*ai as usize) {
+                *n += 1;
+            }
+        }
+        let mut app_sources: Vec<Vec<u32>> = counts.into_iter().map(Vec::with_capacity).collect();
         for (si, app) in self.source_app.iter().enumerate() {
             if let Some(ai) = app
-                && let Some(list) = app_sources.get_mut(*ai)
+                && let Some(list) = app_sources.get_mut(*ai as usize)
             {
-                list.push(si);
+                list.push(si as u32);
             }
         }
         let mut services_by_label: HashMap<_, Vec<usize>> = HashMap::default();

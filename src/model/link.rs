@@ -650,7 +650,10 @@ impl Project {
         self.source_app = self
             .sources
             .iter()
-            .map(|py| self.app_of_path(&self.files[py.file.0 as usize].rel))
+            .map(|py| {
+                self.app_of_path(&self.files[py.file.0 as usize].rel)
+                    .and_then(|ai| u32::try_from(ai).ok())
+            })
             .collect();
         self.build_index();
     }

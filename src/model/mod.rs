@@ -423,7 +423,7 @@ pub struct Project {
     /// Per file, whether it is in a test, example or docs tree (see `is_test_file`).
     test_files: Vec<bool>,
     /// For each entry of `python`, the app whose build context holds it.
-    pub source_app: Vec<Option<usize>>,
+    pub source_app: Vec<Option<u32>>,
     /// Per Dockerfile: its RUN steps as commands (instruction index, commands).
     pub runs: Vec<Vec<(usize, Vec<commands::Cmd>)>>,
     /// Per app: the command lines that start it.

@@ -64,7 +64,7 @@ impl Ownership {
             if let Some(ai) = app
                 && p.is_app_code(src)
             {
-                has_source[*ai] = true;
+                has_source[*ai as usize] = true;
             }
         }
         for (ai, a) in p.apps.iter().enumerate() {

@@ -94,7 +94,7 @@ pub fn guard_required(r: &mut EnvRead, n: Node<'_>, text: &str) {
         && let Some(g) = guarding_var(n, text, &r.name)
     {
         r.required = false;
-        r.required_if = Some(g);
+        r.required_if = Some(Name::new(&g));
     }
 }
 

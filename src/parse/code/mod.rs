@@ -351,7 +351,7 @@ pub struct EnvRead {
     /// Read as required, but only in a branch taken when another variable is set
     /// (`if (process.env.FEATURE_S3 === "1") { process.env.S3_BUCKET.trim() }`): required
     /// where that variable is provided.
-    pub required_if: Option<String>,
+    pub required_if: Option<Name>,
 }
 
 /// `NAME = "literal"` or `{"name": "literal"}` or `name="literal"` in a call.
