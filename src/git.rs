@@ -38,7 +38,7 @@ pub fn git_head(root: &Path) -> Option<GitHead> {
     let small = |p: &Path| -> Option<String> {
         let found = Found {
             rel: "".into(),
-            at: crate::walk::Location::At(p.into()),
+            at: crate::walk::Location::At(p.to_path_buf().into()),
             kind: FileKind::Other,
         };
         read(&found, 1 << 20).ok()

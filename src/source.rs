@@ -103,13 +103,14 @@ impl Origin {
 /// Where a file is on disk. Almost always its path relative to the root, under the root:
 /// the root is then shared by every file (a 100,000-file repository kept 100,000 paths
 /// beside their relative ones). A name that is not UTF-8 is escaped in the relative path,
-/// which then names no file: such a file keeps its own path.
+/// which then names no file: such a file keeps its own path. (A thin pointer to a `PathBuf`,
+/// not an `Arc<Path>`: every file record holds one.)
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Location {
     /// At the relative path under this root.
-    Under(std::sync::Arc<Path>),
+    Under(std::sync::Arc<std::path::PathBuf>),
     /// At this path.
-    At(std::sync::Arc<Path>),
+    At(std::sync::Arc<std::path::PathBuf>),
 }
 
 impl Location {
@@ -117,7 +118,7 @@ impl Location {
     pub fn path(&self, rel: &str) -> std::borrow::Cow<'_, Path> {
         match self {
             Location::Under(root) => std::borrow::Cow::Owned(root.join(rel)),
-            Location::At(path) => std::borrow::Cow::Borrowed(path),
+            Location::At(path) => std::borrow::Cow::Borrowed(path.as_path()),
         }
     }
 }
@@ -415,7 +416,7 @@ mod tests {
         let f = SourceFile::unloaded(
             FileId(0),
             "a.py".into(),
-            Location::At(Path::new("/r/a.py").into()),
+            Location::At(std::path::PathBuf::from("/r/a.py").into()),
             0..3,
             2,
         );
@@ -439,7 +440,7 @@ mod tests {
         /// answers everything as the loaded file does.
         #[test]
         fn an_unloaded_file_answers_as_the_loaded_one(text in "(a|é|😀|\r|\n|\r\n| ){0,40}") {
-            let (rel, abs): (Arc<str>, _) = ("a.py".into(), Location::At(Path::new("/r/a.py").into()));
+            let (rel, abs): (Arc<str>, _) = ("a.py".into(), Location::At(std::path::PathBuf::from("/r/a.py").into()));
             let loaded = SourceFile::new(FileId(0), rel.clone(), abs.clone(), text.clone());
             let (first, n) = SourceFile::outline(&text);
             let mut unloaded = SourceFile::unloaded(FileId(0), rel, abs, first, n);

@@ -452,7 +452,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     } else {
         ancestor_rules(&canon_root, &mut notices)
     };
-    let shared_root: std::sync::Arc<Path> = canon_root.clone().into();
+    let shared_root: std::sync::Arc<PathBuf> = canon_root.clone().into();
     let mut level = vec![Pending {
         abs: canon_root.clone(),
         rel: String::new(),
@@ -521,7 +521,7 @@ struct Visited {
 fn visit(
     dir: Pending,
     canon_root: &Path,
-    shared_root: &std::sync::Arc<Path>,
+    shared_root: &std::sync::Arc<PathBuf>,
     overrides: &ignore::overrides::Override,
     opts: &WalkOptions,
 ) -> Visited {
@@ -766,7 +766,7 @@ fn ignore_file(
 ) -> Option<ignore::gitignore::Gitignore> {
     let found = Found {
         rel: shown.into(),
-        at: Location::At(path.into()),
+        at: Location::At(path.to_path_buf().into()),
         kind: FileKind::GitIgnore,
     };
     let text = match read_inside(&found, DEFAULT_MAX_FILE_SIZE, inside) {

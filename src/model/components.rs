@@ -71,8 +71,8 @@ pub struct Component {
     pub name: String,
     pub site: Site,
     pub kind: Kind,
-    /// Why twelve takes it for that kind, in a few words.
-    pub evidence: String,
+    /// Why twelve takes it for that kind, in a few words (mostly words of twelve's, shared).
+    pub evidence: crate::diagnostic::Text,
     pub origin: Origin,
 }
 
@@ -80,11 +80,11 @@ pub struct Component {
 #[derive(Debug, Clone)]
 pub struct Verdict {
     pub kind: Kind,
-    pub evidence: String,
+    pub evidence: crate::diagnostic::Text,
     pub service: Option<&'static str>,
 }
 
-pub fn verdict(kind: Kind, evidence: impl Into<String>) -> Verdict {
+pub fn verdict(kind: Kind, evidence: impl Into<crate::diagnostic::Text>) -> Verdict {
     Verdict {
         kind,
         evidence: evidence.into(),
@@ -95,7 +95,7 @@ pub fn verdict(kind: Kind, evidence: impl Into<String>) -> Verdict {
 fn backing(service: &'static str, evidence: String) -> Verdict {
     Verdict {
         kind: Kind::Backing,
-        evidence,
+        evidence: evidence.into(),
         service: Some(service),
     }
 }

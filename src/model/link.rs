@@ -189,7 +189,7 @@ impl Project {
             return match df.and_then(|d| Some((d.backing?, d.final_stage()?.base.clone()?))) {
                 Some((kind, base)) => components::Verdict {
                     kind: Kind::Backing,
-                    evidence: format!("built here FROM `{base}`, a {kind} server"),
+                    evidence: format!("built here FROM `{base}`, a {kind} server").into(),
                     service: Some(kind),
                 },
                 None => verdict(Kind::App, format!("built here from `{}`", b.context)),
@@ -216,7 +216,8 @@ impl Project {
                             self.rel(bm.file),
                             s.name,
                             v.evidence
-                        ),
+                        )
+                        .into(),
                         ..v
                     }
                 }
@@ -434,7 +435,7 @@ impl Project {
                     match (d.backing, d.final_stage().and_then(|s| s.base.clone())) {
                         (Some(kind), Some(base)) => components::Verdict {
                             kind: Kind::Backing,
-                            evidence: format!("FROM `{base}`, a {kind} server"),
+                            evidence: format!("FROM `{base}`, a {kind} server").into(),
                             service: Some(kind),
                         },
                         _ => components::verdict(Kind::App, "an image built here"),

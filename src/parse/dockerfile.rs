@@ -4,6 +4,7 @@
 use crate::source::Span;
 use compact_str::CompactString;
 use parse_dockerfile as pd;
+use thin_vec::ThinVec;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
@@ -38,7 +39,7 @@ pub enum Form {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OffsetMap {
     /// (offset in the text, offset in the file) where each run starts, by offset in the text.
-    runs: Vec<(u32, u32)>,
+    runs: ThinVec<(u32, u32)>,
     len: u32,
 }
 
@@ -101,7 +102,7 @@ pub struct CommandSpec {
     pub form: Form,
     pub span: Span,
     /// Here-document bodies (`RUN <<EOF`), each a script.
-    pub heredocs: Vec<Word>,
+    pub heredocs: ThinVec<Word>,
 }
 
 impl CommandSpec {
@@ -147,12 +148,12 @@ pub enum Kind {
     Arg(Vec<KeyVal>),
     Expose(Vec<Word>),
     Copy {
-        srcs: Vec<Word>,
+        srcs: ThinVec<Word>,
         dest: Word,
         from: Option<String>,
     },
     Add {
-        srcs: Vec<Word>,
+        srcs: ThinVec<Word>,
         dest: Word,
     },
     Volume(Vec<Word>),
@@ -248,7 +249,7 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
 /// continuation, at the end of the file; found by fuzzing).
 fn on_char_boundaries(text: &str, ins: &mut Instruction) {
     let fix = |s: &mut Span| *s = crate::text::widen(text, s);
-    let words = |ws: &mut Vec<Word>| ws.iter_mut().for_each(|w| fix(&mut w.span));
+    let words = |ws: &mut [Word]| ws.iter_mut().for_each(|w| fix(&mut w.span));
     fix(&mut ins.span);
     fix(&mut ins.keyword_span);
     let spec = |c: &mut CommandSpec| {
@@ -294,7 +295,7 @@ fn command(text: &str, escape: char, c: &pd::Command<'_>, heredocs: Vec<Word>) -
         pd::Command::Exec(arr) => CommandSpec {
             form: Form::Exec(arr.value.iter().map(w).collect()),
             span: arr.span.clone(),
-            heredocs,
+            heredocs: heredocs.into(),
         },
         pd::Command::Shell(s) => {
             let span = crate::text::widen(text, &s.span);
@@ -303,13 +304,13 @@ fn command(text: &str, escape: char, c: &pd::Command<'_>, heredocs: Vec<Word>) -
             CommandSpec {
                 form: Form::Shell { text: t, map },
                 span: s.span.clone(),
-                heredocs,
+                heredocs: heredocs.into(),
             }
         }
         _ => CommandSpec {
             form: Form::Exec(Vec::new()),
             span: 0..0,
-            heredocs,
+            heredocs: heredocs.into(),
         },
     }
 }
@@ -552,7 +553,7 @@ fn cmd_span(c: &pd::Command<'_>) -> Span {
     }
 }
 
-fn sources(src: &[pd::Source<'_>]) -> Vec<Word> {
+fn sources(src: &[pd::Source<'_>]) -> ThinVec<Word> {
     src.iter()
         .map(|s| match s {
             pd::Source::Path(p) => w(p),

@@ -27,9 +27,9 @@ pub struct ContainerPort {
 pub struct EnvVar {
     pub name: CompactString,
     pub name_span: Span,
+    /// `None` for a `valueFrom` (a Secret's or ConfigMap's key, a field of the pod): the
+    /// variable is set, to what the cluster says.
     pub value: Option<Str>,
-    /// `valueFrom`: kind of source (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, …) and name.
-    pub value_from: Option<(CompactString, Option<CompactString>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -444,14 +444,6 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                                     text: t.into(),
                                     span: v.span.clone(),
                                 })
-                            }),
-                            value_from: e.get("valueFrom").and_then(|vf| {
-                                let (k, v) = vf.as_map()?.first()?;
-                                Some((
-                                    k.as_str()?.to_compact_string(),
-                                    v.get("name")
-                                        .and_then(|n| n.as_str().map(CompactString::from)),
-                                ))
                             }),
                         })
                     })
