@@ -16,16 +16,30 @@ pub struct CodeTables {
     bindings: Vec<StrBinding>,
     urls: Vec<UrlLiteral>,
     test_spans: Vec<Sp>,
+    /// Per file added, where its entries start in each list (in field order); they end where
+    /// the next file's start, the last file's at the lists' ends.
+    starts: Vec<[u32; 6]>,
 }
 
 /// Where a file's facts are in the project's `CodeTables`, and what is kept per file: the
 /// rare facts (most files have none) and whether its parse hit an error.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FileFacts {
-    /// Per list of `CodeTables`, in field order: where the file's entries start and end.
-    ranges: [(u32, u32); 6],
+    /// The file's entry in `CodeTables::starts`.
+    entry: u32,
     pub has_error: bool,
     pub rare: RareBox,
+}
+
+/// No facts: an entry no table has.
+impl Default for FileFacts {
+    fn default() -> Self {
+        FileFacts {
+            entry: u32::MAX,
+            has_error: false,
+            rare: RareBox::default(),
+        }
+    }
 }
 
 /// A source file's code facts, as read from the tables (see `Project::code`).
@@ -44,16 +58,9 @@ pub struct Code<'a> {
     pub rare: &'a RareFacts,
 }
 
-/// The entries of `list` in `r`; none once the tables are released (`release`).
-fn slice<T>(list: &[T], (start, end): (u32, u32)) -> &[T] {
+/// The entries of `list` from `start` to `end`; none once the tables are released.
+fn slice<T>(list: &[T], start: u32, end: u32) -> &[T] {
     list.get(start as usize..end as usize).unwrap_or_default()
-}
-
-/// Move `items` to the end of `list`, answering where they are.
-fn append<T>(list: &mut Vec<T>, items: impl Iterator<Item = T>) -> (u32, u32) {
-    let start = list.len();
-    list.extend(items);
-    (to_u32(start), to_u32(list.len()))
 }
 
 /// Offsets into a list of facts: a list of four billion facts is beyond any memory.
@@ -70,6 +77,19 @@ impl CodeTables {
         self.bindings.shrink_to_fit();
         self.urls.shrink_to_fit();
         self.test_spans.shrink_to_fit();
+        self.starts.shrink_to_fit();
+    }
+
+    /// Where each list ends.
+    fn ends(&self) -> [u32; 6] {
+        [
+            to_u32(self.imports.len()),
+            to_u32(self.modules.len()),
+            to_u32(self.env_reads.len()),
+            to_u32(self.bindings.len()),
+            to_u32(self.urls.len()),
+            to_u32(self.test_spans.len()),
+        ]
     }
 
     /// Move a file's facts into the tables.
@@ -84,15 +104,16 @@ impl CodeTables {
             has_error,
             rare,
         } = facts;
+        let entry = to_u32(self.starts.len());
+        self.starts.push(self.ends());
+        self.imports.extend(imports);
+        self.modules.extend(modules);
+        self.env_reads.extend(env_reads);
+        self.bindings.extend(bindings);
+        self.urls.extend(urls);
+        self.test_spans.extend(test_spans);
         FileFacts {
-            ranges: [
-                append(&mut self.imports, imports.into_iter()),
-                append(&mut self.modules, modules.into_iter()),
-                append(&mut self.env_reads, env_reads.into_iter()),
-                append(&mut self.bindings, bindings.into_iter()),
-                append(&mut self.urls, urls.into_iter()),
-                append(&mut self.test_spans, test_spans.into_iter()),
-            ],
+            entry,
             has_error,
             rare,
         }
@@ -100,14 +121,24 @@ impl CodeTables {
 
     /// The facts `f` locates.
     pub fn get<'a>(&'a self, f: &'a FileFacts) -> Code<'a> {
-        let [imports, modules, env_reads, bindings, urls, test_spans] = f.ranges;
+        let entry = f.entry as usize;
+        let (s, e) = match self.starts.get(entry) {
+            Some(s) => (
+                *s,
+                self.starts
+                    .get(entry + 1)
+                    .copied()
+                    .unwrap_or_else(|| self.ends()),
+            ),
+            None => ([0; 6], [0; 6]),
+        };
         Code {
-            imports: slice(&self.imports, imports),
-            modules: slice(&self.modules, modules),
-            env_reads: slice(&self.env_reads, env_reads),
-            bindings: slice(&self.bindings, bindings),
-            urls: slice(&self.urls, urls),
-            test_spans: slice(&self.test_spans, test_spans),
+            imports: slice(&self.imports, s[0], e[0]),
+            modules: slice(&self.modules, s[1], e[1]),
+            env_reads: slice(&self.env_reads, s[2], e[2]),
+            bindings: slice(&self.bindings, s[3], e[3]),
+            urls: slice(&self.urls, s[4], e[4]),
+            test_spans: slice(&self.test_spans, s[5], e[5]),
             has_error: f.has_error,
             rare: &f.rare,
         }
@@ -121,12 +152,6 @@ impl FileFacts {
             has_error: self.has_error,
             ..FileFacts::default()
         };
-    }
-
-    /// The range of imports (for tests of the tables).
-    #[cfg(test)]
-    fn imports(&self) -> std::ops::Range<usize> {
-        self.ranges[0].0 as usize..self.ranges[0].1 as usize
     }
 }
 
@@ -183,9 +208,20 @@ mod tests {
             names(t.get(&at[2])),
             (vec!["fmt".into()], vec!["A".into(), "B".into()])
         );
-        assert_eq!(at[2].imports(), 2..3);
+        // a file added after the others were shrunk to fit still reads back its own
         t.shrink_to_fit();
-        assert_eq!(t.imports.capacity(), 3);
+        at.push(t.add(facts(&["late"], &["LATE"])));
+        assert_eq!(
+            names(t.get(&at[2])),
+            (vec!["fmt".into()], vec!["A".into(), "B".into()])
+        );
+        assert_eq!(
+            names(t.get(&at[3])),
+            (vec!["late".into()], vec!["LATE".into()])
+        );
+        assert_eq!(names(t.get(&FileFacts::default())), (vec![], vec![]));
+        t.shrink_to_fit();
+        assert_eq!(t.imports.capacity(), 4);
         at[0].release();
         assert!(t.get(&at[0]).imports.is_empty());
     }
