@@ -7,15 +7,16 @@ use super::{App, Project};
 use crate::parse::compose::CmdValue;
 use crate::parse::dockerfile::{CommandSpec, Form, Kind};
 use crate::parse::shell::{self, Script};
-use crate::source::{FileId, Origin, Span};
+use crate::source::{FileId, Origin, Sp, Span};
 use crate::walk;
 use compact_str::CompactString;
 use thin_vec::ThinVec;
 
 #[derive(Debug, Clone)]
 pub struct Cmd {
-    /// Inline while short (most words are), one allocation a word otherwise.
-    pub words: Vec<(CompactString, Origin)>,
+    /// Inline while short (most words are), one allocation a word otherwise; each with its
+    /// span in the command's file (`at` makes it an origin).
+    pub words: Vec<(CompactString, Sp)>,
     pub origin: Origin,
     pub background: bool,
     /// (pipeline id, position) within its command line.
@@ -39,22 +40,30 @@ impl Cmd {
             .map(|(w, _)| w.rsplit('/').next().unwrap_or(w))
             .unwrap_or("")
     }
-    pub fn args(&self) -> impl Iterator<Item = &(CompactString, Origin)> {
-        self.words.iter().skip(1)
+    /// Where `span`, a word's, is: in the command's file.
+    pub fn at(&self, span: Sp) -> Origin {
+        Origin::new(self.origin.file, span)
+    }
+    /// The words after the program, with their origins.
+    pub fn args(&self) -> impl Iterator<Item = (&str, Origin)> {
+        self.words
+            .iter()
+            .skip(1)
+            .map(|(w, sp)| (w.as_str(), self.at(*sp)))
     }
     pub fn has_arg(&self, a: &str) -> bool {
         self.args().any(|(w, _)| w == a)
     }
     /// The value of a flag given as `--flag value`, `--flag=value` or `-f value`.
-    pub fn flag(&self, names: &[&str]) -> Option<(&str, &Origin)> {
-        let words: Vec<&(CompactString, Origin)> = self.words.iter().collect();
+    pub fn flag(&self, names: &[&str]) -> Option<(&str, Origin)> {
+        let words = &self.words;
         for (i, (w, o)) in words.iter().enumerate() {
             for n in names {
                 if w == n {
-                    return words.get(i + 1).map(|(v, o)| (v.as_str(), o));
+                    return words.get(i + 1).map(|(v, o)| (v.as_str(), self.at(*o)));
                 }
                 if let Some(v) = w.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
-                    return Some((v, o));
+                    return Some((v, self.at(*o)));
                 }
             }
         }
@@ -132,13 +141,13 @@ impl Cmd {
                     out.push((
                         h.or(Some("0.0.0.0".into())).filter(|h| !h.is_empty()),
                         port,
-                        o.clone(),
+                        c.at(*o),
                     ));
                 }
                 None => out.push((
                     Some("127.0.0.1 (runserver's default)".into()),
                     Some(8000),
-                    c.words[i].1.clone(),
+                    c.at(c.words[i].1),
                 )),
             }
         }
@@ -172,13 +181,13 @@ pub enum Source {
 
 /// The flag that tells a server to migrate before it serves (`svix-server --run-migrations`),
 /// where it is written (a script may collect it into an array first).
-pub fn migration_flag(c: &Cmd) -> Option<&Origin> {
+pub fn migration_flag(c: &Cmd) -> Option<Origin> {
     c.words.iter().skip(1).find_map(|(a, o)| {
         let flag = matches!(
             a.split('=').next().unwrap_or(a),
             "--run-migrations" | "--run-migration" | "--auto-migrate" | "--migrate"
         ) && !a.ends_with("=false");
-        flag.then_some(o)
+        flag.then(|| c.at(*o))
     })
 }
 
@@ -236,7 +245,11 @@ pub struct Src<'a> {
 
 impl Src<'_> {
     fn origin(&self, span: Span) -> Origin {
-        Origin::new(self.id, crate::text::widen(self.text, &span))
+        Origin::new(self.id, self.sp(span))
+    }
+    /// `span` checked against the text (see `Src`).
+    fn sp(&self, span: Span) -> Sp {
+        Sp::from(crate::text::widen(self.text, &span))
     }
     /// Where `inner` (a word's text with its quotes removed) stands inside `at`: the offset
     /// of its first byte when the file holds it as written, bare or in one pair of quotes.
@@ -290,7 +303,7 @@ fn script_cmds_into(
             words: c
                 .words
                 .iter()
-                .map(|(w, s)| (CompactString::from(w.as_str()), src.origin(map(s))))
+                .map(|(w, s)| (CompactString::from(w.as_str()), src.sp(map(s))))
                 .collect(),
             origin: src.origin(map(&c.span)),
             background: c.background,
@@ -347,7 +360,7 @@ pub fn from_words(src: Src<'_>, words: &[(String, Span)], span: &Span) -> Vec<Cm
     vec![Cmd {
         words: words
             .iter()
-            .map(|(w, s)| (CompactString::from(w.as_str()), src.origin(s.clone())))
+            .map(|(w, s)| (CompactString::from(w.as_str()), src.sp(s.clone())))
             .collect(),
         origin: src.origin(span.clone()),
         background: false,

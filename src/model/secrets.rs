@@ -555,13 +555,14 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
         .flat_map(|l| &l.cmds)
         .chain(p.runs.iter().flatten().flat_map(|(_, c)| c));
     for c in cmds {
-        let file = c.origin.file;
+        // every word of a command is in the command's file
+        let spans: Vec<crate::source::Span> = c.words.iter().map(|(_, sp)| sp.range()).collect();
         command(
-            file,
+            c.origin.file,
             c.words
                 .iter()
-                .filter(|(_, o)| o.file == file)
-                .map(|(w, o)| (w.as_str(), &o.span))
+                .zip(&spans)
+                .map(|((w, _), span)| (w.as_str(), span))
                 .collect(),
         );
     }

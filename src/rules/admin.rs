@@ -17,9 +17,7 @@ fn migrations_on_startup(p: &Project) -> Vec<(String, Origin, String)> {
             }
             for c in &line.cmds {
                 // at the flag, when a flag asks the server to migrate
-                let at = migration_flag(&c.unwrapped())
-                    .cloned()
-                    .unwrap_or_else(|| c.origin.clone());
+                let at = migration_flag(&c.unwrapped()).unwrap_or_else(|| c.origin.clone());
                 if let Some(m) = migration(c)
                     && !out
                         .iter()

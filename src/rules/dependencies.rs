@@ -830,7 +830,7 @@ fn adhoc_names(c: &Cmd) -> Option<(&'static str, Vec<(String, Origin)>)> {
             _ => false,
         };
         if !installer && !name.is_empty() {
-            names.push((package_name(w).to_string(), o.clone()));
+            names.push((package_name(w).to_string(), c.at(*o)));
         }
     }
     (!names.is_empty()).then_some((eco, names))

@@ -107,7 +107,7 @@ impl Rule for LogFileInRuntimeConfig {
                         if let Some((v, o)) = u.flag(&[f]).filter(|(v, _)| {
                             !is_stream_target(v) && !v.starts_with('$') && *f != "--log-config"
                         }) {
-                            if seen.contains(o) {
+                            if seen.contains(&o) {
                                 continue;
                             }
                             seen.push(o.clone());
@@ -124,7 +124,7 @@ impl Rule for LogFileInRuntimeConfig {
                     for (w, o) in u.args() {
                         if (w.starts_with("-Dlogging.file=")
                             || w.starts_with("-Dlogging.file.name="))
-                            && !seen.contains(o)
+                            && !seen.contains(&o)
                         {
                             seen.push(o.clone());
                             out.push(
