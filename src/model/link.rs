@@ -537,7 +537,7 @@ impl Project {
                 .object
                 .name
                 .clone()
-                .unwrap_or_else(|| km.object.kind.clone());
+                .unwrap_or_else(|| km.object.kind.as_str().into());
             let at = Origin::new(km.file, km.object.kind_span.clone());
             comps.push(Component {
                 key: format!("{}:{name}", self.rel(km.file)),

@@ -337,7 +337,7 @@ impl Project {
         let Some(name) = &o.name else { return false };
         self.k8s_units
             .autoscalers
-            .get(&(o.kind.clone(), name.clone()))
+            .get(&(o.kind.as_str().into(), name.clone()))
             .into_iter()
             .flatten()
             .any(|&hi| targets.iter().any(|&t| self.same_k8s_unit(t, hi)))

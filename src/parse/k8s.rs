@@ -1,5 +1,6 @@
 //! Kubernetes objects lowered from YAML documents (`List` kinds unpacked).
 
+use crate::name::Name;
 use crate::parse::compose::Str;
 use crate::parse::yaml::{Value, Yaml};
 use crate::source::Span;
@@ -82,8 +83,8 @@ pub struct ServicePort {
 
 #[derive(Debug, Clone)]
 pub struct Object {
-    pub api_version: CompactString,
-    pub kind: CompactString,
+    /// Interned: a cluster's objects are of a handful of kinds.
+    pub kind: Name,
     pub kind_span: Span,
     pub name: Option<CompactString>,
     pub namespace: Option<Str>,
@@ -310,12 +311,7 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         })
     });
     out.push(Object {
-        api_version: doc
-            .get("apiVersion")
-            .and_then(Yaml::as_str)
-            .unwrap_or_default()
-            .to_compact_string(),
-        kind: kind.to_compact_string(),
+        kind: Name::new(kind),
         kind_span: doc.get("kind").map(|k| k.span.clone()).unwrap_or_default(),
         name: meta
             .and_then(|m| m.get("name"))
