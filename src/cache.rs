@@ -23,7 +23,6 @@
 use crate::lang::Lang;
 use crate::parse::code::CodeFacts;
 use crate::secrets::ShapeHit;
-use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -86,9 +85,11 @@ pub struct Cache {
     file: PathBuf,
     /// The cache file as read (empty when there was none).
     data: Vec<u8>,
-    index: HashMap<u128, (usize, usize)>,
-    /// Metadata key → content key, as read.
-    stats: HashMap<u128, u128>,
+    /// Content key and where its entry is in `data`, sorted by key (a sorted list, not a
+    /// map: half the memory, and a monorepo's cache holds an entry per file).
+    index: Vec<(u128, u32, u32)>,
+    /// Metadata key → content key, as read, sorted by metadata key.
+    stats: Vec<(u128, u128)>,
     /// What this run will write: the entries it used, old and new.
     used: Mutex<Vec<(u128, Entry)>>,
     /// And the metadata keys it used or learnt.
@@ -116,13 +117,18 @@ impl Cache {
         let data = std::fs::read(&file).unwrap_or_default();
         let (index, stats) = read_index(&data).unwrap_or_default();
         let data = if index.is_empty() { Vec::new() } else { data };
+        // a run mostly uses again what the last one wrote: sized for that once
+        let (used, used_stats) = (
+            Vec::with_capacity(index.len()),
+            Vec::with_capacity(stats.len()),
+        );
         Cache {
             file,
             data,
             index,
             stats,
-            used: Mutex::new(Vec::new()),
-            used_stats: Mutex::new(Vec::new()),
+            used: Mutex::new(used),
+            used_stats: Mutex::new(used_stats),
             fresh: Default::default(),
             settled_before: std::time::SystemTime::now()
                 .checked_sub(SETTLED)
@@ -174,9 +180,22 @@ impl Cache {
     }
 
     /// What a file is, from its metadata key alone (see `stat_key`): the file is not read.
+    /// Where the entry of content key `k` is in `data`.
+    fn entry_at(&self, k: u128) -> Option<(usize, usize)> {
+        let i = self.index.binary_search_by_key(&k, |e| e.0).ok()?;
+        let (_, s, e) = *self.index.get(i)?;
+        Some((s as usize, e as usize))
+    }
+
+    /// The content key metadata key `sk` stood for when the cache was written.
+    fn content_key(&self, sk: u128) -> Option<u128> {
+        let i = self.stats.binary_search_by_key(&sk, |e| e.0).ok()?;
+        self.stats.get(i).map(|e| e.1)
+    }
+
     pub fn by_stat(&self, stat_key: u128) -> Option<SourceEntry> {
-        let k = *self.stats.get(&stat_key)?;
-        let &(s, e) = self.index.get(&k)?;
+        let k = self.content_key(stat_key)?;
+        let (s, e) = self.entry_at(k)?;
         let entry = postcard::from_bytes::<SourceEntry>(self.data.get(s..e)?).ok()?;
         self.remember(k, Entry::Old(s, e));
         if let Ok(mut used) = self.used_stats.lock() {
@@ -204,7 +223,7 @@ impl Cache {
         {
             used.push((sk, k));
         }
-        if let Some(&(s, e)) = self.index.get(&k)
+        if let Some((s, e)) = self.entry_at(k)
             && let Some(bytes) = self.data.get(s..e)
             && let Ok(entry) = postcard::from_bytes::<SourceEntry>(bytes)
         {
@@ -245,31 +264,11 @@ impl Cache {
         stats.retain(|(_, k)| used.binary_search_by_key(k, |(u, _)| *u).is_ok());
         stats.sort_unstable();
         stats.dedup_by_key(|(sk, _)| *sk);
-        let same_stats = stats.len() == self.stats.len()
-            && stats.iter().all(|(sk, k)| self.stats.get(sk) == Some(k));
+        // both sorted by metadata key, one entry a key
+        let same_stats = stats == self.stats;
         if fresh == 0 && used.len() == self.index.len() && same_stats {
             return;
         }
-        let mut body = Vec::new();
-        body.extend_from_slice(&(used.len() as u64).to_le_bytes());
-        for (k, e) in &used {
-            let bytes: &[u8] = match e {
-                Entry::Old(s, e) => self.data.get(*s..*e).unwrap_or_default(),
-                Entry::New(b) => b,
-            };
-            body.extend_from_slice(&k.to_le_bytes());
-            body.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-            body.extend_from_slice(bytes);
-        }
-        body.extend_from_slice(&(stats.len() as u64).to_le_bytes());
-        for (sk, k) in &stats {
-            body.extend_from_slice(&sk.to_le_bytes());
-            body.extend_from_slice(&k.to_le_bytes());
-        }
-        let mut out = Vec::with_capacity(body.len() + 16);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
-        out.extend_from_slice(&body);
         let Some(dir) = self.file.parent() else {
             return;
         };
@@ -284,15 +283,55 @@ impl Cache {
                 .unwrap_or_default(),
             std::process::id()
         ));
-        if std::fs::write(&tmp, &out).is_ok() && std::fs::rename(&tmp, &self.file).is_err() {
+        let written = write_to(&tmp, &self.data, &used, &stats);
+        if written.is_err() || std::fs::rename(&tmp, &self.file).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
 }
 
+/// Write a cache file of `used` and `stats` to `path`, streamed: a monorepo's cache is
+/// tens of megabytes, which a copy in memory would add to the run's peak. The checksum
+/// of the body, which the header holds, is written last.
+fn write_to(
+    path: &Path,
+    data: &[u8],
+    used: &[(u128, Entry)],
+    stats: &[(u128, u128)],
+) -> std::io::Result<()> {
+    use std::io::{Seek, Write};
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    w.write_all(MAGIC)?;
+    w.write_all(&[0; 8])?;
+    let mut sum = xxhash_rust::xxh3::Xxh3::new();
+    let mut put = |w: &mut std::io::BufWriter<std::fs::File>, b: &[u8]| {
+        sum.update(b);
+        w.write_all(b)
+    };
+    put(&mut w, &(used.len() as u64).to_le_bytes())?;
+    for (k, e) in used {
+        let bytes: &[u8] = match e {
+            Entry::Old(s, e) => data.get(*s..*e).unwrap_or_default(),
+            Entry::New(b) => b,
+        };
+        put(&mut w, &k.to_le_bytes())?;
+        put(&mut w, &(bytes.len() as u64).to_le_bytes())?;
+        put(&mut w, bytes)?;
+    }
+    put(&mut w, &(stats.len() as u64).to_le_bytes())?;
+    for (sk, k) in stats {
+        put(&mut w, &sk.to_le_bytes())?;
+        put(&mut w, &k.to_le_bytes())?;
+    }
+    let sum = sum.digest();
+    w.seek(std::io::SeekFrom::Start(MAGIC.len() as u64))?;
+    w.write_all(&sum.to_le_bytes())?;
+    w.flush()
+}
+
 /// The entries of a cache file (key → byte range of its value) and its metadata keys
 /// (metadata key → key). `None` when the file is not a whole cache file of this format.
-type Tables = (HashMap<u128, (usize, usize)>, HashMap<u128, u128>);
+type Tables = (Vec<(u128, u32, u32)>, Vec<(u128, u128)>);
 
 fn read_index(data: &[u8]) -> Option<Tables> {
     let header = data.get(..16)?;
@@ -311,23 +350,28 @@ fn read_index(data: &[u8]) -> Option<Tables> {
         Some(s)
     };
     let count = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
-    let mut index =
-        HashMap::with_capacity_and_hasher(count.min(1 << 20) as usize, Default::default());
+    let mut index = Vec::with_capacity(count.min(1 << 20) as usize);
     for _ in 0..count {
         let k = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);
         let len = usize::try_from(u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?)).ok()?;
         let start = at;
         take(&mut at, len)?;
-        index.insert(k, (start, at));
+        // a cache file of 4 GB is no cache
+        index.push((k, u32::try_from(start).ok()?, u32::try_from(at).ok()?));
     }
     let count = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
-    let mut stats =
-        HashMap::with_capacity_and_hasher(count.min(1 << 20) as usize, Default::default());
+    let mut stats = Vec::with_capacity(count.min(1 << 20) as usize);
     for _ in 0..count {
         let sk = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);
         let k = u128::from_le_bytes(take(&mut at, 16)?.try_into().ok()?);
-        stats.insert(sk, k);
+        stats.push((sk, k));
     }
+    // written sorted, one entry a key; made so all the same (nearly free on a sorted list),
+    // so that no lookup depends on what a file says
+    index.sort_by_key(|e| e.0);
+    index.dedup_by_key(|e| e.0);
+    stats.sort_by_key(|e| e.0);
+    stats.dedup_by_key(|e| e.0);
     (at == data.len()).then_some((index, stats))
 }
 
