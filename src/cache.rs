@@ -257,7 +257,9 @@ impl Cache {
             Err(_) => return,
         };
         let fresh = self.fresh.load(std::sync::atomic::Ordering::Relaxed);
-        used.sort_by_key(|(k, _)| *k);
+        // in place (a stable sort would take half the list again, at the load's peak): a key
+        // used twice names the same content, either entry will do
+        used.sort_unstable_by_key(|(k, _)| *k);
         used.dedup_by_key(|(k, _)| *k);
         // a metadata key stands for content this run used (an entry that failed to
         // serialize has none)
