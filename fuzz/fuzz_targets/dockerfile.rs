@@ -44,9 +44,9 @@ fuzz_target!(|data: &[u8]| {
                     );
                     common::span(&text, &kv.value_span, "ENV/ARG value");
                     if let Some(v) = &kv.value {
-                        let v = dockerfile::substitute(v, &vars).unwrap_or_else(|| v.clone());
+                        let v = dockerfile::substitute(v, &vars).unwrap_or_else(|| v.to_string());
                         assert!(v.len() <= dockerfile::MAX_SUBSTITUTED.max(text.len()));
-                        vars.insert(kv.key.clone(), v);
+                        vars.insert(kv.key.to_string(), v);
                     }
                 }
             }
