@@ -128,7 +128,7 @@ impl Location {
 pub struct SourceFile {
     pub id: FileId,
     /// Path relative to the root, `/`-separated.
-    pub rel: Arc<str>,
+    pub rel: Rel,
     /// Where it is on disk (see `abs`).
     pub at: Location,
     body: Body,
@@ -155,11 +155,254 @@ struct Loaded {
     lines: Lines,
 }
 
+/// The relative paths of the files a walk found, in one text: a monorepo's hundred thousand
+/// paths are one allocation and a list of offsets, not an allocation each.
+#[derive(Debug, Default)]
+pub struct PathTable {
+    text: String,
+    /// Where each path ends in `text`; it starts where the one before ends.
+    ends: Vec<u32>,
+}
+
+impl PathTable {
+    /// Every path of `paths` (walked twice: once to size the table), in order, in one table.
+    /// Paths take far less than 4 GiB (the offsets are 32 bits); past that, a new table starts.
+    pub fn build<S: AsRef<str>>(paths: impl Iterator<Item = S> + Clone) -> Vec<Rel> {
+        let (count, total) = paths
+            .clone()
+            .fold((0, 0), |(n, t), p| (n + 1, t + p.as_ref().len()));
+        let mut rels = Vec::with_capacity(count);
+        let mut table = PathTable {
+            text: String::with_capacity(total.min(u32::MAX as usize)),
+            ends: Vec::with_capacity(count),
+        };
+        for p in paths {
+            let p = p.as_ref();
+            if u32::try_from(table.text.len() + p.len()).is_err() {
+                PathTable::share(std::mem::take(&mut table), &mut rels);
+            }
+            // a single path longer than 4 GiB does not exist: it would be cut
+            let p = p.get(..p.len().min(u32::MAX as usize)).unwrap_or_default();
+            table.text.push_str(p);
+            table
+                .ends
+                .push(u32::try_from(table.text.len()).unwrap_or(u32::MAX));
+        }
+        PathTable::share(table, &mut rels);
+        rels
+    }
+
+    /// Push a path for each entry of `table`.
+    fn share(table: PathTable, rels: &mut Vec<Rel>) {
+        let n = table.ends.len();
+        let table = Arc::new(table);
+        rels.extend((0..n).map(|i| Rel {
+            table: table.clone(),
+            index: u32::try_from(i).unwrap_or(u32::MAX),
+        }));
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        self.text.get(start..end).unwrap_or_default()
+    }
+}
+
+/// Paths with a kind each (every file the walk found, as the project lists them): four bytes
+/// a path and its kind beside the walk's table of their texts.
+#[derive(Debug)]
+pub struct PathList<K> {
+    table: Arc<PathTable>,
+    index: Vec<u32>,
+    kinds: Vec<K>,
+}
+
+impl<K> Default for PathList<K> {
+    fn default() -> Self {
+        PathList {
+            table: Arc::default(),
+            index: Vec::new(),
+            kinds: Vec::new(),
+        }
+    }
+}
+
+impl<K: Copy> PathList<K> {
+    pub fn new<'a>(entries: impl Iterator<Item = (&'a Rel, K)> + Clone) -> PathList<K> {
+        let kinds = entries.clone().map(|(_, k)| k).collect();
+        let first = entries.clone().next().map(|(r, _)| r.table.clone());
+        match first.filter(|t| entries.clone().all(|(r, _)| Arc::ptr_eq(&r.table, t))) {
+            Some(table) => PathList {
+                table,
+                index: entries.map(|(r, _)| r.index).collect(),
+                kinds,
+            },
+            // paths of different tables (given one by one): copied into a table of their own
+            None => {
+                let mut table = PathTable::default();
+                for (r, _) in entries.clone() {
+                    table.text.push_str(r);
+                    table
+                        .ends
+                        .push(u32::try_from(table.text.len()).unwrap_or(u32::MAX));
+                }
+                let n = u32::try_from(table.ends.len()).unwrap_or(u32::MAX);
+                PathList {
+                    table: Arc::new(table),
+                    index: (0..n).collect(),
+                    kinds,
+                }
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The `i`th path and its kind.
+    pub fn get(&self, i: usize) -> Option<(&str, K)> {
+        let at = self.index.get(i)?;
+        Some((self.table.get(*at), *self.kinds.get(i)?))
+    }
+
+    /// The `i`th path; empty past the end.
+    pub fn rel(&self, i: usize) -> &str {
+        self.get(i).map_or("", |(r, _)| r)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, K)> + Clone + '_ {
+        self.index
+            .iter()
+            .zip(&self.kinds)
+            .map(|(i, k)| (self.table.get(*i), *k))
+    }
+}
+
+impl<'a, K: Copy> IntoIterator for &'a PathList<K> {
+    type Item = (&'a str, K);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// A file's path relative to the scan root, `/`-separated: an entry of a `PathTable` the
+/// walk's files share. It reads as the `str` it names (`Deref`), and compares, orders and
+/// hashes as that `str`.
+#[derive(Clone)]
+pub struct Rel {
+    table: Arc<PathTable>,
+    index: u32,
+}
+
+impl Rel {
+    pub fn as_str(&self) -> &str {
+        self.table.get(self.index)
+    }
+}
+
+impl From<&str> for Rel {
+    /// A path of its own (a file given outside a walk).
+    fn from(s: &str) -> Rel {
+        PathTable::build(std::iter::once(s))
+            .pop()
+            .unwrap_or_else(|| Rel {
+                table: Arc::default(),
+                index: 0,
+            })
+    }
+}
+
+impl From<String> for Rel {
+    fn from(s: String) -> Rel {
+        Rel::from(s.as_str())
+    }
+}
+
+impl std::ops::Deref for Rel {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Rel {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Rel {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Rel {
+    fn eq(&self, other: &Rel) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Rel {}
+
+impl PartialEq<str> for Rel {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Rel {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialOrd for Rel {
+    fn partial_cmp(&self, other: &Rel) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Rel {
+    fn cmp(&self, other: &Rel) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for Rel {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+
+impl std::fmt::Display for Rel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Rel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// The line table of the empty text, which an unloaded file answers with.
 static NO_LINES: std::sync::LazyLock<Lines> = std::sync::LazyLock::new(|| Lines::new(""));
 
 impl SourceFile {
-    pub fn new(id: FileId, rel: Arc<str>, at: Location, text: String) -> Self {
+    pub fn new(id: FileId, rel: Rel, at: Location, text: String) -> Self {
         let lines = Lines::new(&text);
         SourceFile {
             id,
@@ -171,13 +414,7 @@ impl SourceFile {
 
     /// A file whose text was read and dropped (see `unload`): `first_line` is the span of its
     /// first line, `lines` its line count.
-    pub fn unloaded(
-        id: FileId,
-        rel: Arc<str>,
-        at: Location,
-        first_line: Span,
-        lines: usize,
-    ) -> Self {
+    pub fn unloaded(id: FileId, rel: Rel, at: Location, first_line: Span, lines: usize) -> Self {
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         SourceFile {
             id,
@@ -378,6 +615,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_in_one_table_read_compare_and_hash_as_their_text() {
+        let texts = ["", "Dockerfile", "a/é/ß.py", "a/é/ß.py", "日本/x.go", "z"];
+        let rels = PathTable::build(texts.iter());
+        assert_eq!(rels.len(), texts.len());
+        for (r, t) in rels.iter().zip(texts) {
+            assert_eq!(r.as_str(), t);
+            assert_eq!(*r, *t);
+            assert_eq!(r.to_string(), t);
+            assert_eq!(format!("{r:?}"), format!("{t:?}"));
+        }
+        // one table: every path shares it
+        assert!(rels.iter().all(|r| Arc::ptr_eq(&r.table, &rels[0].table)));
+        assert_eq!(rels[2], rels[3]);
+        assert!(rels[1] < rels[2] && rels[4] > rels[2]);
+        // a map by path is asked by `&str`: the hash is the text's
+        let map: std::collections::HashMap<Rel, usize> = rels.iter().cloned().zip(0..).collect();
+        assert_eq!(map.get("日本/x.go"), Some(&4));
+        assert_eq!(map.get("a/é/ß.py"), Some(&3));
+        assert_eq!(map.get("a/é"), None);
+        // a path given alone is a table of its own, equal to the walk's
+        assert_eq!(Rel::from("a/é/ß.py"), rels[2]);
+        assert_eq!(PathTable::build(std::iter::empty::<&str>()).len(), 0);
+
+        // the project's list: indices into the walk's table, or a copy when they are mixed
+        let shared = PathList::new(rels.iter().map(|r| (r, 'o')));
+        assert!(Arc::ptr_eq(&shared.table, &rels[0].table));
+        let alone = Rel::from("b.py");
+        let mixed = PathList::new([(&rels[4], 'g'), (&alone, 'p')].into_iter());
+        for list in [&shared, &mixed] {
+            let read: Vec<(&str, char)> = list.iter().collect();
+            assert_eq!(list.len(), read.len());
+            for (i, x) in read.iter().enumerate() {
+                assert_eq!(list.get(i), Some(*x));
+            }
+            assert_eq!(list.get(list.len()), None);
+            assert_eq!(list.rel(list.len()), "");
+        }
+        assert_eq!(
+            mixed.iter().collect::<Vec<_>>(),
+            [("日本/x.go", 'g'), ("b.py", 'p')]
+        );
+        assert_eq!(shared.rel(4), "日本/x.go");
+        assert!(PathList::<char>::default().is_empty());
+    }
+
+    #[test]
     fn compact_spans_round_trip_and_saturate() {
         let s = Sp::from(3..17);
         assert_eq!(std::mem::size_of::<Sp>(), 8);
@@ -440,7 +723,7 @@ mod tests {
         /// answers everything as the loaded file does.
         #[test]
         fn an_unloaded_file_answers_as_the_loaded_one(text in "(a|é|😀|\r|\n|\r\n| ){0,40}") {
-            let (rel, abs): (Arc<str>, _) = ("a.py".into(), Location::At(std::path::PathBuf::from("/r/a.py").into()));
+            let (rel, abs): (Rel, _) = ("a.py".into(), Location::At(std::path::PathBuf::from("/r/a.py").into()));
             let loaded = SourceFile::new(FileId(0), rel.clone(), abs.clone(), text.clone());
             let (first, n) = SourceFile::outline(&text);
             let mut unloaded = SourceFile::unloaded(FileId(0), rel, abs, first, n);

@@ -159,7 +159,7 @@ pub fn parse_directive(line: &str, markers: &[&str]) -> Option<Parsed> {
 
 /// Every suppression written in the project's files and Kubernetes annotations.
 fn directives(p: &Project) -> Vec<Directive> {
-    let kinds: HashMap<&str, FileKind> = p.paths.iter().map(|(r, k)| (r.as_ref(), *k)).collect();
+    let kinds: HashMap<&str, FileKind> = p.paths.iter().collect();
     let mut out = Vec::new();
     for f in &p.files {
         // unloaded files hold no suppressions: those that did kept their text

@@ -48,7 +48,7 @@ impl FileKind {
 /// A file found by the walk.
 #[derive(Debug, Clone)]
 pub struct Found {
-    pub rel: std::sync::Arc<str>,
+    pub rel: crate::source::Rel,
     pub at: Location,
     pub kind: FileKind,
 }
@@ -61,6 +61,19 @@ impl Found {
 }
 
 pub use crate::source::Location;
+
+/// A file as the walk meets it, before the paths of all are put in one table (`Found`).
+struct Entry {
+    rel: Box<str>,
+    at: Location,
+    kind: FileKind,
+}
+
+impl Entry {
+    fn abs(&self) -> std::borrow::Cow<'_, Path> {
+        self.at.path(&self.rel)
+    }
+}
 
 /// Something the walk could not read, said to the user instead of skipped silently.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -422,7 +435,7 @@ struct Pending {
 /// `info/exclude`); they are read the same careful way as every other file. A symbolic link
 /// is followed only while it stays inside the root.
 pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
-    let mut found = Vec::new();
+    let mut found: Vec<Entry> = Vec::new();
     let mut notices = Vec::new();
     let canon_root = match root.canonicalize() {
         Ok(r) => r,
@@ -431,18 +444,18 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
                 path: root.display().to_string(),
                 message: format!("cannot read the path: {e}"),
             });
-            return (found, notices);
+            return (Vec::new(), notices);
         }
     };
     if canon_root.is_file() {
         let rel = canon_root.file_name().map(path_text).unwrap_or_default();
         let kind = classify(&rel);
-        found.push(Found {
-            rel: rel.into(),
+        let found = Found {
+            rel: rel.as_str().into(),
             at: Location::At(canon_root.into()),
             kind,
-        });
-        return (found, notices);
+        };
+        return (vec![found], notices);
     }
     // globs were checked by the caller (`excludes`); one that fails here excludes nothing
     let overrides = excludes(&canon_root, &opts.excludes)
@@ -476,7 +489,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     found.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.abs().cmp(&b.abs())));
     // two names that differ only in bytes that are not UTF-8 escape alike only if a real
     // name holds the escape itself: keep the first, and say so
-    let mut unique: Vec<Found> = Vec::with_capacity(found.len());
+    let mut unique: Vec<Entry> = Vec::with_capacity(found.len());
     for f in found {
         if unique.last().is_some_and(|u| u.rel == f.rel) {
             notices.push(Notice {
@@ -508,12 +521,22 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
             f.kind = FileKind::HelmTemplate;
         }
     }
+    let rels = crate::source::PathTable::build(found.iter().map(|f| &*f.rel));
+    let found = found
+        .into_iter()
+        .zip(rels)
+        .map(|(f, rel)| Found {
+            rel,
+            at: f.at,
+            kind: f.kind,
+        })
+        .collect();
     (found, notices)
 }
 
 /// What one directory holds: its files, what could not be taken, the directories to walk next.
 struct Visited {
-    found: Vec<Found>,
+    found: Vec<Entry>,
     notices: Vec<Notice>,
     subdirs: Vec<Pending>,
 }
@@ -651,7 +674,7 @@ fn visit(
             });
         } else if file_type.is_file() {
             let kind = classify(&rel);
-            found.push(Found {
+            found.push(Entry {
                 rel: rel.into(),
                 at: if exact {
                     Location::Under(shared_root.clone())

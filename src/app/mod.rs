@@ -346,7 +346,7 @@ pub(crate) fn limit_to_files(o: &mut Outcome, files: &[PathBuf]) {
     let mut missing: Vec<&String> = rels
         .iter()
         .filter(|r| {
-            !o.project.paths.iter().any(|(p, _)| **p == ***r)
+            !o.project.paths.iter().any(|(p, _)| *p == ***r)
                 && !o.project.notices.iter().any(|n| &n.path == *r)
         })
         .collect();

@@ -160,7 +160,7 @@ impl Project {
     }
 
     /// Record where a file read is, for `file_at`.
-    pub(super) fn index_file(&mut self, rel: &std::sync::Arc<str>, id: FileId) {
+    pub(super) fn index_file(&mut self, rel: &crate::source::Rel, id: FileId) {
         match self.path_index(rel) {
             Some(pi) => {
                 if self.file_of_path.len() <= pi {
@@ -235,7 +235,7 @@ impl Project {
         self.paths
             .iter()
             .filter(move |(_, k)| *k == kind)
-            .map(|(p, _)| p.as_ref())
+            .map(|(p, _)| p)
     }
 
     pub fn has_lockfile(&self, dir: &str, names: &[&str]) -> bool {

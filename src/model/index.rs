@@ -133,12 +133,11 @@ impl Project {
     /// The paths the walk found in directory `dir` (not below it), with their kinds, in the
     /// walk's order.
     pub fn paths_in(&self, dir: &str) -> impl Iterator<Item = (&str, FileKind)> {
-        self.index.path.in_dir(&self.paths, dir).iter().map(|i| {
-            (
-                self.paths[*i as usize].0.as_ref(),
-                self.paths[*i as usize].1,
-            )
-        })
+        self.index
+            .path
+            .in_dir(&self.paths, dir)
+            .iter()
+            .filter_map(|i| self.paths.get(*i as usize))
     }
 
     /// Whether the walk found a file at `rel`.
@@ -188,30 +187,39 @@ impl Project {
 #[derive(Debug, Default)]
 pub struct PathIndex(Vec<u32>);
 
-type Paths = [(std::sync::Arc<str>, FileKind)];
+type Paths = crate::source::PathList<FileKind>;
 
 impl PathIndex {
     pub fn new(paths: &Paths) -> PathIndex {
         debug_assert!(
-            paths.is_sorted_by(|a, b| a.0 <= b.0),
+            paths.iter().is_sorted_by(|a, b| a.0 <= b.0),
             "the walk lists paths in order"
         );
         let mut by_dir: Vec<u32> = (0..paths.len() as u32).collect();
         // equal keys keep their order: the walk's
-        by_dir.sort_by_cached_key(|i| walk::parent_dir(&paths[*i as usize].0));
+        by_dir.sort_by_cached_key(|i| walk::parent_dir(paths.rel(*i as usize)));
         PathIndex(by_dir)
     }
 
     /// The index into `paths` of `rel`; the walk's later entry where it holds two.
     pub fn get(&self, paths: &Paths, rel: &str) -> Option<usize> {
-        let end = paths.partition_point(|(r, _)| **r <= *rel);
-        let last = end.checked_sub(1)?;
-        (*paths[last].0 == *rel).then_some(last)
+        // a binary search over the walk's sorted order
+        let (mut lo, mut hi) = (0, paths.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if paths.rel(mid) <= rel {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let last = lo.checked_sub(1)?;
+        (paths.rel(last) == rel).then_some(last)
     }
 
     /// The indices into `paths` of the files directly in `dir`, in the walk's order.
     pub fn in_dir(&self, paths: &Paths, dir: &str) -> &[u32] {
-        let dir_of = |i: &u32| walk::parent_dir(&paths[*i as usize].0);
+        let dir_of = |i: &u32| walk::parent_dir(paths.rel(*i as usize));
         let start = self.0.partition_point(|i| dir_of(i) < dir);
         let len = self.0[start..].partition_point(|i| dir_of(i) == dir);
         &self.0[start..start + len]
@@ -221,12 +229,10 @@ impl PathIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
-    fn paths(rels: &[&str]) -> Vec<(Arc<str>, FileKind)> {
-        rels.iter()
-            .map(|r| (Arc::from(*r), FileKind::Other))
-            .collect()
+    fn paths(rels: &[&str]) -> Paths {
+        let rels = crate::source::PathTable::build(rels.iter());
+        Paths::new(rels.iter().map(|r| (r, FileKind::Other)))
     }
 
     #[test]
@@ -256,7 +262,7 @@ mod tests {
             index
                 .in_dir(&p, dir)
                 .iter()
-                .map(|i| p[*i as usize].0.as_ref())
+                .map(|i| p.rel(*i as usize))
                 .collect()
         };
         assert_eq!(names(""), ["Dockerfile", "ab"]);

@@ -394,8 +394,7 @@ impl Project {
                     .into(),
             });
         }
-        let paths: Vec<(std::sync::Arc<str>, FileKind)> =
-            found.iter().map(|f| (f.rel.clone(), f.kind)).collect();
+        let paths = crate::source::PathList::new(found.iter().map(|f| (&f.rel, f.kind)));
         let mut dependency_trees: std::collections::BTreeSet<String> = Default::default();
         // the directories of generated and bundled code left out, for the notice
         let mut generated: std::collections::BTreeSet<String> = Default::default();
@@ -776,7 +775,7 @@ impl Project {
     pub(super) fn index_files(&mut self) {
         self.file_of_path = vec![u32::MAX; self.paths.len()];
         self.files_off_walk = HashMap::default();
-        let files: Vec<(std::sync::Arc<str>, FileId)> =
+        let files: Vec<(crate::source::Rel, FileId)> =
             self.files.iter().map(|f| (f.rel.clone(), f.id)).collect();
         for (rel, id) in &files {
             self.index_file(rel, *id);

@@ -357,7 +357,7 @@ pub struct Project {
     pub root: PathBuf,
     pub files: Vec<SourceFile>,
     /// Every file the walk found, read or not, with its kind.
-    pub paths: Vec<(std::sync::Arc<str>, FileKind)>,
+    pub paths: crate::source::PathList<FileKind>,
     pub notices: Vec<Notice>,
     pub parse_errors: Vec<(Origin, String)>,
     /// Files whose parse or lowering hit an internal fault (a panic, caught): reported as
@@ -441,7 +441,7 @@ pub struct Project {
     /// (`u32::MAX`: not read), 4 bytes a path instead of a second map of every path.
     file_of_path: Vec<u32>,
     /// Files read whose path the walk did not list (none expected; kept for safety).
-    files_off_walk: HashMap<std::sync::Arc<str>, FileId>,
+    files_off_walk: HashMap<crate::source::Rel, FileId>,
     /// Each `.dockerignore` read, by its directory: its patterns, made a matcher when first
     /// asked (a matcher is a kilobyte or more; a monorepo has thousands of these files).
     pub dockerignores: HashMap<String, DockerIgnore>,

@@ -210,7 +210,7 @@ impl Rule for MissingAdminProcess {
                     | FileKind::Other
                     | FileKind::Source(crate::parse::code::Lang::Python)
             ) && (n.starts_with("migrate")
-                || n.starts_with("init") && *k == FileKind::Shell
+                || n.starts_with("init") && k == FileKind::Shell
                 || n.starts_with("admin")
                 || n.starts_with("release"))
         });

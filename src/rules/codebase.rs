@@ -82,7 +82,7 @@ impl Rule for CommittedBuildOutput {
     }
     fn check(&self, p: &Project, out: &mut Vec<Diagnostic>) {
         let mut found: Vec<String> = Vec::new();
-        for (rel, _) in &p.paths {
+        for (rel, _) in p.paths.iter() {
             if is_test_path(rel) {
                 continue;
             }

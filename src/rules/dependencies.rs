@@ -221,7 +221,7 @@ const PY_STDLIB: &[&str] = &[
 /// Names importable from inside the repository: every `*.py` file stem and every directory name.
 fn local_modules(p: &Project) -> foldhash::HashSet<&str> {
     let mut set = foldhash::HashSet::default();
-    for (rel, _) in &p.paths {
+    for (rel, _) in p.paths.iter() {
         let name = walk::file_name(rel);
         if let Some(stem) = name.strip_suffix(".py") {
             set.insert(stem);

@@ -247,7 +247,7 @@ impl Rule for StatefulAppWorkload {
                             && !p
                                 .paths
                                 .iter()
-                                .any(|(r, _)| **r == *path || crate::walk::is_within(r, &path))
+                                .any(|(r, _)| *r == *path || crate::walk::is_within(r, &path))
                     }) && !["log", "cache", "tmp", "temp"]
                         .iter()
                         .any(|w| v.target.to_ascii_lowercase().contains(w))
