@@ -60,8 +60,8 @@ impl Diagnostic {
     pub fn file(&self) -> Option<FileId> {
         self.primary.as_ref().map(|l| l.origin.file)
     }
-    pub fn span(&self) -> Option<&Span> {
-        self.primary.as_ref().map(|l| &l.origin.span)
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.origin.span.range())
     }
 }
 

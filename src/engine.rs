@@ -203,7 +203,12 @@ fn run_in_pool(root: &Path, settings: &Settings, focus: Option<&[String]>, keep:
         d.primary.as_ref().map(|l| {
             // secrets are keyed by place alone
             let code = if d.secrets.is_empty() { d.code } else { "" };
-            (code, l.origin.file, l.origin.span.start, l.origin.span.end)
+            (
+                code,
+                l.origin.file,
+                l.origin.span.start(),
+                l.origin.span.end(),
+            )
         })
     };
     let stayed: foldhash::HashSet<_> = diagnostics

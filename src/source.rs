@@ -74,7 +74,7 @@ impl From<&Sp> for Span {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Origin {
     pub file: FileId,
-    pub span: Span,
+    pub span: Sp,
 }
 
 impl Ord for Origin {
@@ -94,7 +94,7 @@ impl PartialOrd for Origin {
 }
 
 impl Origin {
-    pub fn new(file: FileId, span: impl Into<Span>) -> Self {
+    pub fn new(file: FileId, span: impl Into<Sp>) -> Self {
         let span = span.into();
         Origin { file, span }
     }
@@ -579,7 +579,7 @@ impl Coverage {
     pub fn new(spans: impl IntoIterator<Item = Origin>) -> Coverage {
         let mut by_file: foldhash::HashMap<FileId, Vec<Span>> = Default::default();
         for o in spans {
-            by_file.entry(o.file).or_default().push(o.span);
+            by_file.entry(o.file).or_default().push(o.span.range());
         }
         let files = by_file
             .into_iter()

@@ -293,8 +293,8 @@ fn covers(scope: &Scope, p: &Project, d: &Diagnostic, file: FileId) -> bool {
     }
     match scope {
         Scope::File => true,
-        Scope::Line(n) => p.file(file).line_col(l.origin.span.start).0 == *n,
-        Scope::Object(span) => span.contains(&l.origin.span.start),
+        Scope::Line(n) => p.file(file).line_col(l.origin.span.start()).0 == *n,
+        Scope::Object(span) => span.contains(&l.origin.span.start()),
     }
 }
 

@@ -94,7 +94,7 @@ fn findings(root: &Path, code: &str) -> (BTreeSet<(String, usize)>, Vec<String>)
         match &d.primary {
             Some(l) => {
                 let f = o.project.file(l.origin.file);
-                located.insert((f.rel.to_string(), f.line_col(l.origin.span.start).0));
+                located.insert((f.rel.to_string(), f.line_col(l.origin.span.start()).0));
             }
             None => repo.push(d.message.clone()),
         }

@@ -54,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
     for d in &o.diagnostics {
         for l in d.primary.iter().chain(&d.secondary) {
             let f = o.project.file(l.origin.file);
-            common::span(f.text(), &l.origin.span, d.code);
+            common::span(f.text(), &l.origin.span.range(), d.code);
         }
     }
     let outcomes = vec![o];

@@ -210,8 +210,8 @@ impl Project {
         sites
             .iter()
             .filter(|(s, _, _)| {
-                let inside = at.span.start <= s.start && s.end <= at.span.end;
-                let around = s.start <= at.span.start && at.span.end <= s.end;
+                let inside = at.span.start() <= s.start && s.end <= at.span.end();
+                let around = s.start <= at.span.start() && at.span.end() <= s.end;
                 inside || around
             })
             .map(|(_, o, by_env)| (o, *by_env))

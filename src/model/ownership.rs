@@ -89,7 +89,7 @@ impl Ownership {
     /// context holding the file. `None` for the repository itself: places on backing
     /// services, or in files outside every app.
     fn owner(&self, p: &Project, origin: &Origin) -> Option<usize> {
-        let at = origin.span.start;
+        let at = origin.span.start();
         if let Some(ai) = self.dockerfile.get(&origin.file) {
             return Some(*ai);
         }

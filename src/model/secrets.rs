@@ -196,8 +196,8 @@ impl Project {
     pub fn secrets_within(&self, file: FileId, span: &Span) -> impl Iterator<Item = &SecretSite> {
         self.secrets.iter().filter(move |s| {
             s.origin.file == file
-                && s.origin.span.start >= span.start
-                && s.origin.span.end <= span.end
+                && s.origin.span.start() >= span.start
+                && s.origin.span.end() <= span.end
                 && s.class == ValueClass::Secret
         })
     }
@@ -575,7 +575,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
         }
     }
     for o in command_sites {
-        let value = p.file(o.file).slice(&o.span).to_string();
+        let value = p.file(o.file).slice(&o.span.range()).to_string();
         out.push(site(
             o,
             &value,
@@ -904,7 +904,7 @@ pub fn mask_messages<'a>(
         .filter(|s| s.class == ValueClass::Secret)
         .map(|s| &s.origin)
         .chain(diagnostics.iter().flat_map(|d| d.secrets.iter()))
-        .map(|o| p.file(o.file).slice(&o.span))
+        .map(|o| p.file(o.file).slice(&o.span.range()))
         // shorter values are words, not secrets a message could quote by chance
         .filter(|s| s.chars().count() >= 4)
         .collect();

@@ -497,7 +497,7 @@ impl Project {
             .copied()
             .find(|oi| {
                 let k = &self.k8s[*oi];
-                k.object.span.start <= at.span.start && at.span.end <= k.object.span.end
+                k.object.span.start <= at.span.start() && at.span.end() <= k.object.span.end
             })
         else {
             return Vec::new();

@@ -29,7 +29,8 @@ pub fn render(outcomes: &[Outcome]) -> String {
             let mut props = Vec::new();
             if let (Some((path, line, col)), Some(l)) = (position(o, d), &d.primary) {
                 let f = o.project.file(l.origin.file);
-                let (end_line, end_col) = f.line_col(l.origin.span.end.max(l.origin.span.start));
+                let (end_line, end_col) =
+                    f.line_col(l.origin.span.end().max(l.origin.span.start()));
                 props.push(format!(
                     "file={}",
                     property(&crate::text::terminal_safe(&path))

@@ -78,11 +78,11 @@ fn snippet(
     o: &Outcome,
     m: &Masked<'_>,
     file: FileId,
-    labels: &[(&crate::source::Span, &str)],
+    labels: &[(crate::source::Sp, &str)],
 ) -> (Window, Vec<LabeledSpan>) {
     let f = o.project.file(file);
     let text = m.get(file);
-    let spans: Vec<crate::source::Span> = labels.iter().map(|(s, _)| (*s).clone()).collect();
+    let spans: Vec<crate::source::Span> = labels.iter().map(|(s, _)| s.range()).collect();
     let name = terminal_line(&o.display_path(&f.rel)).into_owned();
     let (window, mapped) = Window::new(name, f, &text, &spans);
     let labels = mapped
@@ -111,11 +111,11 @@ fn render_one(o: &Outcome, m: &Masked<'_>, d: &Finding) -> Rendered {
     };
     if let Some(p) = &d.primary {
         let file = p.origin.file;
-        let mut here = vec![(&p.origin.span, &*p.message)];
+        let mut here = vec![(p.origin.span, &*p.message)];
         let mut others: Vec<FileId> = Vec::new();
         for s in &d.secondary {
             if s.origin.file == file {
-                here.push((&s.origin.span, &*s.message));
+                here.push((s.origin.span, &*s.message));
             } else if !others.contains(&s.origin.file) {
                 others.push(s.origin.file);
             }
@@ -124,11 +124,11 @@ fn render_one(o: &Outcome, m: &Masked<'_>, d: &Finding) -> Rendered {
         r.source = Some(window);
         r.labels = labels;
         for other in others {
-            let there: Vec<(&crate::source::Span, &str)> = d
+            let there: Vec<(crate::source::Sp, &str)> = d
                 .secondary
                 .iter()
                 .filter(|s| s.origin.file == other)
-                .map(|s| (&s.origin.span, &*s.message))
+                .map(|s| (s.origin.span, &*s.message))
                 .collect();
             let (window, labels) = snippet(o, m, other, &there);
             r.related.push(Rendered {

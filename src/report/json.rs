@@ -115,8 +115,8 @@ pub(crate) fn notices(outcomes: &[Outcome]) -> Vec<Notice> {
 
 fn location(o: &Outcome, m: &Masked<'_>, origin: &crate::source::Origin) -> Location {
     let f = o.project.file(origin.file);
-    let (line, column) = f.line_col(origin.span.start);
-    let (end_line, end_column) = f.line_col(origin.span.end);
+    let (line, column) = f.line_col(origin.span.start());
+    let (end_line, end_column) = f.line_col(origin.span.end());
     let masked = m.get(origin.file);
     Location {
         path: o.display_path(&f.rel),
@@ -124,7 +124,7 @@ fn location(o: &Outcome, m: &Masked<'_>, origin: &crate::source::Origin) -> Loca
         column,
         end_line,
         end_column,
-        snippet: super::quoted_line(f, &masked, &origin.span).into_owned(),
+        snippet: super::quoted_line(f, &masked, &origin.span.range()).into_owned(),
     }
 }
 

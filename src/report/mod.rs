@@ -45,7 +45,7 @@ impl<'a> Masked<'a> {
             .map(|s| &s.origin)
             .chain(o.diagnostics.iter().flat_map(|d| d.secrets.iter()))
         {
-            secrets.entry(s.file).or_default().push(s.span.clone());
+            secrets.entry(s.file).or_default().push(s.span.range());
         }
         Masked {
             o,
@@ -149,7 +149,7 @@ pub fn quoted_line<'t>(
 pub fn position(o: &Outcome, d: &Diagnostic) -> Option<(String, usize, usize)> {
     let l = d.primary.as_ref()?;
     let f = o.project.file(l.origin.file);
-    let (line, col) = f.line_col(l.origin.span.start);
+    let (line, col) = f.line_col(l.origin.span.start());
     Some((o.display_path(&f.rel), line, col))
 }
 
@@ -214,7 +214,7 @@ pub fn fingerprint(o: &Outcome, m: &Masked<'_>, d: &Diagnostic, occurrence: usiz
         Some(l) => {
             let f = o.project.file(l.origin.file);
             let text = m.get(l.origin.file);
-            let line = quoted_line(f, &text, &l.origin.span)
+            let line = quoted_line(f, &text, &l.origin.span.range())
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");

@@ -35,7 +35,7 @@ pub fn to_json(o: &Outcome) -> String {
                         "dev": p.dev_service(cm, &s.name),
                         "at": loc(cm.file, &s.name_span),
                         "ports": s.ports.iter().map(|pm| json!({"host_ip": pm.host_ip, "host": pm.host, "container": pm.container})).collect::<Vec<_>>(),
-                        "environment": p.service_env(*ci, *si).0.iter().map(|e| json!({"name": e.key, "at": loc(e.origin.file, &e.origin.span)})).collect::<Vec<_>>(),
+                        "environment": p.service_env(*ci, *si).0.iter().map(|e| json!({"name": e.key, "at": loc(e.origin.file, &e.origin.span.range())})).collect::<Vec<_>>(),
                         "environment_complete": p.service_env(*ci, *si).1,
                     })
                 })
@@ -61,7 +61,7 @@ pub fn to_json(o: &Outcome) -> String {
                 .map(|l| {
                     json!({
                         "source": match l.source { Source::DockerfileRun => "dockerfile-run", Source::DockerfileStart => "dockerfile", Source::Compose => "compose", Source::Kubernetes => "kubernetes", Source::Procfile => "procfile", Source::Script => "script", Source::PackageScript => "package-script", Source::Supervisor => "supervisor", Source::Systemd => "systemd" },
-                        "at": loc(l.origin.file, &l.origin.span),
+                        "at": loc(l.origin.file, &l.origin.span.range()),
                         "commands": l.cmds.iter().map(|c| crate::secrets::masked_command(&c.words.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>())).collect::<Vec<_>>(),
                         "one_off": l.one_off,
                         "dev": l.dev,
@@ -85,13 +85,13 @@ pub fn to_json(o: &Outcome) -> String {
                                 .map(|si| o.display_path(p.rel(p.sources[*si].file)))
                                 .collect::<Vec<_>>()
                         });
-                    json!({"name": pr.name, "kind": pr.kind, "evidence": pr.evidence, "at": loc(pr.origin.file, &pr.origin.span), "code": files})
+                    json!({"name": pr.name, "kind": pr.kind, "evidence": pr.evidence, "at": loc(pr.origin.file, &pr.origin.span.range()), "code": files})
                 })
                 .collect();
             let ports: Vec<Value> = p
                 .ports_of(ai)
                 .iter()
-                .map(|(kind, n, at)| json!({"port": n, "from": kind.label(), "at": loc(at.file, &at.span)}))
+                .map(|(kind, n, at)| json!({"port": n, "from": kind.label(), "at": loc(at.file, &at.span.range())}))
                 .collect();
             json!({"name": a.name, "context": a.context, "dockerfile": dockerfile, "processes": processes, "compose": compose, "kubernetes": k8s, "start_commands": start, "ports": ports})
         })
@@ -99,7 +99,7 @@ pub fn to_json(o: &Outcome) -> String {
     let services: Vec<Value> = p
         .services
         .iter()
-        .map(|s| json!({"name": s.name, "kind": s.kind, "image": s.image, "at": loc(s.origin.file, &s.origin.span)}))
+        .map(|s| json!({"name": s.name, "kind": s.kind, "image": s.image, "at": loc(s.origin.file, &s.origin.span.range())}))
         .collect();
     let components: Vec<Value> = p
         .components
@@ -111,7 +111,7 @@ pub fn to_json(o: &Outcome) -> String {
                 crate::model::components::Site::Dockerfile { .. } => "dockerfile",
                 crate::model::components::Site::Procfile { .. } => "procfile",
             };
-            json!({"key": c.key, "name": c.name, "source": site, "kind": c.kind, "evidence": c.evidence, "at": loc(c.origin.file, &c.origin.span)})
+            json!({"key": c.key, "name": c.name, "source": site, "kind": c.kind, "evidence": c.evidence, "at": loc(c.origin.file, &c.origin.span.range())})
         })
         .collect();
     let obj = |oi: usize| {
@@ -155,7 +155,7 @@ pub fn to_json(o: &Outcome) -> String {
     let v = json!({
         "version": 1,
         "components": components,
-        "build_artifacts": p.build_artifacts.iter().map(|a| json!({"image": a.image, "tool": a.tool, "at": loc(a.origin.file, &a.origin.span)})).collect::<Vec<_>>(),
+        "build_artifacts": p.build_artifacts.iter().map(|a| json!({"image": a.image, "tool": a.tool, "at": loc(a.origin.file, &a.origin.span.range())})).collect::<Vec<_>>(),
         "deployments": p.deployments().iter().map(|d| json!({"kind": d.kind, "path": o.display_path(&d.path), "environment": d.environment, "dev": d.dev, "with": d.with.iter().map(|w| o.display_path(w)).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         "kustomizations": kustomizations,
         "copies": copies,
@@ -165,10 +165,10 @@ pub fn to_json(o: &Outcome) -> String {
         "bundled_code": p.bundled_code.iter().map(|(i, why)| json!({"path": o.display_path(p.rel(p.sources[*i].file)), "why": why})).collect::<Vec<_>>(),
         // where values sit under secret-like names, and what twelve takes them for; never
         // the values themselves
-        "secrets": p.secrets.iter().filter(|s| !matches!(s.place, crate::model::secrets::Place::Command | crate::model::secrets::Place::Unmodelled)).map(|s| json!({"key": s.key, "class": s.class, "context": format!("{:?}", s.context).to_ascii_lowercase(), "at": loc(s.origin.file, &s.origin.span)})).collect::<Vec<_>>(),
+        "secrets": p.secrets.iter().filter(|s| !matches!(s.place, crate::model::secrets::Place::Command | crate::model::secrets::Place::Unmodelled)).map(|s| json!({"key": s.key, "class": s.class, "context": format!("{:?}", s.context).to_ascii_lowercase(), "at": loc(s.origin.file, &s.origin.span.range())})).collect::<Vec<_>>(),
         "env_reads": p.sources.iter().flat_map(|py| p.code(py).env_reads.iter().map(move |r| json!({"name": r.name, "has_default": r.has_default, "at": loc(py.file, &r.span.range())}))).collect::<Vec<_>>(),
         "url_literals": p.sources.iter().flat_map(|py| p.code(py).urls.iter().map(move |u| json!({"at": loc(py.file, &u.span.range()), "env_default": u.env_default, "scheme": u.value.split("://").next()}))).collect::<Vec<_>>(),
-        "parse_errors": p.parse_errors.iter().map(|(o2, m)| json!({"at": loc(o2.file, &o2.span), "message": m})).collect::<Vec<_>>(),
+        "parse_errors": p.parse_errors.iter().map(|(o2, m)| json!({"at": loc(o2.file, &o2.span.range()), "message": m})).collect::<Vec<_>>(),
         "notices": p.notices,
         "files": files,
     });

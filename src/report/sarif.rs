@@ -44,8 +44,8 @@ fn artifact(path: &str) -> Value {
 
 fn physical(o: &Outcome, m: &Masked<'_>, origin: &Origin) -> Value {
     let f = o.project.file(origin.file);
-    let (sl, sc) = f.line_col(origin.span.start);
-    let (el, ec) = f.line_col(origin.span.end.max(origin.span.start));
+    let (sl, sc) = f.line_col(origin.span.start());
+    let (el, ec) = f.line_col(origin.span.end().max(origin.span.start()));
     let text = m.get(origin.file);
     let mut region = json!({
         "startLine": sl,
@@ -53,7 +53,7 @@ fn physical(o: &Outcome, m: &Masked<'_>, origin: &Origin) -> Value {
         "endLine": el,
         "endColumn": ec,
     });
-    if let Some(snippet) = text.get(f.clamp(origin.span.start)..f.clamp(origin.span.end))
+    if let Some(snippet) = text.get(f.clamp(origin.span.start())..f.clamp(origin.span.end()))
         && !snippet.is_empty()
         && snippet.len() <= 1000
     {

@@ -41,7 +41,7 @@ pub fn findings(files: &[(&str, &str)], code: &str) -> Vec<Found> {
                 .map(|l| {
                     o.project
                         .file(l.origin.file)
-                        .line_col(l.origin.span.start)
+                        .line_col(l.origin.span.start())
                         .0
                 })
                 .unwrap_or(0),
