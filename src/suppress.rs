@@ -229,7 +229,7 @@ fn directives(p: &Project) -> Vec<Directive> {
         let (selectors, reason) = split_annotation(&v.text);
         // the annotation's value is usually quoted: locate each selector in the file text
         let f = p.file(k.file);
-        let raw = f.slice(&v.span);
+        let raw = f.slice(&v.span.range());
         let mut from = 0;
         let located = selectors
             .into_iter()
@@ -238,9 +238,9 @@ fn directives(p: &Project) -> Vec<Directive> {
                 let span = match at {
                     Some(i) => {
                         from = i + s.len();
-                        v.span.start + i..v.span.start + i + s.len()
+                        v.span.start() + i..v.span.start() + i + s.len()
                     }
-                    None => v.span.clone(),
+                    None => v.span.range(),
                 };
                 (s, span)
             })
@@ -248,7 +248,7 @@ fn directives(p: &Project) -> Vec<Directive> {
         out.push(Directive {
             file: k.file,
             kind: Kind::Annotation,
-            scope: Scope::Object(k.object.span.clone()),
+            scope: Scope::Object(k.object.span.range()),
             selectors: located,
             reason,
         });

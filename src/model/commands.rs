@@ -378,7 +378,7 @@ pub fn from_spec(src: Src<'_>, spec: &CommandSpec) -> Vec<Cmd> {
         Form::Exec(words) => {
             let ws: Vec<(String, Span)> = words
                 .iter()
-                .map(|w| (w.text.to_string(), w.span.clone()))
+                .map(|w| (w.text.to_string(), w.span.range()))
                 .collect();
             from_words(src, &ws, &spec.span)
         }
@@ -392,10 +392,10 @@ pub fn from_spec(src: Src<'_>, spec: &CommandSpec) -> Vec<Cmd> {
         // exact where the file holds the body as written, else the whole body
         let base = (src
             .text
-            .get(doc.span.start..doc.span.start + doc.text.len())
+            .get(doc.span.start()..doc.span.start() + doc.text.len())
             == Some(doc.text.as_str()))
-        .then_some(doc.span.start);
-        let whole = doc.span.clone();
+        .then_some(doc.span.start());
+        let whole = doc.span.range();
         out.extend(script_cmds(src, &parsed, |s| match base {
             Some(b) => b + s.start..b + s.end,
             None => whole.clone(),
@@ -410,23 +410,23 @@ pub fn from_compose(src: Src<'_>, v: &CmdValue) -> (Vec<Cmd>, Span) {
         CmdValue::String(s) => {
             // the scalar may be quoted in the file: locate the words inside its text when the
             // file holds it as written (no escapes, not folded), else at the whole scalar
-            let at = src.offset_of_word(&s.span, &s.text);
+            let at = src.offset_of_word(&s.span.range(), &s.text);
             let words: Vec<(String, Span)> = shell::split_words(&s.text)
                 .into_iter()
                 .map(|(w, r)| match at {
                     Some(o) => (w, o + r.start..o + r.end),
-                    None => (w, s.span.clone()),
+                    None => (w, s.span.range()),
                 })
                 .collect();
-            (from_words(src, &words, &s.span), s.span.clone())
+            (from_words(src, &words, &s.span.range()), s.span.range())
         }
         CmdValue::List(items) => {
             let words: Vec<(String, Span)> = items
                 .iter()
-                .map(|i| (i.text.to_string(), i.span.clone()))
+                .map(|i| (i.text.to_string(), i.span.range()))
                 .collect();
             let span = match (items.first(), items.last()) {
-                (Some(a), Some(b)) => a.span.start..b.span.end,
+                (Some(a), Some(b)) => a.span.start()..b.span.end(),
                 _ => 0..0,
             };
             (from_words(src, &words, &span), span)
@@ -626,7 +626,7 @@ impl Project {
                 .command
                 .iter()
                 .chain(c.args.iter())
-                .map(|s| (s.text.to_string(), s.span.clone()))
+                .map(|s| (s.text.to_string(), s.span.range()))
                 .collect();
             if words.is_empty() {
                 continue;

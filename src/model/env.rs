@@ -138,13 +138,7 @@ impl Project {
                 }
                 let Some(pod) = &km.object.pod else { continue };
                 let c = &pod.containers[*ci];
-                env.at = Origin::new(
-                    km.file,
-                    c.image
-                        .as_ref()
-                        .map(|i| i.span.clone())
-                        .unwrap_or(c.span.clone()),
-                );
+                env.at = Origin::new(km.file, c.image.as_ref().map(|i| i.span).unwrap_or(c.span));
                 env.provided
                     .extend(c.env.iter().map(|e| e.name.to_string()));
                 for (kind, name) in &c.env_from {

@@ -538,7 +538,7 @@ impl Project {
                 .name
                 .clone()
                 .unwrap_or_else(|| km.object.kind.as_str().into());
-            let at = Origin::new(km.file, km.object.kind_span.clone());
+            let at = Origin::new(km.file, km.object.kind_span);
             comps.push(Component {
                 key: format!("{}:{name}", self.rel(km.file)),
                 name: name.to_string(),
@@ -563,7 +563,7 @@ impl Project {
                             .map(|i| i.text.clone())
                             .unwrap_or_default()
                             .to_string(),
-                        origin: image.map_or(at, |i| Origin::new(km.file, i.span.clone())),
+                        origin: image.map_or(at, |i| Origin::new(km.file, i.span)),
                     });
                     continue;
                 }

@@ -814,7 +814,7 @@ impl Project {
                     wanted.push((
                         rel,
                         name.clone(),
-                        Origin::new(c.file, path.span.clone()),
+                        Origin::new(c.file, path.span),
                         SecretSource::Compose(ci),
                     ));
                 }

@@ -103,7 +103,7 @@ impl Ownership {
         }
         let objects = p.index.k8s_in_file.get(&origin.file).into_iter().flatten();
         for oi in objects {
-            if p.k8s[*oi].object.span.contains(&at)
+            if p.k8s[*oi].object.span.range().contains(&at)
                 && let Some(ai) = self.k8s.get(oi)
             {
                 return Some(*ai);

@@ -72,7 +72,7 @@ impl Project {
                     for w in words {
                         let t = dockerfile::substitute(&w.text, &vars).unwrap_or_default();
                         if let Ok(n) = t.split('/').next().unwrap_or("").parse::<u16>() {
-                            out.push((PortKind::Expose, n, Origin::new(d.file, w.span.clone())));
+                            out.push((PortKind::Expose, n, Origin::new(d.file, w.span)));
                         }
                     }
                 }
@@ -88,7 +88,7 @@ impl Project {
                     out.push((
                         PortKind::BaseExpose,
                         *n,
-                        Origin::new(d.file, d.df.instructions[st.from].span.clone()),
+                        Origin::new(d.file, d.df.instructions[st.from].span),
                     ));
                 }
             }
@@ -112,7 +112,7 @@ impl Project {
                     out.push((
                         PortKind::ContainerPort,
                         cp.number,
-                        Origin::new(km.file, cp.span.clone()),
+                        Origin::new(km.file, cp.span),
                     ));
                 }
             }
@@ -131,19 +131,19 @@ impl Project {
                 let svc = &p.k8s[si];
                 for sp in &svc.object.service_ports {
                     let (n, span) = match &sp.target {
-                        Some((PortRef::Number(n), span)) => (*n, span.clone()),
+                        Some((PortRef::Number(n), span)) => (*n, *span),
                         Some((PortRef::Name(name), span)) => {
                             match mine
                                 .ports
                                 .iter()
                                 .find(|cp| cp.name.as_deref() == Some(name))
                             {
-                                Some(cp) => (cp.number, span.clone()),
+                                Some(cp) => (cp.number, *span),
                                 None => continue, // a sidecar's port, or unresolved (see named_port_errors)
                             }
                         }
                         None => match sp.port {
-                            Some(n) => (n, sp.span.clone()),
+                            Some(n) => (n, sp.span),
                             None => continue,
                         },
                     };
@@ -190,7 +190,7 @@ impl Project {
                                 out.push((
                                     PortKind::EnvPort,
                                     n,
-                                    Origin::new(d.file, kv.value_span.clone()),
+                                    Origin::new(d.file, kv.value_span),
                                 ));
                             }
                         }
@@ -220,7 +220,7 @@ impl Project {
                     if let Some(v) = &e.value
                         && let Ok(n) = v.text.parse()
                     {
-                        out.push((PortKind::EnvPort, n, Origin::new(km.file, v.span.clone())));
+                        out.push((PortKind::EnvPort, n, Origin::new(km.file, v.span)));
                     }
                 }
             }
@@ -277,7 +277,7 @@ impl Project {
                     let port = dockerfile::substitute(&w.text, &vars)
                         .and_then(|t| t.split('/').next().unwrap_or("").parse::<u16>().ok());
                     if port.is_none() {
-                        out.push((w.text.to_string(), Origin::new(d.file, w.span.clone())));
+                        out.push((w.text.to_string(), Origin::new(d.file, w.span)));
                     }
                 }
             }

@@ -172,7 +172,7 @@ impl Project {
                         object: oi,
                         container: ci,
                     },
-                    origin: Origin::new(km.file, c.span.clone()),
+                    origin: Origin::new(km.file, c.span),
                 });
             }
             for (pi, pf) in self.procfiles.iter().enumerate() {

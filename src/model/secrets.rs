@@ -248,10 +248,10 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
                     continue;
                 };
                 out.push(site(
-                    Origin::new(d.file, kv.value_span.clone()),
+                    Origin::new(d.file, kv.value_span),
                     v,
                     &kv.key,
-                    Some(Origin::new(d.file, kv.key_span.clone())),
+                    Some(Origin::new(d.file, kv.key_span)),
                     classify_in(&kv.key, v, block.iter().copied()),
                     looks_random(v),
                     Place::Image {
@@ -291,13 +291,13 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
     for (oi, km) in p.k8s.iter().enumerate() {
         let o = &km.object;
         for (k, v) in &o.data {
-            let at = Origin::new(km.file, v.span.clone());
+            let at = Origin::new(km.file, v.span);
             if o.kind == "Secret" {
                 out.push(site(
                     at,
                     &v.text,
                     &k.text,
-                    Some(Origin::new(km.file, k.span.clone())),
+                    Some(Origin::new(km.file, k.span)),
                     ValueClass::Secret,
                     true,
                     Place::SecretObject { object: oi },
@@ -318,7 +318,7 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
                     at,
                     &v.text,
                     &k.text,
-                    Some(Origin::new(km.file, k.span.clone())),
+                    Some(Origin::new(km.file, k.span)),
                     class,
                     by_shape || looks_random(&v.text),
                     Place::ConfigMap { object: oi },
@@ -340,10 +340,10 @@ pub fn collect(p: &Project) -> Vec<SecretSite> {
                 for e in c.env.iter().filter(|e| is_secret_key(&e.name)) {
                     let Some(v) = &e.value else { continue };
                     out.push(site(
-                        Origin::new(km.file, v.span.clone()),
+                        Origin::new(km.file, v.span),
                         &v.text,
                         &e.name,
-                        Some(Origin::new(km.file, e.name_span.clone())),
+                        Some(Origin::new(km.file, e.name_span)),
                         classify_in(&e.name, &v.text, block.iter().copied()),
                         looks_random(&v.text),
                         Place::Container {
@@ -745,10 +745,10 @@ pub fn credential_args(p: &Project) -> Vec<CredentialArg> {
             match &ins.kind {
                 Kind::Arg(kvs) => args.extend(
                     kvs.iter()
-                        .map(|kv| (kv.key.as_str(), Origin::new(d.file, kv.key_span.clone()))),
+                        .map(|kv| (kv.key.as_str(), Origin::new(d.file, kv.key_span))),
                 ),
                 Kind::Run(_) => {
-                    let Some(run) = text.get(ins.span.clone()) else {
+                    let Some(run) = text.get(ins.span.range()) else {
                         continue;
                     };
                     for (name, r) in variables(run) {
@@ -765,7 +765,7 @@ pub fn credential_args(p: &Project) -> Vec<CredentialArg> {
                                 declared: declared.clone(),
                                 used: Origin::new(
                                     d.file,
-                                    ins.span.start + r.start..ins.span.start + r.end,
+                                    ins.span.start() + r.start..ins.span.start() + r.end,
                                 ),
                                 how,
                             });
@@ -844,9 +844,9 @@ fn settings_by_file(p: &Project) -> foldhash::HashMap<FileId, Vec<Setting>> {
             for e in &c.env {
                 let Some(v) = &e.value else { continue };
                 out.entry(km.file).or_default().push(Setting {
-                    value: v.span.clone(),
+                    value: v.span.range(),
                     key: e.name.to_string(),
-                    key_origin: Some(Origin::new(km.file, e.name_span.clone())),
+                    key_origin: Some(Origin::new(km.file, e.name_span)),
                     place: Place::Container {
                         object: oi,
                         container: cix,
@@ -875,9 +875,9 @@ fn settings_by_file(p: &Project) -> foldhash::HashMap<FileId, Vec<Setting>> {
             };
             for kv in kvs.iter().filter(|kv| kv.value.is_some()) {
                 out.entry(d.file).or_default().push(Setting {
-                    value: kv.value_span.clone(),
+                    value: kv.value_span.range(),
                     key: kv.key.to_string(),
-                    key_origin: Some(Origin::new(d.file, kv.key_span.clone())),
+                    key_origin: Some(Origin::new(d.file, kv.key_span)),
                     place: Place::Image {
                         dockerfile: di,
                         arg,

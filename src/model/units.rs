@@ -497,7 +497,7 @@ impl Project {
             .copied()
             .find(|oi| {
                 let k = &self.k8s[*oi];
-                k.object.span.start <= at.span.start() && at.span.end() <= k.object.span.end
+                k.object.span.start() <= at.span.start() && at.span.end() <= k.object.span.end()
             })
         else {
             return Vec::new();
@@ -511,7 +511,7 @@ impl Project {
                     "the same workload, rendered with this environment's values",
                 ),
                 None => (
-                    Origin::new(copy.file, copy.object.kind_span.clone()),
+                    Origin::new(copy.file, copy.object.kind_span),
                     "the same workload, copied here",
                 ),
             };

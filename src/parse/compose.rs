@@ -10,14 +10,14 @@ use std::hash::BuildHasher;
 pub struct Str {
     /// Inline up to 24 bytes: most values of a manifest are short (names, images, ports).
     pub text: compact_str::CompactString,
-    pub span: Span,
+    pub span: crate::source::Sp,
 }
 
 impl Str {
     fn of(y: &Yaml) -> Option<Str> {
         y.as_str().map(|t| Str {
             text: t.into(),
-            span: y.span.clone(),
+            span: y.span.clone().into(),
         })
     }
 }
@@ -282,7 +282,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
             if let Some(t) = p.as_str() {
                 file.includes.push(Str {
                     text: interpolate(t, vars).0.into(),
-                    span: p.span.clone(),
+                    span: p.span.clone().into(),
                 });
             }
         }
@@ -295,7 +295,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
                 name.to_string(),
                 Str {
                     text: interpolate(t, vars).0.into(),
-                    span: f.span.clone(),
+                    span: f.span.clone().into(),
                 },
             ));
         }
@@ -319,7 +319,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
             image: svc.get("image").and_then(|y| {
                 interp(y, &mut missing).map(|text| Str {
                     text: text.into(),
-                    span: y.span.clone(),
+                    span: y.span.clone().into(),
                 })
             }),
             build: None,
@@ -465,7 +465,7 @@ pub fn lower<S: BuildHasher>(doc: &Yaml, vars: &HashMap<String, String, S>) -> C
                 if let Some(p) = path {
                     s.env_files.push(Str {
                         text: interpolate(p, vars).0.into(),
-                        span: it.span.clone(),
+                        span: it.span.clone().into(),
                     });
                 }
             }

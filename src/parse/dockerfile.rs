@@ -1,7 +1,7 @@
 //! Dockerfiles, through parse-dockerfile, lowered into owned types with byte spans.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-use crate::source::Span;
+use crate::source::{Sp, Span};
 use compact_str::CompactString;
 use parse_dockerfile as pd;
 use thin_vec::ThinVec;
@@ -11,16 +11,16 @@ pub struct Word {
     /// Inline up to 24 bytes: a Dockerfile's words are mostly short, and a monorepo's
     /// Dockerfiles hold hundreds of thousands of them for the whole run.
     pub text: CompactString,
-    pub span: Span,
+    pub span: Sp,
 }
 
 #[derive(Debug, Clone)]
 pub struct KeyVal {
     pub key: CompactString,
-    pub key_span: Span,
+    pub key_span: Sp,
     /// `None` for `ARG NAME` without a default.
     pub value: Option<CompactString>,
-    pub value_span: Span,
+    pub value_span: Sp,
 }
 
 #[derive(Debug, Clone)]
@@ -167,8 +167,8 @@ pub enum Kind {
 pub struct Instruction {
     pub kind: Kind,
     /// From the keyword to the end of the instruction.
-    pub span: Span,
-    pub keyword_span: Span,
+    pub span: Sp,
+    pub keyword_span: Sp,
 }
 
 impl Instruction {
@@ -248,12 +248,12 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
 /// end one inside a character (a comment line ending in a multi-byte character after a line
 /// continuation, at the end of the file; found by fuzzing).
 fn on_char_boundaries(text: &str, ins: &mut Instruction) {
-    let fix = |s: &mut Span| *s = crate::text::widen(text, s);
+    let fix = |s: &mut Sp| *s = crate::text::widen(text, &s.range()).into();
     let words = |ws: &mut [Word]| ws.iter_mut().for_each(|w| fix(&mut w.span));
     fix(&mut ins.span);
     fix(&mut ins.keyword_span);
     let spec = |c: &mut CommandSpec| {
-        fix(&mut c.span);
+        c.span = crate::text::widen(text, &c.span);
         if let Form::Exec(ws) = &mut c.form {
             words(ws);
         }
@@ -286,7 +286,7 @@ fn on_char_boundaries(text: &str, ins: &mut Instruction) {
 fn w(s: &pd::UnescapedString<'_>) -> Word {
     Word {
         text: CompactString::from(&*s.value),
-        span: s.span.clone(),
+        span: s.span.clone().into(),
     }
 }
 
@@ -372,8 +372,8 @@ pub fn strip_continuations(raw: &str, base: usize, escape: char) -> (String, Off
     (out, map)
 }
 
-fn end_of(spans: &[&Span], fallback: usize) -> usize {
-    spans.iter().map(|s| s.end).max().unwrap_or(fallback)
+fn end_of(ends: impl Iterator<Item = usize>, fallback: usize) -> usize {
+    ends.max().unwrap_or(fallback)
 }
 
 fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
@@ -383,7 +383,7 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
             let name = f.as_.as_ref().map(|(_, n)| w(n));
             let end = name
                 .as_ref()
-                .map(|n| n.span.end)
+                .map(|n| n.span.end())
                 .unwrap_or(f.image.span.end);
             (
                 Kind::From {
@@ -400,11 +400,11 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
                 .iter()
                 .map(|h| Word {
                     text: CompactString::from(&*h.value),
-                    span: h.span.clone(),
+                    span: h.span.clone().into(),
                 })
                 .collect();
             let end = end_of(
-                &docs.iter().map(|d| &d.span).collect::<Vec<_>>(),
+                docs.iter().map(|d| d.span.end()),
                 cmd_span(&r.arguments).end,
             )
             .max(cmd_span(&r.arguments).end);
@@ -454,10 +454,7 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
         I::Expose(e) => (
             Kind::Expose(e.arguments.iter().map(w).collect()),
             e.expose.span.clone(),
-            end_of(
-                &e.arguments.iter().map(|a| &a.span).collect::<Vec<_>>(),
-                e.expose.span.end,
-            ),
+            end_of(e.arguments.iter().map(|a| a.span.end), e.expose.span.end),
         ),
         I::Copy(c) => {
             let from = c
@@ -488,10 +485,7 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
                 pd::JsonOrStringArray::Json(a) => a.value.iter().map(w).collect(),
                 pd::JsonOrStringArray::String(a) => a.iter().map(w).collect(),
             };
-            let end = end_of(
-                &words.iter().map(|x| &x.span).collect::<Vec<_>>(),
-                v.volume.span.end,
-            );
+            let end = end_of(words.iter().map(|x| x.span.end()), v.volume.span.end);
             (Kind::Volume(words), v.volume.span.clone(), end)
         }
         I::Stopsignal(s) => (
@@ -522,17 +516,14 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
         I::Shell(s) => (
             Kind::Other("shell"),
             s.shell.span.clone(),
-            end_of(
-                &s.arguments.iter().map(|a| &a.span).collect::<Vec<_>>(),
-                s.shell.span.end,
-            ),
+            end_of(s.arguments.iter().map(|a| a.span.end), s.shell.span.end),
         ),
         I::Onbuild(o) => {
             let inner = lower(text, escape, &o.instruction);
             (
                 Kind::Other("onbuild"),
                 o.onbuild.span.clone(),
-                inner.span.end,
+                inner.span.end(),
             )
         }
         _ => (Kind::Other("unknown"), 0..0, 0),
@@ -540,8 +531,8 @@ fn lower(text: &str, escape: char, i: &pd::Instruction<'_>) -> Instruction {
     let end = end.max(kw.end).min(text.len());
     Instruction {
         kind,
-        span: kw.start..end,
-        keyword_span: kw,
+        span: (kw.start..end).into(),
+        keyword_span: kw.into(),
     }
 }
 
@@ -559,11 +550,11 @@ fn sources(src: &[pd::Source<'_>]) -> ThinVec<Word> {
             pd::Source::Path(p) => w(p),
             pd::Source::HereDoc(h) => Word {
                 text: CompactString::from(&*h.value),
-                span: h.span.clone(),
+                span: h.span.clone().into(),
             },
             _ => Word {
                 text: CompactString::default(),
-                span: 0..0,
+                span: Sp::default(),
             },
         })
         .collect()
@@ -589,16 +580,16 @@ fn key_values(
     let mapped = stripped == args.value;
     let raw: &str = if mapped { &stripped } else { &args.value };
     // the file span of a byte range of `raw`
-    let file_span = |r: Span| -> Span {
+    let file_span = |r: Span| -> Sp {
         if !mapped {
-            return whole.clone();
+            return whole.clone().into();
         }
         let start = map.get(r.start).unwrap_or(whole.end);
         let end = match r.end.checked_sub(1) {
             Some(last) if r.end > r.start => map.get(last).map_or(whole.end, |x| x + 1),
             _ => start,
         };
-        start..end.max(start)
+        (start..end.max(start)).into()
     };
     let words = split_words(raw);
     let Some(first) = words.first() else {
@@ -731,7 +722,7 @@ mod tests {
         };
         assert_eq!(kv[1].key, "B");
         assert_eq!(kv[1].value.as_deref(), Some("two words"));
-        assert_eq!(&text[kv[1].key_span.clone()], "B");
+        assert_eq!(&text[kv[1].key_span.range()], "B");
         let Kind::Run(run) = &d.instructions[3].kind else {
             panic!()
         };
@@ -798,8 +789,8 @@ mod tests {
             .map(|k| {
                 (
                     k.key.as_str(),
-                    &text[k.key_span.clone()],
-                    &text[k.value_span.clone()],
+                    &text[k.key_span.range()],
+                    &text[k.value_span.range()],
                 )
             })
             .collect();
@@ -827,7 +818,7 @@ mod tests {
         let Kind::Env(kv) = &d.instructions[2].kind else {
             panic!()
         };
-        assert_eq!(&text[kv[1].key_span.clone()], "B");
+        assert_eq!(&text[kv[1].key_span.range()], "B");
     }
 
     #[test]
@@ -843,7 +834,7 @@ mod tests {
                 panic!("{:?}", d.instructions[1].kind)
             };
             assert_eq!(kv.len(), 2, "{text:?}: {kv:?}");
-            assert_eq!(&text[kv[1].key_span.clone()], "B", "{text:?}");
+            assert_eq!(&text[kv[1].key_span.range()], "B", "{text:?}");
         }
         // after an escape, only spaces and tabs may come before the newline: a vertical tab
         // there ends the instruction, for the parser and for twelve
@@ -856,11 +847,11 @@ mod tests {
         let text = "FROM x\nENV a=b \\\n# c \u{fffd}";
         let d = parse(text).unwrap();
         for i in &d.instructions {
-            assert!(text.get(i.span.clone()).is_some(), "{:?}", i.span);
+            assert!(text.get(i.span.range()).is_some(), "{:?}", i.span);
             if let Kind::Env(kvs) = &i.kind {
                 for kv in kvs {
-                    assert!(text.get(kv.key_span.clone()).is_some());
-                    assert!(text.get(kv.value_span.clone()).is_some());
+                    assert!(text.get(kv.key_span.range()).is_some());
+                    assert!(text.get(kv.value_span.range()).is_some());
                 }
             }
         }
@@ -873,8 +864,8 @@ mod tests {
         let Kind::From { image, .. } = &d.instructions[0].kind else {
             panic!()
         };
-        assert_eq!(&text[image.span.clone()], "envoy:v1");
-        assert_eq!(&text[d.instructions[1].span.clone()], "EXPOSE 8000");
+        assert_eq!(&text[image.span.range()], "envoy:v1");
+        assert_eq!(&text[d.instructions[1].span.range()], "EXPOSE 8000");
     }
 
     #[test]

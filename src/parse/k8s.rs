@@ -3,7 +3,7 @@
 use crate::name::Name;
 use crate::parse::compose::Str;
 use crate::parse::yaml::{Value, Yaml};
-use crate::source::Span;
+use crate::source::Sp;
 use compact_str::{CompactString, ToCompactString};
 use thin_vec::ThinVec;
 
@@ -21,13 +21,13 @@ pub struct ContainerPort {
     pub number: u16,
     pub name: Option<CompactString>,
     pub host_port: Option<u16>,
-    pub span: Span,
+    pub span: Sp,
 }
 
 #[derive(Debug, Clone)]
 pub struct EnvVar {
     pub name: CompactString,
-    pub name_span: Span,
+    pub name_span: Sp,
     /// `None` for a `valueFrom` (a Secret's or ConfigMap's key, a field of the pod): the
     /// variable is set, to what the cluster says.
     pub value: Option<Str>,
@@ -36,8 +36,8 @@ pub struct EnvVar {
 #[derive(Debug, Clone)]
 pub struct Probe {
     pub kind: &'static str,
-    pub port: Option<(PortRef, Span)>,
-    pub span: Span,
+    pub port: Option<(PortRef, Sp)>,
+    pub span: Sp,
 }
 
 #[derive(Debug, Clone)]
@@ -52,18 +52,18 @@ pub struct Container {
     pub env_from: ThinVec<(CompactString, CompactString)>,
     pub probes: ThinVec<Probe>,
     /// volumeMounts: (volume name, mount path, read-only).
-    pub mounts: ThinVec<(CompactString, CompactString, bool, Span)>,
+    pub mounts: ThinVec<(CompactString, CompactString, bool, Sp)>,
     /// `securityContext.privileged: true`.
     pub privileged: bool,
-    pub span: Span,
+    pub span: Sp,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct PodSpec {
     pub containers: ThinVec<Container>,
     pub init_containers: ThinVec<Container>,
-    pub host_network: Option<Span>,
-    pub termination_grace: Option<(i64, Span)>,
+    pub host_network: Option<Sp>,
+    pub termination_grace: Option<(i64, Sp)>,
     pub labels: ThinVec<(CompactString, CompactString)>,
     pub restart_policy: Option<CompactString>,
     /// Pod volumes: (name, kind of source such as `persistentVolumeClaim`, `hostPath`, `emptyDir`).
@@ -77,22 +77,22 @@ pub struct PodSpec {
 #[derive(Debug, Clone)]
 pub struct ServicePort {
     pub port: Option<u16>,
-    pub target: Option<(PortRef, Span)>,
-    pub span: Span,
+    pub target: Option<(PortRef, Sp)>,
+    pub span: Sp,
 }
 
 #[derive(Debug, Clone)]
 pub struct Object {
     /// Interned: a cluster's objects are of a handful of kinds.
     pub kind: Name,
-    pub kind_span: Span,
+    pub kind_span: Sp,
     pub name: Option<CompactString>,
     pub namespace: Option<Str>,
     pub annotations: ThinVec<(CompactString, CompactString)>,
-    pub span: Span,
+    pub span: Sp,
     /// Boxed: most objects (Services, ConfigMaps, …) have none.
     pub pod: Option<Box<PodSpec>>,
-    pub replicas: Option<(i64, Span)>,
+    pub replicas: Option<(i64, Sp)>,
     pub selector: ThinVec<(CompactString, CompactString)>,
     pub service_ports: ThinVec<ServicePort>,
     /// ConfigMap/Secret `data`/`stringData`: key and value.
@@ -203,10 +203,10 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         host_network: p
             .get("hostNetwork")
             .filter(|h| h.as_bool() == Some(true))
-            .map(|h| h.span.clone()),
+            .map(|h| h.span.clone().into()),
         termination_grace: p
             .get("terminationGracePeriodSeconds")
-            .and_then(|t| Some((t.as_i64()?, t.span.clone()))),
+            .and_then(|t| Some((t.as_i64()?, t.span.clone().into()))),
         labels: str_map(m.and_then(|m| m.get("labels"))).into(),
         restart_policy: p
             .get("restartPolicy")
@@ -253,11 +253,11 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
                     data.push((
                         Str {
                             text: ks.into(),
-                            span: k.span.clone(),
+                            span: k.span.clone().into(),
                         },
                         Str {
                             text: vs.into(),
-                            span: v.span.clone(),
+                            span: v.span.clone().into(),
                         },
                     ));
                 }
@@ -275,7 +275,7 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
                     .and_then(Yaml::as_i64)
                     .and_then(|n| u16::try_from(n).ok()),
                 target: p.get("targetPort").and_then(port_ref),
-                span: p.span.clone(),
+                span: p.span.clone().into(),
             })
             .collect()
     } else {
@@ -301,33 +301,36 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
         .and_then(|v| {
             v.as_str().map(|t| Str {
                 text: t.into(),
-                span: v.span.clone(),
+                span: v.span.clone().into(),
             })
         });
     let session_affinity = spec.and_then(|s| s.get("sessionAffinity")).and_then(|a| {
         a.as_str().map(|t| Str {
             text: t.into(),
-            span: a.span.clone(),
+            span: a.span.clone().into(),
         })
     });
     out.push(Object {
         kind: Name::new(kind),
-        kind_span: doc.get("kind").map(|k| k.span.clone()).unwrap_or_default(),
+        kind_span: doc
+            .get("kind")
+            .map(|k| k.span.clone().into())
+            .unwrap_or_default(),
         name: meta
             .and_then(|m| m.get("name"))
             .and_then(|n| n.as_str().map(CompactString::from)),
         namespace: meta.and_then(|m| m.get("namespace")).and_then(|n| {
             n.as_str().map(|t| Str {
                 text: t.into(),
-                span: n.span.clone(),
+                span: n.span.clone().into(),
             })
         }),
         annotations: str_map(meta.and_then(|m| m.get("annotations"))).into(),
-        span: doc.span.clone(),
+        span: doc.span.clone().into(),
         pod: pod.map(Box::new),
         replicas: spec
             .and_then(|s| s.get("replicas"))
-            .and_then(|r| Some((r.as_i64()?, r.span.clone()))),
+            .and_then(|r| Some((r.as_i64()?, r.span.clone().into()))),
         selector: selector.into(),
         service_ports: service_ports.into(),
         data: data.into(),
@@ -343,13 +346,13 @@ pub fn lower(doc: &Yaml, out: &mut Vec<Object>) {
     });
 }
 
-fn port_ref(y: &Yaml) -> Option<(PortRef, Span)> {
+fn port_ref(y: &Yaml) -> Option<(PortRef, Sp)> {
     let t = y.as_str()?;
     let r = match t.parse::<u16>() {
         Ok(n) => PortRef::Number(n),
         Err(_) => PortRef::Name(t.to_compact_string()),
     };
-    Some((r, y.span.clone()))
+    Some((r, y.span.clone().into()))
 }
 
 fn strs(y: Option<&Yaml>) -> Vec<Str> {
@@ -359,7 +362,7 @@ fn strs(y: Option<&Yaml>) -> Vec<Str> {
             .filter_map(|i| {
                 i.as_str().map(|t| Str {
                     text: t.into(),
-                    span: i.span.clone(),
+                    span: i.span.clone().into(),
                 })
             })
             .collect(),
@@ -387,7 +390,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                     probes.push(Probe {
                         kind,
                         port,
-                        span: p.span.clone(),
+                        span: p.span.clone().into(),
                     });
                 }
             }
@@ -400,7 +403,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                 image: c.get("image").and_then(|i| {
                     i.as_str().map(|t| Str {
                         text: t.into(),
-                        span: i.span.clone(),
+                        span: i.span.clone().into(),
                     })
                 }),
                 command: strs(c.get("command")).into(),
@@ -421,7 +424,7 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                                 .get("hostPort")
                                 .and_then(Yaml::as_i64)
                                 .and_then(|n| u16::try_from(n).ok()),
-                            span: p.span.clone(),
+                            span: p.span.clone().into(),
                         })
                     })
                     .collect(),
@@ -434,11 +437,11 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                         let n = e.get("name")?;
                         Some(EnvVar {
                             name: n.as_str()?.to_compact_string(),
-                            name_span: n.span.clone(),
+                            name_span: n.span.clone().into(),
                             value: e.get("value").and_then(|v| {
                                 v.as_str().map(|t| Str {
                                     text: t.into(),
-                                    span: v.span.clone(),
+                                    span: v.span.clone().into(),
                                 })
                             }),
                         })
@@ -472,11 +475,11 @@ fn containers(y: Option<&Yaml>) -> Vec<Container> {
                             m.get("name")?.as_str()?.to_compact_string(),
                             m.get("mountPath")?.as_str()?.to_compact_string(),
                             m.get("readOnly").and_then(Yaml::as_bool) == Some(true),
-                            m.span.clone(),
+                            m.span.clone().into(),
                         ))
                     })
                     .collect(),
-                span: c.span.clone(),
+                span: c.span.clone().into(),
             }
         })
         .collect()

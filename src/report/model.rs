@@ -51,7 +51,7 @@ pub fn to_json(o: &Outcome) -> String {
                         "name": km.object.name,
                         "container": c.map(|c| c.name.clone()),
                         "image": c.and_then(|c| c.image.as_ref().map(|i| i.text.clone())),
-                        "at": loc(km.file, &km.object.kind_span),
+                        "at": loc(km.file, &km.object.kind_span.range()),
                     })
                 })
                 .collect();
@@ -116,7 +116,7 @@ pub fn to_json(o: &Outcome) -> String {
         .collect();
     let obj = |oi: usize| {
         let km = &p.k8s[oi];
-        json!({"kind": km.object.kind, "name": km.object.name, "at": loc(km.file, &km.object.kind_span)})
+        json!({"kind": km.object.kind, "name": km.object.name, "at": loc(km.file, &km.object.kind_span.range())})
     };
     let kustomizations: Vec<Value> = p
         .kustomizations

@@ -272,7 +272,7 @@ impl Rule for AdminImageDrift {
                 if let Some(img) = &c.image {
                     deployed.push((
                         ImageRef::parse(&img.text),
-                        Origin::new(km.file, img.span.clone()),
+                        Origin::new(km.file, img.span),
                         km.object.name.clone().unwrap_or_default().to_string(),
                     ));
                 }
@@ -309,7 +309,7 @@ impl Rule for AdminImageDrift {
                 };
                 out.push(
                     diag(self.meta(), format!("{} `{}` runs `{}` at {} while `{name}` runs it at {}", km.object.kind, km.object.name.as_deref().unwrap_or("?"), r.repository, show(&r), show(d)))
-                        .at(Origin::new(km.file, img.span.clone()), "admin task image")
+                        .at(Origin::new(km.file, img.span), "admin task image")
                         .also(at.clone(), "the app's image")
                         .help("run admin tasks from the same release as the app: template both tags from one value"),
                 );
@@ -408,14 +408,14 @@ impl Rule for AdminScriptNotShipped {
                     None => Origin::new(
                         d.file,
                         d.final_stage()
-                            .map(|s| d.df.instructions[s.from].span.clone())
-                            .unwrap_or(0..0),
+                            .map(|s| d.df.instructions[s.from].span)
+                            .unwrap_or_default(),
                     ),
                 };
                 out.push(
                     diag(self.meta(), format!("`{rel}` is an admin script of app `{}` but its image does not contain it", app.name))
                         .at(at, "not in the image")
-                        .also(Origin::new(d.file, d.final_stage().map(|s| d.df.instructions[s.from].span.clone()).unwrap_or(0..0)), "the app's image")
+                        .also(Origin::new(d.file, d.final_stage().map(|s| d.df.instructions[s.from].span).unwrap_or_default()), "the app's image")
                         .help("copy admin scripts into the image so one-off processes run the same release as the app"),
                 );
             }

@@ -86,7 +86,7 @@ impl Rule for ServiceInAppImage {
                             self.meta(),
                             format!("app `{}` adds the s6-overlay process supervisor", app.name),
                         )
-                        .at(Origin::new(d.file, ins.span.clone()), "process supervisor")
+                        .at(Origin::new(d.file, ins.span), "process supervisor")
                         .help("one process per container: give each service its own container"),
                     );
                 }
@@ -210,7 +210,7 @@ impl Rule for HardcodedServiceAddress {
                         out.push(
                             diag(self.meta(), format!("container `{}` points `{}` at localhost, which is the pod itself", pod.containers[*ci].name, e.name))
                                 .severity(Severity::Error)
-                                .at(Origin::new(km.file, v.span.clone()), "localhost inside a container")
+                                .at(Origin::new(km.file, v.span), "localhost inside a container")
                                 .help(in_container),
                         );
                     }

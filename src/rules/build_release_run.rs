@@ -62,10 +62,7 @@ impl Rule for MutableImageReference {
                             self.meta(),
                             format!("service `{}` runs `{}`, which {why}", s.name, img.text),
                         )
-                        .at(
-                            Origin::new(cm.file, img.span.clone()),
-                            "mutable image reference",
-                        )
+                        .at(Origin::new(cm.file, img.span), "mutable image reference")
                         .help(help),
                     );
                 }
@@ -92,10 +89,7 @@ impl Rule for MutableImageReference {
                                 img.text
                             ),
                         )
-                        .at(
-                            Origin::new(km.file, img.span.clone()),
-                            "mutable image reference",
-                        )
+                        .at(Origin::new(km.file, img.span), "mutable image reference")
                         .help(help),
                     );
                 }
@@ -297,7 +291,7 @@ impl Rule for MissingDockerignore {
             if let Some(ins) = whole {
                 out.push(
                     diag(self.meta(), format!("`{rel}` copies its whole build context, which has no .dockerignore"))
-                        .at(Origin::new(d.file, ins.span.clone()), "copies everything")
+                        .at(Origin::new(d.file, ins.span), "copies everything")
                         .help("add a .dockerignore (at least `.git`, `.env*`, local build output) to the build context"),
                 );
             }

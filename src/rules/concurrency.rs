@@ -59,8 +59,8 @@ impl Rule for SingleReplica {
                     continue;
                 }
                 let at = match &o.replicas {
-                    Some((_, span)) => Origin::new(km.file, span.clone()),
-                    None => Origin::new(km.file, o.kind_span.clone()),
+                    Some((_, span)) => Origin::new(km.file, *span),
+                    None => Origin::new(km.file, o.kind_span),
                 };
                 out.push(
                     diag(self.meta(), format!("Deployment `{name}` of app `{}` runs a single replica and no HorizontalPodAutoscaler targets it", app.name))
@@ -102,7 +102,7 @@ impl Rule for UnscalableComposeService {
                 .as_ref()
                 .map(|c| {
                     (
-                        Origin::new(cm.file, c.span.clone()),
+                        Origin::new(cm.file, c.span),
                         "`container_name` is unique per host".to_string(),
                     )
                 })

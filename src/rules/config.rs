@@ -257,7 +257,7 @@ impl Rule for SecretInImage {
                     out.push(
                         diag(self.meta(), format!("build argument `{}` looks like a secret; build args stay in the image history", kv.key))
                             .severity(Severity::Warning)
-                            .at(Origin::new(d.file, kv.key_span.clone()), "secret passed as a build arg")
+                            .at(Origin::new(d.file, kv.key_span), "secret passed as a build arg")
                             .help("use `RUN --mount=type=secret,id=…` to expose a secret to one build step only"),
                     );
                 }

@@ -1002,7 +1002,7 @@ impl Rule for ManifestNotInstalled {
                             |(mm, _): &(&&crate::model::ManifestModel, Origin)| mm.file == m.file,
                         )
                     {
-                        copied.push((m, Origin::new(d.file, ins.span.clone())));
+                        copied.push((m, Origin::new(d.file, ins.span)));
                     }
                 }
             }
@@ -1100,10 +1100,7 @@ impl Rule for UnpinnedBaseImage {
                 };
                 out.push(
                     diag(self.meta(), format!("base image `{base}` {why}"))
-                        .at(
-                            Origin::new(d.file, image.span.clone()),
-                            "floating base image",
-                        )
+                        .at(Origin::new(d.file, image.span), "floating base image")
                         .help("pin a version tag (`python:3.12-slim`) or a digest (`@sha256:…`)"),
                 );
             }
@@ -1121,7 +1118,7 @@ impl Rule for UnpinnedBaseImage {
                         format!("`COPY --from={from}` copies from an image that {why}"),
                     )
                     .at(
-                        Origin::new(d.file, ins.keyword_span.clone()),
+                        Origin::new(d.file, ins.keyword_span),
                         "files from a floating image",
                     )
                     .help("pin a version tag or a digest, as for FROM"),

@@ -67,7 +67,7 @@ impl Rule for ShellFormEntrypoint {
                 };
                 out.push(
                     diag(self.meta(), format!("app `{}`: {word} in shell form runs the app under a shell (`/bin/sh -c` unless SHELL says otherwise), which does not forward SIGTERM", app.name))
-                        .at(Origin::new(d.file, ins.span.clone()), "shell form")
+                        .at(Origin::new(d.file, ins.span), "shell form")
                         .help(format!("use the exec (JSON) form: {word} [\"program\", \"arg\"]")),
                 );
                 continue;
@@ -95,7 +95,7 @@ impl Rule for ShellFormEntrypoint {
                 if !execs {
                     out.push(
                         diag(self.meta(), format!("app `{}`: `sh -c` stays PID 1 and does not forward SIGTERM to the app", app.name))
-                            .at(Origin::new(d.file, ins.span.clone()), "shell as PID 1")
+                            .at(Origin::new(d.file, ins.span), "shell as PID 1")
                             .help("end the script with `exec <server>`, or move the steps into an entrypoint script that `exec`s"),
                     );
                 }
@@ -205,11 +205,7 @@ impl Rule for MissingProbes {
                         .flat_map(|pod| pod.containers.iter().filter(|vc| vc.name == c.name))
                         .any(|vc| vc.probes.iter().any(|pr| pr.kind == k))
                 };
-                let at = c
-                    .image
-                    .as_ref()
-                    .map(|i| i.span.clone())
-                    .unwrap_or(c.span.clone());
+                let at = c.image.as_ref().map(|i| i.span).unwrap_or(c.span);
                 // one finding per container, naming every probe it lacks
                 let name = km.object.name.as_deref().unwrap_or("?");
                 let (missing, label, help, severity) = match (has("readiness"), has("liveness")) {
@@ -294,7 +290,7 @@ impl Rule for UngracefulShutdown {
                             self.meta(),
                             "STOPSIGNAL SIGKILL kills the process without a chance to shut down",
                         )
-                        .at(Origin::new(d.file, w.span.clone()), "SIGKILL")
+                        .at(Origin::new(d.file, w.span), "SIGKILL")
                         .help(help),
                     );
                 }
@@ -311,7 +307,7 @@ impl Rule for UngracefulShutdown {
                             self.meta(),
                             format!("service `{}` is stopped with SIGKILL", s.name),
                         )
-                        .at(Origin::new(cm.file, sig.span.clone()), "SIGKILL")
+                        .at(Origin::new(cm.file, sig.span), "SIGKILL")
                         .help(help),
                     );
                 }
@@ -325,7 +321,7 @@ impl Rule for UngracefulShutdown {
                             self.meta(),
                             format!("service `{}` has no grace period to shut down", s.name),
                         )
-                        .at(Origin::new(cm.file, g.span.clone()), "zero grace period")
+                        .at(Origin::new(cm.file, g.span), "zero grace period")
                         .help(help),
                     );
                 }
@@ -335,12 +331,7 @@ impl Rule for UngracefulShutdown {
             if p.is_test_file(km.file) {
                 continue;
             }
-            if let Some((0, span)) = km
-                .object
-                .pod
-                .as_ref()
-                .and_then(|p| p.termination_grace.clone())
-            {
+            if let Some((0, span)) = km.object.pod.as_ref().and_then(|p| p.termination_grace) {
                 out.push(
                     diag(
                         self.meta(),

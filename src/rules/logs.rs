@@ -271,7 +271,7 @@ impl Rule for BufferedPythonOutput {
             let st = d.final_stage().expect("stages checked non-empty");
             out.push(
                 diag(self.meta(), format!("Python app `{}` does not set PYTHONUNBUFFERED: its logs arrive late or are lost on a crash", app.name))
-                    .at(Origin::new(d.file, d.df.instructions[st.from].span.clone()), "final stage")
+                    .at(Origin::new(d.file, d.df.instructions[st.from].span), "final stage")
                     .help("add `ENV PYTHONUNBUFFERED=1` to the final stage"),
             );
         }

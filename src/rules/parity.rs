@@ -115,7 +115,7 @@ impl Rule for BackingServiceMismatch {
                 if let Some(img) = &s.image {
                     add(
                         &img.text,
-                        Origin::new(cm.file, img.span.clone()),
+                        Origin::new(cm.file, img.span),
                         format!("compose `{}`", p.rel(cm.file)),
                     );
                 }
@@ -126,7 +126,7 @@ impl Rule for BackingServiceMismatch {
                 if let Some(img) = &c.image {
                     add(
                         &img.text,
-                        Origin::new(km.file, img.span.clone()),
+                        Origin::new(km.file, img.span),
                         format!("`{}`", p.rel(km.file)),
                     );
                 }
@@ -303,7 +303,7 @@ fn sqlite_in_development(meta: &'static super::Meta, p: &Project, out: &mut Vec<
                         let v = e.value.as_ref()?;
                         let scheme = v.text.split("://").next()?;
                         matches!(scheme, "postgres" | "postgresql" | "mysql")
-                            .then(|| (Origin::new(km.file, v.span.clone()), scheme.to_string()))
+                            .then(|| (Origin::new(km.file, v.span), scheme.to_string()))
                     })
             })
         });
@@ -401,8 +401,8 @@ impl Rule for DivergentEnvironmentDockerfiles {
                             d.file,
                             d.df.instructions
                                 .get(st)
-                                .map(|i| i.span.clone())
-                                .unwrap_or(0..0),
+                                .map(|i| i.span)
+                                .unwrap_or_default(),
                         )
                     };
                     out.push(
@@ -437,8 +437,8 @@ impl Rule for DivergentEnvironmentDockerfiles {
                     let first = p
                         .run_commands(*ia)
                         .first()
-                        .map(|(i, _)| da.df.instructions[*i].span.clone())
-                        .unwrap_or(0..0);
+                        .map(|(i, _)| da.df.instructions[*i].span)
+                        .unwrap_or_default();
                     out.push(
                         diag(self.meta(), format!("the {ea} and {eb} Dockerfiles install dependencies differently"))
                             .at(Origin::new(da.file, first), format!("{ea} dependency steps"))
@@ -477,7 +477,7 @@ impl Rule for EnvironmentsShareNamespace {
             .iter()
             .filter_map(|km| {
                 let ns = km.object.namespace.as_ref()?;
-                Some((km.file, ns.text.as_str(), ns.span.clone()))
+                Some((km.file, ns.text.as_str(), ns.span.range()))
             })
             .chain(p.kustomizations.iter().filter_map(|k| {
                 let (ns, span) = k.k.namespace.as_ref()?;

@@ -122,7 +122,7 @@ impl Rule for MissingExpose {
                     ),
                 )
                 .at(
-                    Origin::new(d.file, d.df.instructions[st.from].span.clone()),
+                    Origin::new(d.file, d.df.instructions[st.from].span),
                     "final stage without EXPOSE",
                 )
                 .help("add `EXPOSE <port>` so the image documents the port it binds"),
@@ -150,12 +150,12 @@ fn named_port_errors(p: &Project, app: &App) -> Vec<(Origin, String, Origin)> {
                 && !c.ports.iter().any(|cp| cp.name.as_deref() == Some(name))
             {
                 out.push((
-                    Origin::new(km.file, span.clone()),
+                    Origin::new(km.file, *span),
                     format!(
                         "{} probe port `{name}` is not a named port of container `{}`",
                         probe.kind, c.name
                     ),
-                    Origin::new(km.file, c.span.clone()),
+                    Origin::new(km.file, c.span),
                 ));
             }
         }
@@ -172,14 +172,14 @@ fn named_port_errors(p: &Project, app: &App) -> Vec<(Origin, String, Origin)> {
                         .any(|c| c.ports.iter().any(|cp| cp.name.as_deref() == Some(name)))
                 {
                     out.push((
-                        Origin::new(svc.file, span.clone()),
+                        Origin::new(svc.file, *span),
                         format!(
                             "Service `{}` targetPort `{name}` is not a named port of the pods of {} `{}`",
                             svc.object.name.as_deref().unwrap_or("?"),
                             km.object.kind,
                             km.object.name.as_deref().unwrap_or("?")
                         ),
-                        Origin::new(km.file, c.span.clone()),
+                        Origin::new(km.file, c.span),
                     ));
                 }
             }
@@ -471,7 +471,7 @@ impl Rule for HostNetwork {
                                 self.meta(),
                                 format!("app `{}` runs with hostNetwork: true", app.name),
                             )
-                            .at(Origin::new(km.file, span.clone()), "host network")
+                            .at(Origin::new(km.file, *span), "host network")
                             .help(help),
                         );
                     }
@@ -492,9 +492,9 @@ impl Rule for HostNetwork {
                         app.name, c.name
                     ),
                 )
-                .at(Origin::new(km.file, first.span.clone()), "host port");
+                .at(Origin::new(km.file, first.span), "host port");
                 for cp in &host[1..] {
-                    d = d.also(Origin::new(km.file, cp.span.clone()), "host port");
+                    d = d.also(Origin::new(km.file, cp.span), "host port");
                 }
                 out.push(d.help(help));
             }
@@ -508,7 +508,7 @@ impl Rule for HostNetwork {
                         self.meta(),
                         format!("service `{}` uses network_mode: host", s.name),
                     )
-                    .at(Origin::new(cm.file, nm.span.clone()), "host network")
+                    .at(Origin::new(cm.file, nm.span), "host network")
                     .help(help),
                 );
             }

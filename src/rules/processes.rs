@@ -55,7 +55,7 @@ impl Rule for BarePod {
                             o.name.as_deref().unwrap_or("?")
                         ),
                     )
-                    .at(Origin::new(km.file, o.kind_span.clone()), "no controller")
+                    .at(Origin::new(km.file, o.kind_span), "no controller")
                     .help("run it under a Deployment (or a Job for a one-off task)"),
                 );
             }
@@ -96,7 +96,7 @@ impl Rule for ImageDeclaresVolume {
                         .join(", ");
                     out.push(
                         diag(self.meta(), format!("app `{}` declares {list} as a volume in its image", app.name))
-                            .at(Origin::new(d.file, ins.span.clone()), "local state in the image")
+                            .at(Origin::new(d.file, ins.span), "local state in the image")
                             .help("keep state in a backing service; mount storage at deploy time only where it is truly needed"),
                     );
                 }
@@ -186,10 +186,7 @@ impl Rule for StatefulAppWorkload {
                             self.meta(),
                             format!("app `{}` runs as a StatefulSet", app.name),
                         )
-                        .at(
-                            Origin::new(km.file, o.kind_span.clone()),
-                            "stateful workload",
-                        )
+                        .at(Origin::new(km.file, o.kind_span), "stateful workload")
                         .help(help),
                     );
                 }
@@ -215,7 +212,7 @@ impl Rule for StatefulAppWorkload {
                                 kind.unwrap_or("")
                             ),
                         )
-                        .at(Origin::new(km.file, span.clone()), "state on a volume")
+                        .at(Origin::new(km.file, *span), "state on a volume")
                         .help(help),
                     );
                 }
@@ -319,7 +316,7 @@ impl Rule for StickySessions {
                             o.name.as_deref().unwrap_or("?")
                         ),
                     )
-                    .at(Origin::new(km.file, a.span.clone()), "sticky sessions")
+                    .at(Origin::new(km.file, a.span), "sticky sessions")
                     .help(help),
                 );
             }
@@ -337,7 +334,7 @@ impl Rule for StickySessions {
                                 o.name.as_deref().unwrap_or("?")
                             ),
                         )
-                        .at(Origin::new(km.file, o.kind_span.clone()), "sticky sessions")
+                        .at(Origin::new(km.file, o.kind_span), "sticky sessions")
                         .help(help),
                     );
                 }
