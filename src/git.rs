@@ -38,7 +38,7 @@ pub fn git_head(root: &Path) -> Option<GitHead> {
     let small = |p: &Path| -> Option<String> {
         let found = Found {
             rel: "".into(),
-            at: crate::walk::Location::At(p.to_path_buf().into()),
+            at: crate::walk::Location::at(p.to_path_buf()),
             kind: FileKind::Other,
         };
         read(&found, 1 << 20).ok()

@@ -104,21 +104,34 @@ impl Origin {
 /// the root is then shared by every file (a 100,000-file repository kept 100,000 paths
 /// beside their relative ones). A name that is not UTF-8 is escaped in the relative path,
 /// which then names no file: such a file keeps its own path. (A thin pointer to a `PathBuf`,
-/// not an `Arc<Path>`: every file record holds one.)
+/// not an `Arc<Path>`, and one pointer for both cases: every file record holds one.)
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Location {
+pub struct Location(Arc<Place>);
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
     /// At the relative path under this root.
-    Under(std::sync::Arc<std::path::PathBuf>),
+    Under(std::path::PathBuf),
     /// At this path.
-    At(std::sync::Arc<std::path::PathBuf>),
+    At(std::path::PathBuf),
 }
 
 impl Location {
+    /// Under `root`: clone the location to share the root between files.
+    pub fn under(root: std::path::PathBuf) -> Location {
+        Location(Arc::new(Place::Under(root)))
+    }
+
+    /// At `path`, whatever the file's relative path.
+    pub fn at(path: std::path::PathBuf) -> Location {
+        Location(Arc::new(Place::At(path)))
+    }
+
     /// The path on disk of the file at `rel`.
     pub fn path(&self, rel: &str) -> std::borrow::Cow<'_, Path> {
-        match self {
-            Location::Under(root) => std::borrow::Cow::Owned(root.join(rel)),
-            Location::At(path) => std::borrow::Cow::Borrowed(path.as_path()),
+        match &*self.0 {
+            Place::Under(root) => std::borrow::Cow::Owned(root.join(rel)),
+            Place::At(path) => std::borrow::Cow::Borrowed(path.as_path()),
         }
     }
 }
@@ -699,7 +712,7 @@ mod tests {
         let f = SourceFile::unloaded(
             FileId(0),
             "a.py".into(),
-            Location::At(std::path::PathBuf::from("/r/a.py").into()),
+            Location::at(std::path::PathBuf::from("/r/a.py")),
             0..3,
             2,
         );
@@ -723,7 +736,7 @@ mod tests {
         /// answers everything as the loaded file does.
         #[test]
         fn an_unloaded_file_answers_as_the_loaded_one(text in "(a|é|😀|\r|\n|\r\n| ){0,40}") {
-            let (rel, abs): (Rel, _) = ("a.py".into(), Location::At(std::path::PathBuf::from("/r/a.py").into()));
+            let (rel, abs): (Rel, _) = ("a.py".into(), Location::at(std::path::PathBuf::from("/r/a.py")));
             let loaded = SourceFile::new(FileId(0), rel.clone(), abs.clone(), text.clone());
             let (first, n) = SourceFile::outline(&text);
             let mut unloaded = SourceFile::unloaded(FileId(0), rel, abs, first, n);

@@ -452,7 +452,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
         let kind = classify(&rel);
         let found = Found {
             rel: rel.as_str().into(),
-            at: Location::At(canon_root.into()),
+            at: Location::at(canon_root),
             kind,
         };
         return (vec![found], notices);
@@ -465,7 +465,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> (Vec<Found>, Vec<Notice>) {
     } else {
         ancestor_rules(&canon_root, &mut notices)
     };
-    let shared_root: std::sync::Arc<PathBuf> = canon_root.clone().into();
+    let shared_root = Location::under(canon_root.clone());
     let mut level = vec![Pending {
         abs: canon_root.clone(),
         rel: String::new(),
@@ -544,7 +544,7 @@ struct Visited {
 fn visit(
     dir: Pending,
     canon_root: &Path,
-    shared_root: &std::sync::Arc<PathBuf>,
+    shared_root: &Location,
     overrides: &ignore::overrides::Override,
     opts: &WalkOptions,
 ) -> Visited {
@@ -677,9 +677,9 @@ fn visit(
             found.push(Entry {
                 rel: rel.into(),
                 at: if exact {
-                    Location::Under(shared_root.clone())
+                    shared_root.clone()
                 } else {
-                    Location::At(path.into())
+                    Location::at(path)
                 },
                 kind,
             });
@@ -789,7 +789,7 @@ fn ignore_file(
 ) -> Option<ignore::gitignore::Gitignore> {
     let found = Found {
         rel: shown.into(),
-        at: Location::At(path.to_path_buf().into()),
+        at: Location::at(path.to_path_buf()),
         kind: FileKind::GitIgnore,
     };
     let text = match read_inside(&found, DEFAULT_MAX_FILE_SIZE, inside) {

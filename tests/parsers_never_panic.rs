@@ -340,7 +340,7 @@ proptest! {
     #[test]
     fn lines_and_columns(text in text(), at in 0usize..2000) {
         let f = twelve::source::SourceFile::new(
-            twelve::source::FileId(0), "x".into(), twelve::walk::Location::At(std::path::PathBuf::from("x").into()), text.clone());
+            twelve::source::FileId(0), "x".into(), twelve::walk::Location::at(std::path::PathBuf::from("x")), text.clone());
         let (line, col) = f.line_col(at);
         let b = twelve::text::floor_boundary(&text, at);
         let before = &text[..b];
