@@ -486,6 +486,45 @@ mod tests {
     use super::is_test_path;
     use super::load::looks_templated;
 
+    /// A monorepo holds one of these per file, per fact or per Kubernetes object, hundreds of
+    /// thousands for a whole run: a field added to one grows its memory, so it is a choice
+    /// made here, not by accident (see issue 14's memory goal).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_records_a_monorepo_holds_many_of_stay_small() {
+        use std::mem::size_of;
+        let sizes = [
+            ("SourceFile", size_of::<crate::source::SourceFile>(), 48),
+            ("Rel", size_of::<crate::source::Rel>(), 16),
+            ("Origin", size_of::<crate::source::Origin>(), 12),
+            ("SourceModel", size_of::<super::SourceModel>(), 24),
+            ("EnvRead", size_of::<crate::parse::code::EnvRead>(), 72),
+            ("Str", size_of::<crate::parse::compose::Str>(), 32),
+            ("k8s Object", size_of::<crate::parse::k8s::Object>(), 152),
+            (
+                "k8s Container",
+                size_of::<crate::parse::k8s::Container>(),
+                128,
+            ),
+            ("k8s EnvVar", size_of::<crate::parse::k8s::EnvVar>(), 64),
+            (
+                "Dockerfile Instruction",
+                size_of::<crate::parse::dockerfile::Instruction>(),
+                88,
+            ),
+            (
+                "Dockerfile Word",
+                size_of::<crate::parse::dockerfile::Word>(),
+                32,
+            ),
+            ("Cmd", size_of::<super::commands::Cmd>(), 72),
+            ("Label", size_of::<crate::diagnostic::Label>(), 40),
+        ];
+        for (what, size, most) in sizes {
+            assert!(size <= most, "{what} is {size} bytes, over its {most}");
+        }
+    }
+
     #[test]
     fn erb_and_jinja_are_templates() {
         assert!(looks_templated(
