@@ -10,7 +10,8 @@
 //! mounted read-only). The file is replaced atomically (written beside, then renamed) and
 //! checksummed, so a concurrent or interrupted run leaves the old file or the new one, and a
 //! damaged file is a cold cache, never a wrong answer. Entries this run did not use are dropped
-//! when it writes.
+//! when it writes. Entries a run makes wait in a spill file beside the cache file (`<name>.<pid>.new`,
+//! removed when the run ends; a run killed by a signal leaves its own behind), not in memory.
 //!
 //! A second table lets a warm run skip reading a file at all, as ruff and git do: the file's
 //! metadata (path, size, modification and change times to the nanosecond, inode, device)
@@ -94,14 +95,92 @@ pub struct Cache {
     used: Mutex<Vec<(u128, Entry)>>,
     /// And the metadata keys it used or learnt.
     used_stats: Mutex<Vec<(u128, u128)>>,
+    /// Where new entries wait until `save` (see `Spill`).
+    spill: Mutex<Spill>,
     fresh: std::sync::atomic::AtomicUsize,
     /// Files changed before this instant have settled (see `SETTLED`).
     settled_before: std::time::SystemTime,
 }
 
 enum Entry {
+    /// At this byte range of the cache file read.
     Old(usize, usize),
+    /// At this byte range of the spill file.
+    Spilled(u64, u64),
+    /// Here: the spill file could not be written.
     New(Vec<u8>),
+}
+
+/// New entries, written beside the cache file as they come instead of held until `save`:
+/// a first run over a monorepo makes tens of megabytes of them, which would add to its peak.
+/// The file is removed when the run's cache is dropped (`save` copies what it holds first).
+/// Where it cannot be written (a read-only cache directory), entries stay in memory.
+enum Spill {
+    /// Not opened yet: no entry was new so far.
+    Unopened(PathBuf),
+    Open {
+        path: PathBuf,
+        file: std::io::BufWriter<std::fs::File>,
+        len: u64,
+    },
+    Failed,
+}
+
+impl Spill {
+    /// Write `bytes`; where they are in the spill file, or `None` when it cannot be written.
+    fn put(&mut self, bytes: &[u8]) -> Option<(u64, u64)> {
+        use std::io::Write;
+        if let Spill::Unopened(path) = self {
+            let path = std::mem::take(path);
+            let opened = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::File::create_new(&path));
+            *self = match opened {
+                Ok(f) => Spill::Open {
+                    path,
+                    file: std::io::BufWriter::new(f),
+                    len: 0,
+                },
+                Err(_) => Spill::Failed,
+            };
+        }
+        let Spill::Open { file, len, .. } = self else {
+            return None;
+        };
+        let n = bytes.len() as u64;
+        match file.write_all(bytes) {
+            Ok(()) => {
+                let at = *len;
+                *len += n;
+                Some((at, n))
+            }
+            // what was written before stays readable; nothing more is put here
+            Err(_) => {
+                *self = Spill::Failed;
+                None
+            }
+        }
+    }
+
+    /// The spill file, flushed and open for reading (`None` when nothing was spilled or it
+    /// cannot be read back: the entries in it are then not written).
+    fn reader(&mut self) -> Option<std::fs::File> {
+        use std::io::Write;
+        let Spill::Open { path, file, .. } = self else {
+            return None;
+        };
+        file.flush().ok()?;
+        std::fs::File::open(path).ok()
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        if let Spill::Open { path, .. } = self {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 impl Cache {
@@ -114,6 +193,7 @@ impl Cache {
             xxhash_rust::xxh3::xxh3_128(root.to_string_lossy().as_bytes())
         );
         let file = dir.join(BUILD_ID).join(name);
+        let spill = file.with_extension(format!("{}.new", std::process::id()));
         let data = std::fs::read(&file).unwrap_or_default();
         let (index, stats) = read_index(&data).unwrap_or_default();
         let data = if index.is_empty() { Vec::new() } else { data };
@@ -129,6 +209,7 @@ impl Cache {
             stats,
             used: Mutex::new(used),
             used_stats: Mutex::new(used_stats),
+            spill: Mutex::new(Spill::Unopened(spill)),
             fresh: Default::default(),
             settled_before: std::time::SystemTime::now()
                 .checked_sub(SETTLED)
@@ -234,7 +315,14 @@ impl Cache {
         if let Ok(bytes) = postcard::to_stdvec(&entry) {
             self.fresh
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.remember(k, Entry::New(bytes));
+            let spilled = self.spill.lock().ok().and_then(|mut s| s.put(&bytes));
+            self.remember(
+                k,
+                match spilled {
+                    Some((at, len)) => Entry::Spilled(at, len),
+                    None => Entry::New(bytes),
+                },
+            );
         }
         Some(entry)
     }
@@ -257,6 +345,15 @@ impl Cache {
             Err(_) => return,
         };
         let fresh = self.fresh.load(std::sync::atomic::Ordering::Relaxed);
+        let mut spill = match self.spill.into_inner() {
+            Ok(s) => s,
+            Err(_) => return,
+        };
+        let mut spilled = spill.reader();
+        // entries in a spill file that cannot be read back are not written
+        if spilled.is_none() {
+            used.retain(|(_, e)| !matches!(e, Entry::Spilled(..)));
+        }
         // in place (a stable sort would take half the list again, at the load's peak): a key
         // used twice names the same content, either entry will do
         used.sort_unstable_by_key(|(k, _)| *k);
@@ -285,7 +382,7 @@ impl Cache {
                 .unwrap_or_default(),
             std::process::id()
         ));
-        let written = write_to(&tmp, &self.data, &used, &stats);
+        let written = write_to(&tmp, &self.data, spilled.as_mut(), &used, &stats);
         if written.is_err() || std::fs::rename(&tmp, &self.file).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
@@ -298,10 +395,11 @@ impl Cache {
 fn write_to(
     path: &Path,
     data: &[u8],
+    mut spilled: Option<&mut std::fs::File>,
     used: &[(u128, Entry)],
     stats: &[(u128, u128)],
 ) -> std::io::Result<()> {
-    use std::io::{Seek, Write};
+    use std::io::{Read, Seek, Write};
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     w.write_all(MAGIC)?;
     w.write_all(&[0; 8])?;
@@ -311,10 +409,20 @@ fn write_to(
         w.write_all(b)
     };
     put(&mut w, &(used.len() as u64).to_le_bytes())?;
+    let mut buf = Vec::new();
     for (k, e) in used {
         let bytes: &[u8] = match e {
             Entry::Old(s, e) => data.get(*s..*e).unwrap_or_default(),
             Entry::New(b) => b,
+            Entry::Spilled(at, len) => {
+                let Some(f) = spilled.as_deref_mut() else {
+                    return Err(std::io::ErrorKind::NotFound.into());
+                };
+                buf.resize(usize::try_from(*len).unwrap_or(usize::MAX), 0);
+                f.seek(std::io::SeekFrom::Start(*at))?;
+                f.read_exact(&mut buf)?;
+                &buf
+            }
         };
         put(&mut w, &k.to_le_bytes())?;
         put(&mut w, &(bytes.len() as u64).to_le_bytes())?;
@@ -417,6 +525,60 @@ mod tests {
             second.shapes[0].what, "GitHub token",
             "a shape's name survives the cache"
         );
+        // the new entries waited in a spill file beside the cache file, removed once written
+        let files: Vec<_> = std::fs::read_dir(dir.path().join(BUILD_ID))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert!(files[0].ends_with(".bin"), "{files:?}");
+    }
+
+    #[test]
+    fn new_entries_are_kept_in_memory_when_they_cannot_be_spilled_and_read_back_from_the_spill_file()
+     {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        let texts: Vec<String> = (0..50)
+            .map(|i| format!("import os\nV{i} = os.environ['VAR_{i}']\n"))
+            .collect();
+        for spillable in [true, false] {
+            let c = Cache::open(&dir.path().join(format!("{spillable}")), &root);
+            if !spillable {
+                // where the spill file would go, something is already: it cannot be created
+                let Spill::Unopened(path) = &*c.spill.lock().unwrap() else {
+                    panic!("opened before any entry")
+                };
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "taken").unwrap();
+            }
+            for t in &texts {
+                c.entry(Lang::Python, Depth::Facts, "app.py", t, None, || facts(t));
+            }
+            let kinds: Vec<bool> = c
+                .used
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(_, e)| matches!(e, Entry::Spilled(..)))
+                .collect();
+            assert!(
+                kinds.iter().all(|s| *s == spillable),
+                "{spillable}: {kinds:?}"
+            );
+            c.save();
+            let c = Cache::open(&dir.path().join(format!("{spillable}")), &root);
+            assert_eq!(c.index.len(), texts.len(), "{spillable}");
+            for (i, t) in texts.iter().enumerate() {
+                let e = c
+                    .entry(Lang::Python, Depth::Facts, "app.py", t, None, || {
+                        panic!("parsed again")
+                    })
+                    .unwrap();
+                assert_eq!(e.facts.env_reads[0].name, format!("VAR_{i}").as_str());
+            }
+        }
     }
 
     #[test]
