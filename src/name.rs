@@ -31,10 +31,19 @@ fn locate(id: u32) -> (usize, usize) {
     (k, (n - (1u64 << bit)) as usize)
 }
 
+/// The handle, plus one: never zero, so that an `Option<Name>` is four bytes too.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Name(u32);
+pub struct Name(std::num::NonZeroU32);
 
 impl Name {
+    fn of(id: u32) -> Name {
+        Name(std::num::NonZeroU32::new(id.wrapping_add(1)).unwrap_or(std::num::NonZeroU32::MIN))
+    }
+
+    fn id(self) -> u32 {
+        self.0.get() - 1
+    }
+
     pub fn new(s: &str) -> Name {
         let mut ids = IDS
             .lock()
@@ -47,22 +56,22 @@ impl Name {
             m
         });
         if let Some(id) = ids.get(s) {
-            return Name(*id);
+            return Name::of(*id);
         }
         let id = ids.len() as u32;
         let (k, _) = locate(id);
         if k >= CHUNKS {
             // four billion names: memory runs out long before; never reached
-            return Name(0);
+            return Name::default();
         }
         let text: &'static str = Box::leak(s.into());
         store(id, text);
         ids.insert(text, id);
-        Name(id)
+        Name::of(id)
     }
 
     pub fn as_str(&self) -> &'static str {
-        let (k, slot) = locate(self.0);
+        let (k, slot) = locate(self.id());
         TABLE
             .get(k)
             .and_then(OnceLock::get)
@@ -88,7 +97,7 @@ fn store(id: u32, text: &'static str) {
 impl Default for Name {
     /// The empty name: handle 0, which reads as "" even before anything is interned.
     fn default() -> Name {
-        Name(0)
+        Name::of(0)
     }
 }
 

@@ -498,7 +498,8 @@ mod tests {
             ("Rel", size_of::<crate::source::Rel>(), 16),
             ("Origin", size_of::<crate::source::Origin>(), 12),
             ("SourceModel", size_of::<super::SourceModel>(), 24),
-            ("EnvRead", size_of::<crate::parse::code::EnvRead>(), 72),
+            ("EnvRead", size_of::<crate::parse::code::EnvRead>(), 64),
+            ("Option<Name>", size_of::<Option<crate::name::Name>>(), 4),
             ("Str", size_of::<crate::parse::compose::Str>(), 32),
             ("k8s Object", size_of::<crate::parse::k8s::Object>(), 152),
             (
