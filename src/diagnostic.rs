@@ -50,10 +50,10 @@ pub struct Diagnostic {
     /// The main place; `None` for findings about the repository as a whole.
     pub primary: Option<Label>,
     /// Other places involved (other files of a cross-file finding, or more spots in the same file).
-    pub secondary: Vec<Label>,
+    pub secondary: thin_vec::ThinVec<Label>,
     pub help: Option<Text>,
     /// Byte ranges holding secret values: every report masks them.
-    pub secrets: Vec<Origin>,
+    pub secrets: thin_vec::ThinVec<Origin>,
 }
 
 impl Diagnostic {

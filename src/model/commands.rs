@@ -16,7 +16,7 @@ use thin_vec::ThinVec;
 pub struct Cmd {
     /// Inline while short (most words are), one allocation a word otherwise; each with its
     /// span in the command's file (`at` makes it an origin).
-    pub words: Vec<(CompactString, Sp)>,
+    pub words: ThinVec<(CompactString, Sp)>,
     pub origin: Origin,
     pub background: bool,
     /// (pipeline id, position) within its command line.

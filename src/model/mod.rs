@@ -518,7 +518,12 @@ mod tests {
                 size_of::<crate::parse::dockerfile::Word>(),
                 32,
             ),
-            ("Cmd", size_of::<super::commands::Cmd>(), 72),
+            ("Cmd", size_of::<super::commands::Cmd>(), 56),
+            (
+                "Diagnostic",
+                size_of::<crate::diagnostic::Diagnostic>(),
+                144,
+            ),
             ("Label", size_of::<crate::diagnostic::Label>(), 40),
         ];
         for (what, size, most) in sizes {

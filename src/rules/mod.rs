@@ -197,9 +197,9 @@ pub fn diag(meta: &'static Meta, message: impl Into<String>) -> Diagnostic {
         severity: meta.severity,
         message: message.into(),
         primary: None,
-        secondary: Vec::new(),
+        secondary: thin_vec::ThinVec::new(),
         help: None,
-        secrets: Vec::new(),
+        secrets: thin_vec::ThinVec::new(),
     }
 }
 
