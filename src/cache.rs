@@ -11,7 +11,8 @@
 //! checksummed, so a concurrent or interrupted run leaves the old file or the new one, and a
 //! damaged file is a cold cache, never a wrong answer. Entries this run did not use are dropped
 //! when it writes. Entries a run makes wait in a spill file beside the cache file (`<name>.<pid>.new`,
-//! removed when the run ends; a run killed by a signal leaves its own behind), not in memory.
+//! removed when the run ends; one a run killed by a signal left is removed a day later), not in
+//! memory.
 //!
 //! A second table lets a warm run skip reading a file at all, as ruff and git do: the file's
 //! metadata (path, size, modification and change times to the nanosecond, inode, device)
@@ -336,6 +337,9 @@ impl Cache {
     /// Write the entries this run used, when anything changed; a failure to write (a
     /// read-only home, a full disk) costs the next run its warm start, nothing else.
     pub fn save(self) {
+        if let Some(dir) = self.file.parent() {
+            sweep_spills(dir, std::time::SystemTime::now());
+        }
         let mut used = match self.used.into_inner() {
             Ok(u) => u,
             Err(_) => return,
@@ -385,6 +389,25 @@ impl Cache {
         let written = write_to(&tmp, &self.data, spilled.as_mut(), &used, &stats);
         if written.is_err() || std::fs::rename(&tmp, &self.file).is_err() {
             let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Remove the spill files (`*.new`) of runs that ended without removing theirs (killed by a
+/// signal): those a day old, which no running run still writes.
+fn sweep_spills(dir: &Path, now: std::time::SystemTime) {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let stale = e.file_name().to_string_lossy().ends_with(".new")
+            && e.file_type().is_ok_and(|t| t.is_file())
+            && e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > STALE));
+        if stale {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }
@@ -532,6 +555,35 @@ mod tests {
             .collect();
         assert_eq!(files.len(), 1, "{files:?}");
         assert!(files[0].ends_with(".bin"), "{files:?}");
+    }
+
+    #[test]
+    fn spill_files_a_day_old_are_swept_and_newer_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        let here = dir.path().join(BUILD_ID);
+        std::fs::create_dir_all(&here).unwrap();
+        let day = std::time::Duration::from_secs(24 * 60 * 60);
+        let old = std::time::SystemTime::now() - day - std::time::Duration::from_secs(60);
+        for (name, at) in [
+            ("a.bin.4242.new", Some(old)),
+            ("b.bin.77.new", None),
+            ("keep.bin", Some(old)),
+        ] {
+            let f = std::fs::File::create(here.join(name)).unwrap();
+            if let Some(at) = at {
+                f.set_modified(at).unwrap();
+            }
+        }
+        let c = Cache::open(dir.path(), &root);
+        c.save();
+        let mut left: Vec<_> = std::fs::read_dir(&here)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["b.bin.77.new", "keep.bin"]);
     }
 
     #[test]
